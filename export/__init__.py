@@ -1,0 +1,1 @@
+"""Outputs for people and other tools: assignments.csv, workbooks, reports."""

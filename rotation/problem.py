@@ -1,0 +1,297 @@
+"""The resolved planning problem for one horizon: every open slot, day types, eligibility, targets.
+
+Everything the model and the checker need is derived here once, from a validated data set, so
+that both read the same facts and neither re-interprets the tables.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from fractions import Fraction
+from functools import cached_property
+
+from rotation import calendar, tables
+from rotation.calendar import Day
+from rotation.errors import DataError, DataIssue
+from rotation.model import DataSet, DayKind, HomeCommunity, Unit
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """A position open in one shift on one date."""
+
+    date: dt.date
+    station: str
+    shift: str
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One role of one open period: how many units it needs and who may fill it."""
+
+    index: int
+    period: Period
+    role: str
+    min: int
+    max: int
+    eligible: tuple[str, ...]  # unit ids, in unit-table order
+
+    @property
+    def date(self) -> dt.date:
+        return self.period.date
+
+    @property
+    def station(self) -> str:
+        return self.period.station
+
+    @property
+    def shift(self) -> str:
+        return self.period.shift
+
+
+@dataclass(frozen=True)
+class RestBlock:
+    """A run of consecutive rest days or holidays inside one calendar month (counts once)."""
+
+    month: tuple[int, int]
+    dates: tuple[dt.date, ...]
+
+
+TARGET_SCALE = 10
+"""Fair-share targets are kept in tenths of a duty, so penalties are exact integers."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One data set resolved over the dates ``start``..``end`` (inclusive)."""
+
+    data: DataSet
+    start: dt.date
+    end: dt.date
+    days: tuple[Day, ...]
+    slots: tuple[Slot, ...]
+    warnings: tuple[str, ...] = ()
+
+    # --- calendar ---------------------------------------------------------------------------
+
+    @cached_property
+    def _day_by_date(self) -> dict[dt.date, Day]:
+        return {d.date: d for d in self.days}
+
+    def day(self, date: dt.date) -> Day:
+        return self._day_by_date[date]
+
+    def in_horizon(self, date: dt.date) -> bool:
+        return self.start <= date <= self.end
+
+    def is_rest(self, date: dt.date) -> bool:
+        """A rest day or statutory holiday: weekend duty for fairness and the weekend limit."""
+        return not self.day(date).is_working
+
+    @cached_property
+    def months(self) -> tuple[tuple[int, int], ...]:
+        return tuple(dict.fromkeys((d.date.year, d.date.month) for d in self.days))
+
+    def month_is_whole(self, month: tuple[int, int]) -> bool:
+        first = dt.date(month[0], month[1], 1)
+        last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+        return self.start <= first and last <= self.end
+
+    @cached_property
+    def rest_blocks(self) -> tuple[RestBlock, ...]:
+        blocks: list[RestBlock] = []
+        run: list[dt.date] = []
+        for day in self.days:
+            if run and (day.is_working or (day.date.year, day.date.month) != (run[0].year, run[0].month)):
+                blocks.append(RestBlock((run[0].year, run[0].month), tuple(run)))
+                run = []
+            if not day.is_working:
+                run.append(day.date)
+        if run:
+            blocks.append(RestBlock((run[0].year, run[0].month), tuple(run)))
+        return tuple(blocks)
+
+    # --- units and people -------------------------------------------------------------------
+
+    @property
+    def units(self) -> tuple[Unit, ...]:
+        return self.data.units
+
+    def max_per_day(self, unit_id: str) -> int:
+        return self.data.max_per_day(self.data.unit(unit_id))
+
+    @cached_property
+    def _unavailable(self) -> dict[tuple[str, str | None, dt.date], set[str | None]]:
+        """(unit, person or None, date) -> shifts unavailable (None = all day)."""
+        index: dict[tuple[str, str | None, dt.date], set[str | None]] = defaultdict(set)
+        for absence in self.data.unavailability:
+            date = max(absence.start, self.start)
+            while date <= min(absence.end, self.end):
+                index[(absence.unit, absence.person, date)].add(absence.shift)
+                date += dt.timedelta(days=1)
+        return index
+
+    def unit_unavailable(self, unit_id: str, date: dt.date, shift: str) -> bool:
+        shifts = self._unavailable.get((unit_id, None, date))
+        return bool(shifts) and (None in shifts or shift in shifts)
+
+    def person_available(self, unit_id: str, person: str, date: dt.date, shift: str) -> bool:
+        if self.unit_unavailable(unit_id, date, shift):
+            return False
+        shifts = self._unavailable.get((unit_id, person, date))
+        return not shifts or (None not in shifts and shift not in shifts)
+
+    def available_people(self, unit_id: str, date: dt.date, shift: str) -> tuple[str, ...]:
+        return tuple(p.name for p in self.data.people_of(unit_id)
+                     if self.person_available(unit_id, p.name, date, shift))
+
+    def has_people(self, unit_id: str) -> bool:
+        return bool(self.data.people_of(unit_id))
+
+    # --- fair shares --------------------------------------------------------------------------
+
+    @cached_property
+    def targets(self) -> dict[str, int]:
+        """Each unit's fair share of duties, in tenths, over the year when history is given."""
+        return self._targets(lambda slot: True, lambda h: h.duties_ytd)
+
+    @cached_property
+    def weekend_targets(self) -> dict[str, int]:
+        """Each unit's fair share of rest-day and holiday duties, in tenths."""
+        return self._targets(lambda slot: self.is_rest(slot.date), lambda h: h.weekends_ytd)
+
+    def _targets(self, counts, ytd_of) -> dict[str, int]:  # type: ignore[no-untyped-def]
+        """Each slot's demand is shared among the units that may fill it, in proportion to their
+        members; the year so far (history) is shared in the same proportions as this horizon."""
+        members = {u.id: u.members for u in self.units}
+        share: dict[str, Fraction] = {u.id: Fraction(0) for u in self.units}
+        for slot in self.slots:
+            if slot.min == 0 or not counts(slot) or not slot.eligible:
+                continue
+            pool = sum(members[u] for u in slot.eligible)
+            for unit in slot.eligible:
+                share[unit] += Fraction(slot.min * members[unit], pool)
+        ytd = {h.unit: ytd_of(h) for h in self.data.history}
+        total_share = sum(share.values())
+        total_ytd = sum(ytd.values())
+        targets = {}
+        for unit in share:
+            year = share[unit] + (total_ytd * share[unit] / total_share if total_share else 0)
+            targets[unit] = round(year * TARGET_SCALE)
+        return targets
+
+    def ytd(self, unit_id: str) -> tuple[int, int]:
+        """(duties, weekend duties) of the year before the horizon."""
+        for past in self.data.history:
+            if past.unit == unit_id:
+                return past.duties_ytd, past.weekends_ytd
+        return 0, 0
+
+    # --- sizes ---------------------------------------------------------------------------------
+
+    @property
+    def unit_duties(self) -> int:
+        """Unit-duties the horizon needs at least."""
+        return sum(slot.min for slot in self.slots)
+
+    @cached_property
+    def periods(self) -> tuple[Period, ...]:
+        return tuple(dict.fromkeys(slot.period for slot in self.slots))
+
+
+def build_problem(data: DataSet, start: dt.date, end: dt.date, assume_weekends: bool = False) -> Problem:
+    """Resolve ``data`` over ``start``..``end``; raises DataError on dates or pins it cannot accept."""
+    if end < start:
+        raise DataError([DataIssue("排班范围", None, None, f"结束日期 {end} 早于开始日期 {start}")])
+    days = calendar.resolve_days(start, end, data.calendar, assume_weekends)
+    warnings = []
+    assumed = [d.date for d in days if d.source is calendar.CalendarSource.ASSUMED]
+    if assumed:
+        warnings.append(f"注意：{assumed[0]} 至 {assumed[-1]} 中有 {len(assumed)} 天不在内置日历中，"
+                        "已按普通周一至周五上班、周六周日休息推定；法定节假日安排公布后请补充「日历调整」表并重新排班。")
+    slots = _resolve_slots(data, days)
+    bare = Problem(data, start, end, tuple(days), (), tuple(warnings))
+    problem = replace(bare, slots=tuple(_with_eligibility(bare, slots)))
+    issues = _check_pins(problem)
+    if issues:
+        raise DataError(issues)
+    return problem
+
+
+def _resolve_slots(data: DataSet, days: list[Day]) -> list[tuple[Period, str, int, int]]:
+    """Apply the specificity rules of the demand table to every (station, date, shift, role)."""
+    by_key: dict[tuple[str, str], list] = defaultdict(list)
+    for row in data.demand:
+        by_key[(row.shift, row.role)].append(row)
+    resolved = []
+    for day in days:
+        for (shift, role), rows in by_key.items():
+            matching = [r for r in rows if r.day.matches(day.date, day.kind)]
+            if not matching:
+                continue
+            for station in data.stations:
+                best = None
+                for row in matching:
+                    if row.station == station.id or row.station == "*" or row.station == f"L{station.level}":
+                        rank = (row.day.specificity, row.station_specificity)
+                        if best is None or rank > best[0]:
+                            best = (rank, row)
+                if best is not None and best[1].max > 0:
+                    resolved.append((Period(day.date, station.id, shift), role, best[1].min, best[1].max))
+    resolved.sort(key=lambda r: (r[0].date, _station_order(data)[r[0].station], _shift_order(data)[r[0].shift], r[1]))
+    return resolved
+
+
+def _station_order(data: DataSet) -> dict[str, int]:
+    return {s.id: i for i, s in enumerate(data.stations)}
+
+
+def _shift_order(data: DataSet) -> dict[str, int]:
+    ordered = sorted(data.shifts, key=lambda s: (s.start, s.end, s.id))
+    return {s.id: i for i, s in enumerate(ordered)}
+
+
+def _with_eligibility(problem: Problem, resolved: list[tuple[Period, str, int, int]]) -> list[Slot]:
+    data = problem.data
+    by_role: dict[str, list[Unit]] = defaultdict(list)
+    for unit in data.units:
+        for role in unit.roles:
+            by_role[role].append(unit)
+    require = data.rules.home_community is HomeCommunity.REQUIRE
+    slots = []
+    for index, (period, role, low, high) in enumerate(resolved):
+        community = data.station(period.station).community
+        eligible = tuple(
+            unit.id for unit in by_role.get(role, [])
+            if not (require and community is not None and unit.community != community)
+            and not problem.unit_unavailable(unit.id, period.date, period.shift)
+            and (not problem.has_people(unit.id) or problem.available_people(unit.id, period.date, period.shift))
+        )
+        slots.append(Slot(index, period, role, low, high, eligible))
+    return slots
+
+
+def _check_pins(problem: Problem) -> list[DataIssue]:
+    """A fixed duty must name an open slot, a unit eligible for it and an available person."""
+    issues = []
+    table = tables.FIXED.zh
+    slots = {(s.period, s.role): s for s in problem.slots}
+    for pin in problem.data.fixed:
+        if not problem.in_horizon(pin.date):
+            continue
+        row = pin.source.row if pin.source else None
+        slot = slots.get((Period(pin.date, pin.station, pin.shift), pin.role))
+        if slot is None:
+            issues.append(DataIssue(table, row, "时段", f"{pin.date} {pin.station} 的时段「{pin.shift}」"
+                                    f"没有开放角色「{pin.role}」（见需求表）"))
+        elif problem.unit_unavailable(pin.unit, pin.date, pin.shift):
+            issues.append(DataIssue(table, row, "单位", f"单位「{pin.unit}」在 {pin.date} 登记为不可安排"))
+        elif pin.unit not in slot.eligible:
+            issues.append(DataIssue(table, row, "单位", f"单位「{pin.unit}」不能在该阵地担任「{pin.role}」"
+                                    "（报到社区规则为「必须」或该单位无可用人员）"))
+        elif pin.person is not None and not problem.person_available(pin.unit, pin.person, pin.date, pin.shift):
+            issues.append(DataIssue(table, row, "姓名", f"人员「{pin.person}」在 {pin.date} 登记为不可安排"))
+    return issues
+
