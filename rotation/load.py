@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from rotation import cells, model, tables
 from rotation.errors import DataError, DataIssue
 from rotation.model import FieldError, Source
@@ -44,9 +42,10 @@ def load(path: str | Path) -> model.DataSet:
     path = Path(path)
     issues: list[DataIssue] = []
     raw = read_raw_tables(path, issues)
-    data = build_dataset(raw, issues, name=path.name)
+    rule_rows: dict[str, int] = {}
+    data = build_dataset(raw, issues, name=path.name, rule_rows=rule_rows)
     if data is not None:
-        issues.extend(cross_check(data))
+        issues.extend(cross_check(data, rule_rows))
     if issues or data is None:
         raise DataError(issues)
     return data
@@ -130,28 +129,15 @@ def _read_csv(file: Path, issues: list[DataIssue]) -> RawTable | None:
         return RawTable(file.stem, [], [])
     delimiter = "\t" if "\t" in text.splitlines()[0] and "," not in text.splitlines()[0] else ","
     try:
-        frame = pd.read_csv(io.StringIO(text), header=None, dtype=str, keep_default_na=False,
-                            skip_blank_lines=False, sep=delimiter, quoting=csv.QUOTE_MINIMAL)
-    except pd.errors.ParserError as error:
-        issues.append(DataIssue(file.stem, None, None, f"CSV 格式有误：{_parser_hint(error)}"))
+        # Blank lines stay as empty rows, so numbering counts them; rows longer than the header
+        # pad it with unnamed columns, which _parse_rows reports (as for a workbook).
+        values: list[list[object]] = [list(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    except csv.Error as error:
+        issues.append(DataIssue(file.stem, None, None, f"CSV 格式有误：{error}"))
         return None
-    except pd.errors.EmptyDataError:
-        return RawTable(file.stem, [], [])
-    values = frame.values.tolist()
-    return RawTable(file.stem, values[0], [(n + 1, row) for n, row in enumerate(values) if n > 0])
-
-
-def _parser_hint(error: Exception) -> str:
-    text = str(error)
-    if "Expected" in text and "line" in text:
-        parts = text.split()
-        try:
-            line = parts[parts.index("line") + 1].rstrip(",")
-            expected, saw = parts[parts.index("Expected") + 1], parts[parts.index("saw") + 1]
-            return f"第 {line} 行有 {saw} 列，而表头只有 {expected} 列（单元格中的逗号请用引号括起来）"
-        except (ValueError, IndexError):
-            pass
-    return text
+    width = max(len(row) for row in values)
+    header = values[0] + [""] * (width - len(values[0]))
+    return RawTable(file.stem, header, [(n + 1, row) for n, row in enumerate(values) if n > 0])
 
 
 def _read_workbook(path: Path, issues: list[DataIssue]) -> list[RawTable]:
@@ -184,8 +170,11 @@ def _read_workbook(path: Path, issues: list[DataIssue]) -> list[RawTable]:
 # --- building records ---------------------------------------------------------------------------
 
 
-def build_dataset(raw: dict[str, RawTable], issues: list[DataIssue], name: str = "") -> model.DataSet | None:
-    """Parse every table into records; ``None`` when a required table is missing or unusable."""
+def build_dataset(raw: dict[str, RawTable], issues: list[DataIssue], name: str = "",
+                  rule_rows: dict[str, int] | None = None) -> model.DataSet | None:
+    """Parse every table into records; ``None`` when a required table is missing or unusable.
+
+    ``rule_rows``, when given, receives the row of each rule key set in the rules table."""
     records: dict[str, list[Any]] = {}
     for table in tables.TABLES:
         if table.key not in raw:
@@ -210,7 +199,7 @@ def build_dataset(raw: dict[str, RawTable], issues: list[DataIssue], name: str =
                 issues.append(DataIssue(table.zh, number, _zh_column(table, error.column), error.message))
         return tuple(built)
 
-    rules = _build_rules(records.get("rules", []), issues)
+    rules = _build_rules(records.get("rules", []), issues, rule_rows if rule_rows is not None else {})
     return model.DataSet(
         stations=build("stations", _station),
         shifts=build("shifts", _shift),
@@ -380,11 +369,12 @@ def _parse_home_community(text: str) -> model.HomeCommunity:
     return value
 
 
-def _build_rules(rows: list[tuple[int, dict[str, Any]]], issues: list[DataIssue]) -> model.Rules:
+def _build_rules(rows: list[tuple[int, dict[str, Any]]], issues: list[DataIssue],
+                 seen: dict[str, int]) -> model.Rules:
+    """The rules table; ``seen`` receives the row of every rule key it sets."""
     zh = tables.RULES.zh
     settings: dict[str, Any] = {}
     weights = dict(model.DEFAULT_WEIGHTS)
-    seen: dict[str, int] = {}
     for number, values in rows:
         found = _rule_key(values["key"])
         if found is None:

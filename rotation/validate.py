@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from rotation import model, tables
 from rotation.errors import DataIssue
 
 
-def cross_check(data: model.DataSet) -> list[DataIssue]:
-    """Every problem that needs more than one row to see, in table order."""
+def cross_check(data: model.DataSet, rule_rows: Mapping[str, int] | None = None) -> list[DataIssue]:
+    """Every problem that needs more than one row to see, in table order.
+
+    ``rule_rows`` maps a rule key to its row in the rules table (the rules record has no source)."""
     issues: list[DataIssue] = []
 
     def issue(record: object, column_key: str | None, message: str, table: tables.Table) -> None:
@@ -85,10 +87,11 @@ def cross_check(data: model.DataSet) -> list[DataIssue]:
     _unique(data.fixed, lambda f: (f.date, f.station, f.shift, f.role, f.unit),
             lambda f, first: issue(f, "unit", f"与第 {first} 行的固定安排重复", tables.FIXED))
 
+    succession_row = (rule_rows or {}).get("forbidden_successions")
     for first, second in data.rules.forbidden_successions:
         for shift in (first, second):
             if shift not in shift_ids:
-                issues.append(DataIssue(tables.RULES.zh, None, "值",
+                issues.append(DataIssue(tables.RULES.zh, succession_row, "值",
                                         f"禁止接续「{first}>{second}」中的时段「{shift}」不在时段表中"))
 
     _unique(data.calendar, lambda c: c.date,

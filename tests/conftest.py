@@ -1,0 +1,160 @@
+"""Shared helpers: the smallest data sets, built in code and written as CSV folders or workbooks.
+
+A data set here is a plain dict ``{table name: [header row, data row, ...]}``; the table name may
+be English (``stations``) or Chinese (``阵地``), as a planner could spell it. An empty row ``[]``
+writes an empty line (CSV) or an empty sheet row (workbook), which is how blank lines are tested.
+"""
+
+from __future__ import annotations
+
+import copy
+import csv
+from collections.abc import Iterable
+from pathlib import Path
+
+import pytest
+
+from rotation import tables
+from rotation.errors import DataError, DataIssue
+from rotation.load import load
+from rotation.model import DataSet
+
+Tables = dict[str, list[list[object]]]
+
+
+def minimal_tables() -> Tables:
+    """A small valid data set (English names and headers), one or more rows in every table but
+    ``calendar``, valid over any horizon in 2026.
+
+    Two stations (S1 a county-wide centre, S2 a level-3 station in 东街), two shifts (AM before
+    PM), three units (U1 reported to 东街 and lists two people), an absence of U2 on
+    2026-10-05..06, one pin (U1/张三 on 2026-10-08 S1 AM), a forbidden succession PM>AM.
+    Returns a fresh copy each call, so a test may edit it.
+    """
+    return copy.deepcopy({
+        "stations": [
+            ["id", "name", "level", "community", "parent", "phone"],
+            ["S1", "县党群服务中心", "1", "", "", "0571-1"],
+            ["S2", "东街服务站", "3", "东街", "S1", ""],
+        ],
+        "shifts": [
+            ["id", "name", "start", "end"],
+            ["AM", "上午", "08:30", "12:00"],
+            ["PM", "下午", "14:30", "18:00"],
+        ],
+        "demand": [
+            ["station", "day", "shift", "role", "min", "max"],
+            ["*", "全部", "AM", "", "1", ""],
+            ["L3", "休息日", "PM", "值守", "1", "2"],
+        ],
+        "units": [
+            ["id", "name", "category", "community", "members", "roles", "first_inquiry", "max_per_day",
+             "min_total", "max_total", "contact", "phone"],
+            ["U1", "县委办", "党政机关", "东街", "12", "值守", "是", "", "", "", "王主任", "13800000001"],
+            ["U2", "县财政局", "行业部门", "", "5", "", "否", "2", "1", "8", "", ""],
+            ["U3", "县市场监管局", "监管部门", "", "", "值守;讲解", "", "", "", "", "", ""],
+        ],
+        "people": [
+            ["unit", "name", "phone", "first_inquiry"],
+            ["U1", "张三", "13900000001", "是"],
+            ["U1", "李四", "", "否"],
+        ],
+        "unavailability": [
+            ["unit", "person", "start", "end", "shift", "reason"],
+            ["U2", "", "2026-10-05", "2026-10-06", "", "出差"],
+            ["U1", "李四", "2026-10-09", "", "AM", "学习"],
+        ],
+        "requests": [
+            ["unit", "day", "shift", "station", "kind", "weight"],
+            ["U3", "周六", "PM", "S2", "避免", "2"],
+        ],
+        "fixed": [
+            ["date", "station", "shift", "role", "unit", "person", "first_inquiry"],
+            ["2026-10-08", "S1", "AM", "", "U1", "张三", "是"],
+        ],
+        "rules": [
+            ["key", "value"],
+            ["max_consecutive_days", "3"],
+            ["forbidden_successions", "PM>AM"],
+        ],
+        "history": [
+            ["unit", "last_duty", "last_shift", "run_days", "duties_ytd", "weekends_ytd"],
+            ["U1", "2026-09-27", "PM", "1", "20", "3"],
+        ],
+    })
+
+
+def to_chinese(data: Tables) -> Tables:
+    """The same tables with Chinese table names and Chinese column headers (as the template writes)."""
+    translated: Tables = {}
+    for name, rows in data.items():
+        table = _table(name)
+        header = [table.column(_column_key(table, str(h))).zh for h in rows[0]]
+        translated[table.zh] = [header, *copy.deepcopy(rows[1:])]
+    return translated
+
+
+def _table(name: str) -> tables.Table:
+    return next(t for t in tables.TABLES if name.lower() in t.names())
+
+
+def _column_key(table: tables.Table, header: str) -> str:
+    return next(c.key for c in table.columns if header.lower() in c.names())
+
+
+def write_csv_tables(folder: Path, data: Tables, encoding: str = "utf-8", delimiter: str = ",") -> Path:
+    """Write each table as ``<folder>/<table name>.csv`` in ``encoding`` and return ``folder``.
+
+    ``utf-8-sig`` writes a BOM (Excel's "CSV UTF-8"), ``utf-16`` writes UTF-16 with a BOM (with
+    ``delimiter="\t"``, Excel's "Unicode 文本"), ``gbk`` what Chinese Excel saves as plain "CSV".
+    ``None`` cells are written empty.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, rows in data.items():
+        with open(folder / f"{name}.csv", "w", encoding=encoding, newline="") as handle:
+            writer = csv.writer(handle, delimiter=delimiter)
+            for row in rows:
+                writer.writerow(["" if v is None else v for v in row])
+    return folder
+
+
+def write_gbk_csv_tables(folder: Path, data: Tables) -> Path:
+    """Write the tables as GBK-encoded CSV, as Chinese Excel saves "CSV (逗号分隔)"."""
+    return write_csv_tables(folder, data, encoding="gbk")
+
+
+def write_xlsx_tables(path: Path, data: Tables) -> Path:
+    """Write the tables as one ``.xlsx`` workbook, one sheet per table (sheet name = table name).
+
+    Cells are written as given (text, numbers, dates, times, booleans); empty strings become
+    empty cells. Row ``n`` of a table's list is sheet row ``n + 1``.
+    """
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, rows in data.items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append([None if v == "" else v for v in row])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book.save(path)
+    return path
+
+
+def load_issues(path: Path) -> list[DataIssue]:
+    """The issues that loading ``path`` reports; fails the test when the data set loads cleanly."""
+    with pytest.raises(DataError) as caught:
+        load(path)
+    return caught.value.issues
+
+
+def where(issues: Iterable[DataIssue]) -> list[tuple[str, int | None, str | None]]:
+    """Each issue as (table, row, column): the place a planner is sent to."""
+    return [(i.table, i.row, i.column) for i in issues]
+
+
+@pytest.fixture
+def minimal_data(tmp_path: Path) -> DataSet:
+    """The minimal data set, loaded from a UTF-8 CSV folder."""
+    return load(write_csv_tables(tmp_path / "minimal", minimal_tables()))
