@@ -18,8 +18,9 @@ class CellError(ValueError):
 
 
 def cell_text(value: object) -> str:
-    """The text of a cell from CSV or a workbook, normalised: full-width digits and spaces
-    folded (NFKC), surrounding spaces removed, Excel numbers and dates written plainly."""
+    """The text of a cell from CSV or a workbook: surrounding spaces (full-width too) removed,
+    Excel numbers and dates written plainly. Names keep their full-width punctuation; typed
+    parsers fold full-width digits and letters themselves (:func:`fold`)."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -36,8 +37,12 @@ def cell_text(value: object) -> str:
         return value.strftime("%H:%M")
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else repr(value)
-    text = unicodedata.normalize("NFKC", str(value))
-    return text.replace("\u3000", " ").strip()
+    return str(value).replace("\u3000", " ").strip()
+
+
+def fold(text: str) -> str:
+    """Full-width digits, letters, colons and spaces as their ASCII forms (``１２：００`` -> ``12:00``)."""
+    return unicodedata.normalize("NFKC", text).strip()
 
 
 def parse_text(text: str) -> str:
@@ -45,12 +50,14 @@ def parse_text(text: str) -> str:
 
 
 def parse_int(text: str) -> int:
+    text = fold(text)
     if re.fullmatch(r"[+-]?\d+(\.0+)?", text):
         return int(float(text)) if "." in text else int(text)
     raise CellError(f"应为整数，实际为「{text}」")
 
 
 def parse_bool(text: str) -> bool:
+    text = fold(text)
     folded = text.lower()
     if folded in ("是", "yes", "y", "1", "true", "对"):
         return True
@@ -68,6 +75,7 @@ _DATE_PATTERNS = (
 
 
 def parse_date(text: str) -> dt.date:
+    text = fold(text)
     for pattern in _DATE_PATTERNS:
         match = re.fullmatch(pattern + r"( 00:00(:00)?)?", text)
         if match:
@@ -80,6 +88,7 @@ def parse_date(text: str) -> dt.date:
 
 
 def parse_time(text: str) -> dt.time:
+    text = fold(text)
     match = re.fullmatch(r"(\d{1,2})[:点](\d{2})(:00)?", text)
     if match:
         hour, minute = int(match.group(1)), int(match.group(2))
@@ -104,6 +113,7 @@ _WEEKDAY_WORDS.update({name: i for i, name in enumerate(("mon", "tue", "wed", "t
 
 
 def parse_day_spec(text: str) -> DaySpec:
+    text = fold(text)
     folded = text.lower()
     if folded in _DAY_WORDS:
         return DaySpec(_DAY_WORDS[folded])
@@ -123,6 +133,7 @@ _DAY_KINDS = {"工作日": DayKind.WORKDAY, "workday": DayKind.WORKDAY, "上班"
 
 
 def parse_day_kind(text: str) -> DayKind:
+    text = fold(text)
     kind = _DAY_KINDS.get(text.lower())
     if kind is None:
         raise CellError(f"应为 工作日、休息日 或 节假日，实际为「{text}」")
@@ -130,6 +141,7 @@ def parse_day_kind(text: str) -> DayKind:
 
 
 def parse_request_kind(text: str) -> RequestKind:
+    text = fold(text)
     folded = text.lower()
     if folded in ("希望", "want", "愿意"):
         return RequestKind.WANT

@@ -12,7 +12,7 @@ import csv
 import io
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,18 @@ MAX_INPUT_BYTES = 50 * 1024 * 1024
 """Larger inputs are refused: a county data set is a few hundred kilobytes."""
 
 IGNORED_TABLES = {"说明", "instructions", "readme", "assignments", "使用说明"}
+
+
+@dataclass
+class LoadNotes:
+    """What the cross-reference pass needs beyond the records themselves."""
+
+    rule_rows: dict[str, int] = field(default_factory=dict)  # rule key -> row in the rules table
+    rejected: dict[str, set[str]] = field(default_factory=dict)  # table key -> ids of rejected rows
+
+    def reject(self, table: str, record_id: object) -> None:
+        if record_id:
+            self.rejected.setdefault(table, set()).add(str(record_id))
 
 
 @dataclass
@@ -42,10 +54,10 @@ def load(path: str | Path) -> model.DataSet:
     path = Path(path)
     issues: list[DataIssue] = []
     raw = read_raw_tables(path, issues)
-    rule_rows: dict[str, int] = {}
-    data = build_dataset(raw, issues, name=path.name, rule_rows=rule_rows)
+    notes = LoadNotes()
+    data = build_dataset(raw, issues, name=path.name, notes=notes)
     if data is not None:
-        issues.extend(cross_check(data, rule_rows))
+        issues.extend(cross_check(data, notes.rule_rows, notes.rejected))
     if issues or data is None:
         raise DataError(issues)
     return data
@@ -78,7 +90,7 @@ def read_raw_tables(path: Path, issues: list[DataIssue]) -> dict[str, RawTable]:
 def _match_tables(found: list[RawTable], issues: list[DataIssue]) -> dict[str, RawTable]:
     by_key: dict[str, RawTable] = {}
     for raw in found:
-        spelt = cells.cell_text(raw.name)
+        spelt = cells.fold(cells.cell_text(raw.name))
         table = next((t for t in tables.TABLES if spelt.lower() in t.names()), None)
         if table is None:
             if spelt.lower() not in IGNORED_TABLES:
@@ -171,10 +183,12 @@ def _read_workbook(path: Path, issues: list[DataIssue]) -> list[RawTable]:
 
 
 def build_dataset(raw: dict[str, RawTable], issues: list[DataIssue], name: str = "",
-                  rule_rows: dict[str, int] | None = None) -> model.DataSet | None:
+                  notes: LoadNotes | None = None) -> model.DataSet | None:
     """Parse every table into records; ``None`` when a required table is missing or unusable.
 
-    ``rule_rows``, when given, receives the row of each rule key set in the rules table."""
+    ``notes``, when given, receives what the cross-reference pass needs to know beyond the
+    records: the row of each rule key, and the ids of rows already rejected."""
+    notes = notes if notes is not None else LoadNotes()
     records: dict[str, list[Any]] = {}
     for table in tables.TABLES:
         if table.key not in raw:
@@ -182,7 +196,7 @@ def build_dataset(raw: dict[str, RawTable], issues: list[DataIssue], name: str =
                 issues.append(DataIssue(table.zh, None, None,
                                         f"缺少必需的表（CSV 文件 {table.key}.csv 或 {table.zh}.csv，或同名工作表）"))
             continue
-        rows = _parse_rows(table, raw[table.key], issues)
+        rows = _parse_rows(table, raw[table.key], issues, notes)
         if rows is not None:
             records[table.key] = rows
     if any(t.required and t.key not in records for t in tables.TABLES):
@@ -197,9 +211,10 @@ def build_dataset(raw: dict[str, RawTable], issues: list[DataIssue], name: str =
                 built.append(make(values, source))
             except FieldError as error:
                 issues.append(DataIssue(table.zh, number, _zh_column(table, error.column), error.message))
+                notes.reject(key, values.get("id"))
         return tuple(built)
 
-    rules = _build_rules(records.get("rules", []), issues, rule_rows if rule_rows is not None else {})
+    rules = _build_rules(records.get("rules", []), issues, notes.rule_rows)
     return model.DataSet(
         stations=build("stations", _station),
         shifts=build("shifts", _shift),
@@ -223,8 +238,9 @@ def _zh_column(table: tables.Table, key: str) -> str | None:
     return None
 
 
-def _parse_rows(table: tables.Table, raw: RawTable, issues: list[DataIssue]) -> list[tuple[int, dict[str, Any]]] | None:
-    header = [cells.cell_text(v) for v in raw.header]
+def _parse_rows(table: tables.Table, raw: RawTable, issues: list[DataIssue],
+                notes: LoadNotes) -> list[tuple[int, dict[str, Any]]] | None:
+    header = [cells.fold(cells.cell_text(v)) for v in raw.header]
     if not any(header):
         issues.append(DataIssue(table.zh, None, None, "表是空的：第一行应为列名"))
         return None
@@ -278,6 +294,8 @@ def _parse_rows(table: tables.Table, raw: RawTable, issues: list[DataIssue]) -> 
                 row_ok = False
         if row_ok:
             parsed.append((number, values))
+        else:
+            notes.reject(table.key, texts.get("id"))
     return parsed
 
 
@@ -347,7 +365,7 @@ def _parse_successions(text: str) -> tuple[tuple[str, str], ...]:
 
 
 def _rule_key(text: str) -> tuple[str, Callable[[str], Any]] | None:
-    folded = text.lower()
+    folded = cells.fold(text).lower()
     for rule in tables.RULE_KEYS:
         if folded in (rule.key, rule.zh):
             parser: Callable[[str], Any] = cells.parse_int

@@ -8,11 +8,15 @@ from rotation import model, tables
 from rotation.errors import DataIssue
 
 
-def cross_check(data: model.DataSet, rule_rows: Mapping[str, int] | None = None) -> list[DataIssue]:
+def cross_check(data: model.DataSet, rule_rows: Mapping[str, int] | None = None,
+                rejected: Mapping[str, set[str]] | None = None) -> list[DataIssue]:
     """Every problem that needs more than one row to see, in table order.
 
-    ``rule_rows`` maps a rule key to its row in the rules table (the rules record has no source)."""
+    ``rule_rows`` maps a rule key to its row in the rules table (the rules record has no source);
+    ``rejected`` holds, per table, ids of rows already reported, which are not reported again
+    wherever they are referred to."""
     issues: list[DataIssue] = []
+    rejected = rejected or {}
 
     def issue(record: object, column_key: str | None, message: str, table: tables.Table) -> None:
         source = getattr(record, "source", None)
@@ -22,9 +26,10 @@ def cross_check(data: model.DataSet, rule_rows: Mapping[str, int] | None = None)
     for table, rows in ((tables.STATIONS, data.stations), (tables.SHIFTS, data.shifts), (tables.UNITS, data.units)):
         _unique(rows, lambda r: r.id, lambda r, first: issue(r, "id", f"编号「{r.id}」重复（第 {first} 行已使用）", table))
 
-    station_ids = {s.id for s in data.stations}
-    shift_ids = {s.id for s in data.shifts}
-    unit_ids = {u.id for u in data.units}
+    # ids of rows rejected for their own errors count as known here: reported once is enough
+    station_ids = {s.id for s in data.stations} | rejected.get("stations", set())
+    shift_ids = {s.id for s in data.shifts} | rejected.get("shifts", set())
+    unit_ids = {u.id for u in data.units} | rejected.get("units", set())
     communities = {s.community for s in data.stations if s.community}
     roles = {role for unit in data.units for role in unit.roles}
 
@@ -82,7 +87,7 @@ def cross_check(data: model.DataSet, rule_rows: Mapping[str, int] | None = None)
             issue(pin, "station", f"阵地「{pin.station}」不在阵地表中", tables.FIXED)
         if pin.shift not in shift_ids:
             issue(pin, "shift", f"时段「{pin.shift}」不在时段表中", tables.FIXED)
-        if pin.unit in unit_ids and pin.role not in data.unit(pin.unit).roles:
+        if pin.unit in data.units_by_id and pin.role not in data.unit(pin.unit).roles:
             issue(pin, "role", f"单位「{pin.unit}」不能担任角色「{pin.role}」", tables.FIXED)
     _unique(data.fixed, lambda f: (f.date, f.station, f.shift, f.role, f.unit),
             lambda f, first: issue(f, "unit", f"与第 {first} 行的固定安排重复", tables.FIXED))

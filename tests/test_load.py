@@ -454,8 +454,6 @@ def test_workbook_header_below_blank_rows_is_found_and_rows_counted_from_the_she
     assert where(issues) == [("阵地", 2, "colour"), ("需求", 5, "最少")]
 
 
-@pytest.mark.xfail(strict=True, reason="a unit row rejected for its own cell error is reported a second time, "
-                                       "by every row referring to it, as 「单位不在单位表中」")
 def test_a_rejected_unit_row_is_not_reported_again_as_unknown(tmp_path: Path) -> None:
     tables = minimal_tables()
     tables["units"][3][4] = "-1"  # U3, which the requests table refers to
