@@ -92,7 +92,7 @@ class UnknownDatesError(Exception):
 def _spans(dates: list[dt.date]) -> list[str]:
     spans: list[str] = []
     start = prev = dates[0]
-    for date in dates[1:] + [None]:  # type: ignore[list-item]
+    for date in [*dates[1:], None]:
         if date is not None and date == prev + dt.timedelta(days=1):
             prev = date
             continue

@@ -10,7 +10,7 @@ import datetime as dt
 import re
 import unicodedata
 
-from rotation.model import WEEKDAYS, DaySpec, DayKind, RequestKind
+from rotation.model import WEEKDAYS, DayKind, DaySpec, RequestKind
 
 
 class CellError(ValueError):

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from functools import cached_property
 from enum import Enum
+from functools import cached_property
 
 DEFAULT_ROLE = "值守"
 WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
@@ -33,10 +33,6 @@ class Source:
     row: int
 
 
-def _source() -> Source | None:
-    return field(default=None, compare=False, repr=False)  # type: ignore[return-value]
-
-
 class DayKind(Enum):
     """The three day types of the Chinese official calendar."""
 
@@ -53,6 +49,9 @@ class HomeCommunity(Enum):
     IGNORE = "ignore"
 
 
+_DAY_SPECIFICITY = {"date": 4, "holiday": 3, "weekday": 2, "workday": 1, "restday": 1, "all": 0}
+
+
 @dataclass(frozen=True)
 class DaySpec:
     """The `day` column of demand and requests: which dates a row applies to.
@@ -65,11 +64,9 @@ class DaySpec:
     date: dt.date | None = None
     weekday: int | None = None  # 0 = Monday
 
-    SPECIFICITY = {"date": 4, "holiday": 3, "weekday": 2, "workday": 1, "restday": 1, "all": 0}
-
     @property
     def specificity(self) -> int:
-        return self.SPECIFICITY[self.kind]
+        return _DAY_SPECIFICITY[self.kind]
 
     def matches(self, date: dt.date, kind: DayKind) -> bool:
         """Whether this spec applies to ``date`` whose official day type is ``kind``."""
@@ -105,7 +102,7 @@ class Station:
     community: str | None = None
     parent: str | None = None
     phone: str | None = None
-    source: Source | None = _source()
+    source: Source | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         _require_id("id", self.id)
@@ -127,7 +124,7 @@ class Shift:
     name: str
     start: dt.time
     end: dt.time
-    source: Source | None = _source()
+    source: Source | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         _require_id("id", self.id)
@@ -162,7 +159,7 @@ class Demand:
     role: str = DEFAULT_ROLE
     min: int = 0
     max: int = 0
-    source: Source | None = _source()
+    source: Source | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.min < 0:
@@ -200,7 +197,7 @@ class Unit:
     max_total: int | None = None
     contact: str | None = None
     phone: str | None = None
-    source: Source | None = _source()
+    source: Source | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         _require_id("id", self.id)
@@ -229,7 +226,7 @@ class Person:
     name: str
     phone: str | None = None
     first_inquiry: bool = True
-    source: Source | None = _source()
+    source: Source | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         _require_id("name", self.name)
@@ -245,7 +242,7 @@ class Unavailability:
     person: str | None = None
     shift: str | None = None
     reason: str | None = None
-    source: Source | None = _source()
+    source: Source | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.end < self.start:
@@ -270,7 +267,7 @@ class Request:
     shift: str | None = None
     station: str | None = None
     weight: int = 1
-    source: Source | None = _source()
+    source: Source | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.weight < 1:
@@ -288,7 +285,7 @@ class Fixed:
     role: str = DEFAULT_ROLE
     person: str | None = None
     first_inquiry: bool | None = None
-    source: Source | None = _source()
+    source: Source | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -298,7 +295,7 @@ class CalendarDay:
     date: dt.date
     kind: DayKind
     name: str | None = None
-    source: Source | None = _source()
+    source: Source | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -311,7 +308,7 @@ class History:
     run_days: int = 1
     duties_ytd: int = 0
     weekends_ytd: int = 0
-    source: Source | None = _source()
+    source: Source | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.run_days < 1:

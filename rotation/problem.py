@@ -15,7 +15,7 @@ from functools import cached_property
 from rotation import calendar, tables
 from rotation.calendar import Day
 from rotation.errors import DataError, DataIssue
-from rotation.model import DataSet, DayKind, HomeCommunity, Unit
+from rotation.model import DataSet, HomeCommunity, Unit
 
 
 @dataclass(frozen=True, order=True)
@@ -37,6 +37,8 @@ class Slot:
     min: int
     max: int
     eligible: tuple[str, ...]  # unit ids, in unit-table order
+    community: str | None = None  # the station's community; None for county-wide positions
+    width: int = 1  # how many slots this one stands for (more than 1 only in the pooled relaxation)
 
     @property
     def date(self) -> dt.date:
@@ -73,6 +75,7 @@ class Problem:
     days: tuple[Day, ...]
     slots: tuple[Slot, ...]
     warnings: tuple[str, ...] = ()
+    owned: frozenset[Period] = frozenset()  # periods whose first-inquiry owner is outside the model
 
     # --- calendar ---------------------------------------------------------------------------
 
@@ -144,8 +147,17 @@ class Problem:
         return not shifts or (None not in shifts and shift not in shifts)
 
     def available_people(self, unit_id: str, date: dt.date, shift: str) -> tuple[str, ...]:
-        return tuple(p.name for p in self.data.people_of(unit_id)
-                     if self.person_available(unit_id, p.name, date, shift))
+        key = (unit_id, date, shift)
+        found = self._available.get(key)
+        if found is None:
+            found = tuple(p.name for p in self.data.people_of(unit_id)
+                          if self.person_available(unit_id, p.name, date, shift))
+            self._available[key] = found
+        return found
+
+    @cached_property
+    def _available(self) -> dict[tuple[str, dt.date, str], tuple[str, ...]]:
+        return {}  # filled on demand: the model asks the same question many times
 
     def has_people(self, unit_id: str) -> bool:
         return bool(self.data.people_of(unit_id))
@@ -205,6 +217,9 @@ def build_problem(data: DataSet, start: dt.date, end: dt.date, assume_weekends: 
     """Resolve ``data`` over ``start``..``end``; raises DataError on dates or pins it cannot accept."""
     if end < start:
         raise DataError([DataIssue("排班范围", None, None, f"结束日期 {end} 早于开始日期 {start}")])
+    history_issues = _check_history(data, start)
+    if history_issues:
+        raise DataError(history_issues)
     days = calendar.resolve_days(start, end, data.calendar, assume_weekends)
     warnings = []
     assumed = [d.date for d in days if d.source is calendar.CalendarSource.ASSUMED]
@@ -269,7 +284,7 @@ def _with_eligibility(problem: Problem, resolved: list[tuple[Period, str, int, i
             and not problem.unit_unavailable(unit.id, period.date, period.shift)
             and (not problem.has_people(unit.id) or problem.available_people(unit.id, period.date, period.shift))
         )
-        slots.append(Slot(index, period, role, low, high, eligible))
+        slots.append(Slot(index, period, role, low, high, eligible, community))
     return slots
 
 
@@ -277,6 +292,7 @@ def _check_pins(problem: Problem) -> list[DataIssue]:
     """A fixed duty must name an open slot, a unit eligible for it and an available person."""
     issues = []
     table = tables.FIXED.zh
+    owners: dict[tuple, int | None] = {}
     slots = {(s.period, s.role): s for s in problem.slots}
     for pin in problem.data.fixed:
         if not problem.in_horizon(pin.date):
@@ -293,5 +309,28 @@ def _check_pins(problem: Problem) -> list[DataIssue]:
                                     "（报到社区规则为「必须」或该单位无可用人员）"))
         elif pin.person is not None and not problem.person_available(pin.unit, pin.person, pin.date, pin.shift):
             issues.append(DataIssue(table, row, "姓名", f"人员「{pin.person}」在 {pin.date} 登记为不可安排"))
+        elif problem.data.unit(pin.unit).max_total == 0:
+            issues.append(DataIssue(table, row, "单位", f"单位「{pin.unit}」每月最多次数为 0"))
+        if pin.first_inquiry:
+            unit = problem.data.unit(pin.unit)
+            person = next((p for p in problem.data.people_of(pin.unit) if p.name == pin.person), None)
+            if not unit.first_inquiry:
+                issues.append(DataIssue(table, row, "首问", f"单位「{pin.unit}」不能担任首问责任单位（单位表「可任首问」为否）"))
+            elif person is not None and not person.first_inquiry:
+                issues.append(DataIssue(table, row, "首问", f"人员「{pin.person}」不能担任首问责任人（人员表「可任首问」为否）"))
+            period = (pin.date, pin.station, pin.shift)
+            if period in owners:
+                issues.append(DataIssue(table, row, "首问", f"同一时段已在第 {owners[period]} 行指定了首问责任单位"))
+            owners.setdefault(period, row)
+    if not issues:
+        from rotation.check import pin_conflicts  # the checker judges pins against each other
+
+        issues = pin_conflicts(problem)
     return issues
+
+
+def _check_history(data: DataSet, start: dt.date) -> list[DataIssue]:
+    return [DataIssue(tables.HISTORY.zh, past.source.row if past.source else None, "上次值班日期",
+                      f"上次值班日期 {past.last_duty} 不早于排班开始日期 {start}")
+            for past in data.history if past.last_duty is not None and past.last_duty >= start]
 

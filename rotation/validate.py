@@ -24,7 +24,10 @@ def cross_check(data: model.DataSet, rule_rows: Mapping[str, int] | None = None,
         issues.append(DataIssue(table.zh, source.row if source else None, column, message))
 
     for table, rows in ((tables.STATIONS, data.stations), (tables.SHIFTS, data.shifts), (tables.UNITS, data.units)):
-        _unique(rows, lambda r: r.id, lambda r, first: issue(r, "id", f"编号「{r.id}」重复（第 {first} 行已使用）", table))
+        def duplicate(row: object, first: int | None, table: tables.Table = table) -> None:
+            issue(row, "id", f"编号「{row.id}」重复（第 {first} 行已使用）", table)  # type: ignore[attr-defined]
+
+        _unique(rows, lambda r: r.id, duplicate)
 
     # ids of rows rejected for their own errors count as known here: reported once is enough
     station_ids = {s.id for s in data.stations} | rejected.get("stations", set())

@@ -349,17 +349,12 @@ def test_pin_outside_the_horizon_is_not_checked(tmp_path: Path) -> None:
     assert [s.eligible for s in problem.slots if s.date == d(10, 6)] == [("U1", "U3")] * 2
 
 
-@pytest.mark.xfail(strict=True, reason="problem._check_pins does not check 首问: a unit with 可任首问=否 can be "
-                                       "pinned as the first-inquiry owner (DATA_FORMAT: a pin that breaks a hard "
-                                       "rule is a data error)")
 def test_first_inquiry_pin_for_a_unit_that_may_not_take_it_is_a_data_error(tmp_path: Path) -> None:
     tables = minimal_tables()
     tables["fixed"].append(["2026-10-02", "S1", "AM", "", "U2", "", "是"])  # U2: 可任首问 = 否
     assert where(pin_issues(tmp_path, tables)) == [("固定安排", 3, "首问")]
 
 
-@pytest.mark.xfail(strict=True, reason="problem._check_pins does not check 首问 of the pinned person: 李四 "
-                                       "(可任首问=否) can be pinned as first-inquiry owner")
 def test_first_inquiry_pin_naming_an_unqualified_person_is_a_data_error(tmp_path: Path) -> None:
     tables = minimal_tables()
     tables["fixed"].append(["2026-10-02", "S1", "AM", "", "U1", "李四", "是"])  # 李四: 可任首问 = 否

@@ -1,0 +1,106 @@
+"""The one pipeline from a Problem to a checked Result: model, people, independent check."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import replace
+
+from rotation import check as checker
+from rotation.people import name_people
+from rotation.problem import Problem, Slot
+from rotation.result import Result, SolveStatus
+from rotation.roster import Assignment, Roster
+from rotation.solver.cpsat import Mode, ModelRun, Progress, SearchControl, SolveOptions, run_model
+from rotation.solver.greedy import as_assignments, first_roster
+from rotation.solver.lns import GROUP_SIZE, improve
+
+
+class CheckerDisagreement(AssertionError):
+    """The solver's roster breaks a hard rule or its objective differs from the checker's: a bug."""
+
+
+COVER_SHARE = 0.2
+"""At most this share of the time limit goes to finding a complete roster."""
+LNS_SHARE = 0.55
+"""Then, on larger problems, groups of units are re-planned until this share is spent."""
+
+
+def solve(problem: Problem, options: SolveOptions | None = None, control: SearchControl | None = None,
+          on_progress: Callable[[Progress], None] | None = None,
+          hint: list[Assignment] | None = None) -> Result:
+    """The best roster found within the options' limits, re-checked before it is returned.
+
+    Three phases share the time limit: a complete roster first (coverage as a hard rule, seeded
+    by a greedy roster; when no complete roster exists, the one missing the fewest duties);
+    then large neighbourhood search over groups of units; then the full model, seeded with the
+    best roster so far, improves it further and bounds it.
+    """
+    options = options or SolveOptions()
+    control = control or SearchControl()
+    limit = options.time_limit
+    if hint is None:
+        hint = as_assignments(first_roster(problem, pinned_duties(problem)))
+    first = run_model(problem, replace(options, time_limit=limit * COVER_SHARE), control, on_progress, hint,
+                      Mode.COVER)
+    if first.status == "INFEASIBLE" and not control.interrupted:
+        # no complete roster exists: find the one that misses the fewest duties instead
+        first = run_model(problem, replace(options, time_limit=limit * COVER_SHARE), control, on_progress, hint,
+                          Mode.SHORTFALL)
+        if first.status == "INFEASIBLE":
+            return _result(problem, options, first, None, None)
+    spent = first.spent(options)
+    hint = first.duties or hint
+    if first.duties is not None and len(problem.units) > 2 * GROUP_SIZE and not control.interrupted:
+        started = time.monotonic()
+        hint, lns_spent = improve(problem, hint, limit * (COVER_SHARE + LNS_SHARE) - spent, options.seed,
+                                  options.deterministic, control, on_progress)
+        spent += lns_spent if options.deterministic else time.monotonic() - started
+    remaining = max(limit - spent, limit * 0.1)
+    interrupted = control.interrupted
+    if interrupted:
+        control = SearchControl()  # score the roster found so far, briefly, then stop
+        remaining = min(remaining, 5.0)
+    full = run_model(problem, replace(options, time_limit=remaining), control, on_progress, hint)
+    roster = check_result = None
+    if full.duties is not None:
+        roster = Roster(name_people(problem, full.duties, options.seed))
+        check_result = checker.check(problem, roster)
+        _agree(full.objective, full.terms, check_result)
+    return _result(problem, options, full, roster, check_result, first, interrupted)
+
+
+def _result(problem: Problem, options: SolveOptions, run: ModelRun, roster: Roster | None,
+            check_result: checker.CheckResult | None, first: ModelRun | None = None,
+            interrupted: bool = False) -> Result:
+    return Result(
+        problem=problem,
+        status=SolveStatus.from_cp_sat(run.status),
+        roster=roster,
+        check=check_result,
+        objective=check_result.objective if check_result else None,
+        bound=run.bound,
+        wall_time=run.wall_time + (first.wall_time if first else 0.0),
+        solutions=run.solutions + (first.solutions if first else 0),
+        interrupted=interrupted or run.interrupted,
+        parameters={"time_limit": options.time_limit, "workers": options.workers, "seed": options.seed,
+                    "deterministic": options.deterministic},
+        size=run.size,
+    )
+
+
+def pinned_duties(problem: Problem) -> list[tuple[Slot, str]]:
+    slots = {(s.date, s.station, s.shift, s.role): s for s in problem.slots}
+    return [(slots[(p.date, p.station, p.shift, p.role)], p.unit) for p in problem.data.fixed
+            if problem.in_horizon(p.date)]
+
+
+def _agree(objective: int | None, terms: dict[str, int], result: checker.CheckResult) -> None:
+    problems = [f"{v.rule}: {v.message} ({v.unit} {v.date} {v.station} {v.shift})" for v in result.violations]
+    if objective != result.objective:
+        problems.append(f"objective: solver {objective}, checker {result.objective}")
+    for score in result.scores:
+        if terms.get(score.rule) != score.penalty:
+            problems.append(f"{score.rule}: solver {terms.get(score.rule)}, checker {score.penalty}")
+    if problems:
+        raise CheckerDisagreement("solver and checker disagree:\n  " + "\n  ".join(problems[:20]))

@@ -1,0 +1,73 @@
+"""Naming the person for each duty of a unit that lists people.
+
+The main model already guarantees, day by day, that the unit's duties can be matched to distinct
+available people (first-inquiry duties to qualified ones). This second, small step makes that
+matching and balances the load inside each unit: the busiest and the least busy person differ
+as little as possible.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import replace
+
+from ortools.sat.python import cp_model
+
+from rotation.problem import Problem
+from rotation.roster import Assignment
+
+
+class PeopleError(RuntimeError):
+    """No assignment of people exists: the main model should have prevented it."""
+
+
+def name_people(problem: Problem, duties: list[Assignment], seed: int = 0) -> list[Assignment]:
+    """``duties`` with ``person`` filled in for every unit that lists people."""
+    by_unit: dict[str, list[int]] = defaultdict(list)
+    for i, duty in enumerate(duties):
+        if problem.has_people(duty.unit):
+            by_unit[duty.unit].append(i)
+    named = list(duties)
+    for unit, indexes in sorted(by_unit.items()):
+        for i, person in zip(indexes, _assign(problem, unit, [duties[i] for i in indexes], seed), strict=True):
+            named[i] = replace(duties[i], person=person)
+    return named
+
+
+def _assign(problem: Problem, unit: str, duties: list[Assignment], seed: int) -> list[str]:
+    people = problem.data.people_of(unit)
+    pins = {(p.date, p.station, p.shift, p.role): p.person for p in problem.data.fixed
+            if p.unit == unit and p.person is not None}
+    model = cp_model.CpModel()
+    take: dict[tuple[int, str], cp_model.IntVar] = {}
+    for i, duty in enumerate(duties):
+        pinned = pins.get((duty.date, duty.station, duty.shift, duty.role))
+        options = [p for p in people
+                   if problem.person_available(unit, p.name, duty.date, duty.shift)
+                   and (p.first_inquiry or not duty.first_inquiry)
+                   and (pinned is None or p.name == pinned)]
+        if not options:
+            raise PeopleError(f"{unit} {duty.date} {duty.station} {duty.shift}: no person can take this duty")
+        for p in options:
+            take[(i, p.name)] = model.new_bool_var(f"take[{i},{p.name}]")
+        model.add_exactly_one(take[(i, p.name)] for p in options)
+    per_day: dict[tuple[str, object], list] = defaultdict(list)
+    for (i, name), var in take.items():
+        per_day[(name, duties[i].date)].append(var)
+    for group in per_day.values():
+        if len(group) > 1:
+            model.add_at_most_one(group)
+    loads = [sum(var for (_, name), var in take.items() if name == p.name) for p in people]
+    busiest = model.new_int_var(0, len(duties), "busiest")
+    idlest = model.new_int_var(0, len(duties), "idlest")
+    model.add_max_equality(busiest, loads)
+    model.add_min_equality(idlest, loads)
+    model.minimize(busiest - idlest)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = seed
+    solver.parameters.max_deterministic_time = 5.0
+    status = solver.solve(model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        raise PeopleError(f"{unit}: the unit's duties cannot be matched to its people ({solver.status_name(status)})")
+    return [next(name for (j, name), var in take.items() if j == i and solver.value(var)) for i in range(len(duties))]

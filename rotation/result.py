@@ -1,0 +1,95 @@
+"""The outcome of a solve: status, the checked roster, objective and bound, and a summary."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from rotation.check import SCALE, SOFT_RULE_NAMES, CheckResult
+from rotation.problem import Problem
+from rotation.roster import Roster
+
+
+class SolveStatus(Enum):
+    OPTIMAL = "最优（已证明）"
+    FEASIBLE = "可行（未证明最优）"
+    INFEASIBLE = "无解：硬性规则互相冲突"
+    UNKNOWN = "时限内未找到排班"
+
+    @classmethod
+    def from_cp_sat(cls, name: str) -> SolveStatus:
+        return {"OPTIMAL": cls.OPTIMAL, "FEASIBLE": cls.FEASIBLE, "INFEASIBLE": cls.INFEASIBLE}.get(name, cls.UNKNOWN)
+
+
+@dataclass(frozen=True)
+class Result:
+    problem: Problem
+    status: SolveStatus
+    roster: Roster | None
+    check: CheckResult | None
+    objective: int | None  # hundredths of a point, as the checker computes it
+    bound: int | None
+    wall_time: float
+    solutions: int
+    interrupted: bool
+    parameters: dict[str, object]
+    size: dict[str, int]
+
+    @property
+    def found(self) -> bool:
+        return self.roster is not None
+
+    @property
+    def gap(self) -> float | None:
+        if self.objective is None or self.bound is None:
+            return None
+        if self.objective <= 0:
+            return 0.0
+        return max(0.0, (self.objective - self.bound) / self.objective)
+
+    def summary(self) -> str:
+        """A short report in Chinese for the terminal."""
+        p = self.problem
+        lines = [f"排班范围：{p.start} 至 {p.end}，{len(p.slots)} 个开放岗位，需 {p.unit_duties} 人次（单位次）"]
+        status = self.status.value + ("（已按 Ctrl-C 中止，保留目前最好的排班）" if self.interrupted else "")
+        lines.append(f"求解状态：{status}，用时 {self.wall_time:.1f} 秒，找到 {self.solutions} 个改进解")
+        for warning in p.warnings:
+            lines.append(warning)
+        if self.check is None or self.objective is None:
+            return "\n".join(lines)
+        c = self.check
+        gap = f"{self.gap * 100:.2f}%" if self.gap is not None else "-"
+        lines.append(f"目标值 {points(self.objective)}，下界 {points(self.bound or 0)}，差距 {gap}")
+        covered = c.figures.needed_unit_duties - sum(s.missing for s in c.shortfalls)
+        lines.append(f"覆盖：{covered}/{c.figures.needed_unit_duties} 人次"
+                     + ("，全部覆盖" if not c.shortfalls else f"，{len(c.shortfalls)} 个岗位人数不足"))
+        for s in c.shortfalls[:20]:
+            lines.append(f"  缺 {s.missing}：{s.date} {_station(p, s.station)} {_shift(p, s.shift)} {s.role}")
+        if len(c.shortfalls) > 20:
+            lines.append(f"  ……另有 {len(c.shortfalls) - 20} 处，见报告")
+        f = c.figures
+        lines.append(f"公平：每名党员值班次数的变异系数 {f.duties_per_member_cv_rotation:.3f}（轮值单位），"
+                     f"{f.duties_per_member_cv:.3f}（全部单位）")
+        lines.append(f"间隔不足 {p.data.rules.min_days_between} 天的值班对：{f.spacing_pairs}；"
+                     f"社区阵地值班 {f.community_duties} 次，其中不在本单位报到社区 {f.community_duties_away} 次")
+        lines.append("各项扣分：")
+        for score in c.scores:
+            lines.append(f"  {SOFT_RULE_NAMES[score.rule]}：{points(score.penalty)}"
+                         f"（权重 {score.weight}，{len(score.findings)} 处）")
+        if c.violations:
+            lines.append(f"违反硬性规则 {len(c.violations)} 处！")
+        return "\n".join(lines)
+
+
+def points(value: int) -> str:
+    """Hundredths of a point as a number a planner reads."""
+    return f"{value / SCALE:.2f}"
+
+
+def _station(problem: Problem, station: str) -> str:
+    return problem.data.station(station).label
+
+
+def _shift(problem: Problem, shift: str) -> str:
+    s = problem.data.shift(shift)
+    return f"{s.label}({s.hours})"

@@ -1,0 +1,249 @@
+"""The hard rules of the data format as CP-SAT constraints, one function per rule family."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from itertools import chain, combinations
+
+from rotation.problem import Period
+from rotation.solver.variables import Variables, capacity, first_inquiry_capacity
+
+ONE_DAY = dt.timedelta(days=1)
+
+
+def add_hard_rules(v: Variables) -> None:
+    add_coverage_max(v)
+    add_max_per_day(v)
+    add_consecutive_days(v)
+    add_weekends(v)
+    add_monthly_totals(v)
+    if v.relaxed:  # pools know neither shifts nor stations: those rules wait for the full model
+        return
+    add_fixed(v)
+    add_successions(v)
+    add_first_inquiry(v)
+    add_people(v)
+
+
+def add_coverage_max(v: Variables) -> None:
+    by_slot: dict[int, list] = defaultdict(list)
+    for (slot, _), var in v.x.items():
+        by_slot[slot].append(var)
+    for slot in v.problem.slots:
+        if sum(min(slot.width, v.problem.max_per_day(u)) for u in slot.eligible) > slot.max:
+            v.model.add(sum(by_slot[slot.index]) <= slot.max)
+
+
+def add_full_coverage(v: Variables) -> None:
+    """Every slot gets at least its minimum: only for finding a first complete roster."""
+    by_slot: dict[int, list] = defaultdict(list)
+    for (slot, _), var in v.x.items():
+        by_slot[slot].append(var)
+    for slot in v.problem.slots:
+        if slot.min > 0:
+            v.model.add(sum(by_slot[slot.index]) >= slot.min)
+
+
+def add_fixed(v: Variables) -> None:
+    problem = v.problem
+    slots = {(s.period, s.role): s for s in problem.slots}
+    for pin in problem.data.fixed:
+        if not problem.in_horizon(pin.date):
+            continue
+        slot = slots[(Period(pin.date, pin.station, pin.shift), pin.role)]
+        v.model.add(v.x[(slot.index, pin.unit)] == 1)
+        if pin.first_inquiry is not None and (slot.period, pin.unit) in v.fi:
+            v.model.add(v.fi[(slot.period, pin.unit)] == int(pin.first_inquiry))
+        if pin.first_inquiry:
+            for (period, unit), var in v.fi.items():
+                if period == slot.period and unit != pin.unit:
+                    v.model.add(var == 0)
+
+
+def add_max_per_day(v: Variables) -> None:
+    for (unit, _), duties in v.unit_day.items():
+        limit = v.problem.max_per_day(unit)
+        if capacity(v.problem, unit, duties) > limit:
+            v.model.add(sum(var for _, var in duties) <= limit)
+
+
+def add_successions(v: Variables) -> None:
+    """Shift A one day and shift B the next day never both, for each forbidden pair A>B."""
+    problem = v.problem
+    forbidden = problem.data.rules.forbidden_successions
+    if not forbidden:
+        return
+    in_shift: dict[tuple[str, dt.date, str], list] = defaultdict(list)
+    for (unit, date), duties in v.unit_day.items():
+        for slot, var in duties:
+            in_shift[(unit, date, slot.shift)].append(var)
+    for first, second in forbidden:
+        for (unit, date, shift), earlier in in_shift.items():
+            later = in_shift.get((unit, date + ONE_DAY, second))
+            if shift != first or not later:
+                continue
+            limit = problem.max_per_day(unit)
+            if limit == 1:
+                v.model.add(sum(earlier) + sum(later) <= 1)
+            else:
+                on_first = v.model.new_bool_var(f"on[{unit},{date},{first}]")
+                for var in earlier:
+                    v.model.add_implication(var, on_first)
+                v.model.add(limit * on_first + sum(later) <= limit)
+    for past in problem.data.history:
+        if past.last_duty == problem.start - ONE_DAY and past.last_shift is not None:
+            for first, second in forbidden:
+                if first == past.last_shift:
+                    for var in in_shift.get((past.unit, problem.start, second), []):
+                        v.model.add(var == 0)
+
+
+def _history_run(v: Variables) -> dict[str, set[dt.date]]:
+    """Days before the horizon on which each unit is known to have been on duty."""
+    runs = {}
+    for past in v.problem.data.history:
+        if past.last_duty is not None:
+            runs[past.unit] = {past.last_duty - k * ONE_DAY for k in range(past.run_days)}
+    return runs
+
+
+def add_consecutive_days(v: Variables) -> None:
+    """Every window of max+1 consecutive days holds a day off, history included."""
+    problem = v.problem
+    most = problem.data.rules.max_consecutive_days
+    runs = _history_run(v)
+    for unit in problem.units:
+        before = runs.get(unit.id, set())
+        first = problem.start - most * ONE_DAY
+        date = first
+        while date + most * ONE_DAY <= problem.end:
+            window = [date + k * ONE_DAY for k in range(most + 1)]
+            known = sum(1 for d in window if d in before)
+            open_days = [d for d in window if v.has_day(unit.id, d)]
+            if known + len(open_days) > most:
+                v.model.add(sum(v.worked(unit.id, d) for d in open_days) <= most - known)
+            date += ONE_DAY
+
+
+def add_weekends(v: Variables) -> None:
+    """A unit works at most max_weekends_per_month rest-day blocks in each month."""
+    problem = v.problem
+    most = problem.data.rules.max_weekends_per_month
+    by_month: dict[tuple[int, int], list] = defaultdict(list)
+    for block in problem.rest_blocks:
+        by_month[block.month].append(block)
+    for unit in problem.units:
+        for blocks in by_month.values():
+            touched = []
+            for block in blocks:
+                days = [d for d in block.dates if v.has_day(unit.id, d)]
+                if not days:
+                    continue
+                if len(days) == 1:
+                    touched.append(v.worked(unit.id, days[0]))
+                    continue
+                on_block = v.model.new_bool_var(f"weekend[{unit.id},{block.dates[0]}]")
+                for d in days:
+                    v.model.add(v.worked(unit.id, d) <= on_block)
+                touched.append(on_block)
+            if len(touched) > most:
+                v.model.add(sum(touched) <= most)
+
+
+def add_monthly_totals(v: Variables) -> None:
+    problem = v.problem
+    for unit in problem.units:
+        if unit.min_total is None and unit.max_total is None:
+            continue
+        for month in problem.months:
+            duties = [var for (u, date), rows in v.unit_day.items() if u == unit.id
+                      and (date.year, date.month) == month for _, var in rows]
+            if unit.max_total is not None:
+                v.model.add(sum(duties) <= unit.max_total)
+            if unit.min_total is not None and problem.month_is_whole(month):
+                v.model.add(sum(duties) >= unit.min_total)
+
+
+def pinned_first_inquiry(v: Variables) -> dict[tuple[Period, str], bool]:
+    pins = {}
+    for pin in v.problem.data.fixed:
+        if pin.first_inquiry is not None and v.problem.in_horizon(pin.date):
+            pins[(Period(pin.date, pin.station, pin.shift), pin.unit)] = pin.first_inquiry
+    return pins
+
+
+def add_first_inquiry(v: Variables) -> None:
+    """A staffed period has exactly one qualified first-inquiry owner among its units.
+
+    On unrestricted unit-days any qualified unit on duty can own the period, so the model only
+    needs one such unit present; the owner itself is picked after solving.
+    """
+    problem = v.problem
+    pins = pinned_first_inquiry(v)
+    on_duty: dict[Period, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    for (unit, _), duties in v.unit_day.items():
+        for slot, var in duties:
+            on_duty[slot.period][unit].append(var)
+    for period, units in on_duty.items():
+        if period in problem.owned:
+            for unit in units:
+                if (period, unit) in v.fi:
+                    v.model.add(v.fi[(period, unit)] == 0)
+            continue
+        capable = []
+        needs_care = False
+        restricted_fi = []
+        for unit, duties in units.items():
+            key = (period, unit)
+            if (unit, period.date) in v.restricted:
+                needs_care = True
+                if key in v.fi:
+                    v.model.add(v.fi[key] <= sum(duties))
+                    capable.append(v.fi[key])
+                    restricted_fi.append(v.fi[key])
+            elif pins.get(key) is False or first_inquiry_capacity(problem, unit, period.date, period.shift) == 0:
+                needs_care = True
+            else:
+                capable.extend(duties)
+        if len(restricted_fi) > 1:
+            v.model.add(sum(restricted_fi) <= 1)
+        if needs_care:
+            for duties in units.values():
+                for var in duties:
+                    v.model.add(var <= sum(capable))
+
+
+def _subsets(items: list[str]):  # type: ignore[no-untyped-def]
+    return chain.from_iterable(combinations(items, k) for k in range(len(items) + 1))
+
+
+def add_people(v: Variables) -> None:
+    """On restricted unit-days, the unit's duties can be matched to distinct available people,
+    first-inquiry duties to qualified ones (Hall's condition over the classes of duties)."""
+    problem = v.problem
+    for unit, date in sorted(v.restricted):
+        duties = v.unit_day[(unit, date)]
+        most = min(problem.max_per_day(unit), len(duties))
+        count: dict[str, list] = defaultdict(list)
+        owner: dict[str, list] = defaultdict(list)
+        for slot, var in duties:
+            count[slot.shift].append(var)
+        for (period, u), var in v.fi.items():
+            if u == unit and period.date == date:
+                owner[period.shift].append(var)
+        people = problem.data.people_of(unit)
+        free = {s: {p.name for p in people if problem.person_available(unit, p.name, date, s)} for s in count}
+        qualified = {s: {p.name for p in people if p.first_inquiry and p.name in free[s]} for s in count}
+        shifts = sorted(count)
+        for plain in _subsets(shifts):
+            for owning in _subsets(sorted(owner)):
+                if not plain and not owning:
+                    continue
+                reach = set().union(*(free[s] for s in plain), *(qualified[s] for s in owning))
+                largest = min(most, sum(len(count[s]) for s in set(plain) | set(owning)))
+                if len(reach) >= largest:
+                    continue
+                lhs = sum(sum(count[s]) - sum(owner.get(s, [])) for s in plain) + sum(
+                    sum(owner[s]) for s in owning)
+                v.model.add(lhs <= len(reach))

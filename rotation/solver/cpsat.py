@@ -1,0 +1,220 @@
+"""Building and running the CP-SAT model: options, live progress, interruption."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import Enum
+
+from ortools.sat.python import cp_model
+
+from rotation.problem import Problem
+from rotation.roster import Assignment
+from rotation.solver.constraints import add_full_coverage, add_hard_rules
+from rotation.solver.extract import extract_duties
+from rotation.solver.objective import add_objective
+from rotation.solver.variables import Variables, create_variables
+
+
+@dataclass(frozen=True)
+class SolveOptions:
+    """How long and how to search. With one worker the limit is CP-SAT's deterministic time
+    (about a second of work each), so the same data and seed give the same roster."""
+
+    time_limit: float = 60.0
+    workers: int = 2
+    seed: int = 0
+    log: bool = False
+
+    @property
+    def deterministic(self) -> bool:
+        return self.workers == 1
+
+
+@dataclass
+class Progress:
+    """What the search has reached so far; updated from the solver's threads."""
+
+    phase: str = ""
+    started: float = field(default_factory=time.monotonic)
+    objective: float | None = None
+    bound: float | None = None
+    solutions: int = 0
+
+    @property
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
+
+    @property
+    def gap(self) -> float | None:
+        if self.objective is None or self.bound is None:
+            return None
+        return relative_gap(self.objective, self.bound)
+
+
+def relative_gap(objective: float, bound: float) -> float:
+    """(objective - bound) / objective, 0 when both are 0."""
+    if objective <= 0:
+        return 0.0 if objective <= bound else 1.0
+    return max(0.0, (objective - bound) / objective)
+
+
+class SearchControl:
+    """Lets another thread (a Ctrl-C handler) stop the search; the best roster is kept."""
+
+    def __init__(self) -> None:
+        self._solver: cp_model.CpSolver | None = None
+        self.interrupted = False
+
+    def attach(self, solver: cp_model.CpSolver) -> None:
+        self._solver = solver
+
+    def stop(self) -> None:
+        self.interrupted = True
+        if self._solver is not None:
+            self._solver.stop_search()
+
+
+@dataclass(frozen=True)
+class ModelRun:
+    """The raw outcome of one CP-SAT run."""
+
+    status: str  # CP-SAT status name
+    duties: list[Assignment] | None
+    objective: int | None
+    bound: int | None
+    terms: dict[str, int]
+    wall_time: float
+    solutions: int
+    interrupted: bool
+    size: dict[str, int]
+    deterministic_time: float = 0.0
+
+    def spent(self, options: SolveOptions) -> float:
+        """Time used, in the unit the options' limit is counted in."""
+        return self.deterministic_time if options.deterministic else self.wall_time
+
+
+class _Callback(cp_model.CpSolverSolutionCallback):
+    def __init__(self, progress: Progress, changed: threading.Event) -> None:
+        super().__init__()
+        self.progress = progress
+        self.changed = changed
+
+    def on_solution_callback(self) -> None:
+        self.progress.solutions += 1
+        self.progress.objective = self.objective_value
+        self.progress.bound = self.best_objective_bound
+        self.changed.set()
+
+
+class Mode(Enum):
+    """What a run optimises: everything, or only how to reach a complete roster fast."""
+
+    FULL = "优化"  # every soft rule
+    COVER = "覆盖"  # coverage as a hard rule, no objective: a complete roster, if one exists
+    SHORTFALL = "补缺"  # fewest missing duties, nothing else
+
+
+def build_model(problem: Problem, mode: Mode = Mode.FULL) -> tuple[cp_model.CpModel, Variables, dict]:
+    """The model of ``problem`` for ``mode``, with the term of each soft rule it minimises."""
+    model = cp_model.CpModel()
+    variables = create_variables(model, problem)
+    add_hard_rules(variables)
+    if mode is Mode.COVER:
+        add_full_coverage(variables)
+        return model, variables, {}
+    return model, variables, add_objective(variables, soft=mode is Mode.FULL)
+
+
+def run_model(problem: Problem, options: SolveOptions, control: SearchControl | None = None,
+              on_progress: Callable[[Progress], None] | None = None,
+              hint: list[Assignment] | None = None, mode: Mode = Mode.FULL) -> ModelRun:
+    """Build the model for ``problem``, search, and read back the best roster found."""
+    model, variables, terms = build_model(problem, mode)
+    if hint:
+        add_complete_hint(variables, hint, options.seed)
+    solver = cp_model.CpSolver()
+    params = solver.parameters
+    params.num_workers = options.workers
+    params.random_seed = options.seed
+    if options.deterministic:
+        params.max_deterministic_time = options.time_limit
+    else:
+        params.max_time_in_seconds = options.time_limit
+    params.log_search_progress = options.log
+    control = control or SearchControl()
+    control.attach(solver)
+
+    progress = Progress(phase=mode.value)
+    changed = threading.Event()
+    callback = _Callback(progress, changed)
+
+    def on_bound(bound: float) -> None:
+        progress.bound = bound
+        changed.set()
+
+    solver.best_bound_callback = on_bound
+    outcome: dict[str, object] = {}
+
+    def search() -> None:
+        try:
+            outcome["status"] = solver.solve(model, callback)
+        except BaseException as error:  # re-raised in the calling thread
+            outcome["error"] = error
+
+    worker = threading.Thread(target=search, name="cp-sat", daemon=True)
+    worker.start()
+    last_report = 0.0
+    while worker.is_alive():
+        worker.join(timeout=0.25)  # the main thread stays free for Ctrl-C
+        if on_progress is not None and (changed.is_set() or progress.elapsed - last_report >= 1.0):
+            changed.clear()
+            last_report = progress.elapsed
+            on_progress(progress)
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    status = outcome["status"]
+    found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    value = solver.value
+    return ModelRun(
+        status=solver.status_name(status),  # type: ignore[arg-type]
+        duties=extract_duties(variables, value) if found else None,
+        objective=round(solver.objective_value) if found and terms else None,
+        bound=round(solver.best_objective_bound) if found and terms else None,
+        terms={rule: round(value(term)) if not isinstance(term, int) else term for rule, term in terms.items()}
+        if found else {},
+        wall_time=solver.wall_time,
+        solutions=progress.solutions,
+        interrupted=control.interrupted,
+        size={"booleans": len(variables.x), "variables": len(model.proto.variables),
+              "constraints": len(model.proto.constraints)},
+        deterministic_time=solver.deterministic_time,
+    )
+
+
+def add_complete_hint(v: Variables, hint: list[Assignment], seed: int) -> None:
+    """Hint every variable, not only the duties: the duties are fixed in a copy of the model,
+    whose propagation sets the rest at once. A partial hint is often dropped by CP-SAT, which
+    then starts from nothing."""
+    slots = {(s.date, s.station, s.shift, s.role): s.index for s in v.problem.slots}
+    on = {(slots[(a.date, a.station, a.shift, a.role)], a.unit) for a in hint
+          if (a.date, a.station, a.shift, a.role) in slots}
+    fixed = v.model.clone()
+    for key, var in v.x.items():
+        value = int(key in on)
+        domain = fixed.proto.variables[var.index].domain
+        domain[0] = domain[1] = value
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = seed
+    solver.parameters.max_deterministic_time = 5.0
+    status = solver.solve(fixed)
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        for index in range(len(v.model.proto.variables)):
+            v.model.add_hint(v.model.get_int_var_from_proto_index(index), solver.response_proto.solution[index])
+        return
+    for key, var in v.x.items():  # the hint breaks a hard rule: let CP-SAT repair what it can
+        v.model.add_hint(var, key in on)

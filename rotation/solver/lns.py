@@ -1,0 +1,128 @@
+"""Large neighbourhood search over groups of units.
+
+Each step frees every duty of a small group of units, keeps all other units' duties as they
+are, and re-solves the group exactly with CP-SAT: the group may trade its duties among its
+members and move them to other days, which is what fairness and spacing need and what generic
+neighbourhoods rarely find. Every rule is per unit except coverage and first-inquiry, which
+the sub-problem inherits from the fixed units (reduced minimums and maxima, periods already
+owned), so the group's objective differs from the whole roster's by a constant and an
+improvement of one is an improvement of the other.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import replace
+
+from ortools.sat.python import cp_model
+
+from rotation import check as checker
+from rotation.problem import Period, Problem
+from rotation.roster import Assignment, Roster
+from rotation.solver.cpsat import Progress, SearchControl, add_complete_hint, build_model
+from rotation.solver.extract import extract_duties
+from rotation.solver.variables import first_inquiry_capacity, is_restricted
+
+GROUP_SIZE = 6
+STEP_LIMIT = 0.3  # deterministic seconds per neighbourhood
+
+
+def sub_problem(problem: Problem, group: set[str], duties: list[Assignment],
+                restricted: set[tuple[str, dt.date]]) -> Problem:
+    """The problem of re-planning ``group`` with every other unit's ``duties`` fixed;
+    ``restricted`` are the unit-days on which a unit's people limit its first-inquiry duties."""
+    data = problem.data
+    others: Counter = Counter()
+    owners: set[Period] = set()
+    for a in duties:
+        if a.unit in group:
+            continue
+        others[(a.date, a.station, a.shift, a.role)] += 1
+        # owned when a fixed unit can own it whatever else happens
+        capable = (a.unit, a.date) not in restricted and first_inquiry_capacity(problem, a.unit, a.date, a.shift) > 0
+        if capable or (a.first_inquiry and (a.unit, a.date) in restricted):
+            owners.add(Period(a.date, a.station, a.shift))
+    slots = []
+    for slot in problem.slots:
+        eligible = tuple(u for u in slot.eligible if u in group)
+        fixed = others[(slot.date, slot.station, slot.shift, slot.role)]
+        if not eligible or slot.max - fixed <= 0:
+            continue
+        slots.append(replace(slot, index=len(slots), min=max(0, slot.min - fixed), max=slot.max - fixed,
+                             eligible=eligible))
+    def keep(rows: tuple) -> tuple:
+        return tuple(r for r in rows if r.unit in group)
+
+    sub_data = replace(data, units=tuple(u for u in data.units if u.id in group), people=keep(data.people),
+                       unavailability=keep(data.unavailability), requests=keep(data.requests),
+                       fixed=keep(data.fixed), history=keep(data.history))
+    sub = replace(problem, data=sub_data, slots=tuple(slots), owned=frozenset(owners))
+    # fair shares are those of the whole problem
+    sub.__dict__["targets"] = problem.targets
+    sub.__dict__["weekend_targets"] = problem.weekend_targets
+    return sub
+
+
+def _groups(problem: Problem, rng: random.Random) -> list[str]:
+    """A group to re-plan: often units of one community (they compete for the same positions)
+    with a few others, sometimes units drawn at random."""
+    units = [u for u in problem.units]
+    if rng.random() < 0.5:
+        return [u.id for u in rng.sample(units, min(GROUP_SIZE, len(units)))]
+    communities = sorted({u.community for u in units if u.community})
+    if not communities:
+        return [u.id for u in rng.sample(units, min(GROUP_SIZE, len(units)))]
+    home = rng.choice(communities)
+    local = [u for u in units if u.community == home]
+    chosen = rng.sample(local, min(GROUP_SIZE - 2, len(local)))
+    rest = [u for u in units if u not in chosen]
+    chosen += rng.sample(rest, min(GROUP_SIZE - len(chosen), len(rest)))
+    return [u.id for u in chosen]
+
+
+def improve(problem: Problem, duties: list[Assignment], budget: float, seed: int, deterministic: bool,
+            control: SearchControl, on_progress: Callable[[Progress], None] | None = None,
+            ) -> tuple[list[Assignment], float]:
+    """Re-plan groups of units until ``budget`` (seconds; deterministic seconds when
+    ``deterministic``) is spent or the search is stopped; returns the best duties found and
+    the time spent."""
+    rng = random.Random(seed)
+    current = list(duties)
+    candidates: dict[tuple[str, dt.date], list] = defaultdict(list)
+    for slot in problem.slots:
+        for unit in slot.eligible:
+            candidates[(unit, slot.date)].append(slot)
+    restricted = {key for key, slots in candidates.items() if is_restricted(problem, key[0], key[1], slots)}
+    total = checker.check(problem, Roster(current)).objective
+    progress = Progress(phase="邻域搜索", objective=total)
+    spent = 0.0
+    started = time.monotonic()
+    step = 0
+    while spent < budget and not control.interrupted:
+        step += 1
+        group = set(_groups(problem, rng))
+        sub = sub_problem(problem, group, current, restricted)
+        mine = [a for a in current if a.unit in group]
+        before = checker.check(sub, Roster(mine)).objective
+        model, variables, _ = build_model(sub)
+        add_complete_hint(variables, mine, seed + step)
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.random_seed = seed + step
+        solver.parameters.max_deterministic_time = STEP_LIMIT
+        status = solver.solve(model)
+        spent = solver.deterministic_time + spent if deterministic else time.monotonic() - started
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE) or solver.objective_value >= before:
+            continue
+        better = extract_duties(variables, solver.value)
+        current = [a for a in current if a.unit not in group] + better
+        total -= before - round(solver.objective_value)
+        progress.objective = total
+        progress.solutions += 1
+        if on_progress is not None:
+            on_progress(progress)
+    return current, spent

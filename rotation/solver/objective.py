@@ -1,0 +1,194 @@
+"""The soft rules as exact penalty terms, one function per rule, in hundredths of a point.
+
+Every penalty variable is tied to the roster in both directions (never only bounded below), so
+the objective of any solution the solver reports, optimal or not, is exactly what the
+independent checker computes for the same roster.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from ortools.sat.python import cp_model
+
+from rotation.check import SCALE
+from rotation.model import HomeCommunity, RequestKind
+from rotation.problem import TARGET_SCALE
+from rotation.solver.variables import LinearExpr, Variables
+from rotation.solver.variables import capacity as day_capacity
+
+
+def add_objective(v: Variables, soft: bool = True) -> dict[str, LinearExpr]:
+    """Add every soft rule's penalty and minimise their sum; returns the term of each rule.
+    With ``soft=False`` only the shortfall is minimised."""
+    weights = dict(v.problem.data.rules.weights)
+    if not soft:
+        terms = {"coverage": weights["coverage"] * SCALE * _shortfall(v)}
+        v.model.minimize(terms["coverage"])
+        return terms
+    terms = {
+        "coverage": weights["coverage"] * SCALE * _shortfall(v),
+        "fairness": weights["fairness"] * _fair_share(v, weekend=False),
+        "weekend_fairness": weights["weekend_fairness"] * _fair_share(v, weekend=True),
+        "spacing": weights["spacing"] * SCALE * _close_pairs(v),
+        "home_community": weights["home_community"] * SCALE * _away_from_home(v),
+        "requests": weights["requests"] * SCALE * _requests(v) if not v.relaxed else 0,
+    }
+    v.model.minimize(sum(terms.values()))
+    return terms
+
+
+def _by_slot(v: Variables) -> dict[int, list]:
+    grouped: dict[int, list] = defaultdict(list)
+    for (slot, _), var in v.x.items():
+        grouped[slot].append(var)
+    return grouped
+
+
+def _shortfall(v: Variables) -> LinearExpr:
+    """Unit-duties missing below each slot's minimum."""
+    by_slot = _by_slot(v)
+    total: LinearExpr = 0
+    for slot in v.problem.slots:
+        if slot.min == 0:
+            continue
+        assigned = sum(by_slot[slot.index])
+        if slot.max == slot.min or not by_slot[slot.index]:
+            total += slot.min - assigned  # at most min can be assigned: exact as it stands
+            continue
+        missing = v.model.new_int_var(0, slot.min, f"short[{slot.index}]")
+        v.model.add_max_equality(missing, [slot.min - assigned, 0])
+        total += missing
+    return total
+
+
+def _convex(v: Variables, value: LinearExpr, most: int, cost, name: str) -> LinearExpr:  # type: ignore[no-untyped-def]
+    """``cost(value)`` for an integer ``value`` in 0..most, with ``cost`` convex: the maximum of
+    its secants, which is exact at every integer and tight for the LP relaxation."""
+    if most == 0:
+        return cost(0)
+    lines = [cost(k) + (cost(k + 1) - cost(k)) * (value - k) for k in range(most)]
+    if len(lines) == 1:
+        return lines[0]
+    top = max(cost(k) for k in range(most + 1))
+    penalty = v.model.new_int_var(0, top, name)
+    v.model.add_max_equality(penalty, lines)
+    return penalty
+
+
+def _fair_share(v: Variables, weekend: bool) -> LinearExpr:
+    """Squared deviation of each unit's duties (year so far plus horizon) from its fair share,
+    in hundredths of a squared duty (shares are kept in tenths)."""
+    problem = v.problem
+    targets = problem.weekend_targets if weekend else problem.targets
+    duties: dict[str, list] = defaultdict(list)
+    capacity: dict[str, int] = defaultdict(int)
+    for (unit, date), rows in v.unit_day.items():
+        if weekend and not problem.is_rest(date):
+            continue
+        duties[unit].extend(var for _, var in rows)
+        capacity[unit] += min(problem.max_per_day(unit), day_capacity(problem, unit, rows))
+    total: LinearExpr = 0
+    for unit in problem.units:
+        ytd = problem.ytd(unit.id)[1 if weekend else 0]
+        target = targets[unit.id]
+
+        def cost(k: int, ytd: int = ytd, target: int = target) -> int:
+            deviation = TARGET_SCALE * (ytd + k) - target
+            return deviation * deviation
+
+        name = f"{'weekend_' if weekend else ''}fair[{unit.id}]"
+        count = v.model.new_int_var(0, capacity[unit.id], f"{name}.duties")
+        v.model.add(count == sum(duties[unit.id]))  # one long sum, then short secants over it
+        total += _convex(v, count, capacity[unit.id], cost, name)
+    return total
+
+
+def _both(v: Variables, a: LinearExpr, b: LinearExpr, name: str) -> cp_model.IntVar:
+    both = v.model.new_bool_var(name)
+    v.model.add(both >= a + b - 1)
+    v.model.add(both <= a)
+    v.model.add(both <= b)
+    return both
+
+
+def _close_pairs(v: Variables) -> LinearExpr:
+    """Pairs of one unit's duties on different days fewer than min_days_between apart.
+
+    A day with n duties contributes n * n' pairs with a day of n' duties; with the ordered
+    indicators b_k = [n >= k], n * n' is the sum of the products b_i * b'_j. A redundant cut per
+    unit, from packing W duty days into H days, tightens the bound.
+    """
+    problem = v.problem
+    gap = problem.data.rules.min_days_between
+    if gap <= 1:
+        return 0
+    history = {h.unit: h.last_duty for h in problem.data.history if h.last_duty is not None}
+    days = (problem.end - problem.start).days + 1
+    total: LinearExpr = 0
+    for unit in problem.units:
+        day_pairs = []
+        pairs: LinearExpr = 0
+        dates = sorted(d for (u, d) in v.levels if u == unit.id)
+        for date in dates:
+            for step in range(1, gap):
+                later = date + dt.timedelta(days=step)
+                if not v.has_day(unit.id, later):
+                    continue
+                for i, a in enumerate(v.levels[(unit.id, date)]):
+                    for j, b in enumerate(v.levels[(unit.id, later)]):
+                        both = _both(v, a, b, f"close[{unit.id},{date},{later},{i},{j}]")
+                        pairs += both
+                        if i == 0 and j == 0:
+                            day_pairs.append(both)
+        last = history.get(unit.id)
+        if last is not None:
+            for date in dates:
+                if 0 < (date - last).days < gap:
+                    pairs += sum(v.levels[(unit.id, date)])
+        worked = sum(v.worked(unit.id, d) for d in dates)
+        if gap * len(dates) > days + gap - 1:
+            # W duty days in H days leave at most (H - W) / (gap - 1) gaps of gap days or more
+            v.model.add((gap - 1) * sum(day_pairs) >= gap * worked - (days + gap - 1))
+        total += pairs
+    return total
+
+
+def _away_from_home(v: Variables) -> LinearExpr:
+    """Duties at a community's position by a unit that reported to another community."""
+    data = v.problem.data
+    if data.rules.home_community is not HomeCommunity.PREFER:
+        return 0
+    slots = v.problem.slots
+    total: LinearExpr = 0
+    for (slot, unit), var in v.x.items():
+        home = data.unit(unit).community
+        community = slots[slot].community
+        if home and community and community != home:
+            total += var
+    return total
+
+
+def _requests(v: Variables) -> LinearExpr:
+    """Weighted unmet wishes to serve (希望) and duties at times a unit wished to avoid (避免)."""
+    problem = v.problem
+    total: LinearExpr = 0
+    for n, request in enumerate(problem.data.requests):
+        for day in problem.days:
+            if not request.day.matches(day.date, day.kind):
+                continue
+            matching = [var for slot, var in v.unit_day.get((request.unit, day.date), [])
+                        if (request.shift is None or slot.shift == request.shift)
+                        and (request.station is None or slot.station == request.station)]
+            if request.kind is RequestKind.AVOID:
+                total += request.weight * sum(matching)
+            elif not matching:
+                total += request.weight
+            else:
+                met = v.model.new_bool_var(f"want[{n},{day.date}]")
+                v.model.add(met <= sum(matching))
+                for var in matching:
+                    v.model.add_implication(var, met)
+                total += request.weight * (1 - met)
+    return total

@@ -1,0 +1,128 @@
+"""The decision variables of the CP-SAT model, created sparsely.
+
+One Boolean per (slot, eligible unit) carries the roster. Day-level views (duties per unit and
+day, ordered "at least k duties" indicators) are derived from them once, so that every rule
+family reads the same expressions. First-inquiry Booleans exist only on the few unit-days where
+the unit's qualified people are too few to take any first-inquiry duty it may get; elsewhere the
+first-inquiry owner is chosen after solving (see :mod:`rotation.solver.extract`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from rotation.problem import Period, Problem, Slot
+
+LinearExpr = cp_model.LinearExprT
+
+
+@dataclass
+class Variables:
+    model: cp_model.CpModel
+    problem: Problem
+    x: dict[tuple[int, str], cp_model.IntVar] = field(default_factory=dict)
+    # (unit, date) -> [(slot, var)]: a unit's candidate duties on one day
+    unit_day: dict[tuple[str, dt.date], list[tuple[Slot, cp_model.IntVar]]] = field(default_factory=dict)
+    # (unit, date) -> [b1, b2, ...]: b_k is true when the unit has at least k duties that day
+    levels: dict[tuple[str, dt.date], list[LinearExpr]] = field(default_factory=dict)
+    # (period, unit) -> first-inquiry Boolean, only on restricted unit-days
+    fi: dict[tuple[Period, str], cp_model.IntVar] = field(default_factory=dict)
+    restricted: set[tuple[str, dt.date]] = field(default_factory=set)
+    relaxed: bool = False  # slots are pools (see rotation.solver.relaxation): no shifts, stations, owners
+
+    def duties(self, unit: str, date: dt.date) -> LinearExpr:
+        """The number of duties of ``unit`` on ``date`` (0 when it has no candidates)."""
+        return sum(var for _, var in self.unit_day.get((unit, date), []))
+
+    def worked(self, unit: str, date: dt.date) -> LinearExpr:
+        """1 when ``unit`` is on duty at all on ``date``."""
+        levels = self.levels.get((unit, date))
+        return levels[0] if levels else 0
+
+    def has_day(self, unit: str, date: dt.date) -> bool:
+        return (unit, date) in self.unit_day
+
+
+def create_variables(model: cp_model.CpModel, problem: Problem, relaxed: bool = False) -> Variables:
+    v = Variables(model, problem, relaxed=relaxed)
+    data = problem.data
+    closed = {u.id for u in data.units if u.max_total == 0}
+    grouped: dict[tuple[str, dt.date], list] = defaultdict(list)
+    for slot in problem.slots:
+        for unit in slot.eligible:
+            if unit in closed:
+                continue
+            most = min(slot.width, problem.max_per_day(unit))
+            if most == 1:
+                var = model.new_bool_var(f"x[{slot.index},{unit}]")
+            else:
+                var = model.new_int_var(0, most, f"x[{slot.index},{unit}]")
+            v.x[(slot.index, unit)] = var
+            grouped[(unit, slot.date)].append((slot, var))
+    v.unit_day = dict(grouped)
+
+    for (unit, date), duties in v.unit_day.items():
+        limit = min(problem.max_per_day(unit), capacity(problem, unit, duties))
+        total = sum(var for _, var in duties)
+        if limit == 1 and len(duties) == 1:
+            v.levels[(unit, date)] = [duties[0][1]]
+            continue
+        if limit == 1:
+            # one named Boolean per unit-day keeps every day-level rule a short row for the LP
+            worked = model.new_bool_var(f"on[{unit},{date}]")
+            model.add(worked == total)
+            v.levels[(unit, date)] = [worked]
+            continue
+        levels = [model.new_bool_var(f"n>={k}[{unit},{date}]") for k in range(1, limit + 1)]
+        model.add(sum(levels) == total)
+        for higher, lower in zip(levels[1:], levels, strict=False):
+            model.add_implication(higher, lower)
+        v.levels[(unit, date)] = list(levels)
+
+    if not relaxed:
+        _create_first_inquiry(v)
+    return v
+
+
+def capacity(problem: Problem, unit: str, duties: list[tuple[Slot, object]]) -> int:
+    """The most duties ``unit`` can hold among ``duties`` (slots of one day)."""
+    return sum(min(slot.width, problem.max_per_day(unit)) for slot, _ in duties)
+
+
+def first_inquiry_capacity(problem: Problem, unit: str, date: dt.date, shift: str) -> int:
+    """Qualified people of ``unit`` free for ``shift`` on ``date`` (a large number without people)."""
+    data = problem.data
+    if not data.unit(unit).first_inquiry:
+        return 0
+    people = data.people_of(unit)
+    if not people:
+        return 1_000
+    free = problem.available_people(unit, date, shift)
+    return sum(1 for p in people if p.first_inquiry and p.name in free)
+
+
+def is_restricted(problem: Problem, unit: str, date: dt.date, slots: list[Slot]) -> bool:
+    """Whether ``unit``'s qualified people on ``date`` may be too few for the duties it can get
+    among ``slots``; only then must the model decide who owns which period."""
+    if not problem.has_people(unit):
+        return False
+    most = min(problem.max_per_day(unit), len(slots))
+    return any(first_inquiry_capacity(problem, unit, date, s) < most for s in {slot.shift for slot in slots})
+
+
+def _create_first_inquiry(v: Variables) -> None:
+    """First-inquiry Booleans on unit-days where (qualified) people may run short; the
+    people constraints of :mod:`rotation.solver.constraints` apply to exactly these days."""
+    problem = v.problem
+    for (unit, date), duties in v.unit_day.items():
+        if not is_restricted(problem, unit, date, [slot for slot, _ in duties]):
+            continue
+        v.restricted.add((unit, date))
+        for slot, _ in duties:
+            key = (slot.period, unit)
+            if key not in v.fi and first_inquiry_capacity(problem, unit, date, slot.shift) > 0:
+                v.fi[key] = v.model.new_bool_var(f"fi[{slot.index},{unit}]")
