@@ -11,6 +11,7 @@ from rotation.people import name_people
 from rotation.problem import Problem, Slot
 from rotation.result import Result, SolveStatus
 from rotation.roster import Assignment, Roster
+from rotation.solver.bound import soft_lower_bound
 from rotation.solver.cpsat import Mode, ModelRun, Progress, SearchControl, SolveOptions, run_model
 from rotation.solver.greedy import as_assignments, first_roster
 from rotation.solver.lns import GROUP_SIZE, improve
@@ -38,17 +39,19 @@ def solve(problem: Problem, options: SolveOptions | None = None, control: Search
     """
     options = options or SolveOptions()
     control = control or SearchControl()
+    began = time.monotonic()
     limit = options.time_limit
     if hint is None:
         hint = as_assignments(first_roster(problem, pinned_duties(problem)))
     first = run_model(problem, replace(options, time_limit=limit * COVER_SHARE), control, on_progress, hint,
                       Mode.COVER)
+    complete = first.duties is not None  # a roster with every slot filled exists
     if first.status == "INFEASIBLE" and not control.interrupted:
         # no complete roster exists: find the one that misses the fewest duties instead
         first = run_model(problem, replace(options, time_limit=limit * COVER_SHARE), control, on_progress, hint,
                           Mode.SHORTFALL)
         if first.status == "INFEASIBLE":
-            return _result(problem, options, first, None, None)
+            return _result(problem, options, first, None, None, began)
     spent = first.spent(options)
     hint = first.duties or hint
     if first.duties is not None and len(problem.units) > 2 * GROUP_SIZE and not control.interrupted:
@@ -67,11 +70,18 @@ def solve(problem: Problem, options: SolveOptions | None = None, control: Search
         roster = Roster(name_people(problem, full.duties, options.seed))
         check_result = checker.check(problem, roster)
         _agree(full.objective, full.terms, check_result)
-    return _result(problem, options, full, roster, check_result, first, interrupted)
+    bound = full.bound
+    if complete:
+        # a complete roster exists, so the best roster has no shortfall (coverage comes first)
+        # and the flow bound on the soft rules of complete rosters applies
+        flow = soft_lower_bound(problem)
+        if flow is not None:
+            bound = max(bound if bound is not None else flow, flow)
+    return _result(problem, options, replace(full, bound=bound), roster, check_result, began, first, interrupted)
 
 
 def _result(problem: Problem, options: SolveOptions, run: ModelRun, roster: Roster | None,
-            check_result: checker.CheckResult | None, first: ModelRun | None = None,
+            check_result: checker.CheckResult | None, began: float, first: ModelRun | None = None,
             interrupted: bool = False) -> Result:
     return Result(
         problem=problem,
@@ -80,7 +90,7 @@ def _result(problem: Problem, options: SolveOptions, run: ModelRun, roster: Rost
         check=check_result,
         objective=check_result.objective if check_result else None,
         bound=run.bound,
-        wall_time=run.wall_time + (first.wall_time if first else 0.0),
+        wall_time=time.monotonic() - began,
         solutions=run.solutions + (first.solutions if first else 0),
         interrupted=interrupted or run.interrupted,
         parameters={"time_limit": options.time_limit, "workers": options.workers, "seed": options.seed,

@@ -38,7 +38,6 @@ class Slot:
     max: int
     eligible: tuple[str, ...]  # unit ids, in unit-table order
     community: str | None = None  # the station's community; None for county-wide positions
-    width: int = 1  # how many slots this one stands for (more than 1 only in the pooled relaxation)
 
     @property
     def date(self) -> dt.date:

@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import copy
 import csv
+import datetime as dt
 from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
 
 from rotation import tables
+from rotation.cells import parse_day_spec
 from rotation.errors import DataError, DataIssue
 from rotation.load import load
-from rotation.model import DataSet
+from rotation.model import DEFAULT_ROLE, DEFAULT_WEIGHTS, DataSet, Demand, Rules, Shift, Station, Unit
+from rotation.roster import Assignment
 
 Tables = dict[str, list[list[object]]]
 
@@ -158,3 +161,47 @@ def where(issues: Iterable[DataIssue]) -> list[tuple[str, int | None, str | None
 def minimal_data(tmp_path: Path) -> DataSet:
     """The minimal data set, loaded from a UTF-8 CSV folder."""
     return load(write_csv_tables(tmp_path / "minimal", minimal_tables()))
+
+
+# --- data sets built from the data classes, for the checker and the solver ------------------------
+#
+# The smallest data sets of the rule tests are built directly from rotation.model (no files): two
+# shifts, a county-wide centre S1 and a community station S2 in 东街, units U1, U2 (members 1,
+# no community) unless a test says otherwise. Dates are in 2026, whose calendar is built in:
+# 2026-03-02 is a Monday, 03-07/08 a weekend, 10-01..07 the National Day holiday.
+
+AM = Shift("AM", "上午", dt.time(8, 30), dt.time(12, 0))
+PM = Shift("PM", "下午", dt.time(14, 30), dt.time(18, 0))
+COUNTY_CENTRE = Station("S1", "县党群服务中心", 1)
+EAST_STATION = Station("S2", "东街服务站", 3, "东街")
+TWO_UNITS = (Unit("U1", "县委办"), Unit("U2", "县财政局"))
+
+
+def day(month: int, date: int) -> dt.date:
+    """A date of 2026."""
+    return dt.date(2026, month, date)
+
+
+def need(station: str, when: str, low: int, high: int | None = None, shift: str = "AM",
+         role: str = DEFAULT_ROLE) -> Demand:
+    """One demand row as a planner writes it (``when`` as in the day column; max defaults to min)."""
+    return Demand(station, parse_day_spec(when), shift, role, low, low if high is None else high)
+
+
+def rules(weights: dict[str, int] | None = None, **settings: object) -> Rules:
+    """The rules table with ``settings`` changed and ``weights`` overriding the default weights."""
+    return Rules(**settings, weights=tuple({**DEFAULT_WEIGHTS, **(weights or {})}.items()))  # type: ignore[arg-type]
+
+
+def make_data(*demand: Demand, **tables_: object) -> DataSet:
+    """A data set of ``demand`` over stations S1, S2, shifts AM, PM and units U1, U2, unless
+    ``tables_`` (keyword per DataSet field) says otherwise."""
+    defaults: dict[str, object] = {"stations": (COUNTY_CENTRE, EAST_STATION), "shifts": (AM, PM),
+                                   "units": TWO_UNITS}
+    return DataSet(demand=demand, **{**defaults, **tables_})  # type: ignore[arg-type]
+
+
+def duty(date: dt.date, unit: str, station: str = "S1", shift: str = "AM", person: str | None = None,
+         first: bool = True, role: str = DEFAULT_ROLE) -> Assignment:
+    """One row of a hand-made roster; by default the period's first-inquiry owner."""
+    return Assignment(date, station, shift, role, unit, person, first)

@@ -7,7 +7,7 @@ from collections import defaultdict
 from itertools import chain, combinations
 
 from rotation.problem import Period
-from rotation.solver.variables import Variables, capacity, first_inquiry_capacity
+from rotation.solver.variables import Variables, first_inquiry_capacity
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -18,8 +18,6 @@ def add_hard_rules(v: Variables) -> None:
     add_consecutive_days(v)
     add_weekends(v)
     add_monthly_totals(v)
-    if v.relaxed:  # pools know neither shifts nor stations: those rules wait for the full model
-        return
     add_fixed(v)
     add_successions(v)
     add_first_inquiry(v)
@@ -31,7 +29,7 @@ def add_coverage_max(v: Variables) -> None:
     for (slot, _), var in v.x.items():
         by_slot[slot].append(var)
     for slot in v.problem.slots:
-        if sum(min(slot.width, v.problem.max_per_day(u)) for u in slot.eligible) > slot.max:
+        if len(by_slot[slot.index]) > slot.max:
             v.model.add(sum(by_slot[slot.index]) <= slot.max)
 
 
@@ -64,7 +62,7 @@ def add_fixed(v: Variables) -> None:
 def add_max_per_day(v: Variables) -> None:
     for (unit, _), duties in v.unit_day.items():
         limit = v.problem.max_per_day(unit)
-        if capacity(v.problem, unit, duties) > limit:
+        if len(duties) > limit:
             v.model.add(sum(var for _, var in duties) <= limit)
 
 

@@ -134,6 +134,8 @@ def run_model(problem: Problem, options: SolveOptions, control: SearchControl | 
               hint: list[Assignment] | None = None, mode: Mode = Mode.FULL) -> ModelRun:
     """Build the model for ``problem``, search, and read back the best roster found."""
     model, variables, terms = build_model(problem, mode)
+    if hint and mode is Mode.COVER:
+        _stay_near(variables, hint)  # repair the hint: as few changes as full coverage needs
     if hint:
         add_complete_hint(variables, hint, options.seed)
     solver = cp_model.CpSolver()
@@ -195,13 +197,22 @@ def run_model(problem: Problem, options: SolveOptions, control: SearchControl | 
     )
 
 
+def _stay_near(v: Variables, hint: list[Assignment]) -> None:
+    on = _hinted(v, hint)
+    v.model.minimize(sum(1 - var if key in on else var for key, var in v.x.items()))
+
+
+def _hinted(v: Variables, hint: list[Assignment]) -> set[tuple[int, str]]:
+    slots = {(s.date, s.station, s.shift, s.role): s.index for s in v.problem.slots}
+    return {(slots[(a.date, a.station, a.shift, a.role)], a.unit) for a in hint
+            if (a.date, a.station, a.shift, a.role) in slots}
+
+
 def add_complete_hint(v: Variables, hint: list[Assignment], seed: int) -> None:
     """Hint every variable, not only the duties: the duties are fixed in a copy of the model,
     whose propagation sets the rest at once. A partial hint is often dropped by CP-SAT, which
     then starts from nothing."""
-    slots = {(s.date, s.station, s.shift, s.role): s.index for s in v.problem.slots}
-    on = {(slots[(a.date, a.station, a.shift, a.role)], a.unit) for a in hint
-          if (a.date, a.station, a.shift, a.role) in slots}
+    on = _hinted(v, hint)
     fixed = v.model.clone()
     for key, var in v.x.items():
         value = int(key in on)

@@ -18,6 +18,7 @@ from rotation.roster import Assignment
 from rotation.solver.variables import first_inquiry_capacity
 
 ONE_DAY = dt.timedelta(days=1)
+SCARCE = 12  # a slot that at most this many units may fill is planned first
 
 
 class _State:
@@ -40,6 +41,9 @@ class _State:
                 if past.last_shift is not None:
                     self.shifts_on[(past.unit, past.last_duty)].add(past.last_shift)
         self.ytd = {u.id: problem.ytd(u.id) for u in problem.units}
+
+    def last_duty(self, unit: str) -> set[dt.date]:
+        return {h.last_duty for h in self.problem.data.history if h.unit == unit and h.last_duty is not None}
 
     def place(self, unit: str, slot: Slot) -> None:
         date = slot.date
@@ -88,6 +92,8 @@ def first_roster(problem: Problem, pinned: list[tuple[Slot, str]]) -> list[tuple
             return False
         if any((s, slot.shift) in forbidden for s in state.shifts_on.get((unit, date - ONE_DAY), ())):
             return False
+        if any((slot.shift, s) in forbidden for s in state.shifts_on.get((unit, date + ONE_DAY), ())):
+            return False
         worked = state.worked[unit]
         if date not in worked:
             run = 1
@@ -118,7 +124,10 @@ def first_roster(problem: Problem, pinned: list[tuple[Slot, str]]) -> list[tuple
         if date in state.block_of:
             before = TARGET_SCALE * (ytd_rest + state.rest[unit]) - problem.weekend_targets[unit]
             value += weights["weekend_fairness"] * ((before + TARGET_SCALE) ** 2 - before ** 2)
-        close = sum(1 for k in range(1, rules.min_days_between) if date - k * ONE_DAY in state.worked[unit])
+        close = sum(state.per_day[(unit, date + sign * k * ONE_DAY)]
+                    for k in range(1, rules.min_days_between) for sign in (-1, 1))
+        if problem.data.history:
+            close += sum(1 for k in range(1, rules.min_days_between) if date - k * ONE_DAY in state.last_duty(unit))
         value += weights["spacing"] * SCALE * close
         community = data.station(slot.station).community
         if (rules.home_community is HomeCommunity.PREFER and u.community and community
@@ -143,26 +152,27 @@ def first_roster(problem: Problem, pinned: list[tuple[Slot, str]]) -> list[tuple
     allowance = len(problem.units) * min(rules.max_weekends_per_month, blocks) * max(1, len(problem.months))
     opening_cost = 2 * weights["spacing"] * SCALE if rest_duties > 0.6 * allowance else 0
 
-    by_date: dict[dt.date, list[Slot]] = defaultdict(list)
-    for slot in problem.slots:
-        by_date[slot.date].append(slot)
-    for date in sorted(by_date):
-        slots = sorted(by_date[date], key=lambda s: (len(s.eligible), s.index))
-        for slot in slots:
-            while count[slot.index] < slot.min:
-                candidates = [u for u in slot.eligible if allowed(u, slot)]
-                if not owners[slot.period]:
-                    capable = [u for u in candidates if first_inquiry_capacity(problem, u, date, slot.shift) > 0]
-                    candidates = capable
-                if not candidates:
-                    break
-                unit = min(candidates, key=lambda u: (cost(u, slot), u))
-                state.place(unit, slot)
-                chosen.append((slot, unit))
-                taken.add((slot.index, unit))
-                count[slot.index] += 1
-                if first_inquiry_capacity(problem, unit, date, slot.shift) > 0:
-                    owners[slot.period] = True
+    # Scarce slots first (special roles few units may take), then rest days (weekend
+    # allowances run out), then the rest, each in date order.
+    def urgency(slot: Slot) -> tuple:
+        scarce = len(slot.eligible) <= SCARCE
+        return (0 if scarce else 1 if slot.date in state.block_of else 2, slot.date, len(slot.eligible), slot.index)
+
+    for slot in sorted(problem.slots, key=urgency):
+        date = slot.date
+        while count[slot.index] < slot.min:
+            candidates = [u for u in slot.eligible if allowed(u, slot)]
+            if not owners[slot.period]:
+                candidates = [u for u in candidates if first_inquiry_capacity(problem, u, date, slot.shift) > 0]
+            if not candidates:
+                break
+            unit = min(candidates, key=lambda u: (cost(u, slot), u))
+            state.place(unit, slot)
+            chosen.append((slot, unit))
+            taken.add((slot.index, unit))
+            count[slot.index] += 1
+            if first_inquiry_capacity(problem, unit, date, slot.shift) > 0:
+                owners[slot.period] = True
     return chosen
 
 

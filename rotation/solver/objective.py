@@ -16,7 +16,6 @@ from rotation.check import SCALE
 from rotation.model import HomeCommunity, RequestKind
 from rotation.problem import TARGET_SCALE
 from rotation.solver.variables import LinearExpr, Variables
-from rotation.solver.variables import capacity as day_capacity
 
 
 def add_objective(v: Variables, soft: bool = True) -> dict[str, LinearExpr]:
@@ -33,7 +32,7 @@ def add_objective(v: Variables, soft: bool = True) -> dict[str, LinearExpr]:
         "weekend_fairness": weights["weekend_fairness"] * _fair_share(v, weekend=True),
         "spacing": weights["spacing"] * SCALE * _close_pairs(v),
         "home_community": weights["home_community"] * SCALE * _away_from_home(v),
-        "requests": weights["requests"] * SCALE * _requests(v) if not v.relaxed else 0,
+        "requests": weights["requests"] * SCALE * _requests(v),
     }
     v.model.minimize(sum(terms.values()))
     return terms
@@ -88,7 +87,7 @@ def _fair_share(v: Variables, weekend: bool) -> LinearExpr:
         if weekend and not problem.is_rest(date):
             continue
         duties[unit].extend(var for _, var in rows)
-        capacity[unit] += min(problem.max_per_day(unit), day_capacity(problem, unit, rows))
+        capacity[unit] += min(problem.max_per_day(unit), len(rows))
     total: LinearExpr = 0
     for unit in problem.units:
         ytd = problem.ytd(unit.id)[1 if weekend else 0]

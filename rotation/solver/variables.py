@@ -32,7 +32,6 @@ class Variables:
     # (period, unit) -> first-inquiry Boolean, only on restricted unit-days
     fi: dict[tuple[Period, str], cp_model.IntVar] = field(default_factory=dict)
     restricted: set[tuple[str, dt.date]] = field(default_factory=set)
-    relaxed: bool = False  # slots are pools (see rotation.solver.relaxation): no shifts, stations, owners
 
     def duties(self, unit: str, date: dt.date) -> LinearExpr:
         """The number of duties of ``unit`` on ``date`` (0 when it has no candidates)."""
@@ -47,8 +46,8 @@ class Variables:
         return (unit, date) in self.unit_day
 
 
-def create_variables(model: cp_model.CpModel, problem: Problem, relaxed: bool = False) -> Variables:
-    v = Variables(model, problem, relaxed=relaxed)
+def create_variables(model: cp_model.CpModel, problem: Problem) -> Variables:
+    v = Variables(model, problem)
     data = problem.data
     closed = {u.id for u in data.units if u.max_total == 0}
     grouped: dict[tuple[str, dt.date], list] = defaultdict(list)
@@ -56,19 +55,15 @@ def create_variables(model: cp_model.CpModel, problem: Problem, relaxed: bool = 
         for unit in slot.eligible:
             if unit in closed:
                 continue
-            most = min(slot.width, problem.max_per_day(unit))
-            if most == 1:
-                var = model.new_bool_var(f"x[{slot.index},{unit}]")
-            else:
-                var = model.new_int_var(0, most, f"x[{slot.index},{unit}]")
+            var = model.new_bool_var(f"x[{slot.index},{unit}]")
             v.x[(slot.index, unit)] = var
             grouped[(unit, slot.date)].append((slot, var))
     v.unit_day = dict(grouped)
 
     for (unit, date), duties in v.unit_day.items():
-        limit = min(problem.max_per_day(unit), capacity(problem, unit, duties))
+        limit = min(problem.max_per_day(unit), len(duties))
         total = sum(var for _, var in duties)
-        if limit == 1 and len(duties) == 1:
+        if len(duties) == 1:
             v.levels[(unit, date)] = [duties[0][1]]
             continue
         if limit == 1:
@@ -83,14 +78,8 @@ def create_variables(model: cp_model.CpModel, problem: Problem, relaxed: bool = 
             model.add_implication(higher, lower)
         v.levels[(unit, date)] = list(levels)
 
-    if not relaxed:
-        _create_first_inquiry(v)
+    _create_first_inquiry(v)
     return v
-
-
-def capacity(problem: Problem, unit: str, duties: list[tuple[Slot, object]]) -> int:
-    """The most duties ``unit`` can hold among ``duties`` (slots of one day)."""
-    return sum(min(slot.width, problem.max_per_day(unit)) for slot, _ in duties)
 
 
 def first_inquiry_capacity(problem: Problem, unit: str, date: dt.date, shift: str) -> int:

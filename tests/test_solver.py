@@ -1,0 +1,368 @@
+"""The solver against the checker, rule family by rule family: the smallest data where a soft rule
+tempts the solver to break a hard one, and the roster it returns must not; every returned roster
+is checked again, and the solver's objective must equal the checker's to the hundredth of a point.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+from conftest import AM, COUNTY_CENTRE, EAST_STATION, PM, day, make_data, need, rules
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from export.assignments import assignments_csv
+from rotation.cells import parse_day_spec
+from rotation.check import Shortfall, check
+from rotation.engine import solve
+from rotation.model import (
+    DataSet,
+    Fixed,
+    History,
+    HomeCommunity,
+    Person,
+    Request,
+    RequestKind,
+    Station,
+    Unavailability,
+    Unit,
+)
+from rotation.problem import Problem, build_problem
+from rotation.result import Result, SolveStatus
+from rotation.roster import Assignment
+from rotation.solver.cpsat import SolveOptions
+
+OPTIONS = SolveOptions(time_limit=5, workers=1, seed=0)
+MON, TUE, WED, THU, FRI, SAT, SUN = (day(3, n) for n in range(2, 9))  # the week of 2026-03-02
+EVERY_DAY_S1 = need("S1", "全部", 1)
+
+
+def avoid_all(unit: str, weight: int = 5) -> Request:
+    """``unit`` would rather never serve: a pull towards giving every duty to the other units."""
+    return Request(unit, parse_day_spec("全部"), RequestKind.AVOID, weight=weight)
+
+
+def solved(problem: Problem, status: SolveStatus = SolveStatus.OPTIMAL) -> Result:
+    """Solve, and hold the result to the checker: no hard violation, the same objective."""
+    result = solve(problem, OPTIONS)
+    assert result.roster is not None and result.check is not None
+    again = check(problem, result.roster)
+    assert [(v.rule, v.unit, v.date) for v in again.violations] == []
+    assert result.objective == again.objective == sum(score.penalty for score in result.check.scores)
+    assert result.status is status
+    return result
+
+
+def rows(result: Result) -> list[tuple[dt.date, str, str, str]]:
+    """(date, station, shift, unit) of every duty, in roster order."""
+    assert result.roster is not None
+    return [(a.date, a.station, a.shift, a.unit) for a in result.roster]
+
+
+def duties_per_unit(result: Result) -> dict[str, int]:
+    assert result.roster is not None
+    return dict(Counter(a.unit for a in result.roster))
+
+
+# --- coverage -------------------------------------------------------------------------------------
+
+
+def test_a_shortfall_is_reported_not_infeasible_when_demand_cannot_be_met() -> None:
+    units = (Unit("U1", "县委办", community="西街"),)
+    problem = build_problem(make_data(need("*", "全部", 1), units=units), MON, MON)  # S1 and S2, one unit a day
+    result = solved(problem)
+    # the unit serves at the county centre, where it is not away from home; S2 is left short
+    assert rows(result) == [(MON, "S1", "AM", "U1")]
+    assert result.check is not None
+    assert result.check.shortfalls == (Shortfall(MON, "S2", "AM", "值守", 1, 0),)
+    # coverage 10000 * 100 * 1; fairness: target 2 duties = 20 tenths, 10*1 - 20 = -10 -> 100 * 10
+    assert result.objective == 1_000_000 + 1000
+
+
+# --- days -----------------------------------------------------------------------------------------
+
+
+MORNING_AND_AFTERNOON = (need("S1", "全部", 1, shift="AM"), need("S1", "全部", 1, shift="PM"))
+
+
+def test_no_unit_serves_more_than_max_per_day_even_when_the_other_would_rather_not() -> None:
+    data = make_data(*MORNING_AND_AFTERNOON, requests=(avoid_all("U2"),))
+    result = solved(build_problem(data, MON, MON))
+    assert duties_per_unit(result) == {"U1": 1, "U2": 1}
+    assert result.objective == 5000  # U2 serves once against its wish: 10 * 100 * 5; fair shares met
+
+
+def test_a_unit_with_max_per_day_two_takes_both_periods() -> None:
+    units = (Unit("U1", "县委办", max_per_day=2), Unit("U2", "县财政局"))
+    data = make_data(*MORNING_AND_AFTERNOON, units=units, requests=(avoid_all("U2"),))
+    result = solved(build_problem(data, MON, MON))
+    assert duties_per_unit(result) == {"U1": 2}
+    assert result.objective == 2000  # fairness: targets 10 tenths each, deviations +10 and -10: 10 * 200
+
+
+def test_no_unit_serves_more_than_max_consecutive_days() -> None:
+    data = make_data(EVERY_DAY_S1, requests=(avoid_all("U2"),))
+    result = solved(build_problem(data, MON, WED))
+    assert duties_per_unit(result) == {"U1": 2, "U2": 1}
+    # U2 against its wish 5000; U1's two duties are 1 or 2 days apart: one close pair 1000;
+    # fairness: targets 15 tenths each, deviations +5 and -5: 10 * 50 = 500
+    assert result.objective == 6500
+
+
+def test_consecutive_days_continue_the_run_before_the_horizon() -> None:
+    history = (History("U1", last_duty=day(3, 1), run_days=2),)  # U1 served 02-28 and 03-01
+    data = make_data(EVERY_DAY_S1, requests=(avoid_all("U2"),), history=history)
+    result = solved(build_problem(data, MON, TUE))
+    assert rows(result) == [(MON, "S1", "AM", "U2"), (TUE, "S1", "AM", "U1")]
+    # U2 against its wish 5000; U1 on 03-03 is 2 days after 03-01: one close pair 1000
+    assert result.objective == 6000
+
+
+SUCCESSIONS = rules(forbidden_successions=(("PM", "AM"),))
+
+
+def test_no_unit_serves_afternoon_then_next_morning() -> None:
+    demand = (need("S1", "2026-03-02", 1, shift="PM"), need("S1", "2026-03-03", 1, shift="AM"))
+    data = make_data(*demand, rules=SUCCESSIONS, requests=(avoid_all("U2"),))
+    result = solved(build_problem(data, MON, TUE))
+    assert duties_per_unit(result) == {"U1": 1, "U2": 1}
+    assert result.objective == 5000  # U2 once against its wish; one duty each is the fair share
+
+
+def test_no_unit_serves_the_morning_after_its_last_afternoon_before_the_horizon() -> None:
+    history = (History("U1", last_duty=day(3, 1), last_shift="PM"),)
+    data = make_data(EVERY_DAY_S1, rules=SUCCESSIONS, requests=(avoid_all("U2"),), history=history)
+    result = solved(build_problem(data, MON, MON))
+    assert rows(result) == [(MON, "S1", "AM", "U2")]
+    # U2 against its wish 5000; fairness: targets 5 tenths each, deviations -5 and +5: 10 * 50 = 500
+    assert result.objective == 5500
+
+
+def test_no_unit_serves_more_weekends_a_month_than_allowed() -> None:
+    data = make_data(need("S1", "休息日", 1), rules=rules(max_weekends_per_month=1), requests=(avoid_all("U2"),))
+    result = solved(build_problem(data, SAT, day(3, 14)))  # rest days 03-07, 03-08 and 03-14
+    # U1 takes one whole weekend (it counts once), U2 the other against its wish
+    assert rows(result) == [(SAT, "S1", "AM", "U1"), (SUN, "S1", "AM", "U1"), (day(3, 14), "S1", "AM", "U2")]
+    # requests 5000; U1's weekend days 1 apart: spacing 1000; fairness and weekend fairness:
+    # targets 15 tenths each, deviations +5 and -5: 10 * 50 = 500 each
+    assert result.objective == 7000
+
+
+# --- monthly totals -------------------------------------------------------------------------------
+
+MARCH_MONDAYS = need("S1", "周一", 1)  # 03-02, 09, 16, 23, 30: five slots, a week apart
+
+
+def test_a_unit_serves_its_monthly_minimum() -> None:
+    units = (Unit("U1", "县委办", members=1, min_total=3), Unit("U2", "县财政局", members=9))
+    result = solved(build_problem(make_data(MARCH_MONDAYS, units=units), day(3, 1), day(3, 31)))
+    assert duties_per_unit(result) == {"U1": 3, "U2": 2}
+    # targets 0.5 and 4.5 duties: (30 - 5)^2 + (20 - 45)^2 = 1250, times 10
+    assert result.objective == 12500
+
+
+def test_a_unit_serves_at_most_its_monthly_maximum() -> None:
+    units = (Unit("U1", "县委办", members=9, max_total=2), Unit("U2", "县财政局", members=1))
+    result = solved(build_problem(make_data(MARCH_MONDAYS, units=units), day(3, 1), day(3, 31)))
+    assert duties_per_unit(result) == {"U1": 2, "U2": 3}
+    assert result.objective == 12500  # (20 - 45)^2 + (30 - 5)^2 = 1250, times 10
+
+
+# --- first inquiry and people ---------------------------------------------------------------------
+
+
+def test_a_unit_not_qualified_for_first_inquiry_serves_beside_a_qualified_one() -> None:
+    units = (Unit("U1", "县委办"), Unit("U2", "县财政局", first_inquiry=False))
+    wish = Request("U2", parse_day_spec("周一"), RequestKind.WANT, weight=5)
+    result = solved(build_problem(make_data(need("S1", "全部", 1, 2), units=units, requests=(wish,)), MON, MON))
+    assert result.roster is not None
+    assert list(result.roster) == [Assignment(MON, "S1", "AM", "值守", "U1", None, True),
+                                   Assignment(MON, "S1", "AM", "值守", "U2", None, False)]
+    assert result.objective == 500  # fairness: targets 5 tenths each, both +5: 10 * 50
+
+
+def test_a_person_serves_once_a_day_even_when_the_unit_may_serve_twice() -> None:
+    units = (Unit("U1", "县委办", max_per_day=2), Unit("U2", "县财政局"))
+    data = make_data(*MORNING_AND_AFTERNOON, units=units, people=(Person("U1", "张三"),), requests=(avoid_all("U2"),))
+    result = solved(build_problem(data, MON, MON))
+    assert result.roster is not None
+    assert [(a.unit, a.person) for a in result.roster if a.unit == "U1"] == [("U1", "张三")]
+    assert duties_per_unit(result) == {"U1": 1, "U2": 1}
+    assert result.objective == 5000
+
+
+def test_a_person_away_is_not_named_and_the_load_is_shared() -> None:
+    people = (Person("U1", "张三"), Person("U1", "李四"))
+    data = make_data(EVERY_DAY_S1, units=(Unit("U1", "县委办"),), people=people,
+                     unavailability=(Unavailability("U1", MON, MON, person="张三"),))
+    result = solved(build_problem(data, MON, TUE))
+    assert result.roster is not None
+    assert [(a.date, a.person) for a in result.roster] == [(MON, "李四"), (TUE, "张三")]
+    assert result.objective == 1000  # the two days are a close pair: 10 * 100
+
+
+def test_the_first_inquiry_owner_names_a_qualified_person() -> None:
+    units = (Unit("U1", "县委办"), Unit("U2", "县财政局", first_inquiry=False))
+    people = (Person("U1", "张三"), Person("U1", "李四", first_inquiry=False))
+    result = solved(build_problem(make_data(need("S1", "全部", 2), units=units, people=people), MON, MON))
+    assert result.roster is not None
+    assert list(result.roster) == [Assignment(MON, "S1", "AM", "值守", "U1", "张三", True),
+                                   Assignment(MON, "S1", "AM", "值守", "U2", None, False)]
+    assert result.objective == 0
+
+
+def test_a_period_nobody_qualified_can_own_stays_empty() -> None:
+    units = (Unit("U1", "县委办"), Unit("U2", "县财政局", first_inquiry=False))
+    people = (Person("U1", "张三"), Person("U1", "李四", first_inquiry=False))
+    data = make_data(need("S1", "全部", 2), units=units, people=people,
+                     unavailability=(Unavailability("U1", MON, MON, person="张三"),))
+    result = solved(build_problem(data, MON, MON))
+    assert rows(result) == []
+    assert result.check is not None
+    assert result.check.shortfalls == (Shortfall(MON, "S1", "AM", "值守", 2, 0),)
+    # coverage 10000 * 100 * 2; fairness: targets 10 tenths each, both -10: 10 * 200
+    assert result.objective == 2_000_000 + 2000
+
+
+def test_duties_are_shared_evenly_among_a_units_people() -> None:
+    people = tuple(Person("U1", name) for name in ("甲", "乙", "丙"))
+    data = make_data(EVERY_DAY_S1, units=(Unit("U1", "县委办"),), people=people,
+                     rules=rules(max_consecutive_days=7, min_days_between=1, max_weekends_per_month=2))
+    result = solved(build_problem(data, MON, SUN))
+    assert result.roster is not None and result.check is not None
+    assert sorted(Counter(a.person for a in result.roster).values()) == [2, 2, 3]
+    assert result.check.figures.person_spread == {"U1": 1}
+    assert result.objective == 0
+
+
+# --- pins, home community, requests, fairness -----------------------------------------------------
+
+
+def test_a_pinned_duty_is_honoured_against_the_units_wish() -> None:
+    data = make_data(EVERY_DAY_S1, requests=(avoid_all("U2"),), fixed=(Fixed(MON, "S1", "AM", "U2", first_inquiry=True),))
+    result = solved(build_problem(data, MON, TUE))
+    assert result.roster is not None
+    assert list(result.roster) == [Assignment(MON, "S1", "AM", "值守", "U2", None, True),
+                                   Assignment(TUE, "S1", "AM", "值守", "U1", None, True)]
+    assert result.objective == 5000  # without the pin U1 would take both days for 3000
+
+
+def test_a_pinned_person_is_named() -> None:
+    people = (Person("U1", "张三"), Person("U1", "李四"))
+    data = make_data(EVERY_DAY_S1, units=(Unit("U1", "县委办"),), people=people,
+                     fixed=(Fixed(MON, "S1", "AM", "U1", person="李四"),))
+    result = solved(build_problem(data, MON, MON))
+    assert result.roster is not None
+    assert [(a.unit, a.person) for a in result.roster] == [("U1", "李四")]
+
+
+HOME_UNITS = (Unit("WEST", "西街单位", community="西街"), Unit("EAST", "东街单位", community="东街"))
+
+
+def test_a_unit_at_home_is_preferred_at_a_community_station() -> None:
+    result = solved(build_problem(make_data(need("S2", "全部", 1), units=HOME_UNITS), MON, MON))
+    assert rows(result) == [(MON, "S2", "AM", "EAST")]
+    assert result.objective == 500  # fairness: targets 5 tenths each, deviations +5 and -5
+
+
+def test_preferred_home_community_yields_to_fairness() -> None:
+    result = solved(build_problem(make_data(need("S2", "全部", 1), units=HOME_UNITS), MON, TUE))
+    assert duties_per_unit(result) == {"WEST": 1, "EAST": 1}
+    assert result.objective == 500  # WEST away from home once: 5 * 100; anything else costs more
+
+
+def test_required_home_community_keeps_other_units_away() -> None:
+    data = make_data(need("S2", "全部", 1), units=HOME_UNITS, rules=rules(home_community=HomeCommunity.REQUIRE))
+    result = solved(build_problem(data, MON, TUE))
+    assert rows(result) == [(MON, "S2", "AM", "EAST"), (TUE, "S2", "AM", "EAST")]
+    # only EAST may serve, so its share is both duties (fairness 0); the two days are a close pair: 1000
+    assert result.objective == 1000
+
+
+def test_a_wish_to_serve_is_honoured_when_free() -> None:
+    wish = Request("U2", parse_day_spec("周二"), RequestKind.WANT)
+    result = solved(build_problem(make_data(EVERY_DAY_S1, requests=(wish,)), MON, TUE))
+    assert rows(result) == [(MON, "S1", "AM", "U1"), (TUE, "S1", "AM", "U2")]
+    assert result.objective == 0
+
+
+def test_duties_are_shared_in_proportion_to_members() -> None:
+    units = (Unit("U1", "县委办", members=1), Unit("U2", "县财政局", members=3))
+    data = make_data(need("S1", "工作日", 1), units=units, rules=rules(max_consecutive_days=8, min_days_between=1))
+    result = solved(build_problem(data, MON, day(3, 11)))  # 8 working days
+    assert duties_per_unit(result) == {"U1": 2, "U2": 6}
+    assert result.objective == 0
+
+
+# --- repeatability and a property -------------------------------------------------------------------
+
+
+def test_one_worker_and_one_seed_give_the_same_roster_twice() -> None:
+    units = tuple(Unit(f"U{n}", f"单位{n}", members=n, community="东街" if n % 2 else None) for n in range(1, 5))
+    requests = (Request("U3", parse_day_spec("休息日"), RequestKind.AVOID), Request("U1", parse_day_spec("周三"),
+                RequestKind.WANT, weight=2))
+    data = make_data(need("*", "全部", 1), need("S1", "休息日", 1, shift="PM"), units=units, requests=requests)
+    problem = build_problem(data, MON, SUN)
+    first, second = solve(problem, OPTIONS), solve(problem, OPTIONS)
+    assert first.roster is not None and second.roster is not None
+    assert assignments_csv(first.roster) == assignments_csv(second.roster)
+    assert first.objective == second.objective
+
+
+@st.composite
+def small_data_sets(draw: st.DrawFn) -> tuple[DataSet, dt.date, dt.date]:
+    """2-5 units, 1-3 stations, 3-7 days in 2026, with random demand, limits, people and wishes."""
+    communities = [None, "东街", "西街"]
+    station_count = draw(st.integers(1, 3))
+    stations = (COUNTY_CENTRE, EAST_STATION, Station("S3", "西街服务站", 3, "西街"))[:station_count]
+    units = []
+    people = []
+    for n in range(1, draw(st.integers(2, 5)) + 1):
+        unit_id = f"U{n}"
+        units.append(Unit(unit_id, f"单位{n}", community=draw(st.sampled_from(communities)),
+                          members=draw(st.integers(1, 4)), first_inquiry=draw(st.booleans()) or n == 1,
+                          max_per_day=draw(st.sampled_from([None, 2]))))
+        for k in range(draw(st.integers(0, 2))):
+            people.append(Person(unit_id, f"人{n}{k}", first_inquiry=draw(st.booleans())))
+    demand = []
+    for station in stations:
+        for shift in ("AM", "PM"):
+            if demand and not draw(st.booleans()):
+                continue  # the first station's morning is always open
+            low = draw(st.integers(1, 2))
+            when = draw(st.sampled_from(["全部", "全部", "工作日", "休息日"])) if demand else "全部"
+            demand.append(need(station.id, when, low, low + draw(st.integers(0, 1)), shift=shift))
+    start = day(3, 2) + dt.timedelta(days=draw(st.integers(0, 240)))
+    end = start + dt.timedelta(days=draw(st.integers(2, 6)))
+    requests = [Request(draw(st.sampled_from(units)).id, parse_day_spec(draw(st.sampled_from(["全部", "休息日", "周三"]))),
+                        draw(st.sampled_from(list(RequestKind))), weight=draw(st.integers(1, 3)))
+                for _ in range(draw(st.integers(0, 2)))]
+    absent = [Unavailability(draw(st.sampled_from(units)).id, start + dt.timedelta(days=draw(st.integers(0, 2))),
+                             start + dt.timedelta(days=draw(st.integers(2, 3))),
+                             shift=draw(st.sampled_from([None, "AM"])))
+              for _ in range(draw(st.integers(0, 1)))]
+    data_rules = rules(
+        max_consecutive_days=draw(st.integers(1, 3)),
+        forbidden_successions=draw(st.sampled_from([(), (("PM", "AM"),)])),
+        home_community=draw(st.sampled_from(list(HomeCommunity))),
+        min_days_between=draw(st.integers(0, 3)),
+        max_weekends_per_month=draw(st.integers(0, 2)),
+    )
+    data = DataSet(stations=stations, shifts=(AM, PM), demand=tuple(demand), units=tuple(units), people=tuple(people),
+                   unavailability=tuple(absent), requests=tuple(requests), rules=data_rules)
+    return data, start, end
+
+
+@settings(max_examples=15, deadline=None, derandomize=True)
+@given(small_data_sets())
+def test_any_small_data_set_solves_without_violations_and_with_the_checkers_objective(
+        case: tuple[DataSet, dt.date, dt.date]) -> None:
+    data, start, end = case
+    problem = build_problem(data, start, end)
+    result = solve(problem, SolveOptions(time_limit=2, workers=1, seed=0))
+    assert result.roster is not None and result.check is not None
+    again = check(problem, result.roster)
+    assert [(v.rule, v.unit, v.date, v.message) for v in again.violations] == []
+    assert result.objective == again.objective == sum(score.penalty for score in result.check.scores)
+    assert result.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
