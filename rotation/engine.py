@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Callable
 from dataclasses import replace
 
 from rotation import check as checker
+from rotation.calendar import CalendarSource
+from rotation.history import history_before
 from rotation.people import name_people
-from rotation.problem import Problem, Slot
+from rotation.problem import Problem, Slot, build_problem
 from rotation.result import Result, SolveStatus
 from rotation.roster import Assignment, Roster
 from rotation.solver.bound import soft_lower_bound
@@ -39,6 +42,8 @@ def solve(problem: Problem, options: SolveOptions | None = None, control: Search
     """
     options = options or SolveOptions()
     control = control or SearchControl()
+    if len(problem.months) > 1 and hint is None:
+        return solve_by_month(problem, options, control, on_progress)
     began = time.monotonic()
     limit = options.time_limit
     if hint is None:
@@ -46,8 +51,8 @@ def solve(problem: Problem, options: SolveOptions | None = None, control: Search
     first = run_model(problem, replace(options, time_limit=limit * COVER_SHARE), control, on_progress, hint,
                       Mode.COVER)
     complete = first.duties is not None  # a roster with every slot filled exists
-    if first.status == "INFEASIBLE" and not control.interrupted:
-        # no complete roster exists: find the one that misses the fewest duties instead
+    if not complete and not control.interrupted:
+        # none exists, or none was found in time: the roster missing the fewest duties instead
         first = run_model(problem, replace(options, time_limit=limit * COVER_SHARE), control, on_progress, hint,
                           Mode.SHORTFALL)
         if first.status == "INFEASIBLE":
@@ -78,6 +83,54 @@ def solve(problem: Problem, options: SolveOptions | None = None, control: Search
         if flow is not None:
             bound = max(bound if bound is not None else flow, flow)
     return _result(problem, options, replace(full, bound=bound), roster, check_result, began, first, interrupted)
+
+
+def solve_by_month(problem: Problem, options: SolveOptions, control: SearchControl,
+                   on_progress: Callable[[Progress], None] | None = None) -> Result:
+    """A horizon of several months, one month at a time: each month starts from the history the
+    months before it leave (last duty and shift, run of days, duties and weekends this year),
+    so the rules hold across month ends and the year's fairness accumulates. One model of a
+    whole year would need over ten times the memory of a month. The time limit is shared
+    equally; the roster is checked as a whole against the full horizon."""
+    began = time.monotonic()
+    duties: list[Assignment] = []
+    rest = {d.date: not d.is_working for d in problem.days}
+    months = problem.months
+    statuses = []
+    solutions = 0
+    interrupted = False
+    for number, (year, month) in enumerate(months):
+        first = max(problem.start, dt.date(year, month, 1))
+        last = min(problem.end, (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1))
+        data = replace(problem.data, history=history_before(problem.data, duties, first, rest))
+        part = build_problem(data, first, last, assume_weekends=any(d.source is CalendarSource.ASSUMED for d in problem.days))
+        left = options.time_limit - (time.monotonic() - began)
+        share = max(left / (len(months) - number), 1.0) if not interrupted else 2.0
+        result = solve(part, replace(options, time_limit=share), SearchControl() if interrupted else control,
+                       on_progress)
+        interrupted = interrupted or result.interrupted
+        statuses.append(result.status)
+        solutions += result.solutions
+        if result.roster is None:
+            return replace(result, problem=problem, wall_time=time.monotonic() - began, method=_BY_MONTH)
+        duties.extend(result.roster)
+    roster = Roster(duties)
+    check_result = checker.check(problem, roster)
+    if check_result.violations:
+        raise CheckerDisagreement("months solved one by one break a hard rule together: "
+                                  + "; ".join(f"{v.rule} {v.unit} {v.date}" for v in check_result.violations[:5]))
+    bound = soft_lower_bound(problem) if not check_result.shortfalls else None
+    return Result(
+        problem=problem, status=SolveStatus.FEASIBLE, roster=roster, check=check_result,
+        objective=check_result.objective, bound=bound, wall_time=time.monotonic() - began,
+        solutions=solutions, interrupted=interrupted,
+        parameters={"time_limit": options.time_limit, "workers": options.workers, "seed": options.seed,
+                    "deterministic": options.deterministic},
+        size={}, method=_BY_MONTH,
+    )
+
+
+_BY_MONTH = "逐月滚动求解（各月带上月历史）"
 
 
 def _result(problem: Problem, options: SolveOptions, run: ModelRun, roster: Roster | None,

@@ -34,6 +34,7 @@ class Result:
     interrupted: bool
     parameters: dict[str, object]
     size: dict[str, int]
+    method: str = "整体求解"
 
     @property
     def found(self) -> bool:
@@ -52,7 +53,7 @@ class Result:
         p = self.problem
         lines = [f"排班范围：{p.start} 至 {p.end}，{len(p.slots)} 个开放岗位，需 {p.unit_duties} 人次（单位次）"]
         status = self.status.value + ("（已按 Ctrl-C 中止，保留目前最好的排班）" if self.interrupted else "")
-        lines.append(f"求解状态：{status}，用时 {self.wall_time:.1f} 秒，找到 {self.solutions} 个改进解")
+        lines.append(f"求解状态：{status}，用时 {self.wall_time:.1f} 秒，找到 {self.solutions} 个改进解（{self.method}）")
         for warning in p.warnings:
             lines.append(warning)
         if self.check is None or self.objective is None:

@@ -136,8 +136,7 @@ def run_model(problem: Problem, options: SolveOptions, control: SearchControl | 
     model, variables, terms = build_model(problem, mode)
     if hint and mode is Mode.COVER:
         _stay_near(variables, hint)  # repair the hint: as few changes as full coverage needs
-    if hint:
-        add_complete_hint(variables, hint, options.seed)
+    hinted = add_complete_hint(variables, hint, options.seed) if hint else None
     solver = cp_model.CpSolver()
     params = solver.parameters
     params.num_workers = options.workers
@@ -181,11 +180,17 @@ def run_model(problem: Problem, options: SolveOptions, control: SearchControl | 
     status = outcome["status"]
     found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
     value = solver.value
+    objective = solver.objective_value
+    name = solver.status_name(status)  # type: ignore[arg-type]
+    if not found and hinted is not None and mode is not Mode.COVER:
+        # no time to do better than the (complete, feasible) hint: it is the answer
+        found, name = True, "FEASIBLE"
+        value, objective = hinted.value, hinted.objective_value
     return ModelRun(
-        status=solver.status_name(status),  # type: ignore[arg-type]
+        status=name,
         duties=extract_duties(variables, value) if found else None,
-        objective=round(solver.objective_value) if found and terms else None,
-        bound=round(solver.best_objective_bound) if found and terms else None,
+        objective=round(objective) if found and terms else None,
+        bound=round(solver.best_objective_bound) if found and terms and status != cp_model.UNKNOWN else None,
         terms={rule: round(value(term)) if not isinstance(term, int) else term for rule, term in terms.items()}
         if found else {},
         wall_time=solver.wall_time,
@@ -208,10 +213,10 @@ def _hinted(v: Variables, hint: list[Assignment]) -> set[tuple[int, str]]:
             if (a.date, a.station, a.shift, a.role) in slots}
 
 
-def add_complete_hint(v: Variables, hint: list[Assignment], seed: int) -> None:
+def add_complete_hint(v: Variables, hint: list[Assignment], seed: int) -> cp_model.CpSolver | None:
     """Hint every variable, not only the duties: the duties are fixed in a copy of the model,
     whose propagation sets the rest at once. A partial hint is often dropped by CP-SAT, which
-    then starts from nothing."""
+    then starts from nothing. Returns the solver holding the hinted solution, when it is one."""
     on = _hinted(v, hint)
     fixed = v.model.clone()
     for key, var in v.x.items():
@@ -226,6 +231,7 @@ def add_complete_hint(v: Variables, hint: list[Assignment], seed: int) -> None:
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         for index in range(len(v.model.proto.variables)):
             v.model.add_hint(v.model.get_int_var_from_proto_index(index), solver.response_proto.solution[index])
-        return
+        return solver
     for key, var in v.x.items():  # the hint breaks a hard rule: let CP-SAT repair what it can
         v.model.add_hint(var, key in on)
+    return None

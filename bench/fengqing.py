@@ -1,0 +1,124 @@
+"""Benchmark the solver on a data set: one month and one year, several runs each.
+
+    python bench/fengqing.py [DATA] [--month 2026-12] [--year 2026] [--time-limit 120]
+                             [--year-time-limit 600] [--workers 2] [--repeat 3] [--out bench/results]
+
+Each run is a separate process, so its peak memory is its own. Every roster is re-checked by
+the checker inside the solve; the figures below are the checker's. Results are written as CSV
+and Markdown under --out (kept out of git); medians over the runs are printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FIELDS = ("case", "run", "status", "objective", "bound", "gap_percent", "wall_seconds", "peak_mib", "covered",
+          "needed", "cv_all", "cv_rotation", "spacing_pairs", "away", "community_duties", "violations")
+
+
+def run_child(data: str, start: str, end: str, time_limit: float, workers: int, seed: int) -> dict:
+    """Solve once in this process and report the checker's figures and this process's peak memory."""
+    sys.path.insert(0, str(ROOT))
+    from rotation.engine import solve
+    from rotation.load import load
+    from rotation.problem import build_problem
+    from rotation.solver.cpsat import SolveOptions
+
+    problem = build_problem(load(data), dt.date.fromisoformat(start), dt.date.fromisoformat(end))
+    began = time.monotonic()
+    result = solve(problem, SolveOptions(time_limit=time_limit, workers=workers, seed=seed))
+    wall = time.monotonic() - began
+    c = result.check
+    f = c.figures if c else None
+    return {
+        "status": result.status.name,
+        "objective": result.objective / 100 if result.objective is not None else None,
+        "bound": result.bound / 100 if result.bound is not None else None,
+        "gap_percent": round(result.gap * 100, 2) if result.gap is not None else None,
+        "wall_seconds": round(wall, 1),
+        "peak_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "covered": f.needed_unit_duties - sum(s.missing for s in c.shortfalls) if c else None,
+        "needed": f.needed_unit_duties if f else None,
+        "cv_all": round(f.duties_per_member_cv, 3) if f else None,
+        "cv_rotation": round(f.duties_per_member_cv_rotation, 3) if f else None,
+        "spacing_pairs": f.spacing_pairs if f else None,
+        "away": f.community_duties_away if f else None,
+        "community_duties": f.community_duties if f else None,
+        "violations": len(c.violations) if c else None,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("data", nargs="?", default=str(ROOT / "data" / "fengqing"))
+    parser.add_argument("--month", default="2026-12")
+    parser.add_argument("--year", type=int, default=2026, help="0 skips the year")
+    parser.add_argument("--time-limit", type=float, default=120.0)
+    parser.add_argument("--year-time-limit", type=float, default=600.0)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--out", default=str(ROOT / "bench" / "results"))
+    parser.add_argument("--child", nargs=6, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        data, start, end, limit, workers, seed = args.child
+        print(json.dumps(run_child(data, start, end, float(limit), int(workers), int(seed))))
+        return
+
+    first = dt.date.fromisoformat(args.month + "-01")
+    last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    cases = [(f"month {args.month}", first, last, args.time_limit)]
+    if args.year:
+        cases.append((f"year {args.year}", dt.date(args.year, 1, 1), dt.date(args.year, 12, 31), args.year_time_limit))
+    rows = []
+    for case, start, end, limit in cases:
+        for run in range(1, args.repeat + 1):
+            command = [sys.executable, __file__, "--child", args.data, start.isoformat(), end.isoformat(),
+                       str(limit), str(args.workers), str(run)]
+            done = subprocess.run(command, capture_output=True, text=True, check=False)
+            if done.returncode != 0:
+                print(done.stderr, file=sys.stderr)
+                continue
+            row = {"case": case, "run": run, **json.loads(done.stdout.strip().splitlines()[-1])}
+            rows.append(row)
+            print(json.dumps(row, ensure_ascii=False), flush=True)
+    write(rows, Path(args.out))
+
+
+def write(rows: list[dict], out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    with open(out / f"fengqing-{stamp}.csv", "w", newline="", encoding="utf-8") as stream:
+        writer = csv.DictWriter(stream, fieldnames=FIELDS)
+        writer.writeheader()
+        writer.writerows(rows)
+    lines = ["| case | runs | status | objective | bound | gap % | wall s | peak MiB | covered | CV (all / rotation) "
+             "| close pairs | away / community |", "|" + "---|" * 12]
+    for case in dict.fromkeys(r["case"] for r in rows):
+        mine = [r for r in rows if r["case"] == case]
+
+        def median(key: str, mine: list[dict] = mine) -> object:
+            values = [r[key] for r in mine if r[key] is not None]
+            return statistics.median(values) if values else "-"
+
+        lines.append(f"| {case} | {len(mine)} | {'/'.join(sorted({r['status'] for r in mine}))} | {median('objective')} "
+                     f"| {median('bound')} | {median('gap_percent')} | {median('wall_seconds')} | {median('peak_mib')} "
+                     f"| {median('covered')}/{median('needed')} | {median('cv_all')} / {median('cv_rotation')} "
+                     f"| {median('spacing_pairs')} | {median('away')} / {median('community_duties')} |")
+    text = "\n".join(lines) + "\n\nMedians over the runs; figures computed by the checker.\n"
+    (out / f"fengqing-{stamp}.md").write_text(text, encoding="utf-8")
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
