@@ -18,7 +18,7 @@ from rotation.engine import solve as run_solve
 from rotation.errors import DataError
 from rotation.load import load
 from rotation.problem import Problem, build_problem
-from rotation.solver.cpsat import Progress, SearchControl, SolveOptions
+from rotation.solver.cpsat import Mode, Progress, SearchControl, SolveOptions
 
 EXIT_OK = 0
 EXIT_BUG = 1
@@ -123,6 +123,11 @@ def _progress_printer():  # type: ignore[no-untyped-def]
         if not interactive and progress.elapsed - last[0] < 10:
             return
         last[0] = progress.elapsed
+        if progress.phase == Mode.COVER.value:
+            found = "已找到完整排班，正在减少改动" if progress.solutions else "正在寻找全部覆盖的排班"
+            line = f"[{progress.phase}] {progress.elapsed:6.1f} 秒 | {found}"
+            click.echo(("\r" + line + "   ") if interactive else line, err=True, nl=not interactive)
+            return
         best = f"{progress.objective / 100:.2f}" if progress.objective is not None else "-"
         bound = f"{progress.bound / 100:.2f}" if progress.bound is not None else "-"
         gap = f"{progress.gap * 100:.2f}%" if progress.gap is not None else "-"

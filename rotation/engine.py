@@ -49,27 +49,29 @@ def solve(problem: Problem, options: SolveOptions | None = None, control: Search
     if hint is None:
         hint = as_assignments(first_roster(problem, pinned_duties(problem)))
     first = run_model(problem, replace(options, time_limit=limit * COVER_SHARE), control, on_progress, hint,
-                      Mode.COVER)
+                      Mode.COVER, began)
     complete = first.duties is not None  # a roster with every slot filled exists
     if not complete and not control.interrupted:
         # none exists, or none was found in time: the roster missing the fewest duties instead
         first = run_model(problem, replace(options, time_limit=limit * COVER_SHARE), control, on_progress, hint,
-                          Mode.SHORTFALL)
+                          Mode.SHORTFALL, began)
         if first.status == "INFEASIBLE":
             return _result(problem, options, first, None, None, began)
-    spent = first.spent(options)
+    # wall-clock limits count everything, model building included; deterministic ones the search
+    building = time.monotonic() - began - first.wall_time  # about what the last model will need too
+    spent = first.spent(options) if options.deterministic else time.monotonic() - began
     hint = first.duties or hint
     if first.duties is not None and len(problem.units) > 2 * GROUP_SIZE and not control.interrupted:
         started = time.monotonic()
         hint, lns_spent = improve(problem, hint, limit * (COVER_SHARE + LNS_SHARE) - spent, options.seed,
-                                  options.deterministic, control, on_progress)
+                                  options.deterministic, control, on_progress, began)
         spent += lns_spent if options.deterministic else time.monotonic() - started
-    remaining = max(limit - spent, limit * 0.1)
+    remaining = max(limit - spent - (0 if options.deterministic else building), limit * 0.1)
     interrupted = control.interrupted
     if interrupted:
         control = SearchControl()  # score the roster found so far, briefly, then stop
         remaining = min(remaining, 5.0)
-    full = run_model(problem, replace(options, time_limit=remaining), control, on_progress, hint)
+    full = run_model(problem, replace(options, time_limit=remaining), control, on_progress, hint, Mode.FULL, began)
     roster = check_result = None
     if full.duties is not None:
         roster = Roster(name_people(problem, full.duties, options.seed))

@@ -131,7 +131,8 @@ def build_model(problem: Problem, mode: Mode = Mode.FULL) -> tuple[cp_model.CpMo
 
 def run_model(problem: Problem, options: SolveOptions, control: SearchControl | None = None,
               on_progress: Callable[[Progress], None] | None = None,
-              hint: list[Assignment] | None = None, mode: Mode = Mode.FULL) -> ModelRun:
+              hint: list[Assignment] | None = None, mode: Mode = Mode.FULL,
+              started: float | None = None) -> ModelRun:
     """Build the model for ``problem``, search, and read back the best roster found."""
     model, variables, terms = build_model(problem, mode)
     if hint and mode is Mode.COVER:
@@ -149,7 +150,7 @@ def run_model(problem: Problem, options: SolveOptions, control: SearchControl | 
     control = control or SearchControl()
     control.attach(solver)
 
-    progress = Progress(phase=mode.value)
+    progress = Progress(phase=mode.value, started=started or time.monotonic())
     changed = threading.Event()
     callback = _Callback(progress, changed)
 

@@ -12,6 +12,7 @@ improvement of one is an improvement of the other.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
 import time
 from collections import Counter, defaultdict
@@ -67,12 +68,16 @@ def sub_problem(problem: Problem, group: set[str], duties: list[Assignment],
     return sub
 
 
-def _groups(problem: Problem, rng: random.Random) -> list[str]:
-    """A group to re-plan: often units of one community (they compete for the same positions)
-    with a few others, sometimes units drawn at random."""
+def _groups(problem: Problem, rng: random.Random, duties: list[Assignment]) -> list[str]:
+    """A group to re-plan, one of three kinds: units drawn at random; units of one community
+    (they compete for the same positions) with a few others; or a unit with many close pairs
+    together with units on duty on the days of those pairs, its natural swap partners."""
     units = [u for u in problem.units]
-    if rng.random() < 0.5:
+    draw = rng.random()
+    if draw < 1 / 3:
         return [u.id for u in rng.sample(units, min(GROUP_SIZE, len(units)))]
+    if draw < 2 / 3:
+        return _partners(problem, rng, duties)
     communities = sorted({u.community for u in units if u.community})
     if not communities:
         return [u.id for u in rng.sample(units, min(GROUP_SIZE, len(units)))]
@@ -84,9 +89,32 @@ def _groups(problem: Problem, rng: random.Random) -> list[str]:
     return [u.id for u in chosen]
 
 
+def _partners(problem: Problem, rng: random.Random, duties: list[Assignment]) -> list[str]:
+    gap = problem.data.rules.min_days_between
+    days: dict[str, list[dt.date]] = defaultdict(list)
+    on_day: dict[dt.date, set[str]] = defaultdict(set)
+    for a in duties:
+        days[a.unit].append(a.date)
+        on_day[a.date].add(a.unit)
+    close: dict[str, set[dt.date]] = defaultdict(set)
+    for unit, dates in days.items():
+        dates.sort()
+        for first, second in itertools.pairwise(dates):
+            if 0 < (second - first).days < gap:
+                close[unit] |= {first, second}
+    crowded = sorted(close)
+    if not crowded:
+        return [u.id for u in rng.sample(list(problem.units), min(GROUP_SIZE, len(problem.units)))]
+    seed_unit = rng.choices(crowded, weights=[len(close[u]) for u in crowded])[0]
+    near = sorted({u for d in close[seed_unit] for u in on_day[d]} - {seed_unit})
+    chosen = [seed_unit, *rng.sample(near, min(GROUP_SIZE - 1, len(near)))]
+    others = [u.id for u in problem.units if u.id not in chosen]
+    return chosen + rng.sample(others, min(GROUP_SIZE - len(chosen), len(others)))
+
+
 def improve(problem: Problem, duties: list[Assignment], budget: float, seed: int, deterministic: bool,
             control: SearchControl, on_progress: Callable[[Progress], None] | None = None,
-            ) -> tuple[list[Assignment], float]:
+            started: float | None = None) -> tuple[list[Assignment], float]:
     """Re-plan groups of units until ``budget`` (seconds; deterministic seconds when
     ``deterministic``) is spent or the search is stopped; returns the best duties found and
     the time spent."""
@@ -98,13 +126,13 @@ def improve(problem: Problem, duties: list[Assignment], budget: float, seed: int
             candidates[(unit, slot.date)].append(slot)
     restricted = {key for key, slots in candidates.items() if is_restricted(problem, key[0], key[1], slots)}
     total = checker.check(problem, Roster(current)).objective
-    progress = Progress(phase="邻域搜索", objective=total)
+    progress = Progress(phase="邻域搜索", objective=total, started=started or time.monotonic())
     spent = 0.0
     started = time.monotonic()
     step = 0
     while spent < budget and not control.interrupted:
         step += 1
-        group = set(_groups(problem, rng))
+        group = set(_groups(problem, rng, current))
         sub = sub_problem(problem, group, current, restricted)
         mine = [a for a in current if a.unit in group]
         before = checker.check(sub, Roster(mine)).objective
