@@ -50,8 +50,7 @@ def solve(problem: Problem, options: SolveOptions | None = None, control: Search
         hint = as_assignments(first_roster(problem, pinned_duties(problem)))
     first = run_model(problem, replace(options, time_limit=limit * COVER_SHARE), control, on_progress, hint,
                       Mode.COVER, began)
-    complete = first.duties is not None  # a roster with every slot filled exists
-    if not complete and not control.interrupted:
+    if first.duties is None and not control.interrupted:
         # none exists, or none was found in time: the roster missing the fewest duties instead
         first = run_model(problem, replace(options, time_limit=limit * COVER_SHARE), control, on_progress, hint,
                           Mode.SHORTFALL, began)
@@ -78,7 +77,7 @@ def solve(problem: Problem, options: SolveOptions | None = None, control: Search
         check_result = checker.check(problem, roster)
         _agree(full.objective, full.terms, check_result)
     bound = full.bound
-    if complete:
+    if check_result is not None and not check_result.shortfalls:
         # a complete roster exists, so the best roster has no shortfall (coverage comes first)
         # and the flow bound on the soft rules of complete rosters applies
         flow = soft_lower_bound(problem)

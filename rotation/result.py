@@ -60,7 +60,8 @@ class Result:
             return "\n".join(lines)
         c = self.check
         gap = f"{self.gap * 100:.2f}%" if self.gap is not None else "-"
-        lines.append(f"目标值 {points(self.objective)}，下界 {points(self.bound or 0)}，差距 {gap}")
+        bound = points(self.bound) if self.bound is not None else "-"
+        lines.append(f"目标值 {points(self.objective)}，下界 {bound}，差距 {gap}")
         covered = c.figures.needed_unit_duties - sum(s.missing for s in c.shortfalls)
         lines.append(f"覆盖：{covered}/{c.figures.needed_unit_duties} 人次"
                      + ("，全部覆盖" if not c.shortfalls else f"，{len(c.shortfalls)} 个岗位人数不足"))

@@ -30,6 +30,7 @@ from rotation.solver.variables import first_inquiry_capacity, is_restricted
 
 GROUP_SIZE = 6
 STEP_LIMIT = 0.3  # deterministic seconds per neighbourhood
+STEP_OVERHEAD = 0.3  # what building one neighbourhood's model costs, in deterministic seconds
 
 
 def sub_problem(problem: Problem, group: set[str], duties: list[Assignment],
@@ -143,7 +144,8 @@ def improve(problem: Problem, duties: list[Assignment], budget: float, seed: int
         solver.parameters.random_seed = seed + step
         solver.parameters.max_deterministic_time = STEP_LIMIT
         status = solver.solve(model)
-        spent = solver.deterministic_time + spent if deterministic else time.monotonic() - started
+        # deterministic budgets also charge a fixed cost per step for building its model
+        spent = spent + solver.deterministic_time + STEP_OVERHEAD if deterministic else time.monotonic() - started
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE) or solver.objective_value >= before:
             continue
         better = extract_duties(variables, solver.value)
