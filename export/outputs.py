@@ -5,26 +5,31 @@ from __future__ import annotations
 from pathlib import Path
 
 from export.assignments import write_assignments
+from export.excel import write_roster_workbook, write_unit_workbooks
 from export.files import check_writable, write_atomically
-from export.workbook import write_plain_workbook
 from rotation.result import Result
 
 ASSIGNMENTS = "assignments.csv"
 WORKBOOK = "轮值表.xlsx"
 REPORT = "求解报告.txt"
+UNIT_FOLDER = "各单位值班表"
 
 
-def output_paths(out_dir: Path) -> list[Path]:
-    return [out_dir / ASSIGNMENTS, out_dir / WORKBOOK, out_dir / REPORT]
+def output_paths(out_dir: Path, per_unit: bool = False) -> list[Path]:
+    paths = [out_dir / ASSIGNMENTS, out_dir / WORKBOOK, out_dir / REPORT]
+    return [*paths, out_dir / UNIT_FOLDER] if per_unit else paths
 
 
-def write_outputs(result: Result, out_dir: Path, force: bool = True) -> list[Path]:
-    """Write the roster of a checked result; returns the paths written."""
+def write_outputs(result: Result, out_dir: Path, force: bool = False, per_unit: bool = False) -> list[Path]:
+    """Write the roster of a checked result; returns the paths written. Nothing is written when
+    an output exists and ``force`` is not given."""
     assert result.roster is not None and result.check is not None, "only checked rosters are written"
-    paths = output_paths(out_dir)
+    paths = output_paths(out_dir, per_unit)
     check_writable(paths, force)
-    roster = result.roster
+    roster, checked = result.roster, result.check
     write_atomically(paths[0], lambda p: write_assignments(roster, p))
-    write_atomically(paths[1], lambda p: write_plain_workbook(result.problem, roster, result, p))
+    write_atomically(paths[1], lambda p: write_roster_workbook(result.problem, roster, checked, result, p))
     write_atomically(paths[2], lambda p: p.write_text(result.summary() + "\n", encoding="utf-8"))
+    if per_unit:
+        write_unit_workbooks(result.problem, roster, paths[3])
     return paths

@@ -14,8 +14,9 @@ from export.files import OutputError, check_writable
 from export.outputs import output_paths, write_outputs
 from rotation import __version__
 from rotation.calendar import UnknownDatesError
+from rotation.check import CheckResult
 from rotation.engine import solve as run_solve
-from rotation.errors import DataError
+from rotation.errors import DataError, DataIssue
 from rotation.load import load
 from rotation.problem import Problem, build_problem
 from rotation.solver.cpsat import Mode, Progress, SearchControl, SolveOptions
@@ -147,16 +148,18 @@ def _progress_printer():  # type: ignore[no-untyped-def]
 @click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True, help="并行求解线程数")
 @click.option("--seed", type=int, default=0, show_default=True, help="随机种子")
 @click.option("--force", is_flag=True, help="覆盖已有的输出文件")
+@click.option("--per-unit", is_flag=True, help="另为每个单位写一个值班表文件（在「各单位值班表」文件夹）")
 @click.option("--quiet", is_flag=True, help="不显示求解进度")
 def solve(data_path: Path | None, month: str | None, start: dt.datetime | None, end: dt.datetime | None,
           assume_weekends: bool, out_dir: Path, time_limit: float, workers: int, seed: int, force: bool,
-          quiet: bool) -> None:
-    """排班：求出最好的轮值表，经独立校验后写出 assignments.csv 和工作簿。"""
+          per_unit: bool, quiet: bool) -> None:
+    """排班：求出最好的轮值表，经独立校验后写出 assignments.csv、轮值表.xlsx（上墙轮值表、各单位值班表、
+    统计、总览、求解报告）和求解报告.txt。"""
     problem = load_problem(data_path, month, start, end, assume_weekends)
     for warning in problem.warnings:
         click.echo(warning, err=True)
     try:
-        check_writable(output_paths(out_dir), force)
+        check_writable(output_paths(out_dir, per_unit), force)
     except OutputError as error:
         click.echo(str(error), err=True)
         sys.exit(EXIT_OUTPUT)
@@ -181,7 +184,7 @@ def solve(data_path: Path | None, month: str | None, start: dt.datetime | None, 
     if result.roster is None:
         sys.exit(EXIT_NO_ROSTER)
     try:
-        written = write_outputs(result, out_dir)
+        written = write_outputs(result, out_dir, force, per_unit)
     except OutputError as error:
         click.echo(str(error), err=True)
         sys.exit(EXIT_OUTPUT)
@@ -203,6 +206,114 @@ def validate(path: Path | None, month: str | None, start: dt.datetime | None, en
     """检查数据（CSV 文件夹或 .xlsx 工作簿），并汇总阵地、单位和每月需求。"""
     problem = load_problem(path, month, start, end, assume_weekends)
     click.echo(describe(problem))
+
+
+@main.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="覆盖已有的文件")
+def template(path: Path, force: bool) -> None:
+    """写出一个空白的数据工作簿：中文表头、说明页、每张表一行示例、下拉选项。"""
+    from export.template import write_template
+
+    try:
+        check_writable([path], force)
+        write_template(path)
+    except OutputError as error:
+        click.echo(str(error), err=True)
+        sys.exit(EXIT_OUTPUT)
+    click.echo(f"已写出数据模板：{path}（每张表第 2 行是示例，填写前可删除）")
+
+
+CHECK_EXIT_HELP = (
+    "\b\n退出码：\n"
+    "  0  没有违反硬性规则（软性规则的扣分照样列出）\n"
+    "  2  数据或排班文件有误，无法检查\n"
+    "  3  违反了硬性规则（逐条列出）"
+)
+
+
+@main.command(epilog=CHECK_EXIT_HELP)
+@click.argument("roster_path", type=click.Path(path_type=Path))
+@click.option("--data", "data_path", type=click.Path(path_type=Path), default=None,
+              help="数据：CSV 文件夹或 .xlsx 工作簿；默认内置的凤庆县示例数据")
+@click.option("--month", help="检查哪个月；默认为排班表涉及的月份")
+@click.option("--start", type=click.DateTime(["%Y-%m-%d"]), help="开始日期")
+@click.option("--end", type=click.DateTime(["%Y-%m-%d"]), help="结束日期（含）")
+@click.option("--assume-weekends", is_flag=True, help="内置日历不认识的年份按普通周末推定")
+def check(roster_path: Path, data_path: Path | None, month: str | None, start: dt.datetime | None,
+          end: dt.datetime | None, assume_weekends: bool) -> None:
+    """检查一份排班（手工改过的轮值表.xlsx 或 assignments.csv）：逐条列出违反的规则和各项扣分。"""
+    from export.assignments import read_assignments
+    from export.excel import read_roster_workbook
+    from rotation.check import check as check_roster
+
+    if not roster_path.exists():
+        click.echo(f"找不到排班文件：{roster_path}", err=True)
+        sys.exit(EXIT_DATA)
+    try:
+        if roster_path.suffix.lower() == ".csv":
+            roster = read_assignments(roster_path)
+            if not (month or start or end):
+                month_range = _months_of([a.date for a in roster])
+                start, end = month_range
+            problem = load_problem(data_path, month, start, end, assume_weekends)
+        else:
+            if not (month or start or end):
+                start, end = _months_of(_workbook_dates(roster_path))
+            problem = load_problem(data_path, month, start, end, assume_weekends)
+            roster = read_roster_workbook(roster_path, problem)
+    except DataError as error:
+        click.echo(error.report(), err=True)
+        sys.exit(EXIT_DATA)
+    result = check_roster(problem, roster)
+    click.echo(describe_check(problem, result))
+    sys.exit(EXIT_SHORTFALL if result.violations else EXIT_OK)
+
+
+def _months_of(dates: list[dt.date]) -> tuple[dt.datetime, dt.datetime]:
+    if not dates:
+        raise DataError([DataIssue("排班", None, None, "排班文件里没有任何值班")])
+    first, last = min(dates), max(dates)
+    end = (last.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    return dt.datetime.combine(first.replace(day=1), dt.time()), dt.datetime.combine(end, dt.time())
+
+
+def _workbook_dates(path: Path) -> list[dt.date]:
+    from export.excel import roster_dates
+
+    return roster_dates(path)
+
+
+def describe_check(problem: Problem, result: CheckResult) -> str:
+    """The checker's findings for a planner: hard violations first, then the soft figures."""
+    from rotation.check import HARD_RULES, SOFT_RULE_NAMES
+    from rotation.result import points
+
+    data = problem.data
+    lines = [f"检查范围：{problem.start} 至 {problem.end}，共 {result.figures.assigned_unit_duties} 次值班"]
+    if result.violations:
+        lines.append(f"违反硬性规则 {len(result.violations)} 处：")
+        for v in result.violations:
+            where = " ".join(x for x in (
+                data.unit(v.unit).label if v.unit in data.units_by_id else (v.unit or ""),
+                str(v.date) if v.date else "",
+                data.station(v.station).label if v.station in data.stations_by_id else (v.station or ""),
+                data.shift(v.shift).label if v.shift in data.shifts_by_id else (v.shift or ""),
+            ) if x)
+            lines.append(f"  【{HARD_RULES[v.rule]}】{where}：{v.message}")
+    else:
+        lines.append("没有违反硬性规则。")
+    covered = result.figures.needed_unit_duties - sum(s.missing for s in result.shortfalls)
+    lines.append(f"覆盖：{covered}/{result.figures.needed_unit_duties} 人次")
+    for s in result.shortfalls:
+        lines.append(f"  缺 {s.missing}：{s.date} {data.station(s.station).label} {data.shift(s.shift).label} {s.role}")
+    lines.append(f"目标值（扣分合计）：{points(result.objective)}")
+    for score in result.scores:
+        lines.append(f"  {SOFT_RULE_NAMES[score.rule]}：{points(score.penalty)}（{len(score.findings)} 处）")
+    f = result.figures
+    lines.append(f"公平：每名党员值班次数的变异系数 {f.duties_per_member_cv_rotation:.3f}（轮值单位）；"
+                 f"间隔不足的值班对 {f.spacing_pairs}；不在报到社区的值班 {f.community_duties_away} 次")
+    return "\n".join(lines)
 
 
 def describe(problem: Problem) -> str:
