@@ -15,7 +15,7 @@ from functools import cached_property
 from rotation import calendar, tables
 from rotation.calendar import Day
 from rotation.errors import DataError, DataIssue
-from rotation.model import DataSet, HomeCommunity, Unit
+from rotation.model import DataSet, Fixed, HomeCommunity, Unit
 
 
 @dataclass(frozen=True, order=True)
@@ -288,16 +288,21 @@ def _with_eligibility(problem: Problem, resolved: list[tuple[Period, str, int, i
 
 
 def _check_pins(problem: Problem) -> list[DataIssue]:
-    """A fixed duty must name an open slot, a unit eligible for it and an available person."""
+    """A fixed duty must name an open slot, a unit eligible for it and an available person,
+    and must not leave its period without a possible first-inquiry owner."""
     issues = []
     table = tables.FIXED.zh
     owners: dict[tuple, int | None] = {}
     slots = {(s.period, s.role): s for s in problem.slots}
+    places: dict[tuple, int] = defaultdict(int)  # how many units a period can hold at most
+    for s in problem.slots:
+        places[(s.date, s.station, s.shift)] += s.max
     for pin in problem.data.fixed:
         if not problem.in_horizon(pin.date):
             continue
         row = pin.source.row if pin.source else None
-        slot = slots.get((Period(pin.date, pin.station, pin.shift), pin.role))
+        period = (pin.date, pin.station, pin.shift)
+        slot = slots.get((Period(*period), pin.role))
         if slot is None:
             issues.append(DataIssue(table, row, "时段", f"{pin.date} {pin.station} 的时段「{pin.shift}」"
                                     f"没有开放角色「{pin.role}」（见需求表）"))
@@ -310,14 +315,14 @@ def _check_pins(problem: Problem) -> list[DataIssue]:
             issues.append(DataIssue(table, row, "姓名", f"人员「{pin.person}」在 {pin.date} 登记为不可安排"))
         elif problem.data.unit(pin.unit).max_total == 0:
             issues.append(DataIssue(table, row, "单位", f"单位「{pin.unit}」每月最多次数为 0"))
+        elif places[period] == 1 and not pin.first_inquiry and not _can_own(problem, pin):
+            issues.append(DataIssue(table, row, "首问", "该时段只安排一个单位，它必须担任首问责任，"
+                                    "但固定安排的单位或人员不能担任首问（或「首问」填了否）"))
         if pin.first_inquiry:
-            unit = problem.data.unit(pin.unit)
-            person = next((p for p in problem.data.people_of(pin.unit) if p.name == pin.person), None)
-            if not unit.first_inquiry:
+            if not problem.data.unit(pin.unit).first_inquiry:
                 issues.append(DataIssue(table, row, "首问", f"单位「{pin.unit}」不能担任首问责任单位（单位表「可任首问」为否）"))
-            elif person is not None and not person.first_inquiry:
+            elif not _can_own(problem, pin):
                 issues.append(DataIssue(table, row, "首问", f"人员「{pin.person}」不能担任首问责任人（人员表「可任首问」为否）"))
-            period = (pin.date, pin.station, pin.shift)
             if period in owners:
                 issues.append(DataIssue(table, row, "首问", f"同一时段已在第 {owners[period]} 行指定了首问责任单位"))
             owners.setdefault(period, row)
@@ -326,6 +331,14 @@ def _check_pins(problem: Problem) -> list[DataIssue]:
 
         issues = pin_conflicts(problem)
     return issues
+
+
+def _can_own(problem: Problem, pin: Fixed) -> bool:
+    """Whether a pinned duty may be its period's first-inquiry owner."""
+    if pin.first_inquiry is False or not problem.data.unit(pin.unit).first_inquiry:
+        return False
+    person = next((p for p in problem.data.people_of(pin.unit) if p.name == pin.person), None)
+    return person is None or person.first_inquiry
 
 
 def _check_history(data: DataSet, start: dt.date) -> list[DataIssue]:

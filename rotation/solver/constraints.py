@@ -221,16 +221,24 @@ def add_people(v: Variables) -> None:
     first-inquiry duties to qualified ones (Hall's condition over the classes of duties)."""
     problem = v.problem
     for unit, date in sorted(v.restricted):
-        duties = v.unit_day[(unit, date)]
-        most = min(problem.max_per_day(unit), len(duties))
+        # a duty pinned with its person takes that person; the others are matched to the rest
+        pinned = {(Period(p.date, p.station, p.shift), p.role): p.person for p in problem.data.fixed
+                  if p.unit == unit and p.date == date and p.person}
+        duties = [(slot, var) for slot, var in v.unit_day[(unit, date)] if (slot.period, slot.role) not in pinned]
+        most = min(problem.max_per_day(unit) - len(pinned), len(duties))
         count: dict[str, list] = defaultdict(list)
         owner: dict[str, list] = defaultdict(list)
         for slot, var in duties:
             count[slot.shift].append(var)
+        taken_periods = {period for period, _ in pinned}
         for (period, u), var in v.fi.items():
-            if u == unit and period.date == date:
+            if u == unit and period.date == date and period not in taken_periods:
                 owner[period.shift].append(var)
-        people = problem.data.people_of(unit)
+        for (period, _), name in pinned.items():
+            person = next((p for p in problem.data.people_of(unit) if p.name == name), None)
+            if person is not None and not person.first_inquiry and (period, unit) in v.fi:
+                v.model.add(v.fi[(period, unit)] == 0)  # its pinned person cannot own the period
+        people = [p for p in problem.data.people_of(unit) if p.name not in pinned.values()]
         free = {s: {p.name for p in people if problem.person_available(unit, p.name, date, s)} for s in count}
         qualified = {s: {p.name for p in people if p.first_inquiry and p.name in free[s]} for s in count}
         shifts = sorted(count)

@@ -99,6 +99,8 @@ def is_restricted(problem: Problem, unit: str, date: dt.date, slots: list[Slot])
     among ``slots``; only then must the model decide who owns which period."""
     if not problem.has_people(unit):
         return False
+    if any(p.unit == unit and p.date == date and p.person for p in problem.data.fixed):
+        return True  # a pinned person is spoken for: the others must cover the rest
     most = min(problem.max_per_day(unit), len(slots))
     return any(first_inquiry_capacity(problem, unit, date, s) < most for s in {slot.shift for slot in slots})
 
