@@ -215,20 +215,22 @@ def _hinted(v: Variables, hint: list[Assignment]) -> set[tuple[int, str]]:
 
 
 def add_complete_hint(v: Variables, hint: list[Assignment], seed: int) -> cp_model.CpSolver | None:
-    """Hint every variable, not only the duties: the duties are fixed in a copy of the model,
-    whose propagation sets the rest at once. A partial hint is often dropped by CP-SAT, which
+    """Hint every variable, not only the duties: with the duties fixed, the model's propagation
+    sets the rest at once. A partial hint is often dropped by CP-SAT, which
     then starts from nothing. Returns the solver holding the hinted solution, when it is one."""
     on = _hinted(v, hint)
-    fixed = v.model.clone()
-    for key, var in v.x.items():
-        value = int(key in on)
-        domain = fixed.proto.variables[var.index].domain
-        domain[0] = domain[1] = value
+    domains = [(v.model.proto.variables[var.index].domain, int(key in on)) for key, var in v.x.items()]
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = seed
     solver.parameters.max_deterministic_time = 5.0
-    status = solver.solve(fixed)
+    try:  # fix the duties in place rather than in a copy: a month's model is most of our memory
+        for domain, value in domains:
+            domain[0] = domain[1] = value
+        status = solver.solve(v.model)
+    finally:
+        for domain, _ in domains:
+            domain[0], domain[1] = 0, 1
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         for index in range(len(v.model.proto.variables)):
             v.model.add_hint(v.model.get_int_var_from_proto_index(index), solver.response_proto.solution[index])
