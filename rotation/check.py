@@ -320,7 +320,8 @@ def _check_people(problem: Problem, roster: Roster) -> list[Finding]:
             if a.person not in people:
                 found.append(Finding("person", f"「{a.person}」不在该单位的人员名单中", **_where(a)))
                 continue
-            if not problem.person_available(unit_id, a.person, a.date, a.shift):
+            if not problem.unit_unavailable(unit_id, a.date, a.shift) and not problem.person_available(
+                    unit_id, a.person, a.date, a.shift):  # a unit away is reported once, in _check_slots
                 found.append(Finding("unavailable", f"{a.person} 在 {a.date} 登记为不可安排", **_where(a)))
             per_person_day[(a.person, a.date)] += 1
         for (person, date), n in sorted(per_person_day.items(), key=lambda kv: (kv[0][1], kv[0][0])):

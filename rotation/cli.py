@@ -53,7 +53,8 @@ class DefaultToSolve(click.Group):
         return super().parse_args(ctx, args)
 
 
-@click.group(cls=DefaultToSolve, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=DefaultToSolve, context_settings={"help_option_names": ["-h", "--help"]},
+             epilog=EXIT_CODES_HELP.replace("退出码：", "退出码（solve，即不带命令时）："))
 @click.version_option(__version__, prog_name="rotation", message="%(prog)s %(version)s")
 def main() -> None:
     """党群服务阵地轮值排班工具。

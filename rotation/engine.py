@@ -10,6 +10,7 @@ from dataclasses import replace
 from rotation import check as checker
 from rotation.calendar import CalendarSource
 from rotation.history import history_before
+from rotation.model import Fixed
 from rotation.people import name_people
 from rotation.problem import Problem, Slot, build_problem
 from rotation.result import Result, SolveStatus
@@ -44,6 +45,13 @@ def solve(problem: Problem, options: SolveOptions | None = None, control: Search
     control = control or SearchControl()
     if len(problem.months) > 1 and hint is None:
         return solve_by_month(problem, options, control, on_progress)
+    return solve_whole(problem, options, control, on_progress, hint)
+
+
+def solve_whole(problem: Problem, options: SolveOptions, control: SearchControl,
+                on_progress: Callable[[Progress], None] | None = None,
+                hint: list[Assignment] | None = None) -> Result:
+    """One model for the whole horizon (see :func:`solve`)."""
     began = time.monotonic()
     limit = options.time_limit
     if hint is None:
@@ -88,33 +96,39 @@ def solve(problem: Problem, options: SolveOptions | None = None, control: Search
 
 def solve_by_month(problem: Problem, options: SolveOptions, control: SearchControl,
                    on_progress: Callable[[Progress], None] | None = None) -> Result:
-    """A horizon of several months, one month at a time: each month starts from the history the
-    months before it leave (last duty and shift, run of days, duties and weekends this year),
-    so the rules hold across month ends and the year's fairness accumulates. One model of a
-    whole year would need over ten times the memory of a month. The time limit is shared
-    equally; the roster is checked as a whole against the full horizon."""
+    """A horizon of several months, one month at a time; one model of a whole year would need
+    over ten times the memory of a month. Each month is solved with a margin on both sides: the
+    last days of the month before, fixed as they were planned, so every rule across the month
+    end (all shifts of the last day, runs, spacing, weekend blocks) holds exactly; and the first
+    days of the month after, planned freely and then dropped, so the month ends in a state the
+    next one can continue from (its fixed duties included). The year's counts come through the
+    ``history`` rows. The time limit is shared equally; the roster is checked as a whole."""
     began = time.monotonic()
-    duties: list[Assignment] = []
+    rules = problem.data.rules
+    margin = dt.timedelta(days=max(rules.max_consecutive_days, rules.min_days_between, 1) + 1)
+    assume = any(d.source is CalendarSource.ASSUMED for d in problem.days)
     rest = {d.date: not d.is_working for d in problem.days}
-    months = problem.months
-    statuses = []
+    duties: list[Assignment] = []
     solutions = 0
     interrupted = False
-    for number, (year, month) in enumerate(months):
+    for number, (year, month) in enumerate(problem.months):
         first = max(problem.start, dt.date(year, month, 1))
         last = min(problem.end, (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1))
-        data = replace(problem.data, history=history_before(problem.data, duties, first, rest))
-        part = build_problem(data, first, last, assume_weekends=any(d.source is CalendarSource.ASSUMED for d in problem.days))
+        back, ahead = max(problem.start, first - margin), min(problem.end, last + margin)
+        carried = tuple(Fixed(a.date, a.station, a.shift, a.unit, a.role, a.person, a.first_inquiry)
+                        for a in duties if back <= a.date < first)
+        pins = tuple(p for p in problem.data.fixed if not back <= p.date < first) + carried
+        data = replace(problem.data, history=history_before(problem.data, duties, back, rest), fixed=pins)
+        part = build_problem(data, back, ahead, assume)
         left = options.time_limit - (time.monotonic() - began)
-        share = max(left / (len(months) - number), 1.0) if not interrupted else 2.0
-        result = solve(part, replace(options, time_limit=share), SearchControl() if interrupted else control,
-                       on_progress)
+        share = max(left / (len(problem.months) - number), 1.0) if not interrupted else 2.0
+        result = solve_whole(part, replace(options, time_limit=share), SearchControl() if interrupted else control,
+                             on_progress)
         interrupted = interrupted or result.interrupted
-        statuses.append(result.status)
         solutions += result.solutions
         if result.roster is None:
             return replace(result, problem=problem, wall_time=time.monotonic() - began, method=_BY_MONTH)
-        duties.extend(result.roster)
+        duties.extend(a for a in result.roster if first <= a.date <= last)
     roster = Roster(duties)
     check_result = checker.check(problem, roster)
     if check_result.violations:
@@ -131,7 +145,7 @@ def solve_by_month(problem: Problem, options: SolveOptions, control: SearchContr
     )
 
 
-_BY_MONTH = "逐月滚动求解（各月带上月历史）"
+_BY_MONTH = "逐月滚动求解（各月接续上月的排班和历史）"
 
 
 def _result(problem: Problem, options: SolveOptions, run: ModelRun, roster: Roster | None,

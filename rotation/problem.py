@@ -293,6 +293,8 @@ def _check_pins(problem: Problem) -> list[DataIssue]:
     issues = []
     table = tables.FIXED.zh
     owners: dict[tuple, int | None] = {}
+    seen: dict[tuple, int | None] = {}
+    pinned: dict[tuple, list[Fixed]] = defaultdict(list)
     slots = {(s.period, s.role): s for s in problem.slots}
     places: dict[tuple, int] = defaultdict(int)  # how many units a period can hold at most
     for s in problem.slots:
@@ -315,9 +317,12 @@ def _check_pins(problem: Problem) -> list[DataIssue]:
             issues.append(DataIssue(table, row, "姓名", f"人员「{pin.person}」在 {pin.date} 登记为不可安排"))
         elif problem.data.unit(pin.unit).max_total == 0:
             issues.append(DataIssue(table, row, "单位", f"单位「{pin.unit}」每月最多次数为 0"))
-        elif places[period] == 1 and not pin.first_inquiry and not _can_own(problem, pin):
-            issues.append(DataIssue(table, row, "首问", "该时段只安排一个单位，它必须担任首问责任，"
-                                    "但固定安排的单位或人员不能担任首问（或「首问」填了否）"))
+        elif (pin.date, pin.station, pin.shift, pin.role, pin.unit) in seen:
+            issues.append(DataIssue(table, row, "单位", f"与第 {seen[(pin.date, pin.station, pin.shift, pin.role, pin.unit)]} "
+                                    "行是同一个值班"))
+        else:
+            pinned[period].append(pin)
+        seen.setdefault((pin.date, pin.station, pin.shift, pin.role, pin.unit), row)
         if pin.first_inquiry:
             if not problem.data.unit(pin.unit).first_inquiry:
                 issues.append(DataIssue(table, row, "首问", f"单位「{pin.unit}」不能担任首问责任单位（单位表「可任首问」为否）"))
@@ -326,11 +331,29 @@ def _check_pins(problem: Problem) -> list[DataIssue]:
             if period in owners:
                 issues.append(DataIssue(table, row, "首问", f"同一时段已在第 {owners[period]} 行指定了首问责任单位"))
             owners.setdefault(period, row)
+    for period, pins in pinned.items():
+        if any(_can_own(problem, pin) or pin.first_inquiry for pin in pins):
+            continue  # a pin marked 首问 is judged on its own row above
+        others = {u for s in problem.slots if (s.date, s.station, s.shift) == period for u in s.eligible
+                  if _qualified(problem, u, period[0], period[2])} - {pin.unit for pin in pins}
+        if places[period] > len(pins) and others:
+            continue
+        row = pins[-1].source.row if pins[-1].source else None
+        issues.append(DataIssue(table, row, "首问", "固定安排的单位或人员都不能担任这个时段的首问责任（或「首问」填了否），"
+                                "而时段里没有位置或没有可任首问的单位可以加进来"))
     if not issues:
         from rotation.check import pin_conflicts  # the checker judges pins against each other
 
         issues = pin_conflicts(problem)
     return issues
+
+
+def _qualified(problem: Problem, unit_id: str, date: dt.date, shift: str) -> bool:
+    """Whether ``unit_id`` could own a period on ``date`` in ``shift`` (itself and a person)."""
+    unit = problem.data.unit(unit_id)
+    people = problem.data.people_of(unit_id)
+    free = problem.available_people(unit_id, date, shift)
+    return unit.first_inquiry and (not people or any(p.first_inquiry and p.name in free for p in people))
 
 
 def _can_own(problem: Problem, pin: Fixed) -> bool:

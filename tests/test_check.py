@@ -151,10 +151,6 @@ def test_a_person_away_for_one_shift_may_serve_the_other(shift: str, expected: l
     assert broken(problem, duty(MON, "U1", shift=shift, person="张三")) == expected
 
 
-@pytest.mark.xfail(strict=True, reason="checker bug: when a unit with people is away, a duty naming one of its "
-                   "free people is reported twice as 'unavailable' (once for the unit in _check_slots, once more "
-                   "for the person in _check_people, whose person_available() also tests the unit), and the "
-                   "second message wrongly says the person registered as away")
 def test_a_duty_of_an_away_unit_with_people_is_reported_once() -> None:
     data = make_data(EVERY_DAY_S1, people=PEOPLE_U1, unavailability=(Unavailability("U1", MON, MON),))
     problem = resolve(data, MON)

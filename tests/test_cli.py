@@ -169,9 +169,6 @@ def test_solve_py_solve_help_documents_every_exit_code() -> None:
     assert [line for line in EXIT_CODE_LINES if line not in done.stdout] == []
 
 
-@pytest.mark.xfail(strict=True, reason="CLI: `python solve.py --help` (the group's help, which is what a planner sees "
-                   "first, and `rotation` without a command means solve) does not list the exit codes; they are only "
-                   "in the epilog of `solve --help`")
 def test_solve_py_help_documents_every_exit_code() -> None:
     done = solve_py("--help")
     assert done.returncode == 0

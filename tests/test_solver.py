@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from export.assignments import assignments_csv
 from rotation.cells import parse_day_spec
 from rotation.check import Shortfall, check
-from rotation.engine import CheckerDisagreement, solve
+from rotation.engine import solve
 from rotation.errors import DataError
 from rotation.model import (
     DataSet,
@@ -298,10 +298,6 @@ def test_a_pin_that_leaves_its_period_without_a_first_inquiry_owner_is_a_data_er
     assert [issue.table for issue in caught.value.issues] == ["固定安排"]
 
 
-@pytest.mark.xfail(strict=True, reason="validation gap: pins of units that may not own a period (可任首问 否) in a "
-                   "period no qualified unit can join (none is qualified, or the pins fill every place) cannot be staffed, "
-                   "but build_problem accepts them (it checks only one-place periods) and solve ends INFEASIBLE with no "
-                   "roster")
 @pytest.mark.parametrize("pinned", [("U1",), ("U1", "U2")], ids=["no qualified unit", "pins fill the period"])
 def test_pins_that_leave_no_room_for_a_first_inquiry_owner_are_a_data_error(pinned: tuple[str, ...]) -> None:
     units = (Unit("U1", "县委办", first_inquiry=False), Unit("U2", "县财政局", first_inquiry=False))
@@ -314,10 +310,6 @@ def test_pins_that_leave_no_room_for_a_first_inquiry_owner_are_a_data_error(pinn
     assert {issue.table for issue in caught.value.issues} == {"固定安排"}
 
 
-@pytest.mark.xfail(strict=True, reason="validation gap: two fixed rows pin U1 to the same slot, one with 首问 是 and one "
-                   "with 否; with U1's max_per_day 2 build_problem accepts both and solve raises CheckerDisagreement "
-                   "'fixed: 固定安排的首问责任与规定不符 (U1 2026-03-02 S1 AM)' (with max_per_day 1 the pair is rejected, "
-                   "but as 每日最多)")
 def test_one_duty_pinned_twice_with_contradicting_first_inquiry_is_a_data_error() -> None:
     units = (Unit("U1", "县委办", max_per_day=2), Unit("U2", "县财政局"))
     pins = (Fixed(MON, "S1", "AM", "U1", first_inquiry=True), Fixed(MON, "S1", "AM", "U1", first_inquiry=False))
@@ -370,10 +362,6 @@ def test_duties_are_shared_in_proportion_to_members() -> None:
 MONTH_END = (day(1, 31), day(2, 1))  # a Saturday and a Sunday, in two months
 
 
-@pytest.mark.xfail(strict=True, raises=DataError, reason="engine bug: solve_by_month plans January without the pin of "
-                   "02-01, gives U1 01-31, and building February from that history then raises DataError '表「固定安排」"
-                   "「单位」列：固定安排之间违反「最多连续天数」：U1 连续值班 2 天，最多 1 天' out of solve(), although "
-                   "build_problem accepted the horizon and a roster keeping the pin exists")
 def test_a_pin_early_next_month_is_kept_free_at_the_end_of_this_month() -> None:
     data = make_data(EVERY_DAY_S1, units=(Unit("U1", "县委办"),), rules=rules(max_consecutive_days=1),
                      fixed=(Fixed(day(2, 1), "S1", "AM", "U1"),))
@@ -383,10 +371,6 @@ def test_a_pin_early_next_month_is_kept_free_at_the_end_of_this_month() -> None:
     assert result.objective == 1_002_000
 
 
-@pytest.mark.xfail(strict=True, raises=CheckerDisagreement, reason="engine bug: history_before keeps only the shift "
-                   "that ends last on a unit's last day (PM), so February does not see U1's 01-31 AM duty and gives it "
-                   "02-01 AM, breaking AM>AM: CheckerDisagreement 'months solved one by one break a hard rule together: "
-                   "succession U1 2026-02-01'")
 def test_a_forbidden_succession_holds_across_a_month_end_from_any_shift_of_the_last_day() -> None:
     data = make_data(*MORNING_AND_AFTERNOON, units=(Unit("U1", "县委办", max_per_day=2),),
                      rules=rules(forbidden_successions=(("AM", "AM"),)))
@@ -398,10 +382,6 @@ def test_a_forbidden_succession_holds_across_a_month_end_from_any_shift_of_the_l
     assert result.objective == 1_004_000
 
 
-@pytest.mark.xfail(strict=True, raises=CheckerDisagreement, reason="engine bug: history_before counts a unit's run of "
-                   "days only from the duties solved in the horizon, not the earlier history's run they continue (01-29, "
-                   "01-30 + 01-31 is a run of 3, handed to February as 1), so February gives U1 02-01 too: "
-                   "CheckerDisagreement 'months solved one by one break a hard rule together: consecutive U1 2026-02-01'")
 def test_consecutive_days_hold_across_a_month_end_with_the_history_before_the_horizon() -> None:
     history = (History("U1", last_duty=day(1, 30), run_days=2),)
     data = make_data(EVERY_DAY_S1, units=(Unit("U1", "县委办"),), rules=rules(max_consecutive_days=3), history=history)
