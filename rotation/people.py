@@ -15,6 +15,7 @@ from ortools.sat.python import cp_model
 
 from rotation.problem import Problem
 from rotation.roster import Assignment
+from rotation.solver.cpsat import new_solver
 
 
 class PeopleError(RuntimeError):
@@ -63,9 +64,7 @@ def _assign(problem: Problem, unit: str, duties: list[Assignment], seed: int) ->
     model.add_max_equality(busiest, loads)
     model.add_min_equality(idlest, loads)
     model.minimize(busiest - idlest)
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.random_seed = seed
+    solver = new_solver(1, seed)
     solver.parameters.max_deterministic_time = 5.0
     status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):

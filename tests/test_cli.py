@@ -173,3 +173,47 @@ def test_solve_py_help_documents_every_exit_code() -> None:
     done = solve_py("--help")
     assert done.returncode == 0
     assert [line for line in EXIT_CODE_LINES if line not in done.stdout] == []
+
+
+# --- check and interruption -----------------------------------------------------------------------
+
+
+def objective_line(text: str) -> str:
+    return next(line for line in text.splitlines() if line.startswith("目标值")).split("，")[0].split()[-1]
+
+
+def test_solve_then_check_the_workbook_gives_the_same_objective(week_data: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    solved = run("solve", "--data", week_data, *WEEK, "--out", out, *FAST)
+    assert solved.exit_code == EXIT_OK, solved.output
+    for roster in (out / "轮值表.xlsx", out / "assignments.csv"):
+        checked = run("check", roster, "--data", week_data, *WEEK)
+        assert checked.exit_code == EXIT_OK, checked.output
+        assert "没有违反硬性规则" in checked.output
+        assert checked.output.split("目标值（扣分合计）：")[1].split()[0] == objective_line(solved.output)
+
+
+def test_check_lists_a_broken_rule_and_exits_3(week_data: Path, tmp_path: Path) -> None:
+    roster = tmp_path / "assignments.csv"
+    roster.write_text(HEADER + "\n2026-03-02,S1,AM,值守,U1,,1\n2026-03-03,S1,AM,值守,U1,,1\n"
+                      "2026-03-04,S1,AM,值守,U1,,1\n", encoding="utf-8")
+    checked = run("check", roster, "--data", week_data, *WEEK)
+    assert checked.exit_code == EXIT_SHORTFALL
+    assert "【最多连续天数】单位1 2026-03-04" in checked.output
+
+
+def test_ctrl_c_keeps_the_best_roster_found_so_far(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    out = tmp_path / "out"
+    process = subprocess.Popen([sys.executable, str(PROJECT_ROOT / "solve.py"), "--month", "2026-12",
+                                "--time-limit", "300", "--out", str(out)],
+                               cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(12)  # past the greedy start, into the search
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=120)
+    assert process.returncode == 5, stderr
+    assert "已按 Ctrl-C 中止" in stdout and "Traceback" not in stderr
+    assert (out / "assignments.csv").read_text(encoding="utf-8").startswith(HEADER)
+    assert not list(out.glob(".*.tmp"))  # no half-written file left behind

@@ -61,6 +61,17 @@ def relative_gap(objective: float, bound: float) -> float:
     return max(0.0, (objective - bound) / objective)
 
 
+def new_solver(workers: int, seed: int) -> cp_model.CpSolver:
+    """A CP-SAT solver that leaves Ctrl-C to us: by default CP-SAT catches SIGINT itself and ends
+    the current search as if its time were up, so the next phase would start as if nothing
+    happened (and, seen once, the process aborted)."""
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = workers
+    solver.parameters.random_seed = seed
+    solver.parameters.catch_sigint_signal = False
+    return solver
+
+
 class SearchControl:
     """Lets another thread (a Ctrl-C handler) stop the search; the best roster is kept."""
 
@@ -70,6 +81,8 @@ class SearchControl:
 
     def attach(self, solver: cp_model.CpSolver) -> None:
         self._solver = solver
+        if self.interrupted:  # stopped before this search began
+            solver.stop_search()
 
     def stop(self) -> None:
         self.interrupted = True
@@ -138,10 +151,8 @@ def run_model(problem: Problem, options: SolveOptions, control: SearchControl | 
     if hint and mode is Mode.COVER:
         _stay_near(variables, hint)  # repair the hint: as few changes as full coverage needs
     hinted = add_complete_hint(variables, hint, options.seed) if hint else None
-    solver = cp_model.CpSolver()
+    solver = new_solver(options.workers, options.seed)
     params = solver.parameters
-    params.num_workers = options.workers
-    params.random_seed = options.seed
     if options.deterministic:
         params.max_deterministic_time = options.time_limit
     else:
@@ -220,9 +231,7 @@ def add_complete_hint(v: Variables, hint: list[Assignment], seed: int) -> cp_mod
     then starts from nothing. Returns the solver holding the hinted solution, when it is one."""
     on = _hinted(v, hint)
     domains = [(v.model.proto.variables[var.index].domain, int(key in on)) for key, var in v.x.items()]
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.random_seed = seed
+    solver = new_solver(1, seed)
     solver.parameters.max_deterministic_time = 5.0
     try:  # fix the duties in place rather than in a copy: a month's model is most of our memory
         for domain, value in domains:

@@ -24,7 +24,7 @@ from ortools.sat.python import cp_model
 from rotation import check as checker
 from rotation.problem import Period, Problem
 from rotation.roster import Assignment, Roster
-from rotation.solver.cpsat import Progress, SearchControl, add_complete_hint, build_model
+from rotation.solver.cpsat import Progress, SearchControl, add_complete_hint, build_model, new_solver
 from rotation.solver.extract import extract_duties
 from rotation.solver.variables import first_inquiry_capacity, is_restricted
 
@@ -139,9 +139,7 @@ def improve(problem: Problem, duties: list[Assignment], budget: float, seed: int
         before = checker.check(sub, Roster(mine)).objective
         model, variables, _ = build_model(sub)
         add_complete_hint(variables, mine, seed + step)
-        solver = cp_model.CpSolver()
-        solver.parameters.num_workers = 1
-        solver.parameters.random_seed = seed + step
+        solver = new_solver(1, seed + step)
         solver.parameters.max_deterministic_time = STEP_LIMIT
         status = solver.solve(model)
         # deterministic budgets also charge a fixed cost per step for building its model
