@@ -37,10 +37,10 @@ def solve(problem: Problem, options: SolveOptions | None = None, control: Search
     """The best roster found within the options' limits, re-checked before it is returned.
 
     A horizon of several months is solved month by month (:func:`solve_by_month`) unless a
-    ``hint`` asks for one model. In one model, three phases share the time limit: a complete roster first (coverage as a hard rule, seeded
-    by a greedy roster; when no complete roster exists, the one missing the fewest duties);
-    then large neighbourhood search over groups of units; then the full model, seeded with the
-    best roster so far, improves it further and bounds it.
+    ``hint`` asks for one model. In one model, three phases share the time limit: a complete
+    roster first (coverage as a hard rule, seeded by a greedy roster; when no complete roster
+    exists, the one missing the fewest duties); then large neighbourhood search over groups of
+    units; then the full model, seeded with the best roster so far, improves it and bounds it.
     """
     options = options or SolveOptions()
     control = control or SearchControl()

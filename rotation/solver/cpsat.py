@@ -127,7 +127,7 @@ class Mode(Enum):
     """What a run optimises: everything, or only how to reach a complete roster fast."""
 
     FULL = "优化"  # every soft rule
-    COVER = "覆盖"  # coverage as a hard rule, no objective: a complete roster, if one exists
+    COVER = "覆盖"  # coverage as a hard rule, fewest changes to the hint: a complete roster, if one exists
     SHORTFALL = "补缺"  # fewest missing duties, nothing else
 
 
