@@ -69,7 +69,8 @@ def solve_whole(problem: Problem, options: SolveOptions, control: SearchControl,
     building = time.monotonic() - began - first.wall_time  # about what the last model will need too
     spent = first.spent(options) if options.deterministic else time.monotonic() - began
     hint = first.duties or hint
-    if first.duties is not None and len(problem.units) > 2 * GROUP_SIZE and not control.interrupted:
+    large = len(problem.units) > 2 * GROUP_SIZE  # small problems are better solved (and proved) whole
+    if first.duties is not None and large and not control.interrupted:
         started = time.monotonic()
         hint, lns_spent = improve(problem, hint, limit * (COVER_SHARE + LNS_SHARE) - spent, options.seed,
                                   options.deterministic, control, on_progress, began)
@@ -79,7 +80,8 @@ def solve_whole(problem: Problem, options: SolveOptions, control: SearchControl,
     if interrupted:
         control = SearchControl()  # score the roster found so far, briefly, then stop
         remaining = min(remaining, 5.0)
-    full = run_model(problem, replace(options, time_limit=remaining), control, on_progress, hint, Mode.FULL, began)
+    full = run_model(problem, replace(options, time_limit=remaining), control, on_progress, hint, Mode.FULL, began,
+                     lns_only=large and first.duties is not None)
     roster = check_result = None
     if full.duties is not None:
         roster = Roster(name_people(problem, full.duties, options.seed))
