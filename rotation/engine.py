@@ -27,7 +27,7 @@ class CheckerDisagreement(AssertionError):
 
 COVER_SHARE = 0.2
 """At most this share of the time limit goes to finding a complete roster."""
-LNS_SHARE = 0.55
+LNS_SHARE = 0.3
 """Then, on larger problems, groups of units are re-planned until this share is spent."""
 
 
