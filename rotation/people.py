@@ -22,20 +22,25 @@ class PeopleError(RuntimeError):
     """No assignment of people exists: the main model should have prevented it."""
 
 
-def name_people(problem: Problem, duties: list[Assignment], seed: int = 0) -> list[Assignment]:
-    """``duties`` with ``person`` filled in for every unit that lists people."""
+def name_people(problem: Problem, duties: list[Assignment], seed: int = 0,
+                preferred: dict[tuple, str] | None = None) -> list[Assignment]:
+    """``duties`` with ``person`` filled in for every unit that lists people. ``preferred`` maps
+    (date, station, shift, role, unit) to the person a published roster named: kept where
+    possible before anything else (a repair should not move people it need not move)."""
     by_unit: dict[str, list[int]] = defaultdict(list)
     for i, duty in enumerate(duties):
         if problem.has_people(duty.unit):
             by_unit[duty.unit].append(i)
     named = list(duties)
     for unit, indexes in sorted(by_unit.items()):
-        for i, person in zip(indexes, _assign(problem, unit, [duties[i] for i in indexes], seed), strict=True):
+        mine = [duties[i] for i in indexes]
+        wishes = [(preferred or {}).get((d.date, d.station, d.shift, d.role, d.unit)) for d in mine]
+        for i, person in zip(indexes, _assign(problem, unit, mine, seed, wishes), strict=True):
             named[i] = replace(duties[i], person=person)
     return named
 
 
-def _assign(problem: Problem, unit: str, duties: list[Assignment], seed: int) -> list[str]:
+def _assign(problem: Problem, unit: str, duties: list[Assignment], seed: int, wishes: list[str | None]) -> list[str]:
     people = problem.data.people_of(unit)
     pins = {(p.date, p.station, p.shift, p.role): p.person for p in problem.data.fixed
             if p.unit == unit and p.person is not None}
@@ -63,7 +68,8 @@ def _assign(problem: Problem, unit: str, duties: list[Assignment], seed: int) ->
     idlest = model.new_int_var(0, len(duties), "idlest")
     model.add_max_equality(busiest, loads)
     model.add_min_equality(idlest, loads)
-    model.minimize(busiest - idlest)
+    moved = sum(1 - take[(i, name)] if (i, name) in take else 1 for i, name in enumerate(wishes) if name)
+    model.minimize((busiest - idlest) + (len(duties) + 1) * moved)
     solver = new_solver(1, seed)
     solver.parameters.max_deterministic_time = 5.0
     status = solver.solve(model)

@@ -10,11 +10,13 @@ from enum import Enum
 
 from ortools.sat.python import cp_model
 
+from rotation.check import SCALE
 from rotation.problem import Problem
 from rotation.roster import Assignment
 from rotation.solver.constraints import add_full_coverage, add_hard_rules
 from rotation.solver.extract import extract_duties
 from rotation.solver.objective import add_objective
+from rotation.solver.stability import Keep, add_changes
 from rotation.solver.variables import Variables, create_variables
 
 
@@ -31,6 +33,11 @@ class SolveOptions:
     @property
     def deterministic(self) -> bool:
         return self.workers == 1
+
+    def parameters(self) -> dict[str, object]:
+        """What the report records of these options."""
+        return {"time_limit": self.time_limit, "workers": self.workers, "seed": self.seed,
+                "deterministic": self.deterministic}
 
 
 @dataclass
@@ -129,27 +136,48 @@ class Mode(Enum):
     FULL = "优化"  # every soft rule
     COVER = "覆盖"  # coverage as a hard rule, fewest changes to the hint: a complete roster, if one exists
     SHORTFALL = "补缺"  # fewest missing duties, nothing else
+    REPAIR = "调整"  # fewest missing duties, then fewest changes to a published roster
 
 
-def build_model(problem: Problem, mode: Mode = Mode.FULL) -> tuple[cp_model.CpModel, Variables, dict]:
-    """The model of ``problem`` for ``mode``, with the term of each soft rule it minimises."""
+def build_model(problem: Problem, mode: Mode = Mode.FULL,
+                keep: Keep | None = None) -> tuple[cp_model.CpModel, Variables, dict]:
+    """The model of ``problem`` for ``mode``, with the term of each soft rule it minimises.
+    With ``keep``, the term ``changes`` counts changes to a published roster: REPAIR minimises
+    them (after coverage); FULL keeps them and coverage within what REPAIR reached."""
     model = cp_model.CpModel()
     variables = create_variables(model, problem)
     add_hard_rules(variables)
-    if mode is Mode.COVER:
+    if mode is Mode.COVER or (mode is Mode.REPAIR and keep is not None and keep.cover):
         add_full_coverage(variables)
-        return model, variables, {}
-    return model, variables, add_objective(variables, soft=mode is Mode.FULL)
+        if mode is Mode.COVER:
+            return model, variables, {}
+        changes, _ = add_changes(variables, keep)
+        model.minimize(changes)
+        return model, variables, {"coverage": 0, "changes": changes}
+    terms = add_objective(variables, soft=mode is Mode.FULL)
+    if keep is not None:
+        changes, most = add_changes(variables, keep)
+        if mode is Mode.REPAIR:
+            # one missing duty outweighs every possible change: coverage first, then stability
+            unit = max(dict(problem.data.rules.weights)["coverage"] * SCALE, 1)
+            model.minimize(terms["coverage"] * (most // unit + 1) + changes)
+        if keep.max_changes is not None:
+            model.add(changes <= keep.max_changes)
+        if keep.max_coverage_penalty is not None:
+            model.add(terms["coverage"] <= keep.max_coverage_penalty)
+        terms = {**terms, "changes": changes}
+    return model, variables, terms
 
 
 def run_model(problem: Problem, options: SolveOptions, control: SearchControl | None = None,
               on_progress: Callable[[Progress], None] | None = None,
               hint: list[Assignment] | None = None, mode: Mode = Mode.FULL,
-              started: float | None = None, lns_only: bool = False) -> ModelRun:
+              started: float | None = None, lns_only: bool = False, keep: Keep | None = None) -> ModelRun:
     """Build the model for ``problem``, search, and read back the best roster found. With
     ``lns_only`` every worker improves the hint by neighbourhood search and none tries to
-    prove a bound: on a county month that finds better rosters with two thirds of the memory."""
-    model, variables, terms = build_model(problem, mode)
+    prove a bound: on a county month that finds better rosters with two thirds of the memory.
+    ``keep`` is a published roster to stay close to (see :func:`build_model`)."""
+    model, variables, terms = build_model(problem, mode, keep)
     if hint and mode is Mode.COVER:
         _stay_near(variables, hint)  # repair the hint: as few changes as full coverage needs
     hinted = add_complete_hint(variables, hint, options.seed) if hint else None
@@ -203,7 +231,7 @@ def run_model(problem: Problem, options: SolveOptions, control: SearchControl | 
         value, objective = hinted.value, hinted.objective_value
     return ModelRun(
         status=name,
-        duties=extract_duties(variables, value) if found else None,
+        duties=extract_duties(variables, value, keep.owners() if keep else None) if found else None,
         objective=round(objective) if found and terms else None,
         bound=round(solver.best_objective_bound) if found and terms and status != cp_model.UNKNOWN else None,
         terms={rule: round(value(term)) if not isinstance(term, int) else term for rule, term in terms.items()}

@@ -11,12 +11,14 @@ from rotation.solver.constraints import pinned_first_inquiry
 from rotation.solver.variables import Variables, first_inquiry_capacity
 
 
-def extract_duties(v: Variables, value: Callable[[object], int]) -> list[Assignment]:
+def extract_duties(v: Variables, value: Callable[[object], int],
+                   preferred: dict[Period, str] | None = None) -> list[Assignment]:
     """The duties chosen by the solver, each period with exactly one first-inquiry owner.
 
     On restricted unit-days the model decided the owner; elsewhere any qualified unit on duty may
     own the period, and the one with the fewest first-inquiry duties so far is chosen, so the
-    load spreads evenly (ties broken by the unit table's order, for repeatable output).
+    load spreads evenly (ties broken by the unit table's order, for repeatable output), unless
+    ``preferred`` names an owner that still may own it (a repair keeps the published owner).
     """
     problem = v.problem
     order = {u.id: i for i, u in enumerate(problem.units)}
@@ -31,7 +33,7 @@ def extract_duties(v: Variables, value: Callable[[object], int]) -> list[Assignm
     for period in sorted(chosen):
         units = sorted(chosen[period], key=lambda ur: (order[ur[0]], ur[1]))
         owner = None if period in problem.owned else _owner(v, period, [u for u, _ in units], pins, value, owned,
-                                                            order)
+                                                            order, (preferred or {}).get(period))
         if owner is not None:
             owned[owner] += 1
         done = False
@@ -43,7 +45,7 @@ def extract_duties(v: Variables, value: Callable[[object], int]) -> list[Assignm
 
 
 def _owner(v: Variables, period: Period, units: list[str], pins: dict, value: Callable[[object], int],
-           owned: Counter, order: dict[str, int]) -> str:
+           owned: Counter, order: dict[str, int], preferred: str | None = None) -> str:
     for unit in units:
         if pins.get((period, unit)):
             return unit
@@ -58,4 +60,6 @@ def _owner(v: Variables, period: Period, units: list[str], pins: dict, value: Ca
     ]
     if not candidates:
         raise AssertionError(f"no first-inquiry owner possible in {period}: the model should forbid this")
+    if preferred in candidates:
+        return preferred
     return min(candidates, key=lambda u: (owned[u], order[u]))
