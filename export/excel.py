@@ -57,6 +57,8 @@ OVERVIEW = "总览"
 STATISTICS = "统计"
 UNIT_LISTS = "各单位值班表"
 REPORT = "求解报告"
+CHANGES = "调整清单"
+CHANGE_COLUMNS = ("调整", "日期", "星期", "阵地", "时段", "角色", "原值班单位", "原值班人员", "新值班单位", "新值班人员")
 
 WALL_COLUMNS = ("日期", "星期", "时段", "值班单位", "值班人员", "首问责任人", "联系电话", "备注")
 UNIT_COLUMNS = ("日期", "星期", "时段", "阵地", "角色", "值班人员", "首问", "备注")
@@ -276,6 +278,8 @@ def write_roster_workbook(problem: Problem, roster: Roster, check_result: CheckR
     overview = book.active
     overview.title = OVERVIEW
     _write_overview(overview, problem, roster, check_result, footer)
+    if result_or_none is not None and result_or_none.changes is not None:
+        _write_changes(book.create_sheet(CHANGES), result_or_none, footer)
     _write_statistics(book.create_sheet(STATISTICS), problem, roster, footer)
     _write_unit_lists(book.create_sheet(UNIT_LISTS), problem, roster, problem.data.units, footer)
     _write_report(book.create_sheet(REPORT), problem, check_result, result_or_none)
@@ -442,6 +446,31 @@ def _write_statistics(sheet: Worksheet, problem: Problem, roster: Roster, footer
     note_block(sheet, row + 2, (note,), widths)
     sheet.auto_filter.ref = f"A2:{get_column_letter(len(STAT_COLUMNS))}{max(last, 2)}"
     sheet.freeze_panes = "B3"
+    print_a4(sheet, title_rows="2:2", footer=footer, landscape=True)
+
+
+def _write_changes(sheet: Worksheet, result: Result, footer: str) -> None:
+    """A repair's change list, one row per duty, so the planner can tell each unit concerned."""
+    problem = result.problem
+    changes = result.changes or ()
+    title_row(sheet, 1, f"排班调整清单（{result.since} 起）", len(CHANGE_COLUMNS))
+    style_cells(put_row(sheet, 2, CHANGE_COLUMNS), BOLD, CENTRE, HEADER_FILL)
+    rows: list = [list(CHANGE_COLUMNS)]
+    for row, c in enumerate(changes, start=3):
+        kind = "换人" if not c.unit_changed else ("增加" if c.old_unit is None else "取消" if c.new_unit is None else "换班")
+        values = [kind, c.date, _weekday(c.date), _station_label(problem, c.station), _shift_text(problem, c.shift),
+                  c.role, _unit_label(problem, c.old_unit) if c.old_unit else "", c.old_person or "",
+                  _unit_label(problem, c.new_unit) if c.new_unit else "", c.new_person or ""]
+        written = put_row(sheet, row, values)
+        style_cells(written, fill=_fill(problem, c.date))
+        written[1].number_format = DAY_FORMAT
+        rows.append(values)
+    if not changes:
+        put(sheet, 3, 1, "原排班无需改动。").font = BODY
+    widths = fit_columns(sheet, rows, (6, 8, 6, 16, 14, 6, 14, 10, 14, 10), maximum=30)
+    note_block(sheet, len(changes) + 4, (f"{result.since} 之前的值班不变。请通知表中涉及的单位；"
+                                         "原值班单位空白表示新增的值班，新值班单位空白表示取消的值班。",), widths)
+    sheet.freeze_panes = "A3"
     print_a4(sheet, title_rows="2:2", footer=footer, landscape=True)
 
 

@@ -14,6 +14,7 @@ from enum import Enum
 
 import chinese_calendar
 
+from rotation.errors import DataError, DataIssue
 from rotation.model import CalendarDay, DayKind
 
 
@@ -151,6 +152,15 @@ def _builtin_day(date: dt.date) -> Day:
 
 def _plain_kind(date: dt.date) -> DayKind:
     return DayKind.RESTDAY if date.weekday() >= 5 else DayKind.WORKDAY
+
+
+def months_spanned(dates: Iterable[dt.date], what: str = "排班") -> tuple[dt.date, dt.date]:
+    """The first and last day of the calendar months ``dates`` fall in; DataError when empty."""
+    dates = sorted(dates)
+    if not dates:
+        raise DataError([DataIssue(what, None, None, "排班文件里没有任何值班")])
+    last = (dates[-1].replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    return dates[0].replace(day=1), last
 
 
 def _dates(start: dt.date, end: dt.date) -> Iterable[dt.date]:

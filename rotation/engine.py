@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from rotation import check as checker
-from rotation.calendar import CalendarSource
+from rotation.calendar import CalendarSource, resolve_days
+from rotation.errors import DataError
 from rotation.history import history_before
-from rotation.model import Fixed
+from rotation.model import DataSet, Fixed
 from rotation.people import name_people
 from rotation.problem import Problem, Slot, build_problem
 from rotation.result import Result, SolveStatus
@@ -86,7 +88,7 @@ def solve_whole(problem: Problem, options: SolveOptions, control: SearchControl,
     if full.duties is not None:
         roster = Roster(name_people(problem, full.duties, options.seed))
         check_result = checker.check(problem, roster)
-        _agree(full.objective, full.terms, check_result)
+        agree(full.objective, full.terms, check_result)
     bound = full.bound
     if check_result is not None and not check_result.shortfalls:
         # a complete roster exists, so the best roster has no shortfall (coverage comes first)
@@ -100,15 +102,12 @@ def solve_whole(problem: Problem, options: SolveOptions, control: SearchControl,
 def solve_by_month(problem: Problem, options: SolveOptions, control: SearchControl,
                    on_progress: Callable[[Progress], None] | None = None) -> Result:
     """A horizon of several months, one month at a time; one model of a whole year would need
-    over ten times the memory of a month. Each month is solved with a margin on both sides: the
-    last days of the month before, fixed as they were planned, so every rule across the month
-    end (all shifts of the last day, runs, spacing, weekend blocks) holds exactly; and the first
-    days of the month after, planned freely and then dropped, so the month ends in a state the
-    next one can continue from (its fixed duties included). The year's counts come through the
-    ``history`` rows. The time limit is shared equally; the roster is checked as a whole."""
+    over ten times the memory of a month. Each month continues from the months before it (see
+    :func:`carry_over`), and also plans the first days of the month after, which are then
+    dropped, so that the month ends in a state the next one can continue from (its fixed
+    duties included). The time limit is shared equally; the roster is checked as a whole."""
     began = time.monotonic()
-    rules = problem.data.rules
-    margin = dt.timedelta(days=max(rules.max_consecutive_days, rules.min_days_between, 1) + 1)
+    margin = carry_margin(problem.data)
     assume = any(d.source is CalendarSource.ASSUMED for d in problem.days)
     rest = {d.date: not d.is_working for d in problem.days}
     duties: list[Assignment] = []
@@ -118,11 +117,7 @@ def solve_by_month(problem: Problem, options: SolveOptions, control: SearchContr
         first = max(problem.start, dt.date(year, month, 1))
         last = min(problem.end, (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1))
         back, ahead = max(problem.start, first - margin), min(problem.end, last + margin)
-        carried = tuple(Fixed(a.date, a.station, a.shift, a.unit, a.role, a.person, a.first_inquiry)
-                        for a in duties if back <= a.date < first)
-        pins = tuple(p for p in problem.data.fixed if not back <= p.date < first) + carried
-        data = replace(problem.data, history=history_before(problem.data, duties, back, rest), fixed=pins)
-        part = build_problem(data, back, ahead, assume)
+        part = continuation(problem.data, duties, back, first, ahead, rest, assume)
         left = options.time_limit - (time.monotonic() - began)
         share = max(left / (len(problem.months) - number), 1.0) if not interrupted else 2.0
         result = solve_whole(part, replace(options, time_limit=share), SearchControl() if interrupted else control,
@@ -132,19 +127,96 @@ def solve_by_month(problem: Problem, options: SolveOptions, control: SearchContr
         if result.roster is None:
             return replace(result, problem=problem, wall_time=time.monotonic() - began, method=_BY_MONTH)
         duties.extend(a for a in result.roster if first <= a.date <= last)
+    return _checked_whole(problem, duties, options, began, solutions, interrupted, _BY_MONTH)
+
+
+def carry_margin(data: DataSet) -> dt.timedelta:
+    """How far back the duties before a horizon constrain it: runs and spacing, plus a day."""
+    return dt.timedelta(days=max(data.rules.max_consecutive_days, data.rules.min_days_between, 1) + 1)
+
+
+def continuation(data: DataSet, earlier: Sequence[Assignment], back: dt.date, first: dt.date, end: dt.date,
+                 rest: dict[dt.date, bool], assume: bool) -> Problem:
+    """The problem of ``back``..``end`` that continues the roster ``earlier`` from ``first`` on.
+
+    The earlier duties from ``back`` to ``first`` are fixed as they were planned, and nothing is
+    added beside them, so every rule across the boundary (all shifts of a day, runs, spacing,
+    weekend blocks, the month's counts) holds exactly; the duties before ``back`` become
+    ``history`` rows, which carry the year's counts. Raises DataError when the earlier duties
+    no longer fit the data as pins."""
+    carried = tuple(Fixed(a.date, a.station, a.shift, a.unit, a.role, a.person, a.first_inquiry)
+                    for a in earlier if back <= a.date < first)
+    pins = tuple(p for p in data.fixed if not back <= p.date < first) + carried
+    problem = build_problem(replace(data, history=history_before(data, earlier, back, rest), fixed=pins),
+                            back, end, assume)
+    held: dict[tuple, list[str]] = defaultdict(list)
+    for pin in carried:
+        held[(pin.date, pin.station, pin.shift, pin.role)].append(pin.unit)
+    slots = []
+    for slot in problem.slots:
+        if slot.date >= first:
+            slots.append(replace(slot, index=len(slots)))
+        elif units := held[(slot.date, slot.station, slot.shift, slot.role)]:
+            # otherwise a unit short of its share could take an extra duty here, to be dropped
+            slots.append(replace(slot, index=len(slots), min=len(units), max=len(units), eligible=tuple(units)))
+    return replace(problem, slots=tuple(slots))
+
+
+def solve_after(problem: Problem, earlier: Sequence[Assignment], options: SolveOptions | None = None,
+                control: SearchControl | None = None,
+                on_progress: Callable[[Progress], None] | None = None) -> Result:
+    """Solve ``problem`` as the continuation of a previous roster ``earlier`` (``--previous``).
+
+    The horizon is extended back over the last days of ``earlier`` (to the first of the month
+    when it begins mid-month, so the month's counts hold), those days fixed as they were; the
+    roster of ``problem``'s own dates is then checked against ``problem`` with the ``history``
+    rows ``earlier`` leaves behind, which is also what the report and the objective show."""
+    options = options or SolveOptions()
+    control = control or SearchControl()
+    began = time.monotonic()
+    data = problem.data
+    before = [a for a in earlier if a.date < problem.start]
+    assume = any(d.source is CalendarSource.ASSUMED for d in problem.days)
+    rest: dict[dt.date, bool] = {}
+    if before:
+        days = resolve_days(min(a.date for a in before), problem.start - dt.timedelta(days=1), data.calendar, assume)
+        rest = {d.date: not d.is_working for d in days}
+    final = replace(problem, data=replace(data, history=history_before(data, before, problem.start, rest)))
+    back = min(problem.start - carry_margin(data), problem.start.replace(day=1))
+    back = max(back, min((a.date for a in before), default=problem.start))
+    try:
+        extended = continuation(data, before, back, problem.start, problem.end, rest, assume)
+    except DataError:  # the data changed since: the earlier duties no longer fit it as pins
+        extended = final
+    result = solve(extended, options, control, on_progress)
+    if result.roster is None:
+        return replace(result, problem=final, wall_time=time.monotonic() - began)
+    duties = [a for a in result.roster if a.date >= problem.start]
+    method = result.method + "，接续上一份排班"
+    return _checked_whole(final, duties, options, began, result.solutions, result.interrupted, method,
+                          result.status if extended is final else SolveStatus.FEASIBLE,
+                          result.bound if extended is final else None)
+
+
+def _checked_whole(problem: Problem, duties: list[Assignment], options: SolveOptions, began: float, solutions: int,
+                   interrupted: bool, method: str, status: SolveStatus = SolveStatus.FEASIBLE,
+                   bound: int | None = None) -> Result:
+    """The result of a roster put together from parts, checked as a whole."""
     roster = Roster(duties)
     check_result = checker.check(problem, roster)
     if check_result.violations:
-        raise CheckerDisagreement("months solved one by one break a hard rule together: "
+        raise CheckerDisagreement("a roster solved in parts breaks a hard rule as a whole: "
                                   + "; ".join(f"{v.rule} {v.unit} {v.date}" for v in check_result.violations[:5]))
-    bound = soft_lower_bound(problem) if not check_result.shortfalls else None
+    if not check_result.shortfalls:
+        flow = soft_lower_bound(problem)
+        if flow is not None:
+            bound = max(bound if bound is not None else flow, flow)
     return Result(
-        problem=problem, status=SolveStatus.FEASIBLE, roster=roster, check=check_result,
+        problem=problem, status=status, roster=roster, check=check_result,
         objective=check_result.objective, bound=bound, wall_time=time.monotonic() - began,
         solutions=solutions, interrupted=interrupted,
-        parameters={"time_limit": options.time_limit, "workers": options.workers, "seed": options.seed,
-                    "deterministic": options.deterministic},
-        size={}, method=_BY_MONTH,
+        parameters=options.parameters(),
+        size={}, method=method,
     )
 
 
@@ -164,8 +236,7 @@ def _result(problem: Problem, options: SolveOptions, run: ModelRun, roster: Rost
         wall_time=time.monotonic() - began,
         solutions=run.solutions + (first.solutions if first else 0),
         interrupted=interrupted or run.interrupted,
-        parameters={"time_limit": options.time_limit, "workers": options.workers, "seed": options.seed,
-                    "deterministic": options.deterministic},
+        parameters=options.parameters(),
         size=run.size,
     )
 
@@ -176,7 +247,7 @@ def pinned_duties(problem: Problem) -> list[tuple[Slot, str]]:
             if problem.in_horizon(p.date)]
 
 
-def _agree(objective: int | None, terms: dict[str, int], result: checker.CheckResult) -> None:
+def agree(objective: int | None, terms: dict[str, int], result: checker.CheckResult) -> None:
     problems = [f"{v.rule}: {v.message} ({v.unit} {v.date} {v.station} {v.shift})" for v in result.violations]
     if objective != result.objective:
         problems.append(f"objective: solver {objective}, checker {result.objective}")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from enum import Enum
 
 from rotation.check import SCALE, SOFT_RULE_NAMES, CheckResult
 from rotation.problem import Problem
-from rotation.roster import Roster
+from rotation.roster import Change, Roster, unit_changes
 
 
 class SolveStatus(Enum):
@@ -35,6 +36,8 @@ class Result:
     parameters: dict[str, object]
     size: dict[str, int]
     method: str = "整体求解"
+    changes: tuple[Change, ...] | None = None  # a repair's change list; None for a fresh solve
+    since: dt.date | None = None  # a repair changes nothing before this date
 
     @property
     def found(self) -> bool:
@@ -80,12 +83,34 @@ class Result:
                          f"（权重 {score.weight}，{len(score.findings)} 处）")
         if c.violations:
             lines.append(f"违反硬性规则 {len(c.violations)} 处！")
+        if self.changes is not None:
+            lines += self.change_lines()
         return "\n".join(lines)
+
+    def change_lines(self) -> list[str]:
+        """A repair's change list, one line per duty, for the planner to tell the units."""
+        p = self.problem
+        changed = [c for c in self.changes or () if c.unit_changed]
+        lines = [f"调整：{self.since} 之前的值班不变；之后改动 {unit_changes(changed)} 人次（单位次），"
+                 f"涉及 {len(changed)} 个岗位" + ("。" if changed else "，原排班无需改动。")]
+        for c in self.changes or ():
+            old = _who(p, c.old_unit, c.old_person)
+            new = _who(p, c.new_unit, c.new_person)
+            kind = "换人" if not c.unit_changed else ("增加" if c.old_unit is None else "取消" if c.new_unit is None else "换班")
+            lines.append(f"  {kind}：{c.date} {_station(p, c.station)} {_shift(p, c.shift)} {c.role}：{old} → {new}")
+        return lines
 
 
 def points(value: int) -> str:
     """Hundredths of a point as a number a planner reads."""
     return f"{value / SCALE:.2f}"
+
+
+def _who(problem: Problem, unit: str | None, person: str | None) -> str:
+    if unit is None:
+        return "（无）"
+    label = problem.data.unit(unit).label if unit in problem.data.units_by_id else unit
+    return f"{label}（{person}）" if person else label
 
 
 def _station(problem: Problem, station: str) -> str:

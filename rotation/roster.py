@@ -64,5 +64,57 @@ class Roster:
         return tuple(sorted({a.date for a in self.assignments}))
 
 
+@dataclass(frozen=True)
+class Change:
+    """One line of the change list: who leaves and who takes a duty (either may be None)."""
+
+    date: dt.date
+    station: str
+    shift: str
+    role: str
+    old_unit: str | None
+    new_unit: str | None
+    old_person: str | None = None
+    new_person: str | None = None
+
+    @property
+    def unit_changed(self) -> bool:
+        return self.old_unit != self.new_unit
+
+
+def changes_between(old: Roster, new: Roster, since: dt.date) -> tuple[Change, ...]:
+    """Every duty on or after ``since`` that differs between the rosters: a unit taken off is
+    paired with a unit put on in the same slot where there is one; a duty kept by the same
+    unit with another person is listed too."""
+    def by_slot(roster: Roster) -> dict[tuple, dict[str, Assignment]]:
+        slots: dict[tuple, dict[str, Assignment]] = defaultdict(dict)
+        for a in roster:
+            if a.date >= since:
+                slots[(a.date, a.station, a.shift, a.role)][a.unit] = a
+        return slots
+
+    before, after = by_slot(old), by_slot(new)
+    changes = []
+    for key in sorted(set(before) | set(after)):
+        was, now = before.get(key, {}), after.get(key, {})
+        gone = [was[u] for u in was if u not in now]
+        came = [now[u] for u in now if u not in was]
+        for i in range(max(len(gone), len(came))):
+            a = gone[i] if i < len(gone) else None
+            b = came[i] if i < len(came) else None
+            changes.append(Change(*key, a.unit if a else None, b.unit if b else None,
+                                  a.person if a else None, b.person if b else None))
+        for unit in sorted(was.keys() & now.keys()):
+            if was[unit].person != now[unit].person:
+                changes.append(Change(*key, unit, unit, was[unit].person, now[unit].person))
+    return tuple(changes)
+
+
+
+def unit_changes(changes: Iterable[Change]) -> int:
+    """Duties a unit was taken off plus duties a unit was put on: what a repair minimises."""
+    return sum((c.old_unit is not None) + (c.new_unit is not None) for c in changes if c.unit_changed)
+
+
 def _order(a: Assignment) -> tuple:
     return (a.date, a.station, a.shift, a.role, a.unit, a.person or "")
