@@ -6,19 +6,24 @@ import datetime as dt
 import signal
 import sys
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 
 from export.files import OutputError, check_writable
 from export.outputs import output_paths, write_outputs
-from rotation import __version__
-from rotation.calendar import UnknownDatesError
+from rotation import __version__, tables
+from rotation.calendar import UnknownDatesError, months_spanned
 from rotation.check import CheckResult
 from rotation.engine import solve as run_solve
+from rotation.engine import solve_after
 from rotation.errors import DataError, DataIssue
 from rotation.load import load
+from rotation.model import DataSet
 from rotation.problem import Problem, build_problem
+from rotation.result import Result
+from rotation.roster import Roster
 from rotation.solver.cpsat import Mode, Progress, SearchControl, SolveOptions
 
 EXIT_OK = 0
@@ -140,31 +145,33 @@ def _progress_printer():  # type: ignore[no-untyped-def]
     return show
 
 
-@main.command(epilog=EXIT_CODES_HELP)
-@horizon_options
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("out"), show_default=True,
-              help="输出文件夹")
-@click.option("--time-limit", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
-              help="求解时限（秒）。--workers 1 时按 CP-SAT 的确定性时间计：结果可完全重现，实际用时约为设定的 2–3 倍")
-@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True, help="并行求解线程数")
-@click.option("--seed", type=int, default=0, show_default=True, help="随机种子")
-@click.option("--force", is_flag=True, help="覆盖已有的输出文件")
-@click.option("--per-unit", is_flag=True, help="另为每个单位写一个值班表文件（在「各单位值班表」文件夹）")
-@click.option("--quiet", is_flag=True, help="不显示求解进度")
-def solve(data_path: Path | None, month: str | None, start: dt.datetime | None, end: dt.datetime | None,
-          assume_weekends: bool, out_dir: Path, time_limit: float, workers: int, seed: int, force: bool,
-          per_unit: bool, quiet: bool) -> None:
-    """排班：求出最好的轮值表，经独立校验后写出 assignments.csv、轮值表.xlsx（上墙轮值表、各单位值班表、
-    统计、总览、求解报告）和求解报告.txt。"""
-    problem = load_problem(data_path, month, start, end, assume_weekends)
-    for warning in problem.warnings:
-        click.echo(warning, err=True)
-    try:
-        check_writable(output_paths(out_dir, per_unit), force)
-    except OutputError as error:
-        click.echo(str(error), err=True)
-        sys.exit(EXIT_OUTPUT)
+def read_roster_file(path: Path, data: DataSet, assume_weekends: bool = False,
+                     horizon: tuple[dt.date, dt.date] | None = None) -> tuple[Roster, tuple[dt.date, dt.date]]:
+    """A roster from assignments.csv or a roster workbook, and the calendar months it spans (or
+    ``horizon``); raises DataError or UnknownDatesError."""
+    from export.assignments import read_assignments
+    from export.excel import read_roster_workbook, roster_dates
 
+    if not path.exists():
+        raise DataError([DataIssue(path.name, None, None, f"找不到排班文件：{path}")])
+    if path.suffix.lower() == ".csv":
+        roster = read_assignments(path)
+        return roster, horizon or months_spanned(roster.dates(), path.name)
+    first, last = horizon or months_spanned(roster_dates(path), path.name)
+    return read_roster_workbook(path, build_problem(data, first, last, assume_weekends)), (first, last)
+
+
+def load_data(path: Path | None) -> DataSet:
+    """The data set at ``path`` (default: the embedded one); on bad data print every problem and exit 2."""
+    try:
+        return load(path or DEFAULT_DATA)
+    except DataError as error:
+        click.echo(error.report(), err=True)
+        sys.exit(EXIT_DATA)
+
+
+def run_interruptibly(run: Callable[[SearchControl], Result]) -> Result:
+    """Run a search; the first Ctrl-C stops it and keeps the best roster, a second one quits."""
     control = SearchControl()
 
     def interrupt(signum: int, frame: object) -> None:
@@ -175,10 +182,13 @@ def solve(data_path: Path | None, month: str | None, start: dt.datetime | None, 
 
     previous = signal.signal(signal.SIGINT, interrupt)
     try:
-        options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed)
-        result = run_solve(problem, options, control, None if quiet else _progress_printer())
+        return run(control)
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+def finish(result: Result, out_dir: Path, force: bool, per_unit: bool, quiet: bool) -> None:
+    """Print the summary, write the checked roster and exit with the documented code."""
     if not quiet:
         click.echo("", err=True)
     click.echo(result.summary())
@@ -194,6 +204,141 @@ def solve(data_path: Path | None, month: str | None, start: dt.datetime | None, 
         sys.exit(EXIT_INTERRUPTED)
     if result.check is not None and result.check.shortfalls:
         sys.exit(EXIT_SHORTFALL)
+
+
+def writable_or_exit(out_dir: Path, force: bool, per_unit: bool) -> None:
+    try:
+        check_writable(output_paths(out_dir, per_unit), force)
+    except OutputError as error:
+        click.echo(str(error), err=True)
+        sys.exit(EXIT_OUTPUT)
+
+
+def search_options(function):  # type: ignore[no-untyped-def]
+    """The options every command that searches for a roster shares."""
+    for option in reversed((
+        click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("out"), show_default=True,
+                     help="输出文件夹"),
+        click.option("--time-limit", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
+                     help="求解时限（秒）。--workers 1 时按 CP-SAT 的确定性时间计：结果可完全重现，"
+                          "实际用时约为设定的 2–3 倍"),
+        click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True, help="并行求解线程数"),
+        click.option("--seed", type=int, default=0, show_default=True, help="随机种子"),
+        click.option("--force", is_flag=True, help="覆盖已有的输出文件"),
+        click.option("--per-unit", is_flag=True, help="另为每个单位写一个值班表文件（在「各单位值班表」文件夹）"),
+        click.option("--quiet", is_flag=True, help="不显示求解进度"),
+    )):
+        function = option(function)
+    return function
+
+
+@main.command(epilog=EXIT_CODES_HELP)
+@horizon_options
+@search_options
+@click.option("--previous", "previous_path", type=click.Path(path_type=Path), default=None,
+              help="上一份排班（assignments.csv 或 轮值表.xlsx）：接着它排，跨月的规则和全年的公平累计都据此计算")
+def solve(data_path: Path | None, month: str | None, start: dt.datetime | None, end: dt.datetime | None,
+          assume_weekends: bool, out_dir: Path, time_limit: float, workers: int, seed: int, force: bool,
+          per_unit: bool, quiet: bool, previous_path: Path | None) -> None:
+    """排班：求出最好的轮值表，经独立校验后写出 assignments.csv、轮值表.xlsx（上墙轮值表、各单位值班表、
+    统计、总览、求解报告）和求解报告.txt。"""
+    problem = load_problem(data_path, month, start, end, assume_weekends)
+    previous = None
+    if previous_path is not None:
+        try:
+            previous, _ = read_roster_file(previous_path, problem.data, assume_weekends)
+            check_previous(problem, previous)
+        except DataError as error:
+            click.echo(error.report(), err=True)
+            sys.exit(EXIT_DATA)
+        except UnknownDatesError as error:
+            click.echo(error.message(), err=True)
+            sys.exit(EXIT_DATA)
+    for warning in problem.warnings:
+        click.echo(warning, err=True)
+    writable_or_exit(out_dir, force, per_unit)
+    options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed)
+    progress = None if quiet else _progress_printer()
+    if previous is None:
+        result = run_interruptibly(lambda control: run_solve(problem, options, control, progress))
+    else:
+        result = run_interruptibly(lambda control: solve_after(problem, list(previous), options, control, progress))
+    finish(result, out_dir, force, per_unit, quiet)
+
+
+def check_previous(problem: Problem, previous: Roster) -> None:
+    """A previous roster must end before the horizon, and the ``history`` table must not
+    already count it (it would be counted twice)."""
+    dates = previous.dates()
+    if not dates:
+        raise DataError([DataIssue("上一份排班", None, None, "上一份排班里没有任何值班")])
+    if dates[-1] >= problem.start:
+        raise DataError([DataIssue("上一份排班", None, None, f"上一份排班排到了 {dates[-1]}，"
+                                   f"不早于本次开始日期 {problem.start}：请给出之前的排班，或调整开始日期")])
+    for past in problem.data.history:
+        if past.last_duty is not None and past.last_duty >= dates[0]:
+            row = past.source.row if past.source else None
+            raise DataError([DataIssue(tables.HISTORY.zh, row, "上次值班日期",
+                                       f"历史表已写到 {past.last_duty}，在上一份排班（{dates[0]} 起）之内：同时使用 "
+                                       "--previous 会重复计算。请删去历史表中这些行，或不用 --previous")])
+
+
+def _published_span(roster: Roster, start: dt.datetime | None, end: dt.datetime | None) -> tuple[dt.date, dt.date]:
+    """The horizon of a published roster: as given, or from its first to its last duty (a file
+    of duties does not say which empty days it covered)."""
+    dates = roster.dates()
+    if not dates:
+        raise DataError([DataIssue("原排班", None, None, "排班文件里没有任何值班")])
+    first, last = (start.date() if start else dates[0]), (end.date() if end else dates[-1])
+    if not first <= dates[0] <= dates[-1] <= last:
+        raise DataError([DataIssue("原排班", None, None, f"排班里的值班（{dates[0]} 至 {dates[-1]}）"
+                                   f"超出了给定的范围 {first} 至 {last}")])
+    return first, last
+
+
+REPAIR_EXIT_HELP = EXIT_CODES_HELP.replace("排班完成", "调整完成")
+
+
+@main.command(epilog=REPAIR_EXIT_HELP)
+@click.option("--roster", "roster_path", type=click.Path(path_type=Path), required=True,
+              help="已发布的排班：assignments.csv 或 轮值表.xlsx")
+@click.option("--data", "data_path", type=click.Path(path_type=Path), default=None,
+              help="改过的数据：CSV 文件夹或 .xlsx 工作簿；默认内置的凤庆县示例数据")
+@click.option("--from", "since", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="从这天起可以调整（之前的值班一律不动）；默认今天，排班尚未开始时为第一天")
+@click.option("--start", "start_option", type=click.DateTime(["%Y-%m-%d"]),
+              help="原排班的开始日期；默认为其中最早的值班日期")
+@click.option("--end", "end_option", type=click.DateTime(["%Y-%m-%d"]), help="原排班的结束日期；默认为其中最晚的值班日期")
+@click.option("--assume-weekends", is_flag=True, help="内置日历不认识的年份按普通周末推定")
+@search_options
+def repair(roster_path: Path, data_path: Path | None, since: dt.datetime | None, start_option: dt.datetime | None,
+           end_option: dt.datetime | None, assume_weekends: bool, out_dir: Path,
+           time_limit: float, workers: int, seed: int, force: bool, per_unit: bool, quiet: bool) -> None:
+    """调整已发布的排班：数据变了（单位临时不可安排、增减单位、需求变化）以后，改动尽量少地重排。
+    先使改动的值班最少，再在此基础上优化公平等各项；写出新的排班和「调整清单」（哪天哪个岗位由谁换成谁）。"""
+    from rotation.repair import repair as run_repair
+    from rotation.repair import repair_problem
+
+    data = load_data(data_path)
+    try:
+        old, _ = read_roster_file(roster_path, data, assume_weekends)
+        first, last = _published_span(old, start_option, end_option)
+        start = since.date() if since else min(max(dt.date.today(), first), last + dt.timedelta(days=1))
+        if start > last:
+            raise DataError([DataIssue("调整", None, None, f"排班（{first} 至 {last}）已经过去，没有可以调整的日子；"
+                                       "如确需调整，请用 --from 指定日期")])
+        problem = repair_problem(data, old, first, last, start, assume_weekends)
+    except DataError as error:
+        click.echo(error.report(), err=True)
+        sys.exit(EXIT_DATA)
+    except UnknownDatesError as error:
+        click.echo(error.message(), err=True)
+        sys.exit(EXIT_DATA)
+    writable_or_exit(out_dir, force, per_unit)
+    options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed)
+    progress = None if quiet else _progress_printer()
+    result = run_interruptibly(lambda control: run_repair(problem, old, start, options, control, progress))
+    finish(result, out_dir, force, per_unit, quiet)
 
 
 @main.command()
@@ -244,45 +389,89 @@ CHECK_EXIT_HELP = (
 def check(roster_path: Path, data_path: Path | None, month: str | None, start: dt.datetime | None,
           end: dt.datetime | None, assume_weekends: bool) -> None:
     """检查一份排班（手工改过的轮值表.xlsx 或 assignments.csv）：逐条列出违反的规则和各项扣分。"""
-    from export.assignments import read_assignments
-    from export.excel import read_roster_workbook
     from rotation.check import check as check_roster
 
-    if not roster_path.exists():
-        click.echo(f"找不到排班文件：{roster_path}", err=True)
-        sys.exit(EXIT_DATA)
+    data = load_data(data_path)
+    horizon = _horizon(month, start, end) if (month or start or end) else None
     try:
-        if roster_path.suffix.lower() == ".csv":
-            roster = read_assignments(roster_path)
-            if not (month or start or end):
-                month_range = _months_of([a.date for a in roster])
-                start, end = month_range
-            problem = load_problem(data_path, month, start, end, assume_weekends)
-        else:
-            if not (month or start or end):
-                start, end = _months_of(_workbook_dates(roster_path))
-            problem = load_problem(data_path, month, start, end, assume_weekends)
-            roster = read_roster_workbook(roster_path, problem)
+        roster, (first, last) = read_roster_file(roster_path, data, assume_weekends, horizon)
+        outside = [d for d in roster.dates() if not first <= d <= last]
+        if outside:
+            raise DataError([DataIssue(roster_path.name, None, None, f"排班里有 {outside[0]} 等 {len(outside)} 天"
+                                       f"不在检查范围 {first} 至 {last} 内")])
+        problem = build_problem(data, first, last, assume_weekends)
     except DataError as error:
         click.echo(error.report(), err=True)
+        sys.exit(EXIT_DATA)
+    except UnknownDatesError as error:
+        click.echo(error.message(), err=True)
         sys.exit(EXIT_DATA)
     result = check_roster(problem, roster)
     click.echo(describe_check(problem, result))
     sys.exit(EXIT_SHORTFALL if result.violations else EXIT_OK)
 
 
-def _months_of(dates: list[dt.date]) -> tuple[dt.datetime, dt.datetime]:
-    if not dates:
-        raise DataError([DataIssue("排班", None, None, "排班文件里没有任何值班")])
-    first, last = min(dates), max(dates)
-    end = (last.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
-    return dt.datetime.combine(first.replace(day=1), dt.time()), dt.datetime.combine(end, dt.time())
+SWAP_EXIT_HELP = (
+    "\b\n退出码：\n"
+    "  0  可以调换，已写出调换后的排班\n"
+    "  2  数据、排班文件或参数有误（如该单位当天没有值班）\n"
+    "  3  不能调换：调换后会违反硬性规则（逐条列出），未写出任何文件\n"
+    "  6  输出文件无法写入（已有文件未改动）"
+)
 
 
-def _workbook_dates(path: Path) -> list[dt.date]:
-    from export.excel import roster_dates
+@main.command(epilog=SWAP_EXIT_HELP)
+@click.argument("unit_a")
+@click.argument("date_a", type=click.DateTime(["%Y-%m-%d"]))
+@click.argument("unit_b")
+@click.argument("date_b", type=click.DateTime(["%Y-%m-%d"]))
+@click.option("--roster", "roster_path", type=click.Path(path_type=Path), required=True,
+              help="已发布的排班：assignments.csv 或 轮值表.xlsx")
+@click.option("--data", "data_path", type=click.Path(path_type=Path), default=None,
+              help="数据：CSV 文件夹或 .xlsx 工作簿；默认内置的凤庆县示例数据")
+@click.option("--station-a", help="单位甲当天不止一次值班时，写明阵地（编号或名称）")
+@click.option("--shift-a", help="单位甲当天不止一次值班时，写明时段（编号或名称）")
+@click.option("--station-b", help="单位乙当天不止一次值班时，写明阵地")
+@click.option("--shift-b", help="单位乙当天不止一次值班时，写明时段")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("out"), show_default=True,
+              help="调换后的排班写到这个文件夹")
+@click.option("--force", is_flag=True, help="覆盖已有的输出文件")
+@click.option("--assume-weekends", is_flag=True, help="内置日历不认识的年份按普通周末推定")
+def swap(unit_a: str, date_a: dt.datetime, unit_b: str, date_b: dt.datetime, roster_path: Path,
+         data_path: Path | None, station_a: str | None, shift_a: str | None, station_b: str | None,
+         shift_b: str | None, out_dir: Path, force: bool, assume_weekends: bool) -> None:
+    """调班：单位甲（UNIT_A）把 DATE_A 的值班换给单位乙（UNIT_B），换来单位乙 DATE_B 的值班。
+    逐条检查所有硬性规则：可以换就写出调换后的排班，不能换就说明是哪条规则不允许。
 
-    return roster_dates(path)
+    \b
+    例：rotation swap --roster out/assignments.csv 县委办 2026-12-09 县财政局 2026-12-16
+    """
+    from export.outputs import write_roster
+    from rotation.swap import describe_swap
+    from rotation.swap import swap as try_swap
+
+    data = load_data(data_path)
+    try:
+        roster, _ = read_roster_file(roster_path, data, assume_weekends)
+        problem = build_problem(data, *_published_span(roster, None, None), assume_weekends)
+        outcome = try_swap(problem, roster, unit_a, date_a.date(), unit_b, date_b.date(), station_a=station_a,
+                           shift_a=shift_a, station_b=station_b, shift_b=shift_b)
+    except DataError as error:
+        click.echo("不能调换：\n" + "\n".join(f"  {issue}" for issue in error.issues), err=True)
+        sys.exit(EXIT_DATA)
+    except UnknownDatesError as error:
+        click.echo(error.message(), err=True)
+        sys.exit(EXIT_DATA)
+    text = describe_swap(problem, outcome)
+    click.echo(text)
+    if not outcome.allowed:
+        sys.exit(EXIT_SHORTFALL)
+    try:
+        written = write_roster(problem, outcome.roster, outcome.after, None, text, out_dir, force)
+    except OutputError as error:
+        click.echo(str(error), err=True)
+        sys.exit(EXIT_OUTPUT)
+    click.echo("已写出：" + "、".join(str(p) for p in written))
 
 
 def describe_check(problem: Problem, result: CheckResult) -> str:

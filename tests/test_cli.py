@@ -217,3 +217,82 @@ def test_ctrl_c_keeps_the_best_roster_found_so_far(tmp_path: Path) -> None:
     assert "已按 Ctrl-C 中止" in stdout and "Traceback" not in stderr
     assert (out / "assignments.csv").read_text(encoding="utf-8").startswith(HEADER)
     assert not list(out.glob(".*.tmp"))  # no half-written file left behind
+
+
+# --- continuity: --previous, repair, swap -------------------------------------------------------------
+
+
+def _csv_rows(path: Path) -> list[list[str]]:
+    return [line.split(",") for line in path.read_text(encoding="utf-8").splitlines()[1:]]
+
+
+def test_solve_with_previous_continues_the_run_across_the_week_boundary(tmp_path: Path) -> None:
+    tables = week_tables(units=2)
+    tables["rules"] = [["key", "value"], ["max_consecutive_days", "2"], ["max_weekends_per_month", "31"]]
+    data = write_csv_tables(tmp_path / "data", tables)
+    previous = tmp_path / "previous.csv"
+    previous.write_text(f"{HEADER}\n2026-02-28,S1,AM,值守,U1,,1\n2026-03-01,S1,AM,值守,U1,,1\n", encoding="utf-8")
+    result = run("solve", "--data", data, *WEEK, "--out", tmp_path / "out", "--previous", previous, *FAST)
+    assert result.exit_code == EXIT_OK, result.output
+    assert "接续上一份排班" in result.stdout
+    rows = _csv_rows(tmp_path / "out" / "assignments.csv")
+    assert rows[0][:5] == ["2026-03-02", "S1", "AM", "值守", "U2"]  # U1 has served two days in a row
+    without = run("solve", "--data", data, *WEEK, "--out", tmp_path / "plain", *FAST)
+    assert without.exit_code == EXIT_OK
+
+
+def test_solve_with_a_previous_roster_that_overlaps_the_horizon_is_refused(tmp_path: Path, week_data: Path) -> None:
+    previous = tmp_path / "previous.csv"
+    previous.write_text(f"{HEADER}\n2026-03-02,S1,AM,值守,U1,,1\n", encoding="utf-8")
+    result = run("solve", "--data", week_data, *WEEK, "--out", tmp_path / "out", "--previous", previous, *FAST)
+    assert result.exit_code == EXIT_DATA
+    assert "不早于本次开始日期 2026-03-02" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_repair_writes_the_new_roster_and_the_change_list(tmp_path: Path) -> None:
+    import openpyxl
+
+    tables = week_tables(units=3)
+    data = write_csv_tables(tmp_path / "data", tables)
+    out = tmp_path / "old"
+    assert run("solve", "--data", data, *WEEK, "--out", out, *FAST).exit_code == EXIT_OK
+    old = _csv_rows(out / "assignments.csv")
+    away = next(row for row in old if row[0] >= "2026-03-05")
+    tables["unavailability"] = [["unit", "start", "end"], [away[4], away[0], away[0]]]
+    changed = write_csv_tables(tmp_path / "changed", tables)
+    result = run("repair", "--roster", out / "assignments.csv", "--data", changed, "--from", "2026-03-04",
+                 "--out", tmp_path / "new", *FAST)
+    assert result.exit_code == EXIT_OK, result.output
+    assert "之后改动 2 人次（单位次），涉及 1 个岗位" in result.stdout
+    new = _csv_rows(tmp_path / "new" / "assignments.csv")
+    assert [r for r in new if r[0] < "2026-03-04"] == [r for r in old if r[0] < "2026-03-04"]
+    assert sum(a != b for a, b in zip(old, new, strict=True)) == 1
+    sheet = openpyxl.load_workbook(tmp_path / "new" / "轮值表.xlsx")["调整清单"]
+    assert [c.value for c in sheet[3]][:2] == ["换班", __import__("datetime").datetime.fromisoformat(away[0])]
+    assert sheet.cell(3, 7).value == f"单位{away[4][1:]}"
+
+
+def test_swap_applies_an_allowed_swap_and_refuses_one_a_rule_forbids(tmp_path: Path) -> None:
+    tables = week_tables(units=3)
+    data = write_csv_tables(tmp_path / "data", tables)
+    roster = tmp_path / "roster.csv"
+    units = ["U1", "U2", "U3", "U1", "U2", "U3", "U1"]
+    roster.write_text(HEADER + "\n" + "".join(f"2026-03-0{2 + n},S1,AM,值守,{u},,1\n" for n, u in enumerate(units)),
+                      encoding="utf-8")
+    allowed = run("swap", "--roster", roster, "--data", data, "U1", "2026-03-02", "U2", "2026-03-03",
+                  "--out", tmp_path / "out")
+    assert allowed.exit_code == EXIT_OK, allowed.output
+    assert allowed.stdout.startswith("可以调换")
+    rows = _csv_rows(tmp_path / "out" / "assignments.csv")
+    assert [r[4] for r in rows[:2]] == ["U2", "U1"]
+    # now U1 serves 03-03 and 03-05: giving its 03-08 for U3's 03-04 would make three days in a row
+    tables["rules"] = [["key", "value"], ["max_consecutive_days", "2"]]
+    strict = write_csv_tables(tmp_path / "strict", tables)
+    refused = run("swap", "--roster", tmp_path / "out" / "assignments.csv", "--data", strict, "U1", "2026-03-08",
+                  "U3", "2026-03-04", "--out", tmp_path / "out2")
+    assert refused.exit_code == EXIT_SHORTFALL
+    assert "【最多连续天数】" in refused.stdout
+    assert not (tmp_path / "out2").exists()
+    missing = run("swap", "--roster", roster, "--data", data, "U1", "2026-03-03", "U2", "2026-03-03")
+    assert missing.exit_code == EXIT_DATA and "单位1 在 2026-03-03（周二） 没有值班" in missing.stderr
