@@ -177,3 +177,17 @@ def test_the_change_list_pairs_who_leaves_with_who_takes_over() -> None:
     )
     assert unit_changes(changes_between(old, new, day(3, 2))) == 4  # 2 + 1 + 1; a person change is not one
     assert dt.date(2026, 3, 1) not in {c.date for c in changes_between(old, new, day(3, 2))}
+
+
+def test_a_repair_that_cannot_cover_everything_covers_what_it_can_before_counting_changes() -> None:
+    # two units, at most two days in a row: with U2 away for three days, U1 can cover two of them
+    data = make_data(EVERY_DAY_S1, rules=rules(max_consecutive_days=2, max_weekends_per_month=31))
+    old = _published(data)
+    away = Unavailability("U2", day(3, 16), day(3, 18))
+    changed = make_data(EVERY_DAY_S1, rules=rules(max_consecutive_days=2, max_weekends_per_month=31),
+                        unavailability=(away,))
+    result = repair(repair_problem(changed, old, *MARCH, day(3, 10)), old, day(3, 10), OPTIONS)
+    new = _clean(result)
+    assert result.check is not None and len(result.check.shortfalls) == 1
+    assert [a for a in new if a.date < day(3, 10)] == [a for a in old if a.date < day(3, 10)]
+    assert all(a.unit == "U1" for a in new if away.start <= a.date <= away.end)

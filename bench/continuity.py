@@ -1,0 +1,168 @@
+"""Benchmark re-planning and continuity on a data set.
+
+    python bench/continuity.py repair [DATA] [--month 2026-12] [--from-day 9] [--away-days 7]
+                                      [--time-limit 60] [--workers 2] [--repeat 3] [--out bench/results]
+    python bench/continuity.py year [DATA] [--year 2026] [--time-limit 600] [--workers 2] [--out bench/results]
+
+repair: solve the month, then make the unit with the most duties in the days from --from-day on
+unavailable for --away-days days, and compare `repair` (fewest changes first) with solving the
+changed data from scratch: changed assignments on or after the repair date (duties taken off
+plus duties put on), wall time and objective.
+
+year: the year solved as `rotation solve` does it (month by month, each month continuing the
+last), against twelve independent months with the same total time: the spread of duties and of
+weekend and holiday duties per party member over the year, and hard violations of the twelve
+months put together (runs and successions across month ends).
+
+Results are written as CSV and Markdown under --out (kept out of git).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import statistics
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from rotation.check import check  # noqa: E402
+from rotation.engine import solve  # noqa: E402
+from rotation.load import load  # noqa: E402
+from rotation.model import DEFAULT_ROLE, Unavailability  # noqa: E402
+from rotation.problem import Problem, build_problem  # noqa: E402
+from rotation.repair import repair, repair_problem  # noqa: E402
+from rotation.roster import Roster, changes_between, unit_changes  # noqa: E402
+from rotation.solver.cpsat import SolveOptions  # noqa: E402
+
+
+def month_range(first: dt.date) -> tuple[dt.date, dt.date]:
+    last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    return first, last
+
+
+def repair_case(data_path: str, month: str, from_day: int, away_days: int, limit: float, workers: int,
+                seed: int) -> dict:
+    data = load(data_path)
+    start, end = month_range(dt.date.fromisoformat(month + "-01"))
+    options = SolveOptions(time_limit=limit, workers=workers, seed=seed)
+    published = solve(build_problem(data, start, end), options).roster
+    assert published is not None
+    since = start.replace(day=from_day)
+    until = since + dt.timedelta(days=away_days - 1)
+    busiest = max(data.units, key=lambda u: (sum(1 for a in published.duties_of(u.id) if since <= a.date <= until),
+                                             u.id))
+    lost = sum(1 for a in published.duties_of(busiest.id) if since <= a.date <= until)
+    changed = replace(data, unavailability=(*data.unavailability, Unavailability(busiest.id, since, until)))
+
+    began = time.monotonic()
+    repaired = repair(repair_problem(changed, published, start, end, since), published, since, options)
+    repair_wall = time.monotonic() - began
+    began = time.monotonic()
+    scratch = solve(build_problem(changed, start, end), options)
+    scratch_wall = time.monotonic() - began
+    assert repaired.roster is not None and scratch.roster is not None
+    return {
+        "run": seed, "unit": busiest.id, "lost_duties": lost,
+        "repair_changes": unit_changes(repaired.changes or ()),
+        "repair_slots": sum(1 for c in repaired.changes or () if c.unit_changed),
+        "repair_seconds": round(repair_wall, 1), "repair_objective": repaired.objective / 100,
+        "repair_status": repaired.status.name,
+        "scratch_changes": unit_changes(changes_between(published, scratch.roster, since)),
+        "scratch_seconds": round(scratch_wall, 1), "scratch_objective": scratch.objective / 100,
+    }
+
+
+def spread(problem: Problem, roster: Roster, rest_only: bool) -> float:
+    """Coefficient of variation of duties per party member over the rotation units."""
+    units = [u for u in problem.units if DEFAULT_ROLE in u.roles and problem.targets[u.id] > 0]
+    rest = {d.date for d in problem.days if not d.is_working}
+    per_member = [sum(1 for a in roster.duties_of(u.id) if not rest_only or a.date in rest) / u.members
+                  for u in units]
+    mean = statistics.mean(per_member)
+    return statistics.pstdev(per_member) / mean if mean else 0.0
+
+
+def year_cases(data_path: str, year: int, limit: float, workers: int) -> list[dict]:
+    data = load(data_path)
+    whole = build_problem(data, dt.date(year, 1, 1), dt.date(year, 12, 31))
+    options = SolveOptions(time_limit=limit, workers=workers, seed=0)
+    rows = []
+    began = time.monotonic()
+    rolling = solve(whole, options)
+    rolling_wall = time.monotonic() - began
+    assert rolling.roster is not None
+    began = time.monotonic()
+    duties = []
+    for month in range(1, 13):
+        first, last = month_range(dt.date(year, month, 1))
+        part = solve(build_problem(data, first, last), replace(options, time_limit=limit / 12))
+        assert part.roster is not None
+        duties.extend(part.roster)
+    independent_wall = time.monotonic() - began
+    for case, roster, wall in (("rolling (rotation solve)", rolling.roster, rolling_wall),
+                               ("twelve independent months", Roster(duties), independent_wall)):
+        result = check(whole, roster)
+        rows.append({
+            "case": case, "seconds": round(wall, 1), "objective": result.objective / 100,
+            "covered": result.figures.needed_unit_duties - sum(s.missing for s in result.shortfalls),
+            "needed": result.figures.needed_unit_duties,
+            "cv_duties_per_member": round(spread(whole, roster, rest_only=False), 4),
+            "cv_rest_day_duties_per_member": round(spread(whole, roster, rest_only=True), 4),
+            "hard_violations": len(result.violations),
+        })
+        print(rows[-1], flush=True)
+    return rows
+
+
+def write(rows: list[dict], out: Path, name: str) -> None:
+    if not rows:
+        return
+    out.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    fields = list(rows[0])
+    with open(out / f"{name}-{stamp}.csv", "w", newline="", encoding="utf-8") as stream:
+        writer = csv.DictWriter(stream, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(rows)
+    lines = ["| " + " | ".join(fields) + " |", "|" + "---|" * len(fields)]
+    lines += ["| " + " | ".join(str(r[f]) for f in fields) + " |" for r in rows]
+    if name == "repair":
+        for key in ("repair_changes", "repair_seconds", "scratch_changes", "scratch_seconds"):
+            lines.append(f"\nmedian {key}: {statistics.median(r[key] for r in rows)}")
+    text = "\n".join(lines) + "\n"
+    (out / f"{name}-{stamp}.md").write_text(text, encoding="utf-8")
+    print(text)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("case", choices=("repair", "year"))
+    parser.add_argument("data", nargs="?", default=str(ROOT / "data" / "fengqing"))
+    parser.add_argument("--month", default="2026-12")
+    parser.add_argument("--from-day", type=int, default=9)
+    parser.add_argument("--away-days", type=int, default=7)
+    parser.add_argument("--year", type=int, default=2026)
+    parser.add_argument("--time-limit", type=float, default=None, help="default 60 (repair) or 600 (year)")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--out", default=str(ROOT / "bench" / "results"))
+    args = parser.parse_args()
+    if args.case == "repair":
+        limit = args.time_limit or 60.0
+        rows = []
+        for seed in range(1, args.repeat + 1):
+            rows.append(repair_case(args.data, args.month, args.from_day, args.away_days, limit, args.workers, seed))
+            print(rows[-1], flush=True)
+        write(rows, Path(args.out), "repair")
+    else:
+        write(year_cases(args.data, args.year, args.time_limit or 600.0, args.workers), Path(args.out), "year")
+
+
+if __name__ == "__main__":
+    main()
