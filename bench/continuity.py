@@ -72,7 +72,7 @@ def repair_case(data_path: str, month: str, from_day: int, away_days: int, limit
         "repair_changes": unit_changes(repaired.changes or ()),
         "repair_slots": sum(1 for c in repaired.changes or () if c.unit_changed),
         "repair_seconds": round(repair_wall, 1), "repair_objective": repaired.objective / 100,
-        "repair_status": repaired.status.name,
+        "repair_status": repaired.status.name, "fewest_proven": repaired.fewest_changes_proven,
         "scratch_changes": unit_changes(changes_between(published, scratch.roster, since)),
         "scratch_seconds": round(scratch_wall, 1), "scratch_objective": scratch.objective / 100,
     }

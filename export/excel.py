@@ -468,7 +468,8 @@ def _write_changes(sheet: Worksheet, result: Result, footer: str) -> None:
     if not changes:
         put(sheet, 3, 1, "原排班无需改动。").font = BODY
     widths = fit_columns(sheet, rows, (6, 8, 6, 16, 14, 6, 14, 10, 14, 10), maximum=30)
-    note_block(sheet, len(changes) + 4, (f"{result.since} 之前的值班不变。请通知表中涉及的单位；"
+    proven = "已证明没有改动更少的排班。" if result.fewest_changes_proven else "时限内未能证明没有改动更少的排班。"
+    note_block(sheet, len(changes) + 4, (f"{result.since} 之前的值班不变；{proven}请通知表中涉及的单位；"
                                          "原值班单位空白表示新增的值班，新值班单位空白表示取消的值班。",), widths)
     sheet.freeze_panes = "A3"
     print_a4(sheet, title_rows="2:2", footer=footer, landscape=True)

@@ -102,7 +102,7 @@ def repair(problem: Problem, old: Roster, since: dt.date, options: SolveOptions 
     return Result(problem, SolveStatus.from_cp_sat(full.status), roster, check_result, check_result.objective,
                   bound, time.monotonic() - began, first.solutions + full.solutions,
                   control.interrupted or first.interrupted, options.parameters(), full.size, method=_METHOD,
-                  changes=changes, since=since)
+                  changes=changes, since=since, fewest_changes_proven=first.status == "OPTIMAL")
 
 
 def _kept_and_filled(problem: Problem, published: tuple[Assignment, ...]) -> list[Assignment]:

@@ -38,6 +38,7 @@ class Result:
     method: str = "整体求解"
     changes: tuple[Change, ...] | None = None  # a repair's change list; None for a fresh solve
     since: dt.date | None = None  # a repair changes nothing before this date
+    fewest_changes_proven: bool = False  # a repair proved that no roster changes fewer duties
 
     @property
     def found(self) -> bool:
@@ -91,8 +92,9 @@ class Result:
         """A repair's change list, one line per duty, for the planner to tell the units."""
         p = self.problem
         changed = [c for c in self.changes or () if c.unit_changed]
+        proven = "，已证明不能更少" if self.fewest_changes_proven else "，时限内未能证明不能更少"
         lines = [f"调整：{self.since} 之前的值班不变；之后改动 {unit_changes(changed)} 人次（单位次），"
-                 f"涉及 {len(changed)} 个岗位" + ("。" if changed else "，原排班无需改动。")]
+                 f"涉及 {len(changed)} 个岗位" + (f"{proven}。" if changed else "，原排班无需改动。")]
         for c in self.changes or ():
             old = _who(p, c.old_unit, c.old_person)
             new = _who(p, c.new_unit, c.new_person)
