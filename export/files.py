@@ -24,23 +24,38 @@ def check_writable(paths: list[Path], force: bool) -> None:
 def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
     """Write through a temporary file in the same folder, then rename it into place, so a
     crash, a full disk or Ctrl-C never leaves a half-written file under ``path``."""
+    write_all_atomically([(path, write)])
+
+
+def write_all_atomically(writers: list[tuple[Path, Callable[[Path], None]]]) -> None:
+    """Write several files as one: each to a temporary file first, and only when all of them
+    are written (the step a full disk or Ctrl-C interrupts) are they renamed into place. On a
+    failure nothing is replaced and no temporary file is left."""
+    temps: list[Path] = []
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as error:
-        raise OutputError(f"无法在 {path.parent} 写入文件：{_reason(error)}") from error
-    os.close(handle)
-    temp = Path(temp_name)
-    try:
-        write(temp)
-        with open(temp, "rb+") as stream:
-            os.fsync(stream.fileno())
-        os.replace(temp, path)
-    except OSError as error:
-        raise OutputError(f"写入 {path} 失败：{_reason(error)}；原有文件未改动。") from error
+        for path, write in writers:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            except OSError as error:
+                raise OutputError(f"无法在 {path.parent} 写入文件：{_reason(error)}；原有文件未改动。") from error
+            os.close(handle)
+            temps.append(Path(temp_name))
+            try:
+                write(temps[-1])
+                with open(temps[-1], "rb+") as stream:
+                    os.fsync(stream.fileno())
+            except OSError as error:
+                raise OutputError(f"写入 {path} 失败：{_reason(error)}；原有文件未改动。") from error
+        for (path, _), temp in zip(writers, temps, strict=True):
+            try:
+                os.replace(temp, path)
+            except OSError as error:
+                raise OutputError(f"写入 {path} 失败：{_reason(error)}") from error
     finally:
-        with contextlib.suppress(FileNotFoundError):
-            temp.unlink()
+        for temp in temps:
+            with contextlib.suppress(FileNotFoundError):
+                temp.unlink()
 
 
 def _reason(error: OSError) -> str:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from export.assignments import write_assignments
 from export.excel import write_roster_workbook, write_unit_workbooks
-from export.files import check_writable, write_atomically
+from export.files import check_writable, write_all_atomically
 from rotation.check import CheckResult
 from rotation.problem import Problem
 from rotation.result import Result
@@ -36,9 +36,11 @@ def write_roster(problem: Problem, roster: Roster, checked: CheckResult, result:
     the report text ``report``; returns the paths written."""
     paths = output_paths(out_dir, per_unit)
     check_writable(paths, force)
-    write_atomically(paths[0], lambda p: write_assignments(roster, p))
-    write_atomically(paths[1], lambda p: write_roster_workbook(problem, roster, checked, result, p))
-    write_atomically(paths[2], lambda p: p.write_text(report + "\n", encoding="utf-8"))
+    write_all_atomically([
+        (paths[0], lambda p: write_assignments(roster, p)),
+        (paths[1], lambda p: write_roster_workbook(problem, roster, checked, result, p)),
+        (paths[2], lambda p: p.write_text(report + "\n", encoding="utf-8")),
+    ])
     if per_unit:
         write_unit_workbooks(problem, roster, paths[3])
     return paths

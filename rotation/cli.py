@@ -57,6 +57,13 @@ class DefaultToSolve(click.Group):
             args = ["solve", *args]
         return super().parse_args(ctx, args)
 
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:  # a second Ctrl-C, or one while writing: outputs are whole or absent
+            click.echo("\n已中止。输出文件要么完整写出，要么保持原样，不会留下写了一半的文件。", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
+
 
 @click.group(cls=DefaultToSolve, context_settings={"help_option_names": ["-h", "--help"]},
              epilog=EXIT_CODES_HELP.replace("退出码：", "退出码（solve，即不带命令时）："))

@@ -11,7 +11,16 @@ import pytest
 from click.testing import CliRunner, Result
 from conftest import Tables, minimal_tables, write_csv_tables
 
-from rotation.cli import DEFAULT_DATA, EXIT_DATA, EXIT_OK, EXIT_OUTPUT, EXIT_SHORTFALL, PROJECT_ROOT, main
+from rotation.cli import (
+    DEFAULT_DATA,
+    EXIT_DATA,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_OUTPUT,
+    EXIT_SHORTFALL,
+    PROJECT_ROOT,
+    main,
+)
 
 HEADER = "date,station,shift,role,unit,person,first_inquiry"
 WEEK = ["--start", "2026-03-02", "--end", "2026-03-08"]
@@ -114,6 +123,36 @@ def test_solve_does_not_overwrite_outputs_without_force(week_data: Path, tmp_pat
     forced = run("solve", "--data", week_data, *WEEK, "--out", out, *FAST, "--force")
     assert forced.exit_code == EXIT_OK, forced.output
     assert path.read_text(encoding="utf-8").splitlines()[0] == HEADER
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+@pytest.mark.parametrize("failure", [OSError(28, "No space left on device"), KeyboardInterrupt()])
+def test_a_full_disk_or_ctrl_c_while_writing_leaves_the_earlier_outputs_as_they_were(
+        week_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: BaseException) -> None:
+    import export.outputs
+
+    out = tmp_path / "out"
+    assert run("solve", "--data", week_data, *WEEK, "--out", out, *FAST).exit_code == EXIT_OK
+    before = _snapshot(out)
+
+    def fail(problem: object, roster: object, checked: object, result: object, path: Path) -> None:
+        path.write_bytes(b"PK\x03\x04 half a workbook")  # the csv is already staged by now
+        raise failure
+
+    monkeypatch.setattr(export.outputs, "write_roster_workbook", fail)
+    again = run("solve", "--data", week_data, "--start", "2026-03-03", "--end", "2026-03-08", "--out", out,
+                *FAST, "--force")
+    if isinstance(failure, OSError):
+        assert again.exit_code == EXIT_OUTPUT
+        assert "磁盘空间不足；原有文件未改动" in again.stderr
+    else:
+        assert again.exit_code == EXIT_INTERRUPTED
+        assert "不会留下写了一半的文件" in again.stderr
+    assert "Traceback" not in again.output
+    assert _snapshot(out) == before  # not one file replaced, no temporary file left
 
 
 def test_a_shortfall_still_writes_the_roster_and_exits_3(tmp_path: Path) -> None:
