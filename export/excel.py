@@ -620,8 +620,11 @@ def _write_report(sheet: Worksheet, problem: Problem, check_result: CheckResult,
     if result is not None:
         report.line("状态", result.status.value + ("（按 Ctrl-C 中止，保留目前最好的排班）" if result.interrupted else ""))
         report.line("求解方法", result.method)
-        report.line("用时", f"{result.wall_time:.1f} 秒，找到 {result.solutions} 个改进解")
+        report.line("改进解", f"找到 {result.solutions} 个")
         report.line("参数", "，".join(f"{_PARAMETER_ZH.get(k, k)} {_yes_no(v)}" for k, v in result.parameters.items()))
+        if result.provenance:
+            report.line("版本", f"rotation {result.provenance['version']}")
+            report.line("数据指纹", f"sha256:{result.provenance['data_sha256']}")
     else:
         report.line("状态", "校验已有排班（未求解）")
     objective = result.objective if result is not None and result.objective is not None else check_result.objective

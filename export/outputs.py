@@ -27,7 +27,8 @@ def write_outputs(result: Result, out_dir: Path, force: bool = False, per_unit: 
     """Write the roster of a checked result; returns the paths written. Nothing is written when
     an output exists and ``force`` is not given."""
     assert result.roster is not None and result.check is not None, "only checked rosters are written"
-    return write_roster(result.problem, result.roster, result.check, result, result.summary(), out_dir, force, per_unit)
+    return write_roster(result.problem, result.roster, result.check, result, result.summary(timing=False), out_dir,
+                        force, per_unit)
 
 
 def write_roster(problem: Problem, roster: Roster, checked: CheckResult, result: Result | None, report: str,

@@ -7,6 +7,7 @@ import signal
 import sys
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -22,6 +23,7 @@ from rotation.errors import DataError, DataIssue
 from rotation.load import load
 from rotation.model import DataSet
 from rotation.problem import Problem, build_problem
+from rotation.provenance import provenance
 from rotation.result import Result
 from rotation.roster import Roster
 from rotation.solver.cpsat import Mode, Progress, SearchControl, SolveOptions
@@ -194,8 +196,9 @@ def run_interruptibly(run: Callable[[SearchControl], Result]) -> Result:
         signal.signal(signal.SIGINT, previous)
 
 
-def finish(result: Result, out_dir: Path, force: bool, per_unit: bool, quiet: bool) -> None:
+def finish(result: Result, data_path: Path | None, out_dir: Path, force: bool, per_unit: bool, quiet: bool) -> None:
     """Print the summary, write the checked roster and exit with the documented code."""
+    result = replace(result, provenance=provenance(data_path or DEFAULT_DATA))
     if not quiet:
         click.echo("", err=True)
     click.echo(result.summary())
@@ -270,7 +273,7 @@ def solve(data_path: Path | None, month: str | None, start: dt.datetime | None, 
         result = run_interruptibly(lambda control: run_solve(problem, options, control, progress))
     else:
         result = run_interruptibly(lambda control: solve_after(problem, list(previous), options, control, progress))
-    finish(result, out_dir, force, per_unit, quiet)
+    finish(result, data_path, out_dir, force, per_unit, quiet)
 
 
 def check_previous(problem: Problem, previous: Roster) -> None:
@@ -345,7 +348,7 @@ def repair(roster_path: Path, data_path: Path | None, since: dt.datetime | None,
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed)
     progress = None if quiet else _progress_printer()
     result = run_interruptibly(lambda control: run_repair(problem, old, start, options, control, progress))
-    finish(result, out_dir, force, per_unit, quiet)
+    finish(result, data_path, out_dir, force, per_unit, quiet)
 
 
 @main.command()

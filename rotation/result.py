@@ -39,6 +39,7 @@ class Result:
     changes: tuple[Change, ...] | None = None  # a repair's change list; None for a fresh solve
     since: dt.date | None = None  # a repair changes nothing before this date
     fewest_changes_proven: bool = False  # a repair proved that no roster changes fewer duties
+    provenance: dict[str, str] | None = None  # the tool's version and the data's fingerprint
 
     @property
     def found(self) -> bool:
@@ -52,12 +53,15 @@ class Result:
             return 0.0
         return max(0.0, (self.objective - self.bound) / self.objective)
 
-    def summary(self) -> str:
-        """A short report in Chinese for the terminal."""
+    def summary(self, timing: bool = True) -> str:
+        """A short report in Chinese for the terminal; without ``timing`` (for files) it leaves
+        out the wall time, so the same data, seed and one worker give the same file."""
         p = self.problem
         lines = [f"排班范围：{p.start} 至 {p.end}，{len(p.slots)} 个开放岗位，需 {p.unit_duties} 人次（单位次）"]
         status = self.status.value + ("（已按 Ctrl-C 中止，保留目前最好的排班）" if self.interrupted else "")
-        lines.append(f"求解状态：{status}，用时 {self.wall_time:.1f} 秒，找到 {self.solutions} 个改进解（{self.method}）")
+        took = f"用时 {self.wall_time:.1f} 秒，" if timing else ""
+        lines.append(f"求解状态：{status}，{took}找到 {self.solutions} 个改进解（{self.method}）")
+        lines.append(self.provenance_line())
         for warning in p.warnings:
             lines.append(warning)
         if self.check is None or self.objective is None:
@@ -87,6 +91,16 @@ class Result:
         if self.changes is not None:
             lines += self.change_lines()
         return "\n".join(lines)
+
+    def provenance_line(self) -> str:
+        """Version, data fingerprint, seed and solver parameters: enough to make the roster again."""
+        made = self.provenance or {}
+        options = self.parameters
+        parts = [f"版本 rotation {made['version']}" if "version" in made else "",
+                 f"数据指纹 sha256:{made['data_sha256'][:16]}" if "data_sha256" in made else "",
+                 f"随机种子 {options.get('seed')}", f"线程 {options.get('workers')}",
+                 f"时限 {options.get('time_limit')} 秒" + ("（确定性时间，可重现）" if options.get("deterministic") else "")]
+        return "来源：" + "；".join(p for p in parts if p)
 
     def change_lines(self) -> list[str]:
         """A repair's change list, one line per duty, for the planner to tell the units."""

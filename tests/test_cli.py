@@ -335,3 +335,33 @@ def test_swap_applies_an_allowed_swap_and_refuses_one_a_rule_forbids(tmp_path: P
     assert not (tmp_path / "out2").exists()
     missing = run("swap", "--roster", roster, "--data", data, "U1", "2026-03-03", "U2", "2026-03-03")
     assert missing.exit_code == EXIT_DATA and "单位1 在 2026-03-03（周二） 没有值班" in missing.stderr
+
+
+def test_one_worker_and_a_seed_give_the_same_files_and_the_report_says_how_they_were_made(
+        week_data: Path, tmp_path: Path) -> None:
+    import hashlib
+    import zipfile
+
+    from rotation import __version__
+    from rotation.provenance import data_digest
+
+    outs = [tmp_path / "a", tmp_path / "b"]
+    for out in outs:
+        assert run("solve", "--data", week_data, *WEEK, "--out", out, *FAST).exit_code == EXIT_OK
+    for name in ("assignments.csv", "求解报告.txt"):
+        assert (outs[0] / name).read_bytes() == (outs[1] / name).read_bytes()
+    books = [zipfile.ZipFile(out / "轮值表.xlsx") for out in outs]
+    names = books[0].namelist()
+    assert names == books[1].namelist()
+    for name in names:
+        if name != "docProps/core.xml":  # only the created and modified timestamps differ
+            assert books[0].read(name) == books[1].read(name), name
+    report = (outs[0] / "求解报告.txt").read_text(encoding="utf-8")
+    digest = data_digest(week_data)
+    assert f"版本 rotation {__version__}；数据指纹 sha256:{digest[:16]}；随机种子 0；线程 1；时限 5.0 秒" in report
+    assert "用时" not in report
+    # the fingerprint follows the tables: an edited table gives another one
+    units = week_data / "units.csv"
+    units.write_bytes(units.read_bytes() + b"U9,\xe5\x8d\x95\xe4\xbd\x8d9\n")
+    assert data_digest(week_data) != digest
+    assert len(digest) == len(hashlib.sha256().hexdigest())
