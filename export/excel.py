@@ -642,9 +642,11 @@ def _write_report(sheet: Worksheet, problem: Problem, check_result: CheckResult,
                   for s in check_result.scores])
 
     report.heading("缺口（人数不足的岗位）")
+    causes = (result.gap_causes if result is not None else None) or {}
     report.table(("角色", "缺", "日期", "阵地", "时段", "说明"),
                  [(s.role, s.missing, s.date.isoformat(), _station_label(problem, s.station),
-                   _shift_text(problem, s.shift), f"{_weekday(s.date)}；需要 {s.needed} 个单位，已安排 {s.assigned} 个")
+                   _shift_text(problem, s.shift), f"{_weekday(s.date)}；需要 {s.needed} 个单位，已安排 {s.assigned} 个"
+                   + (f"。原因：{causes[key]}" if (key := (s.date, s.station, s.shift, s.role)) in causes else ""))
                   for s in check_result.shortfalls])
 
     report.heading("违反硬性规则")

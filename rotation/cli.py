@@ -196,9 +196,18 @@ def run_interruptibly(run: Callable[[SearchControl], Result]) -> Result:
         signal.signal(signal.SIGINT, previous)
 
 
-def finish(result: Result, data_path: Path | None, out_dir: Path, force: bool, per_unit: bool, quiet: bool) -> None:
-    """Print the summary, write the checked roster and exit with the documented code."""
+def finish(result: Result, data_path: Path | None, out_dir: Path, force: bool, per_unit: bool, quiet: bool,
+           explain_limit: float) -> None:
+    """Explain any shortfall, print the summary, write the checked roster and exit with the
+    documented code."""
     result = replace(result, provenance=provenance(data_path or DEFAULT_DATA))
+    if result.roster is not None and result.check is not None and result.check.shortfalls and not result.interrupted:
+        from rotation.explain import explain_gaps
+
+        limit = min(max(10.0, explain_limit), 120.0)
+        gaps = explain_gaps(result.problem, result.roster, limit)
+        result = replace(result, gap_causes={(g.slot.date, g.slot.station, g.slot.shift, g.slot.role): g.cause
+                                             for g in gaps})
     if not quiet:
         click.echo("", err=True)
     click.echo(result.summary())
@@ -273,7 +282,7 @@ def solve(data_path: Path | None, month: str | None, start: dt.datetime | None, 
         result = run_interruptibly(lambda control: run_solve(problem, options, control, progress))
     else:
         result = run_interruptibly(lambda control: solve_after(problem, list(previous), options, control, progress))
-    finish(result, data_path, out_dir, force, per_unit, quiet)
+    finish(result, data_path, out_dir, force, per_unit, quiet, time_limit / 4)
 
 
 def check_previous(problem: Problem, previous: Roster) -> None:
@@ -348,7 +357,7 @@ def repair(roster_path: Path, data_path: Path | None, since: dt.datetime | None,
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed)
     progress = None if quiet else _progress_printer()
     result = run_interruptibly(lambda control: run_repair(problem, old, start, options, control, progress))
-    finish(result, data_path, out_dir, force, per_unit, quiet)
+    finish(result, data_path, out_dir, force, per_unit, quiet, time_limit / 4)
 
 
 @main.command()
@@ -419,6 +428,43 @@ def check(roster_path: Path, data_path: Path | None, month: str | None, start: d
     result = check_roster(problem, roster)
     click.echo(describe_check(problem, result))
     sys.exit(EXIT_SHORTFALL if result.violations else EXIT_OK)
+
+
+EXPLAIN_EXIT_HELP = (
+    "\b\n退出码：\n"
+    "  0  全部岗位都能排满\n"
+    "  2  数据或参数有误\n"
+    "  3  有排不满的岗位（逐个列出原因）"
+)
+
+
+@main.command(epilog=EXPLAIN_EXIT_HELP)
+@horizon_options
+@click.option("--time-limit", type=click.FloatRange(min=1), default=30.0, show_default=True, help="分析时限（秒）")
+@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True, help="并行求解线程数")
+def explain(data_path: Path | None, month: str | None, start: dt.datetime | None, end: dt.datetime | None,
+            assume_weekends: bool, time_limit: float, workers: int) -> None:
+    """找出排不满的岗位和原因（不排完整的轮值表，不写文件）：哪个岗位缺几个单位，是没有单位能担任、
+    能担任的单位都不可安排，还是被每日最多、最多连续天数、每月最多周末、每月最多次数、固定安排等规则用完了。"""
+    from rotation.explain import explain as find_gaps
+
+    problem = load_problem(data_path, month, start, end, assume_weekends)
+    for warning in problem.warnings:
+        click.echo(warning, err=True)
+    found = find_gaps(problem, SolveOptions(time_limit=time_limit, workers=workers))
+    data = problem.data
+    if not found.gaps:
+        click.echo(f"{problem.start} 至 {problem.end}：全部 {len(problem.slots)} 个岗位都能排满"
+                   f"（需 {problem.unit_duties} 人次）。")
+        sys.exit(EXIT_OK)
+    proven = "已证明不能更少" if found.proven else "时限内未能证明不能更少，加大 --time-limit 可能更少"
+    click.echo(f"{problem.start} 至 {problem.end}：最少缺 {found.missing} 人次，{len(found.gaps)} 个岗位排不满"
+               f"（{proven}）。")
+    for gap in found.gaps:
+        slot = gap.slot
+        click.echo(f"  {slot.date} {data.station(slot.station).label} {data.shift(slot.shift).label} {slot.role} "
+                   f"缺 {gap.missing}：{gap.cause}")
+    sys.exit(EXIT_SHORTFALL)
 
 
 SWAP_EXIT_HELP = (

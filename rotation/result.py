@@ -40,6 +40,7 @@ class Result:
     since: dt.date | None = None  # a repair changes nothing before this date
     fewest_changes_proven: bool = False  # a repair proved that no roster changes fewer duties
     provenance: dict[str, str] | None = None  # the tool's version and the data's fingerprint
+    gap_causes: dict[tuple, str] | None = None  # (date, station, shift, role) of a shortfall -> its cause
 
     @property
     def found(self) -> bool:
@@ -74,7 +75,9 @@ class Result:
         lines.append(f"覆盖：{covered}/{c.figures.needed_unit_duties} 人次"
                      + ("，全部覆盖" if not c.shortfalls else f"，{len(c.shortfalls)} 个岗位人数不足"))
         for s in c.shortfalls[:20]:
-            lines.append(f"  缺 {s.missing}：{s.date} {_station(p, s.station)} {_shift(p, s.shift)} {s.role}")
+            cause = (self.gap_causes or {}).get((s.date, s.station, s.shift, s.role))
+            lines.append(f"  缺 {s.missing}：{s.date} {_station(p, s.station)} {_shift(p, s.shift)} {s.role}"
+                         + (f"。原因：{cause}" if cause else ""))
         if len(c.shortfalls) > 20:
             lines.append(f"  ……另有 {len(c.shortfalls) - 20} 处，见报告")
         f = c.figures

@@ -12,16 +12,31 @@ from rotation.solver.variables import Variables, first_inquiry_capacity
 ONE_DAY = dt.timedelta(days=1)
 
 
-def add_hard_rules(v: Variables) -> None:
-    add_coverage_max(v)
-    add_max_per_day(v)
-    add_consecutive_days(v)
-    add_weekends(v)
-    add_monthly_totals(v)
-    add_fixed(v)
-    add_successions(v)
-    add_first_inquiry(v)
-    add_people(v)
+RULE_FAMILIES = {
+    "coverage_max": "人数上限",
+    "max_per_day": "每日最多",
+    "consecutive": "最多连续天数",
+    "weekends": "每月最多周末",
+    "monthly_totals": "每月最少/最多次数",
+    "fixed": "固定安排",
+    "succession": "禁止接续",
+    "first_inquiry": "首问负责",
+    "people": "值班人员（每人每天一次、人员不可安排）",
+}
+"""The hard rule families, each added by one function below, with the names explanations use."""
+
+
+def add_hard_rules(v: Variables, guards: dict[str, object] | None = None) -> None:
+    """Every hard rule; with ``guards``, each family holds only when its literal is true, so
+    that assumptions can tell which families conflict (see :mod:`rotation.explain`)."""
+    for family, add in (("coverage_max", add_coverage_max), ("max_per_day", add_max_per_day),
+                        ("consecutive", add_consecutive_days), ("weekends", add_weekends),
+                        ("monthly_totals", add_monthly_totals), ("fixed", add_fixed),
+                        ("succession", add_successions), ("first_inquiry", add_first_inquiry),
+                        ("people", add_people)):
+        v.guard = guards[family] if guards else None
+        add(v)
+    v.guard = None
 
 
 def add_coverage_max(v: Variables) -> None:
@@ -30,7 +45,7 @@ def add_coverage_max(v: Variables) -> None:
         by_slot[slot].append(var)
     for slot in v.problem.slots:
         if len(by_slot[slot.index]) > slot.max:
-            v.model.add(sum(by_slot[slot.index]) <= slot.max)
+            v.add(sum(by_slot[slot.index]) <= slot.max)
 
 
 def add_full_coverage(v: Variables) -> None:
@@ -40,7 +55,7 @@ def add_full_coverage(v: Variables) -> None:
         by_slot[slot].append(var)
     for slot in v.problem.slots:
         if slot.min > 0:
-            v.model.add(sum(by_slot[slot.index]) >= slot.min)
+            v.add(sum(by_slot[slot.index]) >= slot.min)
 
 
 def add_fixed(v: Variables) -> None:
@@ -50,20 +65,20 @@ def add_fixed(v: Variables) -> None:
         if not problem.in_horizon(pin.date):
             continue
         slot = slots[(Period(pin.date, pin.station, pin.shift), pin.role)]
-        v.model.add(v.x[(slot.index, pin.unit)] == 1)
+        v.add(v.x[(slot.index, pin.unit)] == 1)
         if pin.first_inquiry is not None and (slot.period, pin.unit) in v.fi:
-            v.model.add(v.fi[(slot.period, pin.unit)] == int(pin.first_inquiry))
+            v.add(v.fi[(slot.period, pin.unit)] == int(pin.first_inquiry))
         if pin.first_inquiry:
             for (period, unit), var in v.fi.items():
                 if period == slot.period and unit != pin.unit:
-                    v.model.add(var == 0)
+                    v.add(var == 0)
 
 
 def add_max_per_day(v: Variables) -> None:
     for (unit, _), duties in v.unit_day.items():
         limit = v.problem.max_per_day(unit)
         if len(duties) > limit:
-            v.model.add(sum(var for _, var in duties) <= limit)
+            v.add(sum(var for _, var in duties) <= limit)
 
 
 def add_successions(v: Variables) -> None:
@@ -83,18 +98,18 @@ def add_successions(v: Variables) -> None:
                 continue
             limit = problem.max_per_day(unit)
             if limit == 1:
-                v.model.add(sum(earlier) + sum(later) <= 1)
+                v.add(sum(earlier) + sum(later) <= 1)
             else:
                 on_first = v.model.new_bool_var(f"on[{unit},{date},{first}]")
                 for var in earlier:
-                    v.model.add_implication(var, on_first)
-                v.model.add(limit * on_first + sum(later) <= limit)
+                    v.implies(var, on_first)
+                v.add(limit * on_first + sum(later) <= limit)
     for past in problem.data.history:
         if past.last_duty == problem.start - ONE_DAY and past.last_shift is not None:
             for first, second in forbidden:
                 if first == past.last_shift:
                     for var in in_shift.get((past.unit, problem.start, second), []):
-                        v.model.add(var == 0)
+                        v.add(var == 0)
 
 
 def _history_run(v: Variables) -> dict[str, set[dt.date]]:
@@ -120,7 +135,7 @@ def add_consecutive_days(v: Variables) -> None:
             known = sum(1 for d in window if d in before)
             open_days = [d for d in window if v.has_day(unit.id, d)]
             if known + len(open_days) > most:
-                v.model.add(sum(v.worked(unit.id, d) for d in open_days) <= most - known)
+                v.add(sum(v.worked(unit.id, d) for d in open_days) <= most - known)
             date += ONE_DAY
 
 
@@ -143,10 +158,10 @@ def add_weekends(v: Variables) -> None:
                     continue
                 on_block = v.model.new_bool_var(f"weekend[{unit.id},{block.dates[0]}]")
                 for d in days:
-                    v.model.add(v.worked(unit.id, d) <= on_block)
+                    v.add(v.worked(unit.id, d) <= on_block)
                 touched.append(on_block)
             if len(touched) > most:
-                v.model.add(sum(touched) <= most)
+                v.add(sum(touched) <= most)
 
 
 def add_monthly_totals(v: Variables) -> None:
@@ -158,9 +173,9 @@ def add_monthly_totals(v: Variables) -> None:
             duties = [var for (u, date), rows in v.unit_day.items() if u == unit.id
                       and (date.year, date.month) == month for _, var in rows]
             if unit.max_total is not None:
-                v.model.add(sum(duties) <= unit.max_total)
+                v.add(sum(duties) <= unit.max_total)
             if unit.min_total is not None and problem.month_is_whole(month):
-                v.model.add(sum(duties) >= unit.min_total)
+                v.add(sum(duties) >= unit.min_total)
 
 
 def pinned_first_inquiry(v: Variables) -> dict[tuple[Period, str], bool]:
@@ -187,7 +202,7 @@ def add_first_inquiry(v: Variables) -> None:
         if period in problem.owned:
             for unit in units:
                 if (period, unit) in v.fi:
-                    v.model.add(v.fi[(period, unit)] == 0)
+                    v.add(v.fi[(period, unit)] == 0)
             continue
         capable = []
         needs_care = False
@@ -197,7 +212,7 @@ def add_first_inquiry(v: Variables) -> None:
             if (unit, period.date) in v.restricted:
                 needs_care = True
                 if key in v.fi:
-                    v.model.add(v.fi[key] <= sum(duties))
+                    v.add(v.fi[key] <= sum(duties))
                     capable.append(v.fi[key])
                     restricted_fi.append(v.fi[key])
             elif pins.get(key) is False or first_inquiry_capacity(problem, unit, period.date, period.shift) == 0:
@@ -205,11 +220,11 @@ def add_first_inquiry(v: Variables) -> None:
             else:
                 capable.extend(duties)
         if len(restricted_fi) > 1:
-            v.model.add(sum(restricted_fi) <= 1)
+            v.add(sum(restricted_fi) <= 1)
         if needs_care:
             for duties in units.values():
                 for var in duties:
-                    v.model.add(var <= sum(capable))
+                    v.add(var <= sum(capable))
 
 
 def _subsets(items: list[str]):  # type: ignore[no-untyped-def]
@@ -237,7 +252,7 @@ def add_people(v: Variables) -> None:
         for (period, _), name in pinned.items():
             person = next((p for p in problem.data.people_of(unit) if p.name == name), None)
             if person is not None and not person.first_inquiry and (period, unit) in v.fi:
-                v.model.add(v.fi[(period, unit)] == 0)  # its pinned person cannot own the period
+                v.add(v.fi[(period, unit)] == 0)  # its pinned person cannot own the period
         people = [p for p in problem.data.people_of(unit) if p.name not in pinned.values()]
         free = {s: {p.name for p in people if problem.person_available(unit, p.name, date, s)} for s in count}
         qualified = {s: {p.name for p in people if p.first_inquiry and p.name in free[s]} for s in count}
@@ -252,4 +267,4 @@ def add_people(v: Variables) -> None:
                     continue
                 lhs = sum(sum(count[s]) - sum(owner.get(s, [])) for s in plain) + sum(
                     sum(owner[s]) for s in owning)
-                v.model.add(lhs <= len(reach))
+                v.add(lhs <= len(reach))

@@ -32,6 +32,20 @@ class Variables:
     # (period, unit) -> first-inquiry Boolean, only on restricted unit-days
     fi: dict[tuple[Period, str], cp_model.IntVar] = field(default_factory=dict)
     restricted: set[tuple[str, dt.date]] = field(default_factory=set)
+    guard: cp_model.IntVar | None = None  # while set, constraints hold only when it is true
+
+    def add(self, constraint: object) -> cp_model.Constraint:
+        """A rule's constraint, enforced by the current guard if any."""
+        added = self.model.add(constraint)  # type: ignore[arg-type]
+        if self.guard is not None:
+            added.only_enforce_if(self.guard)
+        return added
+
+    def implies(self, a: object, b: object) -> cp_model.Constraint:
+        added = self.model.add_implication(a, b)  # type: ignore[arg-type]
+        if self.guard is not None:
+            added.only_enforce_if(self.guard)
+        return added
 
     def duties(self, unit: str, date: dt.date) -> LinearExpr:
         """The number of duties of ``unit`` on ``date`` (0 when it has no candidates)."""
