@@ -22,6 +22,8 @@ from rotation.solver.cpsat import Mode, ModelRun, Progress, SearchControl, Solve
 from rotation.solver.greedy import as_assignments, first_roster
 from rotation.solver.lns import GROUP_SIZE, improve
 
+ONE_DAY = dt.timedelta(days=1)
+
 
 class CheckerDisagreement(AssertionError):
     """The solver's roster breaks a hard rule or its objective differs from the checker's: a bug."""
@@ -100,24 +102,37 @@ def solve_whole(problem: Problem, options: SolveOptions, control: SearchControl,
 
 
 def solve_by_month(problem: Problem, options: SolveOptions, control: SearchControl,
-                   on_progress: Callable[[Progress], None] | None = None) -> Result:
+                   on_progress: Callable[[Progress], None] | None = None,
+                   earlier: Sequence[Assignment] = (), data: DataSet | None = None) -> Result:
     """A horizon of several months, one month at a time; one model of a whole year would need
-    over ten times the memory of a month. Each month continues from the months before it (see
-    :func:`carry_over`), and also plans the first days of the month after, which are then
-    dropped, so that the month ends in a state the next one can continue from (its fixed
-    duties included). The time limit is shared equally; the roster is checked as a whole."""
+    over ten times the memory of a month. Each month continues from the duties before it (see
+    :func:`continuation`): the months already solved, and first ``earlier``, a previous roster
+    whose ``history`` is that of ``data`` (by default the problem's own). Each month also plans
+    the first days of the next month, then drops them, so that it ends in a state the next
+    month can continue from (its fixed duties included). The time is shared equally; the
+    roster is checked as a whole against ``problem``."""
     began = time.monotonic()
-    margin = carry_margin(problem.data)
+    data = data or problem.data
+    margin = carry_margin(data)
     assume = any(d.source is CalendarSource.ASSUMED for d in problem.days)
+    duties = [a for a in earlier if a.date < problem.start]
     rest = {d.date: not d.is_working for d in problem.days}
-    duties: list[Assignment] = []
+    if duties:
+        rest |= {d.date: not d.is_working
+                 for d in resolve_days(min(a.date for a in duties), problem.start - ONE_DAY, data.calendar, assume)}
     solutions = 0
     interrupted = False
+    status, bound = SolveStatus.FEASIBLE, None
     for number, (year, month) in enumerate(problem.months):
         first = max(problem.start, dt.date(year, month, 1))
-        last = min(problem.end, (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1))
-        back, ahead = max(problem.start, first - margin), min(problem.end, last + margin)
-        part = continuation(problem.data, duties, back, first, ahead, rest, assume)
+        last = min(problem.end, (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - ONE_DAY)
+        # back over the last days before the month, and to its 1st when it starts mid-month
+        back = max(min(first - margin, first.replace(day=1)), min((a.date for a in duties), default=first))
+        ahead = min(problem.end, last + margin)
+        try:
+            part = continuation(data, duties, back, first, ahead, rest, assume)
+        except DataError:  # a previous roster made with other data no longer fits it as pins
+            part = continuation(data, duties, first, first, ahead, rest, assume)
         left = options.time_limit - (time.monotonic() - began)
         share = max(left / (len(problem.months) - number), 1.0) if not interrupted else 2.0
         result = solve_whole(part, replace(options, time_limit=share), SearchControl() if interrupted else control,
@@ -126,8 +141,12 @@ def solve_by_month(problem: Problem, options: SolveOptions, control: SearchContr
         solutions += result.solutions
         if result.roster is None:
             return replace(result, problem=problem, wall_time=time.monotonic() - began, method=_BY_MONTH)
+        if len(problem.months) == 1 and not earlier:  # the part was the problem itself
+            status, bound = result.status, result.bound
         duties.extend(a for a in result.roster if first <= a.date <= last)
-    return _checked_whole(problem, duties, options, began, solutions, interrupted, _BY_MONTH)
+    method = _BY_MONTH if len(problem.months) > 1 else "整体求解"
+    return _checked_whole(problem, [a for a in duties if a.date >= problem.start], options, began, solutions,
+                          interrupted, method + ("，接续上一份排班" if earlier else ""), status, bound)
 
 
 def carry_margin(data: DataSet) -> dt.timedelta:
@@ -165,37 +184,21 @@ def continuation(data: DataSet, earlier: Sequence[Assignment], back: dt.date, fi
 def solve_after(problem: Problem, earlier: Sequence[Assignment], options: SolveOptions | None = None,
                 control: SearchControl | None = None,
                 on_progress: Callable[[Progress], None] | None = None) -> Result:
-    """Solve ``problem`` as the continuation of a previous roster ``earlier`` (``--previous``).
-
-    The horizon is extended back over the last days of ``earlier`` (to the first of the month
-    when it begins mid-month, so the month's counts hold), those days fixed as they were; the
-    roster of ``problem``'s own dates is then checked against ``problem`` with the ``history``
-    rows ``earlier`` leaves behind, which is also what the report and the objective show."""
+    """Solve ``problem`` as the continuation of a previous roster ``earlier`` (``--previous``):
+    month by month as :func:`solve_by_month` does, the first month continuing ``earlier``.
+    The roster is then checked against ``problem`` with the ``history`` rows ``earlier`` leaves
+    behind, which is also what the report and the objective show."""
     options = options or SolveOptions()
     control = control or SearchControl()
-    began = time.monotonic()
     data = problem.data
     before = [a for a in earlier if a.date < problem.start]
-    assume = any(d.source is CalendarSource.ASSUMED for d in problem.days)
     rest: dict[dt.date, bool] = {}
     if before:
-        days = resolve_days(min(a.date for a in before), problem.start - dt.timedelta(days=1), data.calendar, assume)
+        assume = any(d.source is CalendarSource.ASSUMED for d in problem.days)
+        days = resolve_days(min(a.date for a in before), problem.start - ONE_DAY, data.calendar, assume)
         rest = {d.date: not d.is_working for d in days}
     final = replace(problem, data=replace(data, history=history_before(data, before, problem.start, rest)))
-    back = min(problem.start - carry_margin(data), problem.start.replace(day=1))
-    back = max(back, min((a.date for a in before), default=problem.start))
-    try:
-        extended = continuation(data, before, back, problem.start, problem.end, rest, assume)
-    except DataError:  # the data changed since: the earlier duties no longer fit it as pins
-        extended = final
-    result = solve(extended, options, control, on_progress)
-    if result.roster is None:
-        return replace(result, problem=final, wall_time=time.monotonic() - began)
-    duties = [a for a in result.roster if a.date >= problem.start]
-    method = result.method + "，接续上一份排班"
-    return _checked_whole(final, duties, options, began, result.solutions, result.interrupted, method,
-                          result.status if extended is final else SolveStatus.FEASIBLE,
-                          result.bound if extended is final else None)
+    return solve_by_month(final, options, control, on_progress, before, data)
 
 
 def _checked_whole(problem: Problem, duties: list[Assignment], options: SolveOptions, began: float, solutions: int,
