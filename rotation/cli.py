@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import signal
 import sys
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -120,11 +121,20 @@ def load_problem(data_path: Path | None, month: str | None, start: dt.datetime |
     """Load, validate and resolve; on bad data print every problem and exit 2."""
     path = data_path or DEFAULT_DATA
     first, last = _horizon(month, start, end)
-    try:
+    with exit_on_bad_data():
         data = load(path)
         return build_problem(data, first, last, assume_weekends)
+
+
+@contextlib.contextmanager
+def exit_on_bad_data(heading: str | None = None) -> Iterator[None]:
+    """Bad data or dates the calendar does not know: every problem in Chinese, then exit 2.
+    ``heading`` replaces the usual first line (which says no roster was made)."""
+    try:
+        yield
     except DataError as error:
-        click.echo(error.report(), err=True)
+        text = error.report() if heading is None else heading + "\n" + "\n".join(f"  {i}" for i in error.issues)
+        click.echo(text, err=True)
         sys.exit(EXIT_DATA)
     except UnknownDatesError as error:
         click.echo(error.message(), err=True)
@@ -172,11 +182,8 @@ def read_roster_file(path: Path, data: DataSet, assume_weekends: bool = False,
 
 def load_data(path: Path | None) -> DataSet:
     """The data set at ``path`` (default: the embedded one); on bad data print every problem and exit 2."""
-    try:
+    with exit_on_bad_data():
         return load(path or DEFAULT_DATA)
-    except DataError as error:
-        click.echo(error.report(), err=True)
-        sys.exit(EXIT_DATA)
 
 
 def run_interruptibly(run: Callable[[SearchControl], Result]) -> Result:
@@ -264,15 +271,9 @@ def solve(data_path: Path | None, month: str | None, start: dt.datetime | None, 
     problem = load_problem(data_path, month, start, end, assume_weekends)
     previous = None
     if previous_path is not None:
-        try:
+        with exit_on_bad_data():
             previous, _ = read_roster_file(previous_path, problem.data, assume_weekends)
             check_previous(problem, previous)
-        except DataError as error:
-            click.echo(error.report(), err=True)
-            sys.exit(EXIT_DATA)
-        except UnknownDatesError as error:
-            click.echo(error.message(), err=True)
-            sys.exit(EXIT_DATA)
     for warning in problem.warnings:
         click.echo(warning, err=True)
     writable_or_exit(out_dir, force, per_unit)
@@ -339,7 +340,7 @@ def repair(roster_path: Path, data_path: Path | None, since: dt.datetime | None,
     from rotation.repair import repair_problem
 
     data = load_data(data_path)
-    try:
+    with exit_on_bad_data():
         old, _ = read_roster_file(roster_path, data, assume_weekends)
         first, last = _published_span(old, start_option, end_option)
         start = since.date() if since else min(max(dt.date.today(), first), last + dt.timedelta(days=1))
@@ -347,12 +348,6 @@ def repair(roster_path: Path, data_path: Path | None, since: dt.datetime | None,
             raise DataError([DataIssue("调整", None, None, f"排班（{first} 至 {last}）已经过去，没有可以调整的日子；"
                                        "如确需调整，请用 --from 指定日期")])
         problem = repair_problem(data, old, first, last, start, assume_weekends)
-    except DataError as error:
-        click.echo(error.report(), err=True)
-        sys.exit(EXIT_DATA)
-    except UnknownDatesError as error:
-        click.echo(error.message(), err=True)
-        sys.exit(EXIT_DATA)
     writable_or_exit(out_dir, force, per_unit)
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed)
     progress = None if quiet else _progress_printer()
@@ -412,19 +407,13 @@ def check(roster_path: Path, data_path: Path | None, month: str | None, start: d
 
     data = load_data(data_path)
     horizon = _horizon(month, start, end) if (month or start or end) else None
-    try:
+    with exit_on_bad_data():
         roster, (first, last) = read_roster_file(roster_path, data, assume_weekends, horizon)
         outside = [d for d in roster.dates() if not first <= d <= last]
         if outside:
             raise DataError([DataIssue(roster_path.name, None, None, f"排班里有 {outside[0]} 等 {len(outside)} 天"
                                        f"不在检查范围 {first} 至 {last} 内")])
         problem = build_problem(data, first, last, assume_weekends)
-    except DataError as error:
-        click.echo(error.report(), err=True)
-        sys.exit(EXIT_DATA)
-    except UnknownDatesError as error:
-        click.echo(error.message(), err=True)
-        sys.exit(EXIT_DATA)
     result = check_roster(problem, roster)
     click.echo(describe_check(problem, result))
     sys.exit(EXIT_SHORTFALL if result.violations else EXIT_OK)
@@ -507,17 +496,11 @@ def swap(unit_a: str, date_a: dt.datetime, unit_b: str, date_b: dt.datetime, ros
     from rotation.swap import swap as try_swap
 
     data = load_data(data_path)
-    try:
+    with exit_on_bad_data("不能调换："):
         roster, _ = read_roster_file(roster_path, data, assume_weekends)
         problem = build_problem(data, *_published_span(roster, None, None), assume_weekends)
         outcome = try_swap(problem, roster, unit_a, date_a.date(), unit_b, date_b.date(), station_a=station_a,
                            shift_a=shift_a, station_b=station_b, shift_b=shift_b)
-    except DataError as error:
-        click.echo("不能调换：\n" + "\n".join(f"  {issue}" for issue in error.issues), err=True)
-        sys.exit(EXIT_DATA)
-    except UnknownDatesError as error:
-        click.echo(error.message(), err=True)
-        sys.exit(EXIT_DATA)
     text = describe_swap(problem, outcome)
     click.echo(text)
     if not outcome.allowed:
