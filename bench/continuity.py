@@ -3,6 +3,7 @@
     python bench/continuity.py repair [DATA] [--month 2026-12] [--from-day 9] [--away-days 7]
                                       [--time-limit 60] [--workers 2] [--repeat 3] [--out bench/results]
     python bench/continuity.py year [DATA] [--year 2026] [--time-limit 600] [--workers 2] [--out bench/results]
+    python bench/continuity.py horizon [DATA] [--start 2026-11-01] [--end 2026-12-31] [--time-limit 240]
 
 repair: solve the month, then make the unit with the most duties in the days from --from-day on
 unavailable for --away-days days, and compare `repair` (fewest changes first) with solving the
@@ -14,6 +15,9 @@ last), against twelve independent months with the same total time: the spread of
 weekend and holiday duties per party member over the year, and hard violations of the twelve
 months put together (runs and successions across month ends).
 
+horizon: a horizon of several months as one model against month by month (what `rotation solve`
+does), same time each, in child processes so that each peak memory is its own.
+
 Results are written as CSV and Markdown under --out (kept out of git).
 """
 
@@ -22,7 +26,10 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import json
+import resource
 import statistics
+import subprocess
 import sys
 import time
 from dataclasses import replace
@@ -120,6 +127,26 @@ def year_cases(data_path: str, year: int, limit: float, workers: int) -> list[di
     return rows
 
 
+def horizon_case(data_path: str, start: str, end: str, limit: float, workers: int, whole: bool) -> dict:
+    from rotation.engine import solve_by_month, solve_whole
+    from rotation.solver.cpsat import SearchControl
+
+    problem = build_problem(load(data_path), dt.date.fromisoformat(start), dt.date.fromisoformat(end))
+    options = SolveOptions(time_limit=limit, workers=workers, seed=0)
+    began = time.monotonic()
+    result = (solve_whole if whole else solve_by_month)(problem, options, SearchControl())
+    wall = time.monotonic() - began
+    c = result.check
+    return {
+        "case": "one model" if whole else "month by month", "seconds": round(wall, 1),
+        "objective": result.objective / 100 if result.objective is not None else None,
+        "covered": c.figures.needed_unit_duties - sum(s.missing for s in c.shortfalls) if c else None,
+        "needed": c.figures.needed_unit_duties if c else None,
+        "cv_duties_per_member": round(spread(problem, result.roster, rest_only=False), 4) if result.roster else None,
+        "peak_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+    }
+
+
 def write(rows: list[dict], out: Path, name: str) -> None:
     if not rows:
         return
@@ -142,12 +169,15 @@ def write(rows: list[dict], out: Path, name: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("case", choices=("repair", "year"))
+    parser.add_argument("case", choices=("repair", "year", "horizon"))
     parser.add_argument("data", nargs="?", default=str(ROOT / "data" / "fengqing"))
     parser.add_argument("--month", default="2026-12")
     parser.add_argument("--from-day", type=int, default=9)
     parser.add_argument("--away-days", type=int, default=7)
     parser.add_argument("--year", type=int, default=2026)
+    parser.add_argument("--start", default="2026-11-01")
+    parser.add_argument("--end", default="2026-12-31")
+    parser.add_argument("--child", choices=("whole", "months"), help=argparse.SUPPRESS)
     parser.add_argument("--time-limit", type=float, default=None, help="default 60 (repair) or 600 (year)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--repeat", type=int, default=3)
@@ -160,8 +190,23 @@ def main() -> None:
             rows.append(repair_case(args.data, args.month, args.from_day, args.away_days, limit, args.workers, seed))
             print(rows[-1], flush=True)
         write(rows, Path(args.out), "repair")
-    else:
+    elif args.case == "year":
         write(year_cases(args.data, args.year, args.time_limit or 600.0, args.workers), Path(args.out), "year")
+    elif args.child:
+        limit = args.time_limit or 240.0
+        print(json.dumps(horizon_case(args.data, args.start, args.end, limit, args.workers, args.child == "whole")))
+    else:
+        rows = []
+        for child in ("months", "whole"):
+            command = [sys.executable, __file__, "horizon", args.data, "--start", args.start, "--end", args.end,
+                       "--time-limit", str(args.time_limit or 240.0), "--workers", str(args.workers), "--child", child]
+            done = subprocess.run(command, capture_output=True, text=True, check=False)
+            if done.returncode != 0:
+                print(done.stderr, file=sys.stderr)
+                continue
+            rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
+            print(rows[-1], flush=True)
+        write(rows, Path(args.out), "horizon")
 
 
 if __name__ == "__main__":
