@@ -49,10 +49,18 @@ def parse_text(text: str) -> str:
     return text
 
 
+MAX_INT = 1_000_000
+"""No count, weight or number of days in a data set comes near this; larger ones are typing
+mistakes and would overflow the solver's 64-bit arithmetic."""
+
+
 def parse_int(text: str) -> int:
     text = fold(text)
     if re.fullmatch(r"[+-]?\d+(\.0+)?", text):
-        return int(float(text)) if "." in text else int(text)
+        value = int(text.split(".")[0])
+        if abs(value) > MAX_INT:
+            raise CellError(f"数值「{text}」过大，不应超过 {MAX_INT}")
+        return value
     raise CellError(f"应为整数，实际为「{text}」")
 
 
@@ -74,6 +82,14 @@ _DATE_PATTERNS = (
 )
 
 
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+"""Years a date may have: others are typing mistakes, and days counted back from year 1 fail."""
+
+
+class BadDate(CellError):
+    """Text written as a date, but not a date that can be used: reported as such wherever it is."""
+
+
 def parse_date(text: str) -> dt.date:
     text = fold(text)
     for pattern in _DATE_PATTERNS:
@@ -81,9 +97,12 @@ def parse_date(text: str) -> dt.date:
         if match:
             year, month, day = (int(g) for g in match.groups()[:3])
             try:
-                return dt.date(year, month, day)
+                date = dt.date(year, month, day)
             except ValueError:
-                raise CellError(f"日期「{text}」不存在") from None
+                raise BadDate(f"日期「{text}」不存在") from None
+            if not FIRST_YEAR <= year <= LAST_YEAR:
+                raise BadDate(f"日期「{text}」的年份应在 {FIRST_YEAR} 到 {LAST_YEAR} 年之间")
+            return date
     raise CellError(f"应为日期，格式如 2026-12-01，实际为「{text}」")
 
 
@@ -121,9 +140,10 @@ def parse_day_spec(text: str) -> DaySpec:
         return DaySpec("weekday", weekday=_WEEKDAY_WORDS[folded])
     try:
         return DaySpec("date", date=parse_date(text))
-    except CellError as error:
-        if "不存在" in str(error):
-            raise
+    except BadDate:
+        raise
+    except CellError:
+        pass
     raise CellError(f"应为 工作日、休息日、节假日、全部、周一..周日 或日期 (如 2026-12-01)，实际为「{text}」")
 
 

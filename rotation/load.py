@@ -10,7 +10,6 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,17 +25,43 @@ MAX_INPUT_BYTES = 50 * 1024 * 1024
 
 IGNORED_TABLES = {"说明", "instructions", "readme", "assignments", "使用说明"}
 
+EXCEL_ERRORS = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#SPILL!", "#CALC!",
+                "#GETTING_DATA"}
+"""What Excel shows (and saves, also to CSV) in a cell whose formula failed."""
+
+
+class UncomputedFormula(str):
+    """A workbook cell holding a formula whose result was never saved (the file was written by a
+    program, not saved by Excel): its text is the formula. The loader never evaluates formulas."""
+
 
 @dataclass
 class LoadNotes:
     """What the cross-reference pass needs beyond the records themselves."""
 
     rule_rows: dict[str, int] = field(default_factory=dict)  # rule key -> row in the rules table
-    rejected: dict[str, set[str]] = field(default_factory=dict)  # table key -> ids of rejected rows
+    rejected: dict[str, set[Any]] = field(default_factory=dict)  # what other rows may refer to, per kind
 
-    def reject(self, table: str, record_id: object) -> None:
-        if record_id:
-            self.rejected.setdefault(table, set()).add(str(record_id))
+    def reject(self, table: str, row: dict[str, Any]) -> None:
+        """Remember what other rows refer to in ``row`` (texts or values), rejected for its own
+        errors: references to it are not reported again. Kinds: a table key (its ids), ``people``
+        ((unit, name) pairs), ``communities`` and ``roles``."""
+
+        def add(kind: str, key: object) -> None:
+            if key:
+                self.rejected.setdefault(kind, set()).add(key)
+
+        if table == "people":
+            if row.get("unit") and row.get("name"):
+                add("people", (row["unit"], row["name"]))
+            return
+        add(table, row.get("id"))
+        if table == "stations":
+            add("communities", row.get("community"))
+        if table == "units":
+            roles = row.get("roles")
+            for role in (cells.parse_list(roles) if isinstance(roles, str) else roles) or (model.DEFAULT_ROLE,):
+                add("roles", role)
 
 
 @dataclass
@@ -47,6 +72,7 @@ class RawTable:
     header: list[object]
     rows: list[tuple[int, list[object]]]
     header_row: int = 1
+    merged: list[tuple[str, int, int, int]] = field(default_factory=list)  # (A1:B2, top row, first col, last col)
 
 
 def load(path: str | Path) -> model.DataSet:
@@ -54,6 +80,8 @@ def load(path: str | Path) -> model.DataSet:
     path = Path(path)
     issues: list[DataIssue] = []
     raw = read_raw_tables(path, issues)
+    if raw is None:  # nothing could be read: listing every table as missing would only mislead
+        raise DataError(issues)
     notes = LoadNotes()
     data = build_dataset(raw, issues, name=path.name, notes=notes)
     if data is not None:
@@ -66,11 +94,12 @@ def load(path: str | Path) -> model.DataSet:
 # --- reading raw tables -------------------------------------------------------------------------
 
 
-def read_raw_tables(path: Path, issues: list[DataIssue]) -> dict[str, RawTable]:
-    """The tables found at ``path``, keyed by their English table key."""
+def read_raw_tables(path: Path, issues: list[DataIssue]) -> dict[str, RawTable] | None:
+    """The tables found at ``path``, keyed by their English table key; ``None`` when ``path``
+    itself cannot be read (missing, not a folder or workbook, a damaged workbook)."""
     if not path.exists():
         issues.append(DataIssue(str(path.name), None, None, f"找不到数据：{path}"))
-        return {}
+        return None
     found: list[RawTable] = []
     if path.is_dir():
         for file in sorted(path.iterdir()):
@@ -79,11 +108,14 @@ def read_raw_tables(path: Path, issues: list[DataIssue]) -> dict[str, RawTable]:
                 if table is not None:
                     found.append(table)
     elif path.suffix.lower() in (".xlsx", ".xlsm"):
-        found = _read_workbook(path, issues)
+        sheets = _read_workbook(path, issues)
+        if sheets is None:
+            return None
+        found = sheets
     else:
         issues.append(DataIssue(path.name, None, None,
                                 "数据应为一个存放 CSV 文件的文件夹，或一个 .xlsx 工作簿"))
-        return {}
+        return None
     return _match_tables(found, issues)
 
 
@@ -93,7 +125,8 @@ def _match_tables(found: list[RawTable], issues: list[DataIssue]) -> dict[str, R
         spelt = cells.fold(cells.cell_text(raw.name))
         table = next((t for t in tables.TABLES if spelt.lower() in t.names()), None)
         if table is None:
-            if spelt.lower() not in IGNORED_TABLES:
+            # an empty extra sheet (Excel's default 「Sheet1」) holds nothing to misread
+            if spelt.lower() not in IGNORED_TABLES and (raw.header or raw.rows):
                 known = "、".join(f"{t.zh} ({t.key})" for t in tables.TABLES)
                 issues.append(DataIssue(spelt, None, None, f"不认识的表名；可用的表名：{known}"))
             continue
@@ -116,9 +149,20 @@ def _too_big(path: Path, issues: list[DataIssue]) -> bool:
 
 
 def decode_csv_bytes(data: bytes) -> str:
-    """CSV text in UTF-8 (with or without BOM), UTF-16 with BOM, or GBK/GB18030 (Chinese Excel)."""
+    """CSV text in UTF-8 (with or without BOM), UTF-16 (with or without BOM), or GBK/GB18030 (Chinese Excel)."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16")
+    odd, even = data[1::2].count(0), data[0::2].count(0)
+    if len(data) % 2 == 0 and odd + even:
+        # UTF-16 without a BOM: the ASCII of a CSV (commas, line ends, digits) puts its zero bytes
+        # mostly on one side of the byte pairs; text in the other encodings has no zero bytes at all.
+        for encoding in ("utf-16-le", "utf-16-be") if odd >= even else ("utf-16-be", "utf-16-le"):
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            if "\x00" not in text and ("," in text or "\t" in text):
+                return text
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -129,7 +173,12 @@ def _read_csv(file: Path, issues: list[DataIssue]) -> RawTable | None:
     if _too_big(file, issues):
         return None
     try:
-        text = decode_csv_bytes(file.read_bytes())
+        data = file.read_bytes()
+    except OSError as error:
+        issues.append(DataIssue(file.stem, None, None, f"文件无法读取：{type(error).__name__}"))
+        return None
+    try:
+        text = decode_csv_bytes(data)
     except UnicodeDecodeError:
         issues.append(DataIssue(file.stem, None, None,
                                 "文件编码无法识别；请另存为「CSV UTF-8」或 GBK 编码的 CSV"))
@@ -139,44 +188,101 @@ def _read_csv(file: Path, issues: list[DataIssue]) -> RawTable | None:
         return None
     if not text.strip():
         return RawTable(file.stem, [], [])
-    delimiter = "\t" if "\t" in text.splitlines()[0] and "," not in text.splitlines()[0] else ","
+    # the delimiter is judged on the first line with content (not just spaces, quotes or delimiters):
+    # Excel's "Unicode text" separates by tabs, a comma may then be typed in a cell
+    first_line = next((line for line in text.splitlines() if line.strip(' \t\u3000",')), "")
+    delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
     try:
-        # Blank lines stay as empty rows, so numbering counts them; rows longer than the header
-        # pad it with unnamed columns, which _parse_rows reports (as for a workbook).
-        values: list[list[object]] = [list(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+        # newline="": line ends of every kind (\r\n, \n, old Mac \r) end a row, quoted ones stay in
+        # their cell. Blank lines stay as empty rows, so numbering counts them; rows longer than the
+        # header pad it with unnamed columns, which _parse_rows reports (as for a workbook).
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        values: list[list[object]] = [list(row) for row in reader]
     except csv.Error as error:
         issues.append(DataIssue(file.stem, None, None, f"CSV 格式有误：{error}"))
         return None
+    # blank lines above the header are read past, as in a workbook
+    header_at = next((i for i, row in enumerate(values) if any(cells.cell_text(v) for v in row)), None)
+    if header_at is None:
+        return RawTable(file.stem, [], [])
     width = max(len(row) for row in values)
-    header = values[0] + [""] * (width - len(values[0]))
-    return RawTable(file.stem, header, [(n + 1, row) for n, row in enumerate(values) if n > 0])
+    header = values[header_at] + [""] * (width - len(values[header_at]))
+    return RawTable(file.stem, header, [(n + 1, row) for n, row in enumerate(values) if n > header_at],
+                    header_row=header_at + 1)
 
 
-def _read_workbook(path: Path, issues: list[DataIssue]) -> list[RawTable]:
-    import openpyxl  # imported here: CSV users never pay for it
-
+def _read_workbook(path: Path, issues: list[DataIssue]) -> list[RawTable] | None:
     if _too_big(path, issues):
-        return []
+        return None
     try:
-        # data_only: read the values Excel stored, never evaluate formulas; no macros are run.
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        issues.append(DataIssue(path.name, None, None, f"不是有效的 Excel 工作簿（.xlsx）：{type(error).__name__}"))
-        return []
+        sheets = _read_sheets(path)
+    except Exception as error:  # a damaged file fails deep in zip, zlib, XML or openpyxl, in many ways
+        issues.append(DataIssue(path.name, None, None,
+                                f"不是有效的 Excel 工作簿（.xlsx），或文件已损坏：{type(error).__name__}"))
+        return None
     found = []
-    try:
-        for sheet in book.worksheets:
-            rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-            header_at = next((i for i, row in enumerate(rows) if any(cells.cell_text(v) for v in row)), None)
-            if header_at is None:
-                found.append(RawTable(sheet.title, [], []))
-                continue
-            found.append(RawTable(sheet.title, rows[header_at],
-                                  [(i + 1, row) for i, row in enumerate(rows) if i > header_at],
-                                  header_row=header_at + 1))
-    finally:
-        book.close()
+    for title, rows, merged in sheets:
+        header_at = next((i for i, row in enumerate(rows) if any(cells.cell_text(v) for v in row)), None)
+        if header_at is None:
+            found.append(RawTable(title, [], []))
+            continue
+        # a merge is read as its top-left value and blanks; it only matters if it carries a value
+        # and reaches below the header
+        kept = [(ref, top, left, right) for ref, top, left, bottom, right in merged
+                if bottom > header_at + 1 and top <= len(rows) and left <= len(rows[top - 1])
+                and cells.cell_text(rows[top - 1][left - 1])]
+        found.append(RawTable(title, rows[header_at],
+                              [(i + 1, row) for i, row in enumerate(rows) if i > header_at],
+                              header_row=header_at + 1, merged=kept))
     return found
+
+
+def _read_sheets(path: Path) -> list[tuple[str, list[list[object]], list[tuple[str, int, int, int, int]]]]:
+    """Each worksheet's title, rows of values and merged ranges (ref, top, left, bottom, right).
+
+    The values are those Excel saved with the file (data_only): formulas are never evaluated and no
+    macros run. A formula whose result was not saved reads as :class:`UncomputedFormula`."""
+    import openpyxl  # imported here: CSV users never pay for it
+    from openpyxl.utils.cell import range_boundaries
+
+    def read(data_only: bool) -> list[tuple[str, list[list[object]], list[str]]]:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=data_only)
+        try:
+            return [(sheet.title, [list(row) for row in sheet.iter_rows(values_only=True)],
+                     _merged_refs(sheet) if data_only else []) for sheet in book.worksheets]
+        finally:
+            book.close()
+
+    values, formulas = read(data_only=True), read(data_only=False)
+    sheets = []
+    for (title, rows, refs), (_, formula_rows, _) in zip(values, formulas, strict=False):
+        for row, formula_row in zip(rows, formula_rows, strict=False):
+            for i, (value, formula) in enumerate(zip(row, formula_row, strict=False)):
+                if value is None and formula is not None:
+                    row[i] = UncomputedFormula(str(getattr(formula, "text", formula)))
+        merged = []
+        for ref in refs:
+            left, top, right, bottom = range_boundaries(ref)
+            merged.append((ref, top, left, bottom, right))
+        sheets.append((title, rows, merged))
+    return sheets
+
+
+def _merged_refs(sheet: Any) -> list[str]:
+    """The merged ranges (``A1:B2``) of a read-only worksheet, which openpyxl does not expose:
+    read from the sheet's XML, where they follow the cells."""
+    from openpyxl.xml.functions import iterparse
+
+    get_source = getattr(sheet, "_get_source", None)
+    if get_source is None:  # another openpyxl: merged cells then go unreported
+        return []
+    refs = []
+    with get_source() as xml:
+        for _, element in iterparse(xml):
+            if element.tag.endswith("}mergeCell") and element.get("ref"):
+                refs.append(element.get("ref"))
+            element.clear()
+    return refs
 
 
 # --- building records ---------------------------------------------------------------------------
@@ -211,7 +317,7 @@ def build_dataset(raw: dict[str, RawTable], issues: list[DataIssue], name: str =
                 built.append(make(values, source))
             except FieldError as error:
                 issues.append(DataIssue(table.zh, number, _zh_column(table, error.column), error.message))
-                notes.reject(key, values.get("id"))
+                notes.reject(key, values)
         return tuple(built)
 
     rules = _build_rules(records.get("rules", []), issues, notes.rule_rows)
@@ -271,6 +377,13 @@ def _parse_rows(table: tables.Table, raw: RawTable, issues: list[DataIssue],
     if not ok:
         return None
 
+    by_index = {i: table.column(key) for key, i in positions.items()}
+    for ref, top, left, right in raw.merged:
+        column = next((by_index[i] for i in range(left - 1, right) if i in by_index), None)
+        if column is not None:
+            issues.append(DataIssue(table.zh, top, column.zh, f"合并单元格 {ref}：合并后只有左上角的单元格有值，其余读作空白；"
+                                    "请取消合并，在每个单元格分别填写"))
+
     parsed = []
     for number, row in raw.rows:
         texts = {key: cells.cell_text(row[i]) if i < len(row) else "" for key, i in positions.items()}
@@ -281,6 +394,17 @@ def _parse_rows(table: tables.Table, raw: RawTable, issues: list[DataIssue],
         row_ok = True
         for column in table.columns:
             text = texts.get(column.key, "")
+            cell = row[positions[column.key]] if column.key in positions and positions[column.key] < len(row) else None
+            if isinstance(cell, UncomputedFormula):
+                issues.append(DataIssue(table.zh, number, column.zh, f"单元格是公式「{cell}」，但文件里没有保存它的计算结果"
+                                        "（本程序不计算公式）；请用 Excel 打开并保存一次，或直接填写数值"))
+                row_ok = False
+                continue
+            if text in EXCEL_ERRORS:
+                issues.append(DataIssue(table.zh, number, column.zh, f"单元格是 Excel 的错误值「{text}」（公式出错）；"
+                                        "请改为实际的值"))
+                row_ok = False
+                continue
             if not text:
                 if column.required:
                     issues.append(DataIssue(table.zh, number, column.zh, "不能为空"))
@@ -295,7 +419,7 @@ def _parse_rows(table: tables.Table, raw: RawTable, issues: list[DataIssue],
         if row_ok:
             parsed.append((number, values))
         else:
-            notes.reject(table.key, texts.get("id"))
+            notes.reject(table.key, texts)
     return parsed
 
 
@@ -413,16 +537,14 @@ def _build_rules(rows: list[tuple[int, dict[str, Any]]], issues: list[DataIssue]
         except cells.CellError as error:
             issues.append(DataIssue(zh, number, "值", str(error)))
             continue
-        if key.startswith("weight_"):
-            if value < 0:
-                issues.append(DataIssue(zh, number, "值", f"权重不能为负数，实际为 {value}"))
-                continue
-            weights[key.removeprefix("weight_")] = value
-            continue
-        try:
-            model.Rules(**{key: value})  # each setting checks itself, so the error names its row
+        weight = key.removeprefix("weight_") if key.startswith("weight_") else None
+        try:  # each setting checks itself, so the error names its row
+            model.Rules(weights=((weight, value),)) if weight else model.Rules(**{key: value})
         except FieldError as error:
             issues.append(DataIssue(zh, number, "值", error.message))
             continue
-        settings[key] = value
+        if weight:
+            weights[weight] = value
+        else:
+            settings[key] = value
     return model.Rules(**settings, weights=tuple(weights.items()))

@@ -14,6 +14,17 @@ from functools import cached_property
 
 DEFAULT_ROLE = "值守"
 WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
+MAX_UNITS_PER_PERIOD = 1000
+"""Most units one role of one period may ask for: far beyond any position, and small enough that the
+squared fairness terms of the solver's objective stay exact."""
+MAX_WEIGHT = 100_000
+"""Largest weight of a soft rule: ten times the default for coverage. Larger ones, times the squared
+fairness terms, would overflow the solver's 64-bit objective."""
+MAX_YEAR_DUTIES = 5_000
+"""Largest count of duties a unit may have done this year (history): more than six a day."""
+MAX_DAYS = 366
+"""Longest run or gap, in days, that a data set may give: the tools count dates back and forth by
+such numbers, and a year is already more than any rule needs."""
 
 
 class FieldError(ValueError):
@@ -166,6 +177,9 @@ class Demand:
             raise FieldError("min", f"最少人数不能为负数，实际为 {self.min}")
         if self.max < self.min:
             raise FieldError("max", f"最多 ({self.max}) 不能小于最少 ({self.min})")
+        for key, value in (("min", self.min), ("max", self.max)):
+            if value > MAX_UNITS_PER_PERIOD:
+                raise FieldError(key, f"一个时段需要的单位数不应超过 {MAX_UNITS_PER_PERIOD}，实际为 {value}")
 
     @property
     def station_specificity(self) -> int:
@@ -311,11 +325,13 @@ class History:
     source: Source | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        if self.run_days < 1:
-            raise FieldError("run_days", f"连续值班天数应为不小于 1 的整数，实际为 {self.run_days}")
+        if not 1 <= self.run_days <= MAX_DAYS:
+            raise FieldError("run_days", f"连续值班天数应为 1 到 {MAX_DAYS} 之间的整数，实际为 {self.run_days}")
         for key in ("duties_ytd", "weekends_ytd"):
             if getattr(self, key) < 0:
                 raise FieldError(key, f"累计次数不能为负数，实际为 {getattr(self, key)}")
+            if getattr(self, key) > MAX_YEAR_DUTIES:
+                raise FieldError(key, f"累计次数不应超过 {MAX_YEAR_DUTIES}，实际为 {getattr(self, key)}")
         if self.last_shift is not None and self.last_duty is None:
             raise FieldError("last_duty", "填写了上次时段，但没有填写上次值班日期")
 
@@ -349,10 +365,10 @@ class Rules:
     def __post_init__(self) -> None:
         if self.max_per_day < 1:
             raise FieldError("max_per_day", f"每日最多应为不小于 1 的整数，实际为 {self.max_per_day}")
-        if self.max_consecutive_days < 1:
-            raise FieldError("max_consecutive_days", "最多连续天数应为不小于 1 的整数")
-        if self.min_days_between < 0:
-            raise FieldError("min_days_between", "最少间隔天数不能为负数")
+        if not 1 <= self.max_consecutive_days <= MAX_DAYS:
+            raise FieldError("max_consecutive_days", f"最多连续天数应为 1 到 {MAX_DAYS} 之间的整数")
+        if not 0 <= self.min_days_between <= MAX_DAYS:
+            raise FieldError("min_days_between", f"最少间隔天数应为 0 到 {MAX_DAYS} 之间的整数")
         if self.max_weekends_per_month < 0:
             raise FieldError("max_weekends_per_month", "每月最多周末不能为负数")
         for name, value in self.weights:
@@ -360,6 +376,8 @@ class Rules:
                 raise FieldError("weights", f"未知的软规则权重「weight_{name}」")
             if value < 0:
                 raise FieldError("weights", f"权重 weight_{name} 不能为负数")
+            if value > MAX_WEIGHT:
+                raise FieldError("weights", f"权重 weight_{name} 不应超过 {MAX_WEIGHT}，实际为 {value}")
 
     def weight(self, rule: str) -> int:
         return dict(self.weights)[rule]

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 from rotation import model, tables
 from rotation.errors import DataIssue
 
 
 def cross_check(data: model.DataSet, rule_rows: Mapping[str, int] | None = None,
-                rejected: Mapping[str, set[str]] | None = None) -> list[DataIssue]:
+                rejected: Mapping[str, set[Any]] | None = None) -> list[DataIssue]:
     """Every problem that needs more than one row to see, in table order.
 
     ``rule_rows`` maps a rule key to its row in the rules table (the rules record has no source);
     ``rejected`` holds, per table, ids of rows already reported, which are not reported again
-    wherever they are referred to."""
+    wherever they are referred to; also ``people`` ((unit, name)), ``communities`` and ``roles``
+    of rejected rows (see :meth:`rotation.load.LoadNotes.reject`)."""
     issues: list[DataIssue] = []
     rejected = rejected or {}
 
@@ -33,8 +35,9 @@ def cross_check(data: model.DataSet, rule_rows: Mapping[str, int] | None = None,
     station_ids = {s.id for s in data.stations} | rejected.get("stations", set())
     shift_ids = {s.id for s in data.shifts} | rejected.get("shifts", set())
     unit_ids = {u.id for u in data.units} | rejected.get("units", set())
-    communities = {s.community for s in data.stations if s.community}
-    roles = {role for unit in data.units for role in unit.roles}
+    communities = {s.community for s in data.stations if s.community} | rejected.get("communities", set())
+    roles = {role for unit in data.units for role in unit.roles} | rejected.get("roles", set())
+    rejected_people = rejected.get("people", set())
 
     for station in data.stations:
         if station.parent is not None and station.parent not in station_ids:
@@ -69,7 +72,7 @@ def cross_check(data: model.DataSet, rule_rows: Mapping[str, int] | None = None,
     def check_unit_person(record: object, table: tables.Table, unit: str, person: str | None) -> None:
         if unit not in unit_ids:
             issue(record, "unit", f"单位「{unit}」不在单位表中", table)
-        elif person is not None and person not in people_by_unit.get(unit, set()):
+        elif person is not None and person not in people_by_unit.get(unit, set()) and (unit, person) not in rejected_people:
             issue(record, "person", f"人员「{person}」不在人员表中该单位的名单里", table)
 
     for absence in data.unavailability:

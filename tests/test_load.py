@@ -458,3 +458,16 @@ def test_a_rejected_unit_row_is_not_reported_again_as_unknown(tmp_path: Path) ->
     tables = minimal_tables()
     tables["units"][3][4] = "-1"  # U3, which the requests table refers to
     assert where(csv_issues(tmp_path, tables)) == [("单位", 4, "党员人数")]
+
+
+def test_an_empty_extra_sheet_is_ignored_but_one_with_content_is_reported(tmp_path: Path) -> None:
+    import openpyxl
+
+    path = write_xlsx_tables(tmp_path / "data.xlsx", minimal_tables())
+    book = openpyxl.load_workbook(path)
+    book.create_sheet("Sheet1")  # what Excel adds to a new workbook
+    book.save(path)
+    assert load(path) == load(write_csv_tables(tmp_path / "csv", minimal_tables()))
+    book.create_sheet("草稿")["A1"] = "备忘"
+    book.save(path)
+    assert where(load_issues(path)) == [("草稿", None, None)]
