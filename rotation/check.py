@@ -343,7 +343,8 @@ def pin_conflicts(problem: Problem) -> list[DataIssue]:
     for finding in findings:
         rows = [p.source.row for p in pins if p.unit == finding.unit and p.source
                 and (finding.date is None or abs((p.date - finding.date).days) <= problem.data.rules.max_consecutive_days)]
-        issues.append(DataIssue(tables.FIXED.zh, rows[-1] if rows else None, "单位",
+        column = "姓名" if finding.rule == "person" else "单位"  # one person twice: the name is what to change
+        issues.append(DataIssue(tables.FIXED.zh, rows[-1] if rows else None, column,
                                 f"固定安排之间违反「{HARD_RULES[finding.rule]}」：{finding.unit} {finding.message}"))
     return issues
 

@@ -524,13 +524,15 @@ def overlapping_pin(draw: Draw, data: Tables, language: str) -> Broken:
     data["shifts"].append(["MID", "错时", f"{start:%H:%M}", f"{end:%H:%M}"])
     data["demand"].append(["S1", "全部", "MID", "", "1", draw(st.sampled_from(["", "2"]))])
     units = data["units"]
-    set_cell(units, data_rows(units)[0], column_at(units, "max_per_day"), draw(st.sampled_from(["", "2"])))
+    most = draw(st.sampled_from(["", "2"]))
+    set_cell(units, data_rows(units)[0], column_at(units, "max_per_day"), most)
     rows = data["fixed"]
     original = pick_row(draw, data, "fixed")
     position = draw(st.integers(header_at(rows) + 1, len(rows)))
     rows.insert(position, ["2026-10-08", "S1", "MID", "", "U1", "张三", ""])
     last = max(position, original + (1 if position <= original else 0))
-    return Broken("overlapping pin", {("固定安排", last + 1, "单位")}, exact=False)
+    # two a day for a unit allowed one: 单位; always one person twice: 姓名
+    return Broken("overlapping pin", {("固定安排", last + 1, "单位" if not most else "姓名")}, exact=False)
 
 
 def empty_table(draw: Draw, data: Tables, language: str) -> Broken:
