@@ -42,11 +42,13 @@ def repair_problem(data: DataSet, old: Roster, start: dt.date, end: dt.date, sin
     problem = build_problem(open_data, start, end, assume_weekends)
     slots = {(s.date, s.station, s.shift, s.role): s for s in problem.slots}
     issues = []
+    earlier = f"{since} 之前的值班不会改动，请把调整起始日期（--from）提前到 {{date}} 或更早"
     for a in frozen:
         slot = slots.get((a.date, a.station, a.shift, a.role))
-        reason = None
+        reason, advice = None, earlier.format(date=a.date)
         if a.unit not in data.units_by_id:
             reason = f"单位「{a.unit}」已不在单位表中"
+            advice = "它已经值过的班无法保留；请在单位表中保留该单位，改在「不可安排」表登记它从哪天起不再值班"
         elif slot is None:
             reason = "这个时段和角色已不在需求表中"
         elif a.unit not in slot.eligible:
@@ -54,12 +56,17 @@ def repair_problem(data: DataSet, old: Roster, start: dt.date, end: dt.date, sin
         elif a.person and not problem.person_available(a.unit, a.person, a.date, a.shift):
             reason = f"人员「{a.person}」现在登记为不可安排"
         if reason:
-            issues.append(DataIssue("原排班", None, None, f"{a.date} {a.station} {a.shift} {a.role} {a.unit}：{reason}。"
-                                    f"{since} 之前的值班不会改动，请把调整起始日期（--from）提前到 {a.date} 或更早"))
+            where = " ".join((str(a.date), _label(data.stations_by_id, a.station), _label(data.shifts_by_id, a.shift),
+                              a.role, _label(data.units_by_id, a.unit)))
+            issues.append(DataIssue("原排班", None, None, f"{where}：{reason}。{advice}"))
     if issues:
         raise DataError(issues)
     pins = tuple(Fixed(a.date, a.station, a.shift, a.unit, a.role, a.person, a.first_inquiry) for a in frozen)
     return build_problem(replace(open_data, fixed=open_data.fixed + pins), start, end, assume_weekends)
+
+
+def _label(by_id: dict, key: str) -> str:
+    return by_id[key].label if key in by_id else key
 
 
 def repair(problem: Problem, old: Roster, since: dt.date, options: SolveOptions | None = None,

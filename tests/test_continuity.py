@@ -191,3 +191,14 @@ def test_a_repair_that_cannot_cover_everything_covers_what_it_can_before_countin
     assert result.check is not None and len(result.check.shortfalls) == 1
     assert [a for a in new if a.date < day(3, 10)] == [a for a in old if a.date < day(3, 10)]
     assert all(a.unit == "U1" for a in new if away.start <= a.date <= away.end)
+
+
+def test_a_unit_removed_from_the_data_cannot_lose_its_past_duties() -> None:
+    data = make_data(EVERY_DAY_S1, units=FOUR_UNITS)
+    old = _published(data)
+    gone = next(a.unit for a in old if a.date < day(3, 10))
+    changed = make_data(EVERY_DAY_S1, units=tuple(u for u in FOUR_UNITS if u.id != gone))
+    with pytest.raises(DataError) as error:
+        repair_problem(changed, old, *MARCH, day(3, 10))
+    assert all("已不在单位表中" in i.message and "「不可安排」表" in i.message for i in error.value.issues)
+    assert "县党群服务中心 上午" in error.value.issues[0].message
