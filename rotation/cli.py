@@ -423,7 +423,8 @@ EXPLAIN_EXIT_HELP = (
     "\b\n退出码：\n"
     "  0  全部岗位都能排满\n"
     "  2  数据或参数有误\n"
-    "  3  有排不满的岗位（逐个列出原因）"
+    "  3  有排不满的岗位（逐个列出原因）\n"
+    "  4  时限内没有找到任何排班"
 )
 
 
@@ -442,6 +443,9 @@ def explain(data_path: Path | None, month: str | None, start: dt.datetime | None
         click.echo(warning, err=True)
     found = find_gaps(problem, SolveOptions(time_limit=time_limit, workers=workers))
     data = problem.data
+    if not found.found:
+        click.echo("时限内没有找到任何排班：硬性规则之间可能互相冲突（如固定安排），或请加大 --time-limit 再试。")
+        sys.exit(EXIT_NO_ROSTER)
     if not found.gaps:
         click.echo(f"{problem.start} 至 {problem.end}：全部 {len(problem.slots)} 个岗位都能排满"
                    f"（需 {problem.unit_duties} 人次）。")

@@ -1,12 +1,14 @@
 """Why a position cannot be staffed: every shortfall with its cause, found from the data.
 
 First by counting, slot by slot: no unit may take the role there, or every unit that may is
-away that day. What counting cannot explain comes from the rules together: the fewest missing
-duties are found with coverage as the only objective, and then, for each position still short,
-CP-SAT is asked to cover it while every other position keeps its cover, with each hard rule
-family behind an assumption literal. The families that make this infeasible are cut down to a
-smallest set (each one left in is needed: without it the position could be covered), so the
-planner reads which rules to relax, and which positions compete for the same units.
+away that day. What counting cannot explain comes from the rules together. The fewest missing
+duties are found with coverage as the only objective; for each position still short, every
+unit that may take it is checked against that roster (its day, its run of days, a forbidden
+succession, its weekends and its month, its people), in plain words. On problems small enough,
+CP-SAT is then asked to cover the position while every other position keeps its cover, with
+each hard rule family behind an assumption literal; the families that make this infeasible are
+cut down to a smallest set (each one left in is needed), so the planner reads which rules to
+relax, and which positions compete for the same units.
 """
 
 from __future__ import annotations
@@ -28,9 +30,10 @@ from rotation.solver.variables import create_variables
 
 UNKNOWN = "时限内未能确定原因（可用 rotation explain 加大 --time-limit 再查）"
 OTHER_COVER = "其他岗位的最少人数"
-ONE_DAY = dt.timedelta(days=1)
-STRUCTURAL = ("max_per_day",)
 """The cover of the other positions: the units a short position needs are on duty there."""
+STRUCTURAL = ("max_per_day",)
+"""Families built into the day-level variables, which a guard cannot switch off."""
+ONE_DAY = dt.timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,7 @@ class Gap:
 class Explanation:
     gaps: tuple[Gap, ...]
     proven: bool  # the number of missing duties is the fewest possible
+    found: bool = True  # False: no roster at all (hard rules in conflict, or none found in time)
 
     @property
     def missing(self) -> int:
@@ -61,7 +65,7 @@ def explain(problem: Problem, options: SolveOptions | None = None) -> Explanatio
     began = time.monotonic()
     run = run_model(problem, SolveOptions(options.time_limit / 2, options.workers, options.seed), mode=Mode.SHORTFALL)
     if run.duties is None:
-        return Explanation((), False)
+        return Explanation((), False, found=False)
     left = options.time_limit - (time.monotonic() - began)
     return Explanation(explain_gaps(problem, run.duties, max(left, 1.0)), run.status == "OPTIMAL")
 
