@@ -164,9 +164,28 @@ def decode_csv_bytes(data: bytes) -> str:
             if "\x00" not in text and ("," in text or "\t" in text):
                 return text
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return data.decode("gb18030")
+    if _unusual_share(text) > 0.5:
+        # short GBK text can also be valid UTF-8 (GBK 值 is UTF-8 ֵ): take GBK when it reads as Chinese
+        try:
+            chinese = data.decode("gb18030")
+        except UnicodeDecodeError:
+            return text
+        if _unusual_share(chinese) == 0:
+            return chinese
+    return text
+
+
+def _unusual_share(text: str) -> float:
+    """Share of the non-ASCII characters that are neither Chinese nor CJK or full-width punctuation."""
+    wide = [c for c in text if ord(c) > 127]
+    if not wide:
+        return 0.0
+    usual = sum(1 for c in wide if "\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf"
+                or "\u3000" <= c <= "\u303f" or "\uff00" <= c <= "\uffef" or c in "·—“”‘’…、")
+    return 1 - usual / len(wide)
 
 
 def _read_csv(file: Path, issues: list[DataIssue]) -> RawTable | None:
@@ -188,10 +207,15 @@ def _read_csv(file: Path, issues: list[DataIssue]) -> RawTable | None:
         return None
     if not text.strip():
         return RawTable(file.stem, [], [])
-    # the delimiter is judged on the first line with content (not just spaces, quotes or delimiters):
-    # Excel's "Unicode text" separates by tabs, a comma may then be typed in a cell
-    first_line = next((line for line in text.splitlines() if line.strip(' \t\u3000",')), "")
-    delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
+    # Excel's "Unicode text" separates by tabs, and a comma may then be typed in a cell: the
+    # delimiter is the one on more of the lines with content, then the more frequent on the first
+    lines = [line for line in text.splitlines() if line.strip(' \t\u3000",')][:20]
+    tabs, commas = sum("\t" in line for line in lines), sum("," in line for line in lines)
+    first_line = lines[0] if lines else ""
+    if tabs != commas:
+        delimiter = "\t" if tabs > commas else ","
+    else:
+        delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
     try:
         # newline="": line ends of every kind (\r\n, \n, old Mac \r) end a row, quoted ones stay in
         # their cell. Blank lines stay as empty rows, so numbering counts them; rows longer than the

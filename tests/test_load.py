@@ -471,3 +471,20 @@ def test_an_empty_extra_sheet_is_ignored_but_one_with_content_is_reported(tmp_pa
     book.create_sheet("草稿")["A1"] = "备忘"
     book.save(path)
     assert where(load_issues(path)) == [("草稿", None, None)]
+
+
+def test_short_gbk_text_that_is_also_valid_utf8_is_read_as_gbk() -> None:
+    from rotation.load import decode_csv_bytes
+
+    assert "值".encode("gbk").decode("utf-8") == "ֵ"  # why this needs a rule at all
+    assert decode_csv_bytes("key ,值\r\n".encode("gbk")) == "key ,值\r\n"
+    assert decode_csv_bytes("名称,Zoë·县委办\n".encode()) == "名称,Zoë·县委办\n"
+
+
+def test_a_tab_separated_table_with_a_comma_in_its_header_is_split_on_tabs(tmp_path: Path) -> None:
+    data = minimal_tables()
+    data["rules"] = [["key", "value"], ["max_consecutive_days", "3"]]
+    folder = write_csv_tables(tmp_path / "tabs", data, encoding="utf-16", delimiter="\t")
+    rules = folder / "rules.csv"
+    rules.write_text(rules.read_text(encoding="utf-16").replace("key", ",key", 1), encoding="utf-16")
+    assert where(load_issues(folder)) == [("规则", 1, ",key"), ("规则", 1, "项目")]
