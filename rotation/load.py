@@ -167,25 +167,20 @@ def decode_csv_bytes(data: bytes) -> str:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return data.decode("gb18030")
-    if _unusual_share(text) > 0.5:
-        # short GBK text can also be valid UTF-8 (GBK 值 is UTF-8 ֵ): take GBK when it reads as Chinese
+    if not data.startswith(codecs.BOM_UTF8) and _misread_gbk(text):
         try:
-            chinese = data.decode("gb18030")
+            return data.decode("gb18030")
         except UnicodeDecodeError:
-            return text
-        if _unusual_share(chinese) == 0:
-            return chinese
+            pass
     return text
 
 
-def _unusual_share(text: str) -> float:
-    """Share of the non-ASCII characters that are neither Chinese nor CJK or full-width punctuation."""
+def _misread_gbk(text: str) -> bool:
+    """Whether text that decoded as UTF-8 is really GBK: short GBK text can be valid UTF-8 too
+    (GBK 值 is UTF-8 ֵ), and then reads as Hebrew to Syriac letters (U+0590-U+07FF), which a county's
+    tables never hold, with no Chinese at all."""
     wide = [c for c in text if ord(c) > 127]
-    if not wide:
-        return 0.0
-    usual = sum(1 for c in wide if "\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf"
-                or "\u3000" <= c <= "\u303f" or "\uff00" <= c <= "\uffef" or c in "·—“”‘’…、")
-    return 1 - usual / len(wide)
+    return bool(wide) and all("\u0590" <= c <= "\u07ff" or c in "\ufeff" for c in wide)
 
 
 def _read_csv(file: Path, issues: list[DataIssue]) -> RawTable | None:
