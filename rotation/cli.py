@@ -240,14 +240,29 @@ def writable_or_exit(out_dir: Path, force: bool, per_unit: bool) -> None:
         sys.exit(EXIT_OUTPUT)
 
 
+SECONDS_PER_MONTH = 60.0
+"""The default time limit per calendar month of the horizon: a year split into twelve minutes'
+worth of five-second months leaves positions empty that a longer search covers."""
+
+
+def default_time_limit(time_limit: float | None, problem: Problem) -> float:
+    if time_limit is not None:
+        return time_limit
+    months = len(problem.months)
+    if months > 1:
+        click.echo(f"共 {months} 个月，时限按每月 {SECONDS_PER_MONTH:.0f} 秒计为 {months * SECONDS_PER_MONTH:.0f} 秒"
+                   "（可用 --time-limit 改）", err=True)
+    return months * SECONDS_PER_MONTH
+
+
 def search_options(function):  # type: ignore[no-untyped-def]
     """The options every command that searches for a roster shares."""
     for option in reversed((
         click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("out"), show_default=True,
                      help="输出文件夹"),
-        click.option("--time-limit", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
-                     help="求解时限（秒）。--workers 1 时按 CP-SAT 的确定性时间计：结果可完全重现，"
-                          "实际用时约为设定的 2–3 倍"),
+        click.option("--time-limit", type=click.FloatRange(min=0.1), default=None,
+                     help=f"求解时限（秒），默认每个月 {SECONDS_PER_MONTH:.0f} 秒（排全年即 {12 * SECONDS_PER_MONTH:.0f} 秒）。"
+                          "--workers 1 时按 CP-SAT 的确定性时间计：结果可完全重现，实际用时约为设定的 2–3 倍"),
         click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True, help="并行求解线程数"),
         click.option("--seed", type=int, default=0, show_default=True, help="随机种子"),
         click.option("--force", is_flag=True, help="覆盖已有的输出文件"),
@@ -264,7 +279,7 @@ def search_options(function):  # type: ignore[no-untyped-def]
 @click.option("--previous", "previous_path", type=click.Path(path_type=Path), default=None,
               help="上一份排班（assignments.csv 或 轮值表.xlsx）：接着它排，跨月的规则和全年的公平累计都据此计算")
 def solve(data_path: Path | None, month: str | None, start: dt.datetime | None, end: dt.datetime | None,
-          assume_weekends: bool, out_dir: Path, time_limit: float, workers: int, seed: int, force: bool,
+          assume_weekends: bool, out_dir: Path, time_limit: float | None, workers: int, seed: int, force: bool,
           per_unit: bool, quiet: bool, previous_path: Path | None) -> None:
     """排班：求出最好的轮值表，经独立校验后写出 assignments.csv、轮值表.xlsx（上墙轮值表、各单位值班表、
     统计、总览、求解报告）和求解报告.txt。"""
@@ -277,6 +292,7 @@ def solve(data_path: Path | None, month: str | None, start: dt.datetime | None, 
     for warning in problem.warnings:
         click.echo(warning, err=True)
     writable_or_exit(out_dir, force, per_unit)
+    time_limit = default_time_limit(time_limit, problem)
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed)
     progress = None if quiet else _progress_printer()
     if previous is None:
@@ -333,7 +349,7 @@ REPAIR_EXIT_HELP = EXIT_CODES_HELP.replace("排班完成", "调整完成")
 @search_options
 def repair(roster_path: Path, data_path: Path | None, since: dt.datetime | None, start_option: dt.datetime | None,
            end_option: dt.datetime | None, assume_weekends: bool, out_dir: Path,
-           time_limit: float, workers: int, seed: int, force: bool, per_unit: bool, quiet: bool) -> None:
+           time_limit: float | None, workers: int, seed: int, force: bool, per_unit: bool, quiet: bool) -> None:
     """调整已发布的排班：数据变了（单位临时不可安排、增减单位、需求变化）以后，改动尽量少地重排。
     先使改动的值班最少，再在此基础上优化公平等各项；写出新的排班和「调整清单」（哪天哪个岗位由谁换成谁）。"""
     from rotation.repair import repair as run_repair
@@ -349,6 +365,7 @@ def repair(roster_path: Path, data_path: Path | None, since: dt.datetime | None,
                                        "如确需调整，请用 --from 指定日期")])
         problem = repair_problem(data, old, first, last, start, assume_weekends)
     writable_or_exit(out_dir, force, per_unit)
+    time_limit = default_time_limit(time_limit, problem)
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed)
     progress = None if quiet else _progress_printer()
     result = run_interruptibly(lambda control: run_repair(problem, old, start, options, control, progress))

@@ -186,14 +186,19 @@ class _Blocking:
         by_reason: dict[str, list[str]] = defaultdict(list)
         for unit_id in slot.eligible:
             by_reason[self.reason(unit_id, slot) or FREE].append(data.unit(unit_id).label)
-        parts = []
-        for reason, units in sorted(by_reason.items(), key=lambda item: (item[0] == FREE, -len(item[1]))):
-            names = "、".join(units) if len(units) <= 3 else f"{units[0]}、{units[1]}等 {len(units)} 个单位"
-            parts.append(f"{names}：{reason}")
+        def names(units: list[str]) -> str:
+            return "、".join(units) if len(units) <= 3 else f"{units[0]}、{units[1]}等 {len(units)} 个单位"
+
+        free = by_reason.pop(FREE, [])
+        if free:  # no rule stops them: the search stopped too early
+            return (f"{names(free)}按现有排班看可以直接排进来，没有哪条规则挡住：这个缺口多半是求解时间不够，"
+                    "加大 --time-limit 再排")
+        parts = [f"{names(units)}：{reason}" for reason, units in sorted(by_reason.items(), key=lambda i: -len(i[1]))]
         return f"能担任的 {len(slot.eligible)} 个单位都排不进来——" + "；".join(parts)
 
 
-FREE = "按现有排班还能排进来，但要调动其他值班"
+FREE = ""
+"""The reason of a unit nothing stops."""
 
 
 def _counted(problem: Problem, slot: Slot) -> str | None:

@@ -115,3 +115,21 @@ def test_explain_command_and_solve_both_give_the_cause(tmp_path: Path) -> None:
                                 "--start", "2026-03-02", "--end", "2026-03-08", "--time-limit", "5"])
     assert full.exit_code == EXIT_OK
     assert "全部 7 个岗位都能排满" in full.stdout
+
+
+def test_a_gap_no_rule_explains_is_put_down_to_the_time_limit() -> None:
+    from rotation.explain import explain_gaps
+
+    problem = build_problem(make_data(need("S1", "全部", 1)), MONDAY, MONDAY)
+    [gap] = explain_gaps(problem, [], time_limit=5)
+    assert gap.cause.startswith("县委办、县财政局按现有排班看可以直接排进来，没有哪条规则挡住")
+    assert "加大 --time-limit" in gap.cause
+
+
+def test_the_default_time_limit_grows_with_the_months_of_the_horizon() -> None:
+    from rotation.cli import SECONDS_PER_MONTH, default_time_limit
+
+    data = make_data(need("S1", "全部", 1))
+    assert default_time_limit(None, build_problem(data, day(3, 1), day(3, 31))) == SECONDS_PER_MONTH
+    assert default_time_limit(None, build_problem(data, day(1, 1), day(12, 31))) == 12 * SECONDS_PER_MONTH
+    assert default_time_limit(7.5, build_problem(data, day(1, 1), day(12, 31))) == 7.5
