@@ -14,7 +14,6 @@ relax, and which positions compete for the same units.
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -62,12 +61,10 @@ def explain(problem: Problem, options: SolveOptions | None = None) -> Explanatio
     """Every position the data cannot fully staff, each with its cause: the fewest missing
     duties are found first (coverage is the only objective), then each gap is explained."""
     options = options or SolveOptions(time_limit=30)
-    began = time.monotonic()
     run = run_model(problem, SolveOptions(options.time_limit / 2, options.workers, options.seed), mode=Mode.SHORTFALL)
     if run.duties is None:
         return Explanation((), False, found=False)
-    left = options.time_limit - (time.monotonic() - began)
-    return Explanation(explain_gaps(problem, run.duties, max(left, 1.0)), run.status == "OPTIMAL")
+    return Explanation(explain_gaps(problem, run.duties, options.time_limit / 2), run.status == "OPTIMAL")
 
 
 ANALYSIS_LIMIT = 20_000
@@ -78,8 +75,8 @@ longer than a planner waits); the reasons read off the roster still name every u
 def explain_gaps(problem: Problem, duties: Iterable[Assignment], time_limit: float) -> tuple[Gap, ...]:
     """The cause of each position that ``duties`` leave short: by counting over the data; else
     by what stops each unit that may take it, given the roster (its day, run, weekends, month);
-    and, on problems small enough, the rule families CP-SAT proves to be in conflict."""
-    began = time.monotonic()
+    and, on problems small enough, the rule families CP-SAT proves to be in conflict, within
+    about ``time_limit`` deterministic seconds in all."""
     duties = list(duties)
     assigned: dict[int, int] = defaultdict(int)
     index = {(s.date, s.station, s.shift, s.role): s.index for s in problem.slots}
@@ -90,22 +87,23 @@ def explain_gaps(problem: Problem, duties: Iterable[Assignment], time_limit: flo
     counted = {s.index: _counted(problem, s) for s in short}
     blocking = _Blocking(problem, duties)
     small = sum(len(s.eligible) for s in problem.slots) <= ANALYSIS_LIMIT
-    analysis = _Analysis(problem, assigned) if small and any(c is None for c in counted.values()) else None
+    unexplained = sum(1 for c in counted.values() if c is None)
+    analysis = _Analysis(problem, assigned) if small and unexplained else None
+    # deterministic time, shared up front: the same data and roster give the same explanation
+    budget = max(time_limit / max(unexplained, 1), 0.5)
     gaps = []
-    for n, slot in enumerate(short):
+    for slot in short:
         missing = slot.min - assigned[slot.index]
         cause = counted[slot.index]
         if cause is not None:
             gaps.append(Gap(slot, missing, cause))
             continue
         cause = blocking.cause(slot)
-        left = time_limit - (time.monotonic() - began)
-        if analysis is None or left <= 0:
+        if analysis is None:
             gaps.append(Gap(slot, missing, cause))
             continue
-        unexplained = sum(1 for s in short[n:] if counted[s.index] is None)
         also = STRUCTURAL if "（每日最多" in cause else ()  # see _Analysis.explain
-        proven = analysis.explain(slot, missing, max(left / unexplained, 0.5), also)
+        proven = analysis.explain(slot, missing, budget, also)
         if proven.rules:
             cause += "。CP-SAT 证明：" + proven.cause
         gaps.append(replace(proven, cause=cause))
@@ -254,17 +252,18 @@ class _Analysis:
                 model.add(sum(by_slot[slot.index]) >= slot.min).only_enforce_if(self.full[slot.index])
         self.model = model
 
-    def _infeasible(self, assumptions: list, limit: float, core: bool = False) -> tuple[bool, list[int]]:
+    def _query(self, assumptions: list, limit: float, core: bool = False) -> tuple[int, list[int]]:
+        """CP-SAT's status under ``assumptions`` within ``limit`` deterministic seconds, and the
+        assumptions it found sufficient for infeasibility (with ``core``)."""
         self.model.clear_assumptions()
         self.model.add_assumptions(assumptions)
         solver = new_solver(1, 0)
-        solver.parameters.max_time_in_seconds = limit
+        solver.parameters.max_deterministic_time = limit
         if core:  # cores are reliable without presolve (or-tools issue 5141)
             solver.parameters.cp_model_presolve = False
         status = solver.solve(self.model)
-        if status != cp_model.INFEASIBLE:
-            return False, []
-        return True, list(solver.sufficient_assumptions_for_infeasibility()) if core else []
+        found = list(solver.sufficient_assumptions_for_infeasibility()) if core and status == cp_model.INFEASIBLE else []
+        return status, found
 
     def explain(self, slot: Slot, missing: int, limit: float, also: tuple[str, ...] = ()) -> Gap:
         """Which rule families keep ``slot`` short while every other position keeps its cover;
@@ -272,10 +271,9 @@ class _Analysis:
         problem = self.problem
         others = [var for index, var in self.keep.items() if index != slot.index]
         target = self.full[slot.index]
-        began = time.monotonic()
-        infeasible, core = self._infeasible([target, *self.guards.values(), *others], limit / 3, core=True)
-        if not infeasible:
-            return Gap(slot, missing, UNKNOWN if time.monotonic() - began >= limit / 3 else
+        status, core = self._query([target, *self.guards.values(), *others], limit / 3, core=True)
+        if status != cp_model.INFEASIBLE:
+            return Gap(slot, missing, UNKNOWN if status == cp_model.UNKNOWN else
                        "其他岗位保持现有安排时，这里其实还可以排上：调整其他值班后可以补上这个缺口")
         in_core = set(core)
         # max_per_day is also built into the day-level variables, so its guard proves nothing;
@@ -284,14 +282,11 @@ class _Analysis:
         rules = [f for f in candidates if self.guards[f].index in in_core] or candidates
         keeps = [var for var in others if var.index in in_core] or others
         # verify and shrink: a family stays only if the position could be covered without it
+        each = limit * 2 / 3 / max(len(rules), 1)
         for family in list(rules):
-            left = limit - (time.monotonic() - began)
-            if left <= 0:
-                break
             trial = [self.guards[f] for f in rules if f != family] + [self.guards[f] for f in STRUCTURAL]
-            still, _ = self._infeasible([target, *trial, *keeps], left / max(len(rules), 1))
-            if still:
-                rules.remove(family)
+            if self._query([target, *trial, *keeps], each)[0] == cp_model.INFEASIBLE:
+                rules.remove(family)  # not needed (unproven within the limit: kept, to be safe)
         names = tuple(RULE_FAMILIES[f] for f in (*also, *rules))
         kept = {var.index for var in keeps}
         competing = tuple(problem.slots[i] for i, var in self.keep.items() if var.index in kept and i != slot.index)
