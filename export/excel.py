@@ -457,8 +457,7 @@ def _write_changes(sheet: Worksheet, result: Result, footer: str) -> None:
     style_cells(put_row(sheet, 2, CHANGE_COLUMNS), BOLD, CENTRE, HEADER_FILL)
     rows: list = [list(CHANGE_COLUMNS)]
     for row, c in enumerate(changes, start=3):
-        kind = "换人" if not c.unit_changed else ("增加" if c.old_unit is None else "取消" if c.new_unit is None else "换班")
-        values = [kind, c.date, _weekday(c.date), _station_label(problem, c.station), _shift_text(problem, c.shift),
+        values = [c.kind, c.date, _weekday(c.date), _station_label(problem, c.station), _shift_text(problem, c.shift),
                   c.role, _unit_label(problem, c.old_unit) if c.old_unit else "", c.old_person or "",
                   _unit_label(problem, c.new_unit) if c.new_unit else "", c.new_person or ""]
         written = put_row(sheet, row, values)

@@ -114,12 +114,9 @@ def solve_by_month(problem: Problem, options: SolveOptions, control: SearchContr
     began = time.monotonic()
     data = data or problem.data
     margin = carry_margin(data)
-    assume = any(d.source is CalendarSource.ASSUMED for d in problem.days)
+    assume = _assumed(problem)
     duties = [a for a in earlier if a.date < problem.start]
-    rest = {d.date: not d.is_working for d in problem.days}
-    if duties:
-        rest |= {d.date: not d.is_working
-                 for d in resolve_days(min(a.date for a in duties), problem.start - ONE_DAY, data.calendar, assume)}
+    rest = {d.date: not d.is_working for d in problem.days} | _rest_days_before(problem, data, duties)
     solutions = 0
     interrupted = False
     status, bound = SolveStatus.FEASIBLE, None
@@ -192,13 +189,22 @@ def solve_after(problem: Problem, earlier: Sequence[Assignment], options: SolveO
     control = control or SearchControl()
     data = problem.data
     before = [a for a in earlier if a.date < problem.start]
-    rest: dict[dt.date, bool] = {}
-    if before:
-        assume = any(d.source is CalendarSource.ASSUMED for d in problem.days)
-        days = resolve_days(min(a.date for a in before), problem.start - ONE_DAY, data.calendar, assume)
-        rest = {d.date: not d.is_working for d in days}
+    rest = _rest_days_before(problem, data, before)
     final = replace(problem, data=replace(data, history=history_before(data, before, problem.start, rest)))
     return solve_by_month(final, options, control, on_progress, before, data)
+
+
+def _assumed(problem: Problem) -> bool:
+    """Whether the horizon's calendar was assumed (--assume-weekends), as its parts must be."""
+    return any(d.source is CalendarSource.ASSUMED for d in problem.days)
+
+
+def _rest_days_before(problem: Problem, data: DataSet, earlier: Sequence[Assignment]) -> dict[dt.date, bool]:
+    """Which dates of ``earlier`` duties before the horizon were rest days or holidays."""
+    if not earlier:
+        return {}
+    days = resolve_days(min(a.date for a in earlier), problem.start - ONE_DAY, data.calendar, _assumed(problem))
+    return {d.date: not d.is_working for d in days}
 
 
 def _checked_whole(problem: Problem, duties: list[Assignment], options: SolveOptions, began: float, solutions: int,

@@ -115,8 +115,7 @@ class Result:
         for c in self.changes or ():
             old = _who(p, c.old_unit, c.old_person)
             new = _who(p, c.new_unit, c.new_person)
-            kind = "换人" if not c.unit_changed else ("增加" if c.old_unit is None else "取消" if c.new_unit is None else "换班")
-            lines.append(f"  {kind}：{c.date} {_station(p, c.station)} {_shift(p, c.shift)} {c.role}：{old} → {new}")
+            lines.append(f"  {c.kind}：{c.date} {_station(p, c.station)} {_shift(p, c.shift)} {c.role}：{old} → {new}")
         return lines
 
 

@@ -81,6 +81,13 @@ class Change:
     def unit_changed(self) -> bool:
         return self.old_unit != self.new_unit
 
+    @property
+    def kind(self) -> str:
+        """How the change list names it: another person, a duty added, cancelled or handed over."""
+        if not self.unit_changed:
+            return "换人"
+        return "增加" if self.old_unit is None else "取消" if self.new_unit is None else "换班"
+
 
 def changes_between(old: Roster, new: Roster, since: dt.date) -> tuple[Change, ...]:
     """Every duty on or after ``since`` that differs between the rosters: a unit taken off is
@@ -108,7 +115,6 @@ def changes_between(old: Roster, new: Roster, since: dt.date) -> tuple[Change, .
             if was[unit].person != now[unit].person:
                 changes.append(Change(*key, unit, unit, was[unit].person, now[unit].person))
     return tuple(changes)
-
 
 
 def unit_changes(changes: Iterable[Change]) -> int:

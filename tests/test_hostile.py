@@ -564,13 +564,18 @@ def merged_cells(draw: Draw, data: Tables, language: str) -> Broken:
     return Broken("merged cells", {(known.zh, row + 1, column.zh)}, exact=False, form="xlsx", damage=merge)
 
 
-def formula_without_result(draw: Draw, data: Tables, language: str) -> Broken:
-    """A formula written by a program: no result saved, and the loader never computes one."""
+def pick_cell(draw: Draw, data: Tables) -> tuple[list[list[object]], tables.Table, str, int]:
+    """A data cell of any table, in one of the columns its header has: rows, table, column key, row."""
     name = draw(st.sampled_from(list(data)))
     rows = data[name]
     known = table(name)
     key = draw(st.sampled_from([c.key for c in known.columns if c.key in rows[header_at(rows)]]))
-    row = pick_row(draw, data, name)
+    return rows, known, key, pick_row(draw, data, name)
+
+
+def formula_without_result(draw: Draw, data: Tables, language: str) -> Broken:
+    """A formula written by a program: no result saved, and the loader never computes one."""
+    rows, known, key, row = pick_cell(draw, data)
     formula = draw(st.sampled_from(["=1+1", '="S"&"1"', "=A1", "=SUM(1,2)", "=TODAY()", '=IF(TRUE,"是","否")']))
     set_cell(rows, row, column_at(rows, key), formula)
     return Broken("formula without result", {(known.zh, row + 1, known.column(key).zh)}, exact=False, form="xlsx")
@@ -578,11 +583,7 @@ def formula_without_result(draw: Draw, data: Tables, language: str) -> Broken:
 
 def excel_error(draw: Draw, data: Tables, language: str) -> Broken:
     """An error value of a failed formula (``#REF!``), as Excel saves it in a workbook or a CSV."""
-    name = draw(st.sampled_from(list(data)))
-    rows = data[name]
-    known = table(name)
-    key = draw(st.sampled_from([c.key for c in known.columns if c.key in rows[header_at(rows)]]))
-    row = pick_row(draw, data, name)
+    rows, known, key, row = pick_cell(draw, data)
     set_cell(rows, row, column_at(rows, key), draw(padded(st.sampled_from(sorted(EXCEL_ERRORS)))))
     # the row is dropped, so what refers to it may be reported as unknown too
     return Broken("Excel error value", {(known.zh, row + 1, known.column(key).zh)}, exact=False)
