@@ -42,6 +42,12 @@ HARD_RULES = {
     "max_total": "每月最多次数",
     "first_inquiry": "首问负责",
     "person": "值班人员",
+    "per_shift": "每类时段最多次数",
+    "min_minutes": "最短总时长",
+    "max_minutes": "最长总时长",
+    "min_consecutive": "最少连续值班天数",
+    "min_days_off": "最少连续休息天数",
+    "horizon_weekends": "排班期内最多周末",
 }
 """Hard rules by key, with the Chinese names reports show."""
 
@@ -52,6 +58,7 @@ SOFT_RULE_NAMES = {
     "spacing": "值班间隔",
     "home_community": "就近报到社区",
     "requests": "单位意愿",
+    "overstaffing": "超出需求人数",
 }
 
 
@@ -138,6 +145,7 @@ def check(problem: Problem, roster: Roster) -> CheckResult:
     violations += _check_fixed(problem, roster)
     violations += _check_days(problem, roster)
     violations += _check_monthly(problem, roster)
+    violations += _check_horizon_limits(problem, roster)
     violations += _check_first_inquiry(problem, roster)
     violations += _check_people(problem, roster)
 
@@ -150,6 +158,7 @@ def check(problem: Problem, roster: Roster) -> CheckResult:
         _spacing_score(problem, roster, weights["spacing"]),
         _home_community_score(problem, roster, weights["home_community"]),
         _requests_score(problem, roster, weights["requests"]),
+        _overstaffing_score(problem, roster, weights["overstaffing"]),
     )
     assert tuple(s.rule for s in scores) == SOFT_RULES
     return CheckResult(tuple(violations), scores, tuple(shortfalls), _figures(problem, roster))
@@ -255,11 +264,11 @@ def _check_days(problem: Problem, roster: Roster) -> list[Finding]:
         if past is not None and past.last_duty is not None:
             worked |= {past.last_duty - k * one_day for k in range(past.run_days)}
         run = 0
+        most = data.max_consecutive_days(data.unit(unit_id))
         for date in sorted(worked):
             run = run + 1 if date - one_day in worked else 1
-            if run > rules.max_consecutive_days and problem.in_horizon(date):
-                found.append(Finding("consecutive", f"连续值班 {run} 天，最多 {rules.max_consecutive_days} 天",
-                                     unit=unit_id, date=date))
+            if run > most and problem.in_horizon(date):
+                found.append(Finding("consecutive", f"连续值班 {run} 天，最多 {most} 天", unit=unit_id, date=date))
 
         blocks_by_month: Counter = Counter()
         for block in problem.rest_blocks:
@@ -285,6 +294,55 @@ def _check_monthly(problem: Problem, roster: Roster) -> list[Finding]:
                 found.append(Finding("min_total", f"{month[0]}年{month[1]}月值班 {n} 次，最少 {unit.min_total} 次",
                                      unit=unit.id))
     return found
+
+
+def _check_horizon_limits(problem: Problem, roster: Roster) -> list[Finding]:
+    """The limits a unit may carry over the whole horizon: duties per shift, minutes, the
+    shortest runs of duty days and of free days, weekends."""
+    data = problem.data
+    found = []
+    days = [problem.start + dt.timedelta(days=k) for k in range((problem.end - problem.start).days + 1)]
+    for unit in problem.units:
+        duties = roster.duties_of(unit.id)
+        per_shift = Counter(a.shift for a in duties)
+        for shift, most in unit.max_per_shift:
+            if per_shift[shift] > most:
+                found.append(Finding("per_shift", f"值「{shift}」{per_shift[shift]} 次，最多 {most} 次", unit=unit.id))
+        minutes = sum(data.shift(a.shift).minutes for a in duties if a.shift in data.shifts_by_id)
+        if unit.max_minutes is not None and minutes > unit.max_minutes:
+            found.append(Finding("max_minutes", f"总时长 {minutes} 分钟，最长 {unit.max_minutes} 分钟", unit=unit.id))
+        if unit.min_minutes is not None and minutes < unit.min_minutes:
+            found.append(Finding("min_minutes", f"总时长 {minutes} 分钟，最短 {unit.min_minutes} 分钟", unit=unit.id))
+        on = {a.date for a in duties}
+        for working, least, rule, what in ((True, unit.min_consecutive_days, "min_consecutive", "连续值班"),
+                                           (False, unit.min_days_off, "min_days_off", "连续休息")):
+            if least is None:
+                continue
+            for first, last in _runs(days, on, working):
+                # a run touching the first or last day may go on outside the horizon
+                length = (last - first).days + 1
+                if first > problem.start and last < problem.end and length < least:
+                    found.append(Finding(rule, f"{first} 起{what} {length} 天，最少 {least} 天",
+                                         unit=unit.id, date=first))
+        if unit.max_weekends is not None:
+            worked = sum(1 for block in problem.weekends if on.intersection(block))
+            if worked > unit.max_weekends:
+                found.append(Finding("horizon_weekends", f"排班期内值了 {worked} 个周末或节假日，"
+                                     f"最多 {unit.max_weekends} 个", unit=unit.id))
+    return found
+
+
+def _runs(days: list[dt.date], on: set[dt.date], working: bool) -> list[tuple[dt.date, dt.date]]:
+    """(first, last) of each maximal run of ``days`` that are in ``on`` (``working``) or not."""
+    runs: list[tuple[dt.date, dt.date]] = []
+    for date in days:
+        if (date in on) != working:
+            continue
+        if runs and runs[-1][1] == date - dt.timedelta(days=1):
+            runs[-1] = (runs[-1][0], date)
+        else:
+            runs.append((date, date))
+    return runs
 
 
 def _check_first_inquiry(problem: Problem, roster: Roster) -> list[Finding]:
@@ -433,9 +491,7 @@ def _requests_score(problem: Problem, roster: Roster, weight: int) -> RuleScore:
     amount = 0
     for request in problem.data.requests:
         duties = roster.duties_of(request.unit)
-        for day in problem.days:
-            if not request.day.matches(day.date, day.kind):
-                continue
+        for day in problem.request_days(request):
             matching = [a for a in duties if a.date == day.date
                         and (request.shift is None or a.shift == request.shift)
                         and (request.station is None or a.station == request.station)]
@@ -450,6 +506,20 @@ def _requests_score(problem: Problem, roster: Roster, weight: int) -> RuleScore:
                     findings.append(Finding("requests", "安排在希望避免的时间", penalty=weight * SCALE * request.weight,
                                             **_where(a)))
     return RuleScore("requests", weight, amount, weight * SCALE * amount, tuple(findings))
+
+
+def _overstaffing_score(problem: Problem, roster: Roster, weight: int) -> RuleScore:
+    """Each unit-duty beyond its slot's minimum."""
+    count = Counter((a.date, a.station, a.shift, a.role) for a in roster)
+    findings = []
+    amount = 0
+    for slot in problem.slots:
+        n = count.get((slot.date, slot.station, slot.shift, slot.role), 0)
+        if n > slot.min:
+            amount += n - slot.min
+            findings.append(Finding("overstaffing", f"「{slot.role}」需要 {slot.min} 个单位，安排了 {n} 个",
+                                    None, slot.date, slot.station, slot.shift, weight * SCALE * (n - slot.min)))
+    return RuleScore("overstaffing", weight, amount, weight * SCALE * amount, tuple(findings))
 
 
 # --- figures ------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from export.files import OutputError, check_writable
+from export.files import OutputError, check_writable, write_atomically
 from export.outputs import output_paths, write_outputs
 from rotation import __version__, tables
 from rotation.calendar import UnknownDatesError, months_spanned
@@ -532,6 +532,65 @@ def swap(unit_a: str, date_a: dt.datetime, unit_b: str, date_b: dt.datetime, ros
         click.echo(str(error), err=True)
         sys.exit(EXIT_OUTPUT)
     click.echo("已写出：" + "、".join(str(p) for p in written))
+
+
+@main.group()
+def bench() -> None:
+    """用文献中的公开基准实例衡量求解器（结果与文献中的最好值对比）。"""
+
+
+@bench.command("curtois")
+@click.argument("instance_path", type=click.Path(path_type=Path))
+@click.option("--time-limit", type=click.FloatRange(min=0.1), default=60.0, show_default=True, help="求解时限（秒）")
+@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True, help="并行求解线程数")
+@click.option("--seed", type=int, default=0, show_default=True, help="随机种子")
+@click.option("--out", "out_path", type=click.Path(path_type=Path), default=None,
+              help="把排班按基准的排班格式写到这个文件（每名员工一行，每天一个班次，「-」为休息）")
+@click.option("--check", "roster_path", type=click.Path(path_type=Path), default=None,
+              help="不求解，只用检查器检查这个排班文件并给出目标值")
+@click.option("--force", is_flag=True, help="覆盖已有的排班文件")
+@click.option("--quiet", is_flag=True, help="不显示求解进度")
+def bench_curtois(instance_path: Path, time_limit: float, workers: int, seed: int, out_path: Path | None,
+                  roster_path: Path | None, force: bool, quiet: bool) -> None:
+    """求解 Curtois & Qu 排班基准的一个实例（INSTANCE_PATH，如 Instance1.txt），用检查器复核，
+    输出目标值、下界、状态和用时。退出码：0 求得可行排班，2 实例或排班文件有误，
+    3 排班违反硬性规则，4 时限内未找到可行排班，5 被中止，6 无法写出。"""
+    from rotation import curtois
+
+    with exit_on_bad_data("实例文件有误："):
+        instance = curtois.read_instance(instance_path)
+    if roster_path is not None:
+        with exit_on_bad_data("排班文件有误："):
+            if not roster_path.is_file():
+                raise DataError([DataIssue(roster_path.name, None, None, "文件不存在")])
+            roster = curtois.read_roster(instance, roster_path.read_text(encoding="utf-8", errors="replace"),
+                                         roster_path.name)
+        outcome = curtois.judge(instance, roster)
+        click.echo(curtois.describe(instance, outcome))
+        sys.exit(EXIT_SHORTFALL if outcome.violations else EXIT_OK)
+    if out_path is not None:
+        try:
+            check_writable([out_path], force)  # refuse before the search, not after it
+        except OutputError as error:
+            click.echo(str(error).replace("，或用 --out 指定其他文件夹", "，或用 --out 指定其他文件"), err=True)
+            sys.exit(EXIT_OUTPUT)
+    options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed)
+    show = None if quiet else _progress_printer()
+    result = run_interruptibly(lambda control: curtois.solve(instance, options, control, show))
+    if not quiet:
+        click.echo("", err=True)
+    click.echo(curtois.report(instance, result))
+    if result.roster is None:
+        sys.exit(EXIT_INTERRUPTED if result.interrupted else EXIT_NO_ROSTER)
+    if out_path is not None:
+        try:
+            text = curtois.write_roster(instance, result.roster)
+            write_atomically(out_path, lambda path: path.write_text(text, encoding="utf-8"))
+        except OutputError as error:
+            click.echo(str(error), err=True)
+            sys.exit(EXIT_OUTPUT)
+        click.echo(f"已写出：{out_path}")
+    sys.exit(EXIT_INTERRUPTED if result.interrupted else EXIT_OK)
 
 
 def describe_check(problem: Problem, result: CheckResult) -> str:

@@ -18,9 +18,24 @@ from rotation.problem import Problem, Slot, build_problem
 from rotation.result import Result, SolveStatus
 from rotation.roster import Assignment, Roster
 from rotation.solver.bound import soft_lower_bound
-from rotation.solver.cpsat import Mode, ModelRun, Progress, SearchControl, SolveOptions, run_model
+from rotation.solver.cpsat import (
+    Mode,
+    ModelRun,
+    Progress,
+    SearchControl,
+    SolveOptions,
+    add_complete_hint,
+    build_model,
+    fixed_solution,
+    hint_all,
+    run_model,
+    search,
+    size_of,
+)
+from rotation.solver.extract import extract_duties
 from rotation.solver.greedy import as_assignments, first_roster
 from rotation.solver.lns import GROUP_SIZE, improve
+from rotation.solver.relax import relax_and_resolve
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -101,6 +116,63 @@ def solve_whole(problem: Problem, options: SolveOptions, control: SearchControl,
     return _result(problem, options, replace(full, bound=bound), roster, check_result, began, first, interrupted)
 
 
+FIRST_SHARE = 0.2
+"""With neighbourhood search on one model: the share of the time for the first full search."""
+BOUND_SHARE = 0.1
+"""... and the share kept for a last full search, seeded with the best roster, for the bound."""
+
+
+def solve_relaxing(problem: Problem, options: SolveOptions, control: SearchControl,
+                   on_progress: Callable[[Progress], None] | None = None, first_share: float = FIRST_SHARE) -> Result:
+    """One model for the whole horizon, improved by neighbourhood search on that model (see
+    :mod:`rotation.solver.relax`): a full search from the greedy roster first, which proves
+    small problems optimal; then relax-and-resolve steps; then a last full search from the best
+    roster, which bounds it. For problems whose rules all span the horizon, such as the
+    Curtois benchmark, where coverage is soft and need not be complete. With ``first_share``
+    1 the first search takes all the time: one plain search of the model."""
+    began = time.monotonic()
+    limit = options.time_limit
+    model, variables, terms = build_model(problem, Mode.FULL)
+    hint = as_assignments(first_roster(problem, pinned_duties(problem)))
+    add_complete_hint(variables, hint, options.seed)
+    first = search(model, variables, terms, replace(options, time_limit=limit * first_share), control, on_progress,
+                   began)
+    best, status, bound, solutions = first.incumbent, first.status, first.bound, first.solutions
+    if best is not None and status != "OPTIMAL" and first_share < 1 and not control.interrupted:
+        spent = first.spent if options.deterministic else time.monotonic() - began
+        progress = Progress(phase="邻域搜索", started=began, objective=best.objective, bound=bound)
+        best, log = relax_and_resolve(variables, best, limit * (1 - BOUND_SHARE) - spent, options.seed, options.workers,
+                                      options.deterministic, control, on_progress, progress)
+        solutions += log.improvements
+        spent += log.spent if options.deterministic else 0
+        if not control.interrupted:
+            hint_all(variables, best.values)
+            left = limit - (spent if options.deterministic else time.monotonic() - began)
+            last = search(model, variables, terms, replace(options, time_limit=max(left, limit * 0.05)), control,
+                          on_progress, began)
+            solutions += last.solutions
+            bound = max(b for b in (bound, last.bound) if b is not None) if last.bound is not None else bound
+            if last.incumbent is not None and last.incumbent.objective <= best.objective:
+                best, status = last.incumbent, last.status
+    if best is None:
+        return _result(problem, options, ModelRun(status, None, None, None, {}, time.monotonic() - began, solutions,
+                                                  control.interrupted, size_of(model, variables)), None, None, began)
+    solver = fixed_solution(variables, best.values, options.seed)
+    duties = extract_duties(variables, solver.value)
+    roster = Roster(name_people(problem, duties, options.seed))
+    check_result = checker.check(problem, roster)
+    values = {rule: round(solver.value(term)) if not isinstance(term, int) else term for rule, term in terms.items()}
+    agree(best.objective, values, check_result)
+    if status == "OPTIMAL":
+        bound = best.objective
+    run = ModelRun(status if status == "OPTIMAL" else "FEASIBLE", duties, best.objective, bound, values,
+                   time.monotonic() - began, solutions, control.interrupted, size_of(model, variables))
+    return replace(_result(problem, options, run, roster, check_result, began), method=_RELAXING)
+
+
+_RELAXING = "整体模型 + 邻域搜索（逐次放开部分单位或日期重新求解）"
+
+
 def solve_by_month(problem: Problem, options: SolveOptions, control: SearchControl,
                    on_progress: Callable[[Progress], None] | None = None,
                    earlier: Sequence[Assignment] = (), data: DataSet | None = None) -> Result:
@@ -148,7 +220,8 @@ def solve_by_month(problem: Problem, options: SolveOptions, control: SearchContr
 
 def carry_margin(data: DataSet) -> dt.timedelta:
     """How far back the duties before a horizon constrain it: runs and spacing, plus a day."""
-    return dt.timedelta(days=max(data.rules.max_consecutive_days, data.rules.min_days_between, 1) + 1)
+    longest = max((data.max_consecutive_days(u) for u in data.units), default=data.rules.max_consecutive_days)
+    return dt.timedelta(days=max(longest, data.rules.min_days_between, 1) + 1)
 
 
 def continuation(data: DataSet, earlier: Sequence[Assignment], back: dt.date, first: dt.date, end: dt.date,

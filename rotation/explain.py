@@ -144,8 +144,9 @@ class _Blocking:
         rules = data.rules
         if not today:
             run = 1 + self._run(unit_id, date, -1) + self._run(unit_id, date, 1)
-            if run > rules.max_consecutive_days:
-                return f"再排这天就连续值班 {run} 天（最多连续 {rules.max_consecutive_days} 天）"
+            most = data.max_consecutive_days(unit)
+            if run > most:
+                return f"再排这天就连续值班 {run} 天（最多连续 {most} 天）"
         for other in (-1, 1):
             neighbour = self._shifts(unit_id, date + other * ONE_DAY)
             for first, second in rules.forbidden_successions:

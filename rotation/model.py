@@ -212,9 +212,32 @@ class Unit:
     contact: str | None = None
     phone: str | None = None
     source: Source | None = field(default=None, compare=False, repr=False)
+    # Limits over the whole horizon, after ``source`` as the loader passes fields by position.
+    # The tables do not carry them (the data format fixes the columns); readers of other
+    # formats, such as rotation.curtois, set them.
+    max_per_shift: tuple[tuple[str, int], ...] = ()  # (shift id, most duties in that shift)
+    min_minutes: int | None = None
+    max_minutes: int | None = None
+    max_consecutive_days: int | None = None  # overrides the rules table for this unit
+    min_consecutive_days: int | None = None  # runs of duty days inside the horizon
+    min_days_off: int | None = None  # runs of free days between two duty days
+    max_weekends: int | None = None  # weekend or holiday blocks in the horizon
 
     def __post_init__(self) -> None:
         _require_id("id", self.id)
+        for key in ("min_minutes", "max_minutes", "max_weekends"):
+            value = getattr(self, key)
+            if value is not None and value < 0:
+                raise FieldError(key, f"不能为负数，实际为 {value}")
+        for key in ("max_consecutive_days", "min_consecutive_days", "min_days_off"):
+            value = getattr(self, key)
+            if value is not None and not 1 <= value <= MAX_DAYS:
+                raise FieldError(key, f"天数应为 1 到 {MAX_DAYS} 之间的整数，实际为 {value}")
+        for shift, most in self.max_per_shift:
+            if most < 0:
+                raise FieldError("max_per_shift", f"时段「{shift}」的最多次数不能为负数，实际为 {most}")
+        if self.min_minutes is not None and self.max_minutes is not None and self.min_minutes > self.max_minutes:
+            raise FieldError("max_minutes", f"最长时长 ({self.max_minutes}) 不能小于最短时长 ({self.min_minutes})")
         if self.members < 1:
             raise FieldError("members", f"党员人数应为不小于 1 的整数，实际为 {self.members}")
         if not self.roles:
@@ -230,6 +253,10 @@ class Unit:
     @property
     def label(self) -> str:
         return self.name or self.id
+
+    def most_in_shift(self, shift: str) -> int | None:
+        """The most duties this unit may take in ``shift`` over the horizon (None: no limit)."""
+        return dict(self.max_per_shift).get(shift)
 
 
 @dataclass(frozen=True)
@@ -336,7 +363,7 @@ class History:
             raise FieldError("last_duty", "填写了上次时段，但没有填写上次值班日期")
 
 
-SOFT_RULES = ("coverage", "fairness", "weekend_fairness", "spacing", "home_community", "requests")
+SOFT_RULES = ("coverage", "fairness", "weekend_fairness", "spacing", "home_community", "requests", "overstaffing")
 """Names of the soft rules, in the order reports show them."""
 
 DEFAULT_WEIGHTS = {
@@ -346,8 +373,10 @@ DEFAULT_WEIGHTS = {
     "spacing": 10,
     "home_community": 5,
     "requests": 10,
+    "overstaffing": 0,
 }
-"""Points per unit of each soft rule's amount; coverage dominates every other rule."""
+"""Points per unit of each soft rule's amount; coverage dominates every other rule. Units beyond
+a period's minimum (overstaffing) cost nothing unless a data set asks for it."""
 
 
 @dataclass(frozen=True)
@@ -433,6 +462,9 @@ class DataSet:
 
     def max_per_day(self, unit: Unit) -> int:
         return unit.max_per_day if unit.max_per_day is not None else self.rules.max_per_day
+
+    def max_consecutive_days(self, unit: Unit) -> int:
+        return unit.max_consecutive_days if unit.max_consecutive_days is not None else self.rules.max_consecutive_days
 
 
 def _require_id(column: str, value: str) -> None:

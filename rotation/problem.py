@@ -15,7 +15,7 @@ from functools import cached_property
 from rotation import calendar, tables
 from rotation.calendar import Day
 from rotation.errors import DataError, DataIssue
-from rotation.model import DataSet, Fixed, HomeCommunity, Unit
+from rotation.model import DataSet, Fixed, HomeCommunity, Request, Unit
 
 
 @dataclass(frozen=True, order=True)
@@ -114,6 +114,26 @@ class Problem:
         if run:
             blocks.append(RestBlock((run[0].year, run[0].month), tuple(run)))
         return tuple(blocks)
+
+    @cached_property
+    def weekends(self) -> tuple[tuple[dt.date, ...], ...]:
+        """Runs of consecutive rest days or holidays over the whole horizon, not cut at month
+        ends: what a unit's ``max_weekends`` counts, each run once."""
+        runs: list[list[dt.date]] = []
+        for day in self.days:
+            if day.is_working:
+                continue
+            if runs and runs[-1][-1] == day.date - dt.timedelta(days=1):
+                runs[-1].append(day.date)
+            else:
+                runs.append([day.date])
+        return tuple(tuple(run) for run in runs)
+
+    def request_days(self, request: Request) -> list[Day]:
+        """The days of the horizon a request applies to."""
+        if request.day.kind == "date":
+            return [self.day(request.day.date)] if request.day.date in self._day_by_date else []
+        return [day for day in self.days if request.day.matches(day.date, day.kind)]
 
     # --- units and people -------------------------------------------------------------------
 
@@ -237,12 +257,17 @@ def build_problem(data: DataSet, start: dt.date, end: dt.date, assume_weekends: 
 def _resolve_slots(data: DataSet, days: list[Day]) -> list[tuple[Period, str, int, int]]:
     """Apply the specificity rules of the demand table to every (station, date, shift, role)."""
     by_key: dict[tuple[str, str], list] = defaultdict(list)
+    on_date: dict[tuple[str, str, dt.date], list] = defaultdict(list)  # rows for one date, looked up
     for row in data.demand:
-        by_key[(row.shift, row.role)].append(row)
+        if row.day.kind == "date":
+            on_date[(row.shift, row.role, row.day.date)].append(row)
+            by_key.setdefault((row.shift, row.role), [])
+        else:
+            by_key[(row.shift, row.role)].append(row)
     resolved = []
     for day in days:
         for (shift, role), rows in by_key.items():
-            matching = [r for r in rows if r.day.matches(day.date, day.kind)]
+            matching = [r for r in rows if r.day.matches(day.date, day.kind)] + on_date.get((shift, role, day.date), [])
             if not matching:
                 continue
             for station in data.stations:
@@ -281,6 +306,7 @@ def _with_eligibility(problem: Problem, resolved: list[tuple[Period, str, int, i
             unit.id for unit in by_role.get(role, [])
             if not (require and community is not None and unit.community != community)
             and not problem.unit_unavailable(unit.id, period.date, period.shift)
+            and unit.most_in_shift(period.shift) != 0
             and (not problem.has_people(unit.id) or problem.available_people(unit.id, period.date, period.shift))
         )
         slots.append(Slot(index, period, role, low, high, eligible, community))

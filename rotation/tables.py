@@ -171,5 +171,6 @@ SOFT_RULE_ZH = {
     "spacing": "间隔",
     "home_community": "报到社区",
     "requests": "意愿",
+    "overstaffing": "超员",
 }
 """Chinese names of the soft rules, used in weight keys (``权重_公平``) and reports."""

@@ -60,6 +60,8 @@ def test_every_hard_rule_has_a_test_here() -> None:
     tested = {"slot", "unit", "role", "community", "unavailable", "duplicate", "coverage_max", "fixed",
               "max_per_day", "succession", "consecutive", "weekends", "min_total", "max_total",
               "first_inquiry", "person"}
+    # limits over the whole horizon, in test_horizon_rules.py
+    tested |= {"per_shift", "min_minutes", "max_minutes", "min_consecutive", "min_days_off", "horizon_weekends"}
     assert set(HARD_RULES) == tested
 
 
@@ -479,7 +481,7 @@ def test_the_objective_is_the_sum_of_the_rule_penalties() -> None:
     # U2 0 - 10 = -10 -> 100 * 10 = 1000; home community: U1 away once -> 500
     assert {s.rule: s.penalty for s in result.scores} == {
         "coverage": 1_000_000, "fairness": 1000, "weekend_fairness": 0, "spacing": 0, "home_community": 500,
-        "requests": 0}
+        "requests": 0, "overstaffing": 0}
     assert result.objective == 1_001_500
     assert DEFAULT_WEIGHTS["coverage"] * SCALE == 1_000_000
 

@@ -22,6 +22,11 @@ RULE_FAMILIES = {
     "succession": "禁止接续",
     "first_inquiry": "首问负责",
     "people": "值班人员（每人每天一次、人员不可安排）",
+    "per_shift": "每类时段最多次数",
+    "minutes": "总时长上下限",
+    "min_consecutive": "最少连续值班天数",
+    "min_days_off": "最少连续休息天数",
+    "horizon_weekends": "排班期内最多周末",
 }
 """The hard rule families, each added by one function below, with the names explanations use."""
 
@@ -33,7 +38,9 @@ def add_hard_rules(v: Variables, guards: dict[str, object] | None = None) -> Non
                         ("consecutive", add_consecutive_days), ("weekends", add_weekends),
                         ("monthly_totals", add_monthly_totals), ("fixed", add_fixed),
                         ("succession", add_successions), ("first_inquiry", add_first_inquiry),
-                        ("people", add_people)):
+                        ("people", add_people), ("per_shift", add_per_shift), ("minutes", add_minutes),
+                        ("min_consecutive", add_min_consecutive), ("min_days_off", add_min_days_off),
+                        ("horizon_weekends", add_horizon_weekends)):
         v.guard = guards[family] if guards else None
         add(v)
     v.guard = None
@@ -91,16 +98,21 @@ def add_successions(v: Variables) -> None:
     for (unit, date), duties in v.unit_day.items():
         for slot, var in duties:
             in_shift[(unit, date, slot.shift)].append(var)
+    banned: dict[str, list[str]] = defaultdict(list)
     for first, second in forbidden:
-        for (unit, date, shift), earlier in in_shift.items():
-            later = in_shift.get((unit, date + ONE_DAY, second))
-            if shift != first or not later:
-                continue
-            limit = problem.max_per_day(unit)
-            if limit == 1:
+        banned[first].append(second)
+    for (unit, date, shift), earlier in in_shift.items():
+        limit = problem.max_per_day(unit)
+        if limit == 1:
+            # one duty a day: the first shift excludes every banned shift of the next day at once
+            later = [var for second in banned.get(shift, ()) for var in in_shift.get((unit, date + ONE_DAY, second), [])]
+            if later:
                 v.add(sum(earlier) + sum(later) <= 1)
-            else:
-                on_first = v.model.new_bool_var(f"on[{unit},{date},{first}]")
+            continue
+        for second in banned.get(shift, ()):
+            later = in_shift.get((unit, date + ONE_DAY, second))
+            if later:
+                on_first = v.model.new_bool_var(f"on[{unit},{date},{shift}]")
                 for var in earlier:
                     v.implies(var, on_first)
                 v.add(limit * on_first + sum(later) <= limit)
@@ -124,9 +136,9 @@ def _history_run(v: Variables) -> dict[str, set[dt.date]]:
 def add_consecutive_days(v: Variables) -> None:
     """Every window of max+1 consecutive days holds a day off, history included."""
     problem = v.problem
-    most = problem.data.rules.max_consecutive_days
     runs = _history_run(v)
     for unit in problem.units:
+        most = problem.data.max_consecutive_days(unit)
         before = runs.get(unit.id, set())
         first = problem.start - most * ONE_DAY
         date = first
@@ -145,23 +157,105 @@ def add_weekends(v: Variables) -> None:
     most = problem.data.rules.max_weekends_per_month
     by_month: dict[tuple[int, int], list] = defaultdict(list)
     for block in problem.rest_blocks:
-        by_month[block.month].append(block)
+        by_month[block.month].append(block.dates)
     for unit in problem.units:
         for blocks in by_month.values():
-            touched = []
-            for block in blocks:
-                days = [d for d in block.dates if v.has_day(unit.id, d)]
-                if not days:
-                    continue
-                if len(days) == 1:
-                    touched.append(v.worked(unit.id, days[0]))
-                    continue
-                on_block = v.model.new_bool_var(f"weekend[{unit.id},{block.dates[0]}]")
-                for d in days:
-                    v.add(v.worked(unit.id, d) <= on_block)
-                touched.append(on_block)
-            if len(touched) > most:
-                v.add(sum(touched) <= most)
+            _at_most_blocks(v, unit.id, blocks, most)
+
+
+def add_horizon_weekends(v: Variables) -> None:
+    """A unit with ``max_weekends`` works at most that many weekend or holiday blocks in the
+    horizon; a block counts once however many of its days are worked."""
+    for unit in v.problem.units:
+        if unit.max_weekends is not None:
+            _at_most_blocks(v, unit.id, v.problem.weekends, unit.max_weekends)
+
+
+def _at_most_blocks(v: Variables, unit: str, blocks, most: int) -> None:  # type: ignore[no-untyped-def]
+    touched = []
+    for block in blocks:
+        days = [d for d in block if v.has_day(unit, d)]
+        if days:
+            touched.append(days)
+    if len(touched) <= most:
+        return
+    literals = []
+    for days in touched:
+        if len(days) == 1:
+            literals.append(v.worked(unit, days[0]))
+            continue
+        on_block = v.model.new_bool_var(f"weekend[{unit},{days[0]}]")
+        for d in days:
+            v.add(v.worked(unit, d) <= on_block)
+        literals.append(on_block)
+    v.add(sum(literals) <= most)
+
+
+def _in_shift(v: Variables) -> dict[str, dict[str, list]]:
+    """unit -> shift -> the unit's duty variables in that shift, over the horizon."""
+    grouped: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    for (unit, _), duties in v.unit_day.items():
+        for slot, var in duties:
+            grouped[unit][slot.shift].append(var)
+    return grouped
+
+
+def add_per_shift(v: Variables) -> None:
+    """At most ``max_per_shift`` duties of each listed shift per unit over the horizon."""
+    in_shift = _in_shift(v)
+    for unit in v.problem.units:
+        grouped = in_shift[unit.id]
+        for shift, most in unit.max_per_shift:
+            if len(grouped.get(shift, [])) > most:
+                v.add(sum(grouped[shift]) <= most)
+
+
+def add_minutes(v: Variables) -> None:
+    """The lengths of a unit's duties add up to between its ``min_minutes`` and ``max_minutes``."""
+    data = v.problem.data
+    in_shift = _in_shift(v)
+    for unit in v.problem.units:
+        if unit.min_minutes is None and unit.max_minutes is None:
+            continue
+        grouped = in_shift[unit.id]
+        total = sum(data.shift(shift).minutes * sum(duties) for shift, duties in grouped.items())
+        if unit.max_minutes is not None:
+            v.add(total <= unit.max_minutes)
+        if unit.min_minutes is not None:
+            v.add(total >= unit.min_minutes)
+
+
+def _forbid_short_blocks(v: Variables, unit: str, least: int, work: bool) -> None:
+    """No run of ``least``-1 or fewer duty days (``work``) or free days (not ``work``) with the
+    other kind of day on both sides inside the horizon: one clause per run that would be too
+    short. Runs touching the first or last day are exempt, as if they went on outside."""
+    problem = v.problem
+    days = [problem.start + k * ONE_DAY for k in range((problem.end - problem.start).days + 1)]
+    on = [v.worked(unit, d) for d in days]  # 0 where the unit cannot be on duty
+    for length in range(1, least):
+        for first in range(1, len(days) - length):
+            inside = on[first:first + length]
+            ends = (on[first - 1], on[first + length])
+            # the run "inside" between the two "ends": violated when the ends are one kind and inside the other
+            if work and (any(isinstance(x, int) for x in inside)):
+                continue  # a day that cannot be worked breaks the run of duty days
+            if not work and any(isinstance(x, int) for x in ends):
+                continue  # an end that cannot be worked is not a duty day
+            clause = [x if work else x.Not() for x in ends if not isinstance(x, int)]
+            clause += [x.Not() if work else x for x in inside if not isinstance(x, int)]
+            v.clause(clause)
+
+
+def add_min_consecutive(v: Variables) -> None:
+    for unit in v.problem.units:
+        if unit.min_consecutive_days is not None and unit.min_consecutive_days > 1:
+            _forbid_short_blocks(v, unit.id, unit.min_consecutive_days, work=True)
+
+
+def add_min_days_off(v: Variables) -> None:
+    for unit in v.problem.units:
+        if unit.min_days_off is not None and unit.min_days_off > 1:
+            _forbid_short_blocks(v, unit.id, unit.min_days_off, work=False)
 
 
 def add_monthly_totals(v: Variables) -> None:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -49,6 +50,7 @@ class Progress:
     objective: float | None = None
     bound: float | None = None
     solutions: int = 0
+    changed: threading.Event = field(default_factory=threading.Event, repr=False)  # set on news
 
     @property
     def elapsed(self) -> float:
@@ -118,16 +120,15 @@ class ModelRun:
 
 
 class _Callback(cp_model.CpSolverSolutionCallback):
-    def __init__(self, progress: Progress, changed: threading.Event) -> None:
+    def __init__(self, progress: Progress) -> None:
         super().__init__()
         self.progress = progress
-        self.changed = changed
 
     def on_solution_callback(self) -> None:
         self.progress.solutions += 1
         self.progress.objective = self.objective_value
         self.progress.bound = self.best_objective_bound
-        self.changed.set()
+        self.progress.changed.set()
 
 
 class Mode(Enum):
@@ -181,46 +182,11 @@ def run_model(problem: Problem, options: SolveOptions, control: SearchControl | 
     if hint and mode is Mode.COVER:
         _stay_near(variables, hint)  # repair the hint: as few changes as full coverage needs
     hinted = add_complete_hint(variables, hint, options.seed) if hint else None
-    solver = new_solver(options.workers, options.seed)
-    params = solver.parameters
-    if options.deterministic:
-        params.max_deterministic_time = options.time_limit
-    else:
-        params.max_time_in_seconds = options.time_limit
-    params.log_search_progress = options.log
-    params.use_lns_only = lns_only
     control = control or SearchControl()
-    control.attach(solver)
-
     progress = Progress(phase=mode.value, started=started or time.monotonic())
-    changed = threading.Event()
-    callback = _Callback(progress, changed)
-
-    def on_bound(bound: float) -> None:
-        progress.bound = bound
-        changed.set()
-
-    solver.best_bound_callback = on_bound
-    outcome: dict[str, object] = {}
-
-    def search() -> None:
-        try:
-            outcome["status"] = solver.solve(model, callback)
-        except BaseException as error:  # re-raised in the calling thread
-            outcome["error"] = error
-
-    worker = threading.Thread(target=search, name="cp-sat", daemon=True)
-    worker.start()
-    last_report = 0.0
-    while worker.is_alive():
-        worker.join(timeout=0.25)  # the main thread stays free for Ctrl-C
-        if on_progress is not None and (changed.is_set() or progress.elapsed - last_report >= 1.0):
-            changed.clear()
-            last_report = progress.elapsed
-            on_progress(progress)
-    if "error" in outcome:
-        raise outcome["error"]  # type: ignore[misc]
-    status = outcome["status"]
+    solver = _watched_solver(options, control, progress)
+    solver.parameters.use_lns_only = lns_only
+    status = _solve_watched(solver, model, progress, on_progress)
     found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
     value = solver.value
     objective = solver.objective_value
@@ -239,10 +205,141 @@ def run_model(problem: Problem, options: SolveOptions, control: SearchControl | 
         wall_time=solver.wall_time,
         solutions=progress.solutions,
         interrupted=control.interrupted,
-        size={"booleans": len(variables.x), "variables": len(model.proto.variables),
-              "constraints": len(model.proto.constraints)},
+        size=size_of(model, variables),
         deterministic_time=solver.deterministic_time,
     )
+
+
+def size_of(model: cp_model.CpModel, variables: Variables) -> dict[str, int]:
+    return {"booleans": len(variables.x), "variables": len(model.proto.variables),
+            "constraints": len(model.proto.constraints)}
+
+
+def _watched_solver(options: SolveOptions, control: SearchControl, progress: Progress) -> cp_model.CpSolver:
+    """A solver with the options' limits that ``control`` can stop and that reports its bound."""
+    solver = new_solver(options.workers, options.seed)
+    if options.deterministic:
+        solver.parameters.max_deterministic_time = options.time_limit
+    else:
+        solver.parameters.max_time_in_seconds = options.time_limit
+    solver.parameters.log_search_progress = options.log
+    control.attach(solver)
+
+    def on_bound(bound: float) -> None:
+        progress.bound = bound
+        progress.changed.set()
+
+    solver.best_bound_callback = on_bound
+    return solver
+
+
+def _solve_watched(solver: cp_model.CpSolver, model: cp_model.CpModel, progress: Progress,
+                   on_progress: Callable[[Progress], None] | None) -> int:
+    """Solve in a worker thread, so that the main thread stays free for Ctrl-C and reports progress."""
+    outcome: dict[str, object] = {}
+    changed = progress.changed
+    callback = _Callback(progress)
+
+    def work() -> None:
+        try:
+            outcome["status"] = solver.solve(model, callback)
+        except BaseException as error:  # re-raised in the calling thread
+            outcome["error"] = error
+
+    worker = threading.Thread(target=work, name="cp-sat", daemon=True)
+    worker.start()
+    last_report = 0.0
+    while worker.is_alive():
+        worker.join(timeout=0.25)
+        if on_progress is not None and (changed.is_set() or progress.elapsed - last_report >= 1.0):
+            changed.clear()
+            last_report = progress.elapsed
+            on_progress(progress)
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    return outcome["status"]  # type: ignore[return-value]
+
+
+@dataclass
+class Incumbent:
+    """The best solution so far: a value for every variable of the model, and its objective."""
+
+    values: list[int]
+    objective: int
+
+
+@dataclass(frozen=True)
+class SearchRun:
+    """One search of an already built model."""
+
+    status: str
+    incumbent: Incumbent | None
+    bound: int | None
+    solutions: int
+    spent: float  # seconds, or deterministic seconds with one worker
+
+
+def search(model: cp_model.CpModel, variables: Variables, terms: dict, options: SolveOptions,
+           control: SearchControl, on_progress: Callable[[Progress], None] | None = None,
+           started: float | None = None) -> SearchRun:
+    """Search ``model`` (with whatever hints it holds) within ``options``; the best solution found."""
+    progress = Progress(phase=Mode.FULL.value, started=started or time.monotonic())
+    solver = _watched_solver(options, control, progress)
+    status = _solve_watched(solver, model, progress, on_progress)
+    found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    spent = solver.deterministic_time if options.deterministic else solver.wall_time
+    if not found:
+        return SearchRun(solver.status_name(status), None, None, progress.solutions, spent)  # type: ignore[arg-type]
+    return SearchRun(solver.status_name(status), incumbent_of(model, solver),  # type: ignore[arg-type]
+                     round(solver.best_objective_bound), progress.solutions, spent)
+
+
+def incumbent_of(model: cp_model.CpModel, solver: cp_model.CpSolver) -> Incumbent:
+    """The solver's solution with its objective computed from the values themselves: once, with
+    two workers and a hint, the reported objective was a point above its solution's."""
+    values = list(solver.response_proto.solution)
+    objective = model.proto.objective
+    total = objective.offset
+    for index, coefficient in zip(objective.vars, objective.coeffs, strict=True):
+        total += coefficient * (values[index] if index >= 0 else 1 - values[-index - 1])
+    return Incumbent(values, round(total))
+
+
+@contextlib.contextmanager
+def narrowed(model: cp_model.CpModel, values: dict[int, int]) -> Iterator[None]:
+    """Fix the variables of ``values`` (proto index to value) for the duration, in place rather
+    than in a copy of the model: a large model is most of our memory."""
+    proto = model.proto
+    saved = [(index, list(proto.variables[index].domain)) for index in values]
+    try:
+        for index, value in values.items():
+            _set_domain(proto.variables[index].domain, [value, value])
+        yield
+    finally:
+        for index, domain in saved:
+            _set_domain(proto.variables[index].domain, domain)
+
+
+def _set_domain(domain, bounds: list[int]) -> None:  # type: ignore[no-untyped-def]
+    domain.clear()
+    domain.extend(bounds)
+
+
+def fixed_solution(v: Variables, values: list[int], seed: int) -> cp_model.CpSolver:
+    """A solver holding exactly the solution ``values`` (to read duties and terms from)."""
+    solver = new_solver(1, seed)
+    with narrowed(v.model, dict(enumerate(values))):
+        status = solver.solve(v.model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        raise AssertionError(f"a solution the search returned breaks its own model ({solver.status_name(status)})")
+    return solver
+
+
+def hint_all(v: Variables, values: list[int]) -> None:
+    """Hint every variable of the model with ``values``."""
+    v.model.clear_hints()
+    for index, value in enumerate(values):
+        v.model.add_hint(v.model.get_int_var_from_proto_index(index), value)
 
 
 def _stay_near(v: Variables, hint: list[Assignment]) -> None:
@@ -261,19 +358,12 @@ def add_complete_hint(v: Variables, hint: list[Assignment], seed: int) -> cp_mod
     sets the rest at once. A partial hint is often dropped by CP-SAT, which
     then starts from nothing. Returns the solver holding the hinted solution, when it is one."""
     on = _hinted(v, hint)
-    domains = [(v.model.proto.variables[var.index].domain, int(key in on)) for key, var in v.x.items()]
     solver = new_solver(1, seed)
     solver.parameters.max_deterministic_time = 5.0
-    try:  # fix the duties in place rather than in a copy: a month's model is most of our memory
-        for domain, value in domains:
-            domain[0] = domain[1] = value
+    with narrowed(v.model, {var.index: int(key in on) for key, var in v.x.items()}):
         status = solver.solve(v.model)
-    finally:
-        for domain, _ in domains:
-            domain[0], domain[1] = 0, 1
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        for index in range(len(v.model.proto.variables)):
-            v.model.add_hint(v.model.get_int_var_from_proto_index(index), solver.response_proto.solution[index])
+        hint_all(v, list(solver.response_proto.solution))
         return solver
     for key, var in v.x.items():  # the hint breaks a hard rule: let CP-SAT repair what it can
         v.model.add_hint(var, key in on)

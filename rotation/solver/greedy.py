@@ -35,6 +35,10 @@ class _State:
         self.block_of = {d: i for i, b in enumerate(problem.rest_blocks) for d in b.dates}
         self.month_of_block = {i: b.month for i, b in enumerate(problem.rest_blocks)}
         self.worked: dict[str, set[dt.date]] = defaultdict(set)
+        self.per_shift: Counter = Counter()
+        self.minutes: Counter = Counter()
+        self.weekend_of = {d: i for i, block in enumerate(problem.weekends) for d in block}
+        self.weekends: dict[str, set[int]] = defaultdict(set)
         for past in problem.data.history:
             if past.last_duty is not None:
                 self.worked[past.unit] |= {past.last_duty - k * ONE_DAY for k in range(past.run_days)}
@@ -52,6 +56,10 @@ class _State:
         self.per_day[(unit, date)] += 1
         self.shifts_on[(unit, date)].add(slot.shift)
         self.worked[unit].add(date)
+        self.per_shift[(unit, slot.shift)] += 1
+        self.minutes[unit] += self.problem.data.shift(slot.shift).minutes
+        if date in self.weekend_of:
+            self.weekends[unit].add(self.weekend_of[date])
         if date in self.block_of:
             self.rest[unit] += 1
             block = self.block_of[date]
@@ -105,7 +113,16 @@ def first_roster(problem: Problem, pinned: list[tuple[Slot, str]]) -> list[tuple
             while ahead in worked:
                 run += 1
                 ahead += ONE_DAY
-            if run > rules.max_consecutive_days:
+            if run > data.max_consecutive_days(u):
+                return False
+        most = u.most_in_shift(slot.shift)
+        if most is not None and state.per_shift[(unit, slot.shift)] >= most:
+            return False
+        if u.max_minutes is not None and state.minutes[unit] + data.shift(slot.shift).minutes > u.max_minutes:
+            return False
+        if u.max_weekends is not None and date in state.weekend_of:
+            touched = state.weekends[unit]
+            if state.weekend_of[date] not in touched and len(touched) >= u.max_weekends:
                 return False
         if date in state.block_of:
             block = state.block_of[date]

@@ -26,14 +26,17 @@ def add_objective(v: Variables, soft: bool = True) -> dict[str, LinearExpr]:
         terms = {"coverage": weights["coverage"] * SCALE * _shortfall(v)}
         v.model.minimize(terms["coverage"])
         return terms
-    terms = {
-        "coverage": weights["coverage"] * SCALE * _shortfall(v),
-        "fairness": weights["fairness"] * _fair_share(v, weekend=False),
-        "weekend_fairness": weights["weekend_fairness"] * _fair_share(v, weekend=True),
-        "spacing": weights["spacing"] * SCALE * _close_pairs(v),
-        "home_community": weights["home_community"] * SCALE * _away_from_home(v),
-        "requests": weights["requests"] * SCALE * _requests(v),
+    amounts = {
+        "coverage": lambda: SCALE * _shortfall(v),
+        "fairness": lambda: _fair_share(v, weekend=False),
+        "weekend_fairness": lambda: _fair_share(v, weekend=True),
+        "spacing": lambda: SCALE * _close_pairs(v),
+        "home_community": lambda: SCALE * _away_from_home(v),
+        "requests": lambda: SCALE * _requests(v),
+        "overstaffing": lambda: SCALE * _overstaffing(v),
     }
+    # a rule weighted 0 adds nothing to the model: fairness and spacing are most of its size
+    terms = {rule: weights[rule] * amount() if weights[rule] else 0 for rule, amount in amounts.items()}
     v.model.minimize(sum(terms.values()))
     return terms
 
@@ -59,6 +62,23 @@ def _shortfall(v: Variables) -> LinearExpr:
         missing = v.model.new_int_var(0, slot.min, f"short[{slot.index}]")
         v.model.add_max_equality(missing, [slot.min - assigned, 0])
         total += missing
+    return total
+
+
+def _overstaffing(v: Variables) -> LinearExpr:
+    """Unit-duties beyond each slot's minimum."""
+    by_slot = _by_slot(v)
+    total: LinearExpr = 0
+    for slot in v.problem.slots:
+        assigned = by_slot[slot.index]
+        if len(assigned) <= slot.min:
+            continue
+        if slot.min == 0:
+            total += sum(assigned)
+            continue
+        extra = v.model.new_int_var(0, len(assigned) - slot.min, f"over[{slot.index}]")
+        v.model.add_max_equality(extra, [sum(assigned) - slot.min, 0])
+        total += extra
     return total
 
 
@@ -174,9 +194,7 @@ def _requests(v: Variables) -> LinearExpr:
     problem = v.problem
     total: LinearExpr = 0
     for n, request in enumerate(problem.data.requests):
-        for day in problem.days:
-            if not request.day.matches(day.date, day.kind):
-                continue
+        for day in problem.request_days(request):
             matching = [var for slot, var in v.unit_day.get((request.unit, day.date), [])
                         if (request.shift is None or slot.shift == request.shift)
                         and (request.station is None or slot.station == request.station)]

@@ -41,6 +41,13 @@ class Variables:
             added.only_enforce_if(self.guard)
         return added
 
+    def clause(self, literals: list) -> cp_model.Constraint:
+        """At least one of ``literals`` is true."""
+        added = self.model.add_bool_or(literals)
+        if self.guard is not None:
+            added.only_enforce_if(self.guard)
+        return added
+
     def implies(self, a: object, b: object) -> cp_model.Constraint:
         added = self.model.add_implication(a, b)  # type: ignore[arg-type]
         if self.guard is not None:

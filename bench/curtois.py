@@ -1,0 +1,123 @@
+"""Benchmark the engine on the Curtois & Qu instances against the best-known values.
+
+    python bench/curtois.py FOLDER [--instances 1-12,14] [--time-limit 60] [--workers 2]
+                            [--seed 1] [--method relax|plain] [--out bench/results]
+
+FOLDER holds InstanceN.txt and best_known.csv (columns ``instance`` and ``best_known_ub``, as in
+the benchmark folder our CI machines have; without it the column stays empty). Each instance is
+solved in its own process, so its peak memory is its own; every roster is re-checked by our
+checker inside the solve and its verdict is a column. Results go to --out as CSV and Markdown
+(kept out of git).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FIELDS = ("instance", "method", "status", "objective", "bound", "best_known", "gap_to_best_known_percent",
+          "seconds", "checker", "peak_mib", "booleans")
+
+
+def run_child(path: str, time_limit: float, workers: int, seed: int, method: str) -> dict:
+    """Solve one instance in this process; the checker's objective and this process's peak memory."""
+    sys.path.insert(0, str(ROOT))
+    from rotation.curtois import read_instance, solve
+    from rotation.solver.cpsat import SolveOptions
+
+    began = time.monotonic()
+    instance = read_instance(path)
+    result = solve(instance, SolveOptions(time_limit=time_limit, workers=workers, seed=seed), method=method)
+    seconds = time.monotonic() - began
+    check = result.check
+    return {
+        "status": result.status.name,
+        "objective": result.objective / 100 if result.objective is not None else None,
+        "bound": result.bound / 100 if result.bound is not None else None,
+        "seconds": round(seconds, 1),
+        "checker": ("feasible" if check.feasible else f"{len(check.violations)} violations") if check else "no roster",
+        "peak_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "booleans": result.size.get("booleans"),
+    }
+
+
+def parse_instances(text: str) -> list[int]:
+    numbers: list[int] = []
+    for part in text.split(","):
+        low, _, high = part.partition("-")
+        numbers += range(int(low), int(high or low) + 1)
+    return numbers
+
+
+def best_known(folder: Path) -> dict[str, float]:
+    path = folder / "best_known.csv"
+    if not path.exists():
+        return {}
+    with open(path, encoding="utf-8") as stream:
+        return {row["instance"]: float(row["best_known_ub"]) for row in csv.DictReader(stream)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("folder", type=Path, nargs="?")
+    parser.add_argument("--instances", default="1-24")
+    parser.add_argument("--time-limit", type=float, default=60.0)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--method", default="relax", choices=("relax", "plain"))
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
+    parser.add_argument("--child", nargs=5, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        path, limit, workers, seed, method = args.child
+        print(json.dumps(run_child(path, float(limit), int(workers), int(seed), method)))
+        return
+    known = best_known(args.folder)
+    rows = []
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    for number in parse_instances(args.instances):
+        name = f"Instance{number}"
+        command = [sys.executable, __file__, "--child", str(args.folder / f"{name}.txt"), str(args.time_limit),
+                   str(args.workers), str(args.seed), args.method]
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            row = {"status": "ERROR", "checker": done.stderr.strip().splitlines()[-1][:80] if done.stderr else "crashed"}
+        else:
+            row = json.loads(done.stdout.strip().splitlines()[-1])
+        best = known.get(name)
+        objective = row.get("objective")
+        row = {"instance": name, "method": args.method, **row, "best_known": best,
+               "gap_to_best_known_percent": round(100 * (objective - best) / best, 2)
+               if best and objective is not None else None}
+        rows.append(row)
+        print(json.dumps(row), flush=True)
+        write(rows, args.out, stamp, args)
+
+
+def write(rows: list[dict], out: Path, stamp: str, args: argparse.Namespace) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    name = f"curtois-{args.method}-{args.time_limit:g}s-{stamp}"
+    with open(out / f"{name}.csv", "w", newline="", encoding="utf-8") as stream:
+        writer = csv.DictWriter(stream, fieldnames=FIELDS, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    lines = [f"Method {args.method}, {args.time_limit:g} s, {args.workers} workers, seed {args.seed}.", "",
+             "| instance | objective | bound | best known | gap to best known % | seconds | checker | peak MiB | status |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        lines.append(" | ".join(["", r["instance"], *(str(r.get(k)) if r.get(k) is not None else "-" for k in (
+            "objective", "bound", "best_known", "gap_to_best_known_percent", "seconds", "checker", "peak_mib",
+            "status")), ""]).strip())
+    (out / f"{name}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,404 @@
+"""The Curtois & Qu staff-scheduling benchmark (instances 1-24 of schedulingbenchmarks.org),
+read into the same data model as a county's tables, so that our one model and our one checker
+solve and judge it (see docs/curtois.md for the format and how each rule maps).
+
+Staff become units, shift types become shifts of one position, cover lines become demand for
+one date, and day 0 becomes :data:`FIRST_DAY`, a Monday, with a calendar of plain weeks: the
+benchmark's weekends are Saturday and Sunday, and it has no holidays.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from rotation import check as checker
+from rotation.check import HARD_RULES, SCALE, CheckResult
+from rotation.engine import FIRST_SHARE, solve_relaxing
+from rotation.errors import DataError, DataIssue
+from rotation.model import (
+    DEFAULT_ROLE,
+    MAX_DAYS,
+    MAX_WEIGHT,
+    CalendarDay,
+    DataSet,
+    DayKind,
+    DaySpec,
+    Demand,
+    FieldError,
+    HomeCommunity,
+    Request,
+    RequestKind,
+    Rules,
+    Shift,
+    Station,
+    Unavailability,
+    Unit,
+)
+from rotation.problem import Problem, build_problem
+from rotation.result import Result
+from rotation.roster import Assignment, Roster
+from rotation.solver.cpsat import Progress, SearchControl, SolveOptions
+
+FIRST_DAY = dt.date(2024, 1, 1)
+"""The date day 0 becomes: a Monday, as day 0 is in every instance."""
+WARD = "ward"
+"""The one position every shift belongs to."""
+OFF = "-"
+"""A day off in the roster format."""
+
+SECTIONS = ("SECTION_HORIZON", "SECTION_SHIFTS", "SECTION_STAFF", "SECTION_DAYS_OFF",
+            "SECTION_SHIFT_ON_REQUESTS", "SECTION_SHIFT_OFF_REQUESTS", "SECTION_COVER")
+STAFF_FIELDS = ("ID", "MaxShifts", "MaxTotalMinutes", "MinTotalMinutes", "MaxConsecutiveShifts",
+                "MinConsecutiveShifts", "MinConsecutiveDaysOff", "MaxWeekends")
+
+
+@dataclass(frozen=True)
+class Instance:
+    """One benchmark instance: its data set, the problem over its horizon, and the counts."""
+
+    name: str
+    data: DataSet
+    problem: Problem
+    horizon: int
+    staff: tuple[str, ...]  # employee order of the file, which rosters follow
+    cover_lines: int
+    on_requests: int
+    off_requests: int
+
+    @property
+    def shift_ids(self) -> tuple[str, ...]:
+        return tuple(s.id for s in self.data.shifts)
+
+    def date(self, day: int) -> dt.date:
+        return FIRST_DAY + dt.timedelta(days=day)
+
+    def day(self, date: dt.date) -> int:
+        return (date - FIRST_DAY).days
+
+
+class _Lines:
+    """The data lines of each section, with their line numbers, and the issues found."""
+
+    def __init__(self, path: Path, text: str) -> None:
+        self.file = path.name
+        self.issues: list[DataIssue] = []
+        self.sections: dict[str, list[tuple[int, list[str]]]] = {}
+        current: str | None = None
+        for number, raw in enumerate(text.splitlines(), 1):
+            line = raw.strip()
+            if not line or line.startswith("#"):
+                continue
+            if line in SECTIONS:
+                current = line
+                self.sections.setdefault(line, [])
+                continue
+            if current is None:
+                self.fail(number, None, f"数据出现在第一个 SECTION_ 标题之前：「{line[:40]}」")
+                continue
+            self.sections[current].append((number, [field.strip() for field in line.split(",")]))
+        for name in SECTIONS:
+            if name not in self.sections:
+                self.fail(None, None, f"缺少「{name}」一节")
+                self.sections[name] = []
+
+    def fail(self, line: int | None, column: str | None, message: str) -> None:
+        self.issues.append(DataIssue(self.file, line, column, message))
+
+    def integer(self, line: int, column: str, text: str, least: int = 0, most: int | None = None) -> int | None:
+        try:
+            value = int(text)
+        except ValueError:
+            self.fail(line, column, f"应为整数，实际为「{text}」")
+            return None
+        if value < least or (most is not None and value > most):
+            bounds = f"{least} 到 {most}" if most is not None else f"不小于 {least}"
+            self.fail(line, column, f"应为 {bounds} 的整数，实际为 {value}")
+            return None
+        return value
+
+
+def read_instance(path: Path | str) -> Instance:
+    """Read an instance file; raises :class:`DataError` naming the line and field of every
+    problem found (the file, line and field stand where a table, row and column would)."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="ascii")
+    except FileNotFoundError:
+        raise DataError([DataIssue(path.name, None, None, "文件不存在")]) from None
+    except (UnicodeDecodeError, IsADirectoryError, PermissionError) as error:
+        raise DataError([DataIssue(path.name, None, None, f"无法作为基准实例文本读取（{type(error).__name__}）")]) from None
+    lines = _Lines(path, text)
+    horizon = _horizon(lines)
+    shifts, banned = _shifts(lines)
+    known = {s.id for s in shifts}
+    units = _staff(lines, known)
+    staff = {u.id for u in units}
+    days_off = _days_off(lines, staff, horizon)
+    requests = _requests(lines, "SECTION_SHIFT_ON_REQUESTS", RequestKind.WANT, staff, known, horizon) + _requests(
+        lines, "SECTION_SHIFT_OFF_REQUESTS", RequestKind.AVOID, staff, known, horizon)
+    demand, under, over = _cover(lines, known, horizon, len(units))
+    for first, second in banned:
+        if second not in known:
+            lines.fail(first[1], "Banned", f"禁止接续的班次「{second}」未在 SECTION_SHIFTS 中定义")
+    if lines.issues or horizon is None:
+        raise DataError(lines.issues)
+    weights = {"coverage": under, "overstaffing": over, "requests": 1, "fairness": 0, "weekend_fairness": 0,
+               "spacing": 0, "home_community": 0}
+    rules = Rules(max_per_day=1, max_consecutive_days=MAX_DAYS,
+                  forbidden_successions=tuple((first[0], second) for first, second in banned),
+                  home_community=HomeCommunity.IGNORE, min_days_between=0, max_weekends_per_month=31,
+                  weights=tuple(weights.items()))
+    dates = [FIRST_DAY + dt.timedelta(days=d) for d in range(horizon)]
+    calendar = tuple(CalendarDay(d, DayKind.RESTDAY if d.weekday() >= 5 else DayKind.WORKDAY) for d in dates)
+    data = DataSet(stations=(Station(WARD, "病区", 0),), shifts=tuple(shifts), demand=tuple(demand), units=tuple(units),
+                   unavailability=tuple(days_off), requests=tuple(requests), rules=rules, calendar=calendar,
+                   name=path.stem)
+    problem = build_problem(data, dates[0], dates[-1])
+    return Instance(path.stem, data, problem, horizon, tuple(u.id for u in units), len(demand),
+                    sum(r.kind is RequestKind.WANT for r in requests), sum(r.kind is RequestKind.AVOID for r in requests))
+
+
+def _horizon(lines: _Lines) -> int | None:
+    rows = lines.sections["SECTION_HORIZON"]
+    if len(rows) != 1 or len(rows[0][1]) != 1:
+        lines.fail(rows[0][0] if rows else None, "SECTION_HORIZON", "应恰好有一行，写排班天数")
+        return None
+    return lines.integer(rows[0][0], "SECTION_HORIZON", rows[0][1][0], 1, MAX_DAYS)
+
+
+def _shifts(lines: _Lines) -> tuple[list[Shift], list[tuple[tuple[str, int], str]]]:
+    shifts: list[Shift] = []
+    banned: list[tuple[tuple[str, int], str]] = []
+    for number, fields in lines.sections["SECTION_SHIFTS"]:
+        if len(fields) != 3:
+            lines.fail(number, None, f"应有 3 个字段（ShiftID, Length, Banned），实际 {len(fields)} 个")
+            continue
+        shift_id, length_text, banned_text = fields
+        length = lines.integer(number, "Length", length_text, 1, 24 * 60 - 1)
+        if length is None:
+            continue
+        if any(s.id == shift_id for s in shifts):
+            lines.fail(number, "ShiftID", f"班次「{shift_id}」重复定义")
+            continue
+        try:
+            shifts.append(Shift(shift_id, shift_id, dt.time(0, 0), dt.time(length // 60, length % 60)))
+        except FieldError as error:
+            lines.fail(number, "ShiftID", error.message)
+            continue
+        banned += [((shift_id, number), second) for second in banned_text.split("|") if second]
+    if not shifts:
+        lines.fail(None, "SECTION_SHIFTS", "没有定义任何班次")
+    return shifts, banned
+
+
+def _staff(lines: _Lines, known: set[str]) -> list[Unit]:
+    units: list[Unit] = []
+    for number, fields in lines.sections["SECTION_STAFF"]:
+        if len(fields) != len(STAFF_FIELDS):
+            lines.fail(number, None, f"应有 {len(STAFF_FIELDS)} 个字段（{', '.join(STAFF_FIELDS)}），实际 {len(fields)} 个")
+            continue
+        values = dict(zip(STAFF_FIELDS, fields, strict=True))
+        per_shift = []
+        for item in filter(None, values["MaxShifts"].split("|")):
+            shift, _, most = item.partition("=")
+            if shift not in known:
+                lines.fail(number, "MaxShifts", f"班次「{shift}」未在 SECTION_SHIFTS 中定义")
+                continue
+            value = lines.integer(number, "MaxShifts", most, 0, MAX_DAYS)
+            if value is not None:
+                per_shift.append((shift, value))
+        numbers = {key: lines.integer(number, key, values[key], 0) for key in STAFF_FIELDS[2:]}
+        if None in numbers.values():
+            continue
+        if any(u.id == values["ID"] for u in units):
+            lines.fail(number, "ID", f"员工「{values['ID']}」重复")
+            continue
+        try:
+            units.append(Unit(values["ID"], values["ID"], max_per_shift=tuple(per_shift),
+                              max_minutes=numbers["MaxTotalMinutes"], min_minutes=numbers["MinTotalMinutes"],
+                              max_consecutive_days=numbers["MaxConsecutiveShifts"],
+                              min_consecutive_days=numbers["MinConsecutiveShifts"] or None,
+                              min_days_off=numbers["MinConsecutiveDaysOff"] or None,
+                              max_weekends=numbers["MaxWeekends"]))
+        except FieldError as error:
+            lines.fail(number, _STAFF_COLUMN.get(error.column, error.column), error.message)
+    if not units:
+        lines.fail(None, "SECTION_STAFF", "没有任何员工")
+    return units
+
+
+_STAFF_COLUMN = {"id": "ID", "max_minutes": "MaxTotalMinutes", "min_minutes": "MinTotalMinutes",
+                 "max_consecutive_days": "MaxConsecutiveShifts", "min_consecutive_days": "MinConsecutiveShifts",
+                 "min_days_off": "MinConsecutiveDaysOff", "max_weekends": "MaxWeekends"}
+
+
+def _days_off(lines: _Lines, staff: set[str], horizon: int | None) -> list[Unavailability]:
+    rows = []
+    for number, fields in lines.sections["SECTION_DAYS_OFF"]:
+        if fields[0] not in staff:
+            lines.fail(number, "EmployeeID", f"员工「{fields[0]}」未在 SECTION_STAFF 中定义")
+            continue
+        for text in fields[1:]:
+            day = lines.integer(number, "Day", text, 0, (horizon or 1) - 1)
+            if day is not None:
+                date = FIRST_DAY + dt.timedelta(days=day)
+                rows.append(Unavailability(fields[0], date, date, reason="固定休息日"))
+    return rows
+
+
+def _requests(lines: _Lines, section: str, kind: RequestKind, staff: set[str], known: set[str],
+              horizon: int | None) -> list[Request]:
+    rows = []
+    for number, fields in lines.sections[section]:
+        if len(fields) != 4:
+            lines.fail(number, None, f"应有 4 个字段（EmployeeID, Day, ShiftID, Weight），实际 {len(fields)} 个")
+            continue
+        employee, day_text, shift, weight_text = fields
+        day = lines.integer(number, "Day", day_text, 0, (horizon or 1) - 1)
+        weight = lines.integer(number, "Weight", weight_text, 1, MAX_WEIGHT)
+        if employee not in staff:
+            lines.fail(number, "EmployeeID", f"员工「{employee}」未在 SECTION_STAFF 中定义")
+        elif shift not in known:
+            lines.fail(number, "ShiftID", f"班次「{shift}」未在 SECTION_SHIFTS 中定义")
+        elif day is not None and weight is not None:
+            date = FIRST_DAY + dt.timedelta(days=day)
+            rows.append(Request(employee, DaySpec("date", date), kind, shift=shift, station=WARD, weight=weight))
+    return rows
+
+
+def _cover(lines: _Lines, known: set[str], horizon: int | None, staff: int) -> tuple[list[Demand], int, int]:
+    """Demand for each (day, shift) line. Our weights are per rule, not per line: the under and
+    over weights must be the same on every line (they are, 100 and 1, in all 24 instances)."""
+    demand = []
+    seen: set[tuple[int, str]] = set()
+    weights: dict[str, set[int]] = {"UnderWeight": set(), "OverWeight": set()}
+    for number, fields in lines.sections["SECTION_COVER"]:
+        if len(fields) != 5:
+            lines.fail(number, None, "应有 5 个字段（Day, ShiftID, Requirement, UnderWeight, OverWeight），"
+                       f"实际 {len(fields)} 个")
+            continue
+        day = lines.integer(number, "Day", fields[0], 0, (horizon or 1) - 1)
+        requirement = lines.integer(number, "Requirement", fields[2], 0, 1000)
+        under = lines.integer(number, "UnderWeight", fields[3], 0, MAX_WEIGHT)
+        over = lines.integer(number, "OverWeight", fields[4], 0, MAX_WEIGHT)
+        if fields[1] not in known:
+            lines.fail(number, "ShiftID", f"班次「{fields[1]}」未在 SECTION_SHIFTS 中定义")
+            continue
+        if None in (day, requirement, under, over):
+            continue
+        assert day is not None and requirement is not None and under is not None and over is not None
+        if (day, fields[1]) in seen:
+            lines.fail(number, None, f"第 {day} 天班次「{fields[1]}」的需求重复")
+            continue
+        seen.add((day, fields[1]))
+        weights["UnderWeight"].add(under)
+        weights["OverWeight"].add(over)
+        date = FIRST_DAY + dt.timedelta(days=day)
+        demand.append(Demand(WARD, DaySpec("date", date), fields[1], min=requirement, max=max(requirement, staff)))
+    for column, values in weights.items():
+        if len(values) > 1:
+            lines.fail(None, column, f"各行的 {column} 不同（{sorted(values)}）：本工具每条软规则只有一个权重")
+    if horizon is not None and not lines.issues and len(seen) != horizon * len(known):
+        lines.fail(None, "SECTION_COVER", f"应为每天每个班次各写一行（{horizon} 天 × {len(known)} 个班次），"
+                   f"实际 {len(seen)} 行")
+    return demand, min(weights["UnderWeight"], default=100), min(weights["OverWeight"], default=1)
+
+
+# --- rosters ----------------------------------------------------------------------------------
+
+
+def write_roster(instance: Instance, roster: Roster) -> str:
+    """The roster format of the benchmark notes: one line per employee in file order, one token
+    per day (a shift ID, or ``-`` off)."""
+    grid = {(a.unit, instance.day(a.date)): a.shift for a in roster}
+    lines = [f"# {instance.name}: {len(instance.staff)} staff x {instance.horizon} days; '-' = day off"]
+    for unit in instance.staff:
+        lines.append(" ".join(grid.get((unit, d), OFF) for d in range(instance.horizon)))
+    return "\n".join(lines) + "\n"
+
+
+def read_roster(instance: Instance, text: str, name: str = "排班") -> Roster:
+    """A roster in the format :func:`write_roster` writes; raises :class:`DataError` naming the
+    line of any token or line count that does not fit the instance."""
+    issues = []
+    rows = [(n, line.split()) for n, line in enumerate(text.splitlines(), 1)
+            if line.strip() and not line.lstrip().startswith("#")]
+    if len(rows) != len(instance.staff):
+        issues.append(DataIssue(name, None, None, f"应有 {len(instance.staff)} 行（每名员工一行），实际 {len(rows)} 行"))
+    known = set(instance.shift_ids)
+    duties = []
+    owned: set[tuple[int, str]] = set()
+    for unit, (number, tokens) in zip(instance.staff, rows, strict=False):
+        if len(tokens) != instance.horizon:
+            issues.append(DataIssue(name, number, None, f"应有 {instance.horizon} 个班次记号，实际 {len(tokens)} 个"))
+            continue
+        for day, token in enumerate(tokens):
+            if token == OFF:
+                continue
+            if token not in known:
+                issues.append(DataIssue(name, number, f"第 {day} 天", f"「{token}」不是本实例的班次"))
+                continue
+            # every staffed shift names one first-inquiry owner: the first employee in file order
+            first = (day, token) not in owned
+            owned.add((day, token))
+            duties.append(Assignment(instance.date(day), WARD, token, DEFAULT_ROLE, unit, None, first))
+    if issues:
+        raise DataError(issues)
+    return Roster(duties)
+
+
+# --- solving and reporting ------------------------------------------------------------------
+
+
+def points(value: int | None) -> str:
+    """An objective in the benchmark's own units (our penalties are in hundredths)."""
+    return "-" if value is None else f"{value / SCALE:g}"
+
+
+def judge(instance: Instance, roster: Roster) -> CheckResult:
+    """The independent checker's verdict on a roster of ``instance``."""
+    return checker.check(instance.problem, roster)
+
+
+METHODS = {"relax": "整体模型 + 邻域搜索", "plain": "整体模型，一次 CP-SAT 搜索"}
+
+
+def solve(instance: Instance, options: SolveOptions, control: SearchControl | None = None,
+          on_progress: Callable[[Progress], None] | None = None, method: str = "relax") -> Result:
+    """One model of the whole horizon (never month by month: the benchmark's limits span it),
+    searched by neighbourhoods (``relax``) or by one CP-SAT search (``plain``); the roster is
+    checked by the independent checker like every roster."""
+    share = 1.0 if method == "plain" else FIRST_SHARE
+    return solve_relaxing(instance.problem, options, control or SearchControl(), on_progress, share)
+
+
+def describe(instance: Instance, result: CheckResult) -> str:
+    """The checker's verdict in the benchmark's terms: hard violations, then the objective and
+    its three parts."""
+    lines = [f"实例 {instance.name}：{len(instance.staff)} 名员工，{instance.horizon} 天，{len(instance.shift_ids)} 种班次"]
+    if result.violations:
+        lines.append(f"违反硬性约束 {len(result.violations)} 处（不可行排班）：")
+        lines += [f"  【{HARD_RULES[v.rule]}】{v.unit or ''} {f'第 {instance.day(v.date)} 天' if v.date else ''}"
+                  f"：{v.message}" for v in result.violations[:50]]
+        if len(result.violations) > 50:
+            lines.append(f"  ……另有 {len(result.violations) - 50} 处")
+    else:
+        lines.append("满足全部硬性约束。")
+    lines.append(f"目标值 {points(result.objective)}：需求不足 {points(result.score('coverage').penalty)}，"
+                 f"超出需求 {points(result.score('overstaffing').penalty)}，"
+                 f"班次请求 {points(result.score('requests').penalty)}")
+    return "\n".join(lines)
+
+
+def report(instance: Instance, result: Result) -> str:
+    """Objective, best bound, status and seconds of a solve, then the checker's verdict."""
+    gap = f"{result.gap * 100:.2f}%" if result.gap is not None else "-"
+    lines = [f"状态：{result.status.value}{'（已中止）' if result.interrupted else ''}，用时 {result.wall_time:.1f} 秒，"
+             f"找到 {result.solutions} 个改进解",
+             f"目标值 {points(result.objective)}，下界 {points(result.bound)}，差距 {gap}"]
+    if result.check is not None:
+        lines.append(describe(instance, result.check))
+    return "\n".join(lines)
