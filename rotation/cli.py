@@ -548,10 +548,12 @@ def bench() -> None:
               help="把排班按基准的排班格式写到这个文件（每名员工一行，每天一个班次，「-」为休息）")
 @click.option("--check", "roster_path", type=click.Path(path_type=Path), default=None,
               help="不求解，只用检查器检查这个排班文件并给出目标值")
+@click.option("--method", type=click.Choice(["relax", "plain"]), default="relax", show_default=True,
+              help="relax：整体模型 + 邻域搜索；plain：整体模型一次 CP-SAT 搜索（用于对比）")
 @click.option("--force", is_flag=True, help="覆盖已有的排班文件")
 @click.option("--quiet", is_flag=True, help="不显示求解进度")
 def bench_curtois(instance_path: Path, time_limit: float, workers: int, seed: int, out_path: Path | None,
-                  roster_path: Path | None, force: bool, quiet: bool) -> None:
+                  roster_path: Path | None, method: str, force: bool, quiet: bool) -> None:
     """求解 Curtois & Qu 排班基准的一个实例（INSTANCE_PATH，如 Instance1.txt），用检查器复核，
     输出目标值、下界、状态和用时。退出码：0 求得可行排班，2 实例或排班文件有误，
     3 排班违反硬性规则，4 时限内未找到可行排班，5 被中止，6 无法写出。"""
@@ -576,7 +578,7 @@ def bench_curtois(instance_path: Path, time_limit: float, workers: int, seed: in
             sys.exit(EXIT_OUTPUT)
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed)
     show = None if quiet else _progress_printer()
-    result = run_interruptibly(lambda control: curtois.solve(instance, options, control, show))
+    result = run_interruptibly(lambda control: curtois.solve(instance, options, control, show, method))
     if not quiet:
         click.echo("", err=True)
     click.echo(curtois.report(instance, result))

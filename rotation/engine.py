@@ -135,8 +135,12 @@ def solve_relaxing(problem: Problem, options: SolveOptions, control: SearchContr
     model, variables, terms = build_model(problem, Mode.FULL)
     hint = as_assignments(first_roster(problem, pinned_duties(problem)))
     add_complete_hint(variables, hint, options.seed)
-    first = search(model, variables, terms, replace(options, time_limit=limit * first_share), control, on_progress,
-                   began)
+    # a wall-clock limit counts building the model; a deterministic one only the search
+    building = 0.0 if options.deterministic else time.monotonic() - began
+    # a wall-clock search goes on past its share until it has a first roster: large instances need it
+    share = limit * first_share if options.deterministic or first_share >= 1 else limit * (1 - BOUND_SHARE)
+    first = search(model, variables, terms, replace(options, time_limit=max(share - building, 1.0)), control,
+                   on_progress, began, enough_after=max(limit * first_share - building, 0.5))
     best, status, bound, solutions = first.incumbent, first.status, first.bound, first.solutions
     if best is not None and status != "OPTIMAL" and first_share < 1 and not control.interrupted:
         spent = first.spent if options.deterministic else time.monotonic() - began

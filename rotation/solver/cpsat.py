@@ -234,8 +234,10 @@ def _watched_solver(options: SolveOptions, control: SearchControl, progress: Pro
 
 
 def _solve_watched(solver: cp_model.CpSolver, model: cp_model.CpModel, progress: Progress,
-                   on_progress: Callable[[Progress], None] | None) -> int:
-    """Solve in a worker thread, so that the main thread stays free for Ctrl-C and reports progress."""
+                   on_progress: Callable[[Progress], None] | None, enough_after: float | None = None) -> int:
+    """Solve in a worker thread, so that the main thread stays free for Ctrl-C and reports progress.
+    With ``enough_after`` (seconds), the search stops once that much time has passed and it has
+    a solution."""
     outcome: dict[str, object] = {}
     changed = progress.changed
     callback = _Callback(progress)
@@ -249,8 +251,11 @@ def _solve_watched(solver: cp_model.CpSolver, model: cp_model.CpModel, progress:
     worker = threading.Thread(target=work, name="cp-sat", daemon=True)
     worker.start()
     last_report = 0.0
+    began = time.monotonic()
     while worker.is_alive():
         worker.join(timeout=0.25)
+        if enough_after is not None and progress.solutions and time.monotonic() - began >= enough_after:
+            solver.stop_search()
         if on_progress is not None and (changed.is_set() or progress.elapsed - last_report >= 1.0):
             changed.clear()
             last_report = progress.elapsed
@@ -281,11 +286,13 @@ class SearchRun:
 
 def search(model: cp_model.CpModel, variables: Variables, terms: dict, options: SolveOptions,
            control: SearchControl, on_progress: Callable[[Progress], None] | None = None,
-           started: float | None = None) -> SearchRun:
-    """Search ``model`` (with whatever hints it holds) within ``options``; the best solution found."""
+           started: float | None = None, enough_after: float | None = None) -> SearchRun:
+    """Search ``model`` (with whatever hints it holds) within ``options``; the best solution found.
+    With ``enough_after`` seconds the search ends early once it has a solution (wall-clock
+    limits only: with one worker the run must not depend on the clock)."""
     progress = Progress(phase=Mode.FULL.value, started=started or time.monotonic())
     solver = _watched_solver(options, control, progress)
-    status = _solve_watched(solver, model, progress, on_progress)
+    status = _solve_watched(solver, model, progress, on_progress, None if options.deterministic else enough_after)
     found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
     spent = solver.deterministic_time if options.deterministic else solver.wall_time
     if not found:
