@@ -135,13 +135,17 @@ def solve_relaxing(problem: Problem, options: SolveOptions, control: SearchContr
     model, variables, terms = build_model(problem, Mode.FULL)
     hint = as_assignments(first_roster(problem, pinned_duties(problem)))
     add_complete_hint(variables, hint, options.seed)
+    built = time.monotonic() - began
     # a wall-clock limit counts building the model; a deterministic one only the search
-    building = 0.0 if options.deterministic else time.monotonic() - began
+    building = 0.0 if options.deterministic else built
     # a wall-clock search goes on past its share until it has a first roster: large instances need it
     share = limit * first_share if options.deterministic or first_share >= 1 else limit * (1 - BOUND_SHARE)
     first = search(model, variables, terms, replace(options, time_limit=max(share - building, 1.0)), control,
                    on_progress, began, enough_after=max(limit * first_share - building, 0.5))
     best, status, bound, solutions = first.incumbent, first.status, first.bound, first.solutions
+    phases: dict[str, float] = {"model": round(built, 1), "first_search": round(time.monotonic() - began, 1)}
+    if first.first_at is not None:
+        phases["first_roster"] = round(first.first_at, 1)
     if best is not None and status != "OPTIMAL" and first_share < 1 and not control.interrupted:
         spent = first.spent if options.deterministic else time.monotonic() - began
         progress = Progress(phase="邻域搜索", started=began, objective=best.objective, bound=bound)
@@ -149,6 +153,8 @@ def solve_relaxing(problem: Problem, options: SolveOptions, control: SearchContr
                                       options.deterministic, control, on_progress, progress)
         solutions += log.improvements
         spent += log.spent if options.deterministic else 0
+        phases["neighbourhoods"] = round(time.monotonic() - began, 1)
+        phases["steps"] = log.steps
         if not control.interrupted:
             hint_all(variables, best.values)
             left = limit - (spent if options.deterministic else time.monotonic() - began)
@@ -159,8 +165,9 @@ def solve_relaxing(problem: Problem, options: SolveOptions, control: SearchContr
             if last.incumbent is not None and last.incumbent.objective <= best.objective:
                 best, status = last.incumbent, last.status
     if best is None:
-        return _result(problem, options, ModelRun(status, None, None, None, {}, time.monotonic() - began, solutions,
-                                                  control.interrupted, size_of(model, variables)), None, None, began)
+        return replace(_result(problem, options, ModelRun(status, None, None, None, {}, time.monotonic() - began,
+                                                          solutions, control.interrupted, size_of(model, variables)),
+                               None, None, began), phases=phases)
     solver = fixed_solution(variables, best.values, options.seed)
     duties = extract_duties(variables, solver.value)
     roster = Roster(name_people(problem, duties, options.seed))
@@ -171,7 +178,7 @@ def solve_relaxing(problem: Problem, options: SolveOptions, control: SearchContr
         bound = best.objective
     run = ModelRun(status if status == "OPTIMAL" else "FEASIBLE", duties, best.objective, bound, values,
                    time.monotonic() - began, solutions, control.interrupted, size_of(model, variables))
-    return replace(_result(problem, options, run, roster, check_result, began), method=_RELAXING)
+    return replace(_result(problem, options, run, roster, check_result, began), method=_RELAXING, phases=phases)
 
 
 _RELAXING = "整体模型 + 邻域搜索（逐次放开部分单位或日期重新求解）"

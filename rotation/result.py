@@ -41,6 +41,7 @@ class Result:
     fewest_changes_proven: bool = False  # a repair proved that no roster changes fewer duties
     provenance: dict[str, str] | None = None  # the tool's version and the data's fingerprint
     gap_causes: dict[tuple, str] | None = None  # (date, station, shift, role) of a shortfall -> its cause
+    phases: dict[str, float] | None = None  # seconds from the start to the end of each phase, for benchmarks
 
     @property
     def found(self) -> bool:

@@ -50,6 +50,7 @@ class Progress:
     objective: float | None = None
     bound: float | None = None
     solutions: int = 0
+    first_at: float | None = None  # elapsed seconds at the first solution
     changed: threading.Event = field(default_factory=threading.Event, repr=False)  # set on news
 
     @property
@@ -125,6 +126,8 @@ class _Callback(cp_model.CpSolverSolutionCallback):
         self.progress = progress
 
     def on_solution_callback(self) -> None:
+        if self.progress.first_at is None:
+            self.progress.first_at = self.progress.elapsed
         self.progress.solutions += 1
         self.progress.objective = self.objective_value
         self.progress.bound = self.best_objective_bound
@@ -282,6 +285,7 @@ class SearchRun:
     bound: int | None
     solutions: int
     spent: float  # seconds, or deterministic seconds with one worker
+    first_at: float | None = None  # seconds from ``started`` to the first solution
 
 
 def search(model: cp_model.CpModel, variables: Variables, terms: dict, options: SolveOptions,
@@ -298,7 +302,7 @@ def search(model: cp_model.CpModel, variables: Variables, terms: dict, options: 
     if not found:
         return SearchRun(solver.status_name(status), None, None, progress.solutions, spent)  # type: ignore[arg-type]
     return SearchRun(solver.status_name(status), incumbent_of(model, solver),  # type: ignore[arg-type]
-                     round(solver.best_objective_bound), progress.solutions, spent)
+                     round(solver.best_objective_bound), progress.solutions, spent, progress.first_at)
 
 
 def incumbent_of(model: cp_model.CpModel, solver: cp_model.CpSolver) -> Incumbent:
