@@ -309,11 +309,16 @@ def incumbent_of(model: cp_model.CpModel, solver: cp_model.CpSolver) -> Incumben
     """The solver's solution with its objective computed from the values themselves: once, with
     two workers and a hint, the reported objective was a point above its solution's."""
     values = list(solver.response_proto.solution)
+    return Incumbent(values, objective_of(model, values))
+
+
+def objective_of(model: cp_model.CpModel, values: list[int]) -> int:
+    """The model's objective at ``values`` (one per variable)."""
     objective = model.proto.objective
     total = objective.offset
     for index, coefficient in zip(objective.vars, objective.coeffs, strict=True):
         total += coefficient * (values[index] if index >= 0 else 1 - values[-index - 1])
-    return Incumbent(values, round(total))
+    return round(total)
 
 
 @contextlib.contextmanager
