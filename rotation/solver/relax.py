@@ -33,6 +33,8 @@ FIRST_SIZE = 600
 
 @dataclass
 class SearchLog:
+    """What the steps did: how many, how many improved the roster, the time they took."""
+
     steps: int = 0
     improvements: int = 0
     spent: float = 0.0  # seconds, or deterministic seconds with one worker
@@ -56,11 +58,11 @@ def relax_and_resolve(v: Variables, incumbent: Incumbent, budget: float, seed: i
     log = SearchLog()
     started = time.monotonic()
     while log.spent < budget and not control.interrupted:
-        kind = log.steps % 3
-        free = _neighbourhood(rng, kind, units, dates, by_unit_date, sizes[kind], per_unit_day)
         step = min(STEP_SECONDS, budget - log.spent)
         if step <= 0.05:
             break
+        kind = log.steps % 3
+        free = _neighbourhood(rng, kind, units, dates, by_unit_date, sizes[kind], per_unit_day)
         status, solver = _solve_around(v, incumbent, free, duty_vars, step, seed + log.steps, workers,
                                        deterministic, control)
         log.steps += 1
@@ -68,9 +70,10 @@ def relax_and_resolve(v: Variables, incumbent: Incumbent, budget: float, seed: i
         found = incumbent_of(v.model, solver) if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
         if found is not None and found.objective <= incumbent.objective:
             # an equal roster is taken too: moving along a plateau opens other neighbourhoods
-            log.improvements += found.objective < incumbent.objective
+            better = found.objective < incumbent.objective
+            log.improvements += better
             incumbent = found
-            if progress is not None:
+            if progress is not None and better:
                 progress.solutions += 1
                 progress.objective = incumbent.objective
         sizes[kind] = min(sizes[kind] * 1.2, len(duty_vars)) if status == cp_model.OPTIMAL else max(50.0, sizes[kind] * 0.8)
