@@ -124,9 +124,10 @@ FIRST_SHARE = 0.2
 BOUND_SHARE = 0.1
 """... and the share kept for a last full search, seeded with the best roster, for the bound."""
 RELAX_LIMIT = 10_000
-"""Duty Booleans above which neighbourhood steps give way to one CP-SAT search. Measured on the
-Curtois instances at 60 s: the steps win on 14-19 (up to 9,728 Booleans), lose on 12 (10,452)
-and 13 (39,936: 7683 against 4698)."""
+"""Duty Booleans above which neighbourhood steps give way to one CP-SAT search, not restarted.
+Measured on the Curtois instances at 60 s: the steps win on 14-19 (up to 9,728 Booleans), lose
+on 12 (10,452) and 13 (39,936: 7683 against 4698); so does a search restarted from its best
+roster after 20% of the time (13: 5587)."""
 GREEDY_LIMIT = 200_000
 """Duty Booleans above which the greedy first roster is not worth its time: on the largest
 benchmark instance (a million) it takes 19 s and breaks the rules the greedy does not know."""
@@ -151,16 +152,20 @@ def solve_relaxing(problem: Problem, options: SolveOptions, control: SearchContr
     built = time.monotonic() - began
     # a wall-clock limit counts building the model; a deterministic one only the search
     building = 0.0 if options.deterministic else built
-    first = search(model, variables, terms, replace(options, time_limit=max(limit * first_share - building, 1.0)),
-                   control, on_progress, began)
-    if first.incumbent is None and first.status != "INFEASIBLE" and first_share < 1 and not control.interrupted:
+    # a large model gets one search, not restarted, unless it finds no roster in its share
+    large = len(variables.x) > RELAX_LIMIT and not options.deterministic
+    share = 1.0 if large else first_share
+    first = search(model, variables, terms, replace(options, time_limit=max(limit * share - building, 1.0)),
+                   control, on_progress, began, give_up_after=max(limit * first_share - building, 1.0))
+    fell_back = first.incumbent is None and first.status != "INFEASIBLE" and first_share < 1
+    if fell_back and not control.interrupted:
         first = _any_roster(model, variables, terms, options, control, on_progress, began,
                             limit - (first.spent if options.deterministic else time.monotonic() - began))
     best, status, bound, solutions = first.incumbent, first.status, first.bound, first.solutions
     phases: dict[str, float] = {"model": round(built, 1), "first_search": round(time.monotonic() - began, 1)}
     if first.first_at is not None:
         phases["first_roster"] = round(first.first_at, 1)
-    if best is not None and status != "OPTIMAL" and first_share < 1 and not control.interrupted:
+    if best is not None and status != "OPTIMAL" and (share < 1 or fell_back) and not control.interrupted:
         spent = first.spent if options.deterministic else time.monotonic() - began
         progress = Progress(phase="邻域搜索", started=began, objective=best.objective, bound=bound)
         # on large models each step re-reads the whole model: CP-SAT's own search does better there

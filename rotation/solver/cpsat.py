@@ -237,10 +237,11 @@ def _watched_solver(options: SolveOptions, control: SearchControl, progress: Pro
 
 
 def _solve_watched(solver: cp_model.CpSolver, model: cp_model.CpModel, progress: Progress,
-                   on_progress: Callable[[Progress], None] | None, enough_after: float | None = None) -> int:
+                   on_progress: Callable[[Progress], None] | None, enough_after: float | None = None,
+                   give_up_after: float | None = None) -> int:
     """Solve in a worker thread, so that the main thread stays free for Ctrl-C and reports progress.
-    With ``enough_after`` (seconds), the search stops once that much time has passed and it has
-    a solution."""
+    The search stops once ``enough_after`` seconds have passed and it has a solution, or once
+    ``give_up_after`` seconds have passed and it has none."""
     outcome: dict[str, object] = {}
     changed = progress.changed
     callback = _Callback(progress)
@@ -257,7 +258,10 @@ def _solve_watched(solver: cp_model.CpSolver, model: cp_model.CpModel, progress:
     began = time.monotonic()
     while worker.is_alive():
         worker.join(timeout=0.25)
-        if enough_after is not None and progress.solutions and time.monotonic() - began >= enough_after:
+        waited = time.monotonic() - began
+        if progress.solutions and enough_after is not None and waited >= enough_after:
+            solver.stop_search()
+        if not progress.solutions and give_up_after is not None and waited >= give_up_after:
             solver.stop_search()
         if on_progress is not None and (changed.is_set() or progress.elapsed - last_report >= 1.0):
             changed.clear()
@@ -290,13 +294,17 @@ class SearchRun:
 
 def search(model: cp_model.CpModel, variables: Variables, terms: dict, options: SolveOptions,
            control: SearchControl, on_progress: Callable[[Progress], None] | None = None,
-           started: float | None = None, enough_after: float | None = None) -> SearchRun:
+           started: float | None = None, enough_after: float | None = None,
+           give_up_after: float | None = None) -> SearchRun:
     """Search ``model`` (with whatever hints it holds) within ``options``; the best solution found.
-    With ``enough_after`` seconds the search ends early once it has a solution (wall-clock
-    limits only: with one worker the run must not depend on the clock)."""
+    With ``enough_after`` seconds the search ends early once it has a solution, with
+    ``give_up_after`` once it has passed that long without one (wall-clock limits only: with one
+    worker the run must not depend on the clock)."""
     progress = Progress(phase=Mode.FULL.value, started=started or time.monotonic())
     solver = _watched_solver(options, control, progress)
-    status = _solve_watched(solver, model, progress, on_progress, None if options.deterministic else enough_after)
+    clock = not options.deterministic
+    status = _solve_watched(solver, model, progress, on_progress, enough_after if clock else None,
+                            give_up_after if clock else None)
     found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
     spent = solver.deterministic_time if options.deterministic else solver.wall_time
     if not found:
