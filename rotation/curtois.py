@@ -73,10 +73,15 @@ class Instance:
         return tuple(s.id for s in self.data.shifts)
 
     def date(self, day: int) -> dt.date:
-        return FIRST_DAY + dt.timedelta(days=day)
+        return _date(day)
 
     def day(self, date: dt.date) -> int:
         return (date - FIRST_DAY).days
+
+
+def _date(day: int) -> dt.date:
+    """The date of the benchmark's day ``day``."""
+    return FIRST_DAY + dt.timedelta(days=day)
 
 
 class _Lines:
@@ -151,7 +156,7 @@ def read_instance(path: Path | str) -> Instance:
                   forbidden_successions=tuple((first[0], second) for first, second in banned),
                   home_community=HomeCommunity.IGNORE, min_days_between=0, max_weekends_per_month=31,
                   weights=tuple(weights.items()))
-    dates = [FIRST_DAY + dt.timedelta(days=d) for d in range(horizon)]
+    dates = [_date(d) for d in range(horizon)]
     calendar = tuple(CalendarDay(d, DayKind.RESTDAY if d.weekday() >= 5 else DayKind.WORKDAY) for d in dates)
     data = DataSet(stations=(Station(WARD, "病区", 0),), shifts=tuple(shifts), demand=tuple(demand), units=tuple(units),
                    unavailability=tuple(days_off), requests=tuple(requests), rules=rules, calendar=calendar,
@@ -244,8 +249,7 @@ def _days_off(lines: _Lines, staff: set[str], horizon: int | None) -> list[Unava
         for text in fields[1:]:
             day = lines.integer(number, "Day", text, 0, (horizon or 1) - 1)
             if day is not None:
-                date = FIRST_DAY + dt.timedelta(days=day)
-                rows.append(Unavailability(fields[0], date, date, reason="固定休息日"))
+                rows.append(Unavailability(fields[0], _date(day), _date(day), reason="固定休息日"))
     return rows
 
 
@@ -264,8 +268,7 @@ def _requests(lines: _Lines, section: str, kind: RequestKind, staff: set[str], k
         elif shift not in known:
             lines.fail(number, "ShiftID", f"班次「{shift}」未在 SECTION_SHIFTS 中定义")
         elif day is not None and weight is not None:
-            date = FIRST_DAY + dt.timedelta(days=day)
-            rows.append(Request(employee, DaySpec("date", date), kind, shift=shift, station=WARD, weight=weight))
+            rows.append(Request(employee, DaySpec("date", _date(day)), kind, shift=shift, station=WARD, weight=weight))
     return rows
 
 
@@ -296,8 +299,7 @@ def _cover(lines: _Lines, known: set[str], horizon: int | None, staff: int) -> t
         seen.add((day, fields[1]))
         weights["UnderWeight"].add(under)
         weights["OverWeight"].add(over)
-        date = FIRST_DAY + dt.timedelta(days=day)
-        demand.append(Demand(WARD, DaySpec("date", date), fields[1], min=requirement, max=max(requirement, staff)))
+        demand.append(Demand(WARD, DaySpec("date", _date(day)), fields[1], min=requirement, max=max(requirement, staff)))
     for column, values in weights.items():
         if len(values) > 1:
             lines.fail(None, column, f"各行的 {column} 不同（{sorted(values)}）：本工具每条软规则只有一个权重")
@@ -361,9 +363,6 @@ def points(value: int | None) -> str:
 def judge(instance: Instance, roster: Roster) -> CheckResult:
     """The independent checker's verdict on a roster of ``instance``."""
     return checker.check(instance.problem, roster)
-
-
-METHODS = {"relax": "整体模型 + 邻域搜索", "plain": "整体模型，一次 CP-SAT 搜索"}
 
 
 def solve(instance: Instance, options: SolveOptions, control: SearchControl | None = None,

@@ -256,7 +256,11 @@ class Unit:
 
     def most_in_shift(self, shift: str) -> int | None:
         """The most duties this unit may take in ``shift`` over the horizon (None: no limit)."""
-        return dict(self.max_per_shift).get(shift)
+        return self._per_shift.get(shift)
+
+    @cached_property
+    def _per_shift(self) -> dict[str, int]:
+        return dict(self.max_per_shift)
 
 
 @dataclass(frozen=True)

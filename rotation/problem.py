@@ -7,6 +7,7 @@ that both read the same facts and neither re-interprets the tables.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from fractions import Fraction
@@ -103,17 +104,9 @@ class Problem:
 
     @cached_property
     def rest_blocks(self) -> tuple[RestBlock, ...]:
-        blocks: list[RestBlock] = []
-        run: list[dt.date] = []
-        for day in self.days:
-            if run and (day.is_working or (day.date.year, day.date.month) != (run[0].year, run[0].month)):
-                blocks.append(RestBlock((run[0].year, run[0].month), tuple(run)))
-                run = []
-            if not day.is_working:
-                run.append(day.date)
-        if run:
-            blocks.append(RestBlock((run[0].year, run[0].month), tuple(run)))
-        return tuple(blocks)
+        """The horizon's weekends (see :attr:`weekends`) cut at month ends."""
+        return tuple(RestBlock(month, tuple(dates)) for run in self.weekends
+                     for month, dates in itertools.groupby(run, key=lambda d: (d.year, d.month)))
 
     @cached_property
     def weekends(self) -> tuple[tuple[dt.date, ...], ...]:

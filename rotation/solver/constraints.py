@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from itertools import chain, combinations
 
 from rotation.problem import Period
@@ -171,7 +172,8 @@ def add_horizon_weekends(v: Variables) -> None:
             _at_most_blocks(v, unit.id, v.problem.weekends, unit.max_weekends)
 
 
-def _at_most_blocks(v: Variables, unit: str, blocks, most: int) -> None:  # type: ignore[no-untyped-def]
+def _at_most_blocks(v: Variables, unit: str, blocks: Iterable[Sequence[dt.date]], most: int) -> None:
+    """At most ``most`` of ``blocks`` (runs of dates) hold a duty of ``unit``; each counts once."""
     touched = []
     for block in blocks:
         days = [d for d in block if v.has_day(unit, d)]

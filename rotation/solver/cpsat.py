@@ -292,10 +292,9 @@ class SearchRun:
     first_at: float | None = None  # seconds from ``started`` to the first solution
 
 
-def search(model: cp_model.CpModel, variables: Variables, terms: dict, options: SolveOptions,
-           control: SearchControl, on_progress: Callable[[Progress], None] | None = None,
-           started: float | None = None, enough_after: float | None = None,
-           give_up_after: float | None = None) -> SearchRun:
+def search(model: cp_model.CpModel, options: SolveOptions, control: SearchControl,
+           on_progress: Callable[[Progress], None] | None = None, started: float | None = None,
+           enough_after: float | None = None, give_up_after: float | None = None) -> SearchRun:
     """Search ``model`` (with whatever hints it holds) within ``options``; the best solution found.
     With ``enough_after`` seconds the search ends early once it has a solution, with
     ``give_up_after`` once it has passed that long without one (wall-clock limits only: with one
