@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -38,6 +39,7 @@ from rotation.solver.cpsat import (
 from rotation.solver.extract import extract_duties
 from rotation.solver.greedy import as_assignments, first_roster
 from rotation.solver.lns import GROUP_SIZE, improve
+from rotation.solver.patterns import pattern_bound
 from rotation.solver.relax import relax_and_resolve
 
 ONE_DAY = dt.timedelta(days=1)
@@ -47,6 +49,11 @@ class CheckerDisagreement(AssertionError):
     """The solver's roster breaks a hard rule or its objective differs from the checker's: a bug."""
 
 
+PATTERN_SHARE = 0.15
+"""At most this share of the time limit goes to the pattern bound (wall-clock runs); on the
+default county month it converges in about that (18 s of 120 s)."""
+PATTERN_ITERATIONS = 60
+"""... and at most this many rounds of columns in deterministic runs."""
 COVER_SHARE = 0.2
 """At most this share of the time limit goes to finding a complete roster."""
 LNS_SHARE = 0.3
@@ -73,8 +80,9 @@ def solve(problem: Problem, options: SolveOptions | None = None, control: Search
 
 def solve_whole(problem: Problem, options: SolveOptions, control: SearchControl,
                 on_progress: Callable[[Progress], None] | None = None,
-                hint: list[Assignment] | None = None) -> Result:
-    """One model for the whole horizon (see :func:`solve`)."""
+                hint: list[Assignment] | None = None, bound: bool = True) -> Result:
+    """One model for the whole horizon (see :func:`solve`). With ``bound``, the pattern bound
+    (:mod:`rotation.solver.patterns`) takes its share of the time before the last search."""
     began = time.monotonic()
     limit = options.time_limit
     if hint is None:
@@ -97,8 +105,23 @@ def solve_whole(problem: Problem, options: SolveOptions, control: SearchControl,
         hint, lns_spent = improve(problem, hint, limit * (COVER_SHARE + LNS_SHARE) - spent, options.seed,
                                   options.deterministic, control, on_progress, began)
         spent += lns_spent if options.deterministic else time.monotonic() - started
-    remaining = max(limit - spent - (0 if options.deterministic else building), limit * 0.1)
     interrupted = control.interrupted
+    patterns = None
+    if bound and not interrupted:
+        started = time.monotonic()
+        # deterministic runs count columns, not seconds, so that the report is repeatable too
+        progress = Progress(phase="计算下界", started=began, objective=checker.check(problem, Roster(hint)).objective)
+
+        def heard(found: float) -> bool:
+            progress.bound = max(progress.bound or -math.inf, math.ceil(found))
+            if on_progress is not None:
+                on_progress(progress)
+            return not control.interrupted
+
+        patterns = pattern_bound(problem, [hint], None if options.deterministic else limit * PATTERN_SHARE,
+                                 PATTERN_ITERATIONS if options.deterministic else None, heard)
+        spent += 0 if options.deterministic else time.monotonic() - started
+    remaining = max(limit - spent - (0 if options.deterministic else building), limit * 0.1)
     if interrupted:
         control = SearchControl()  # score the roster found so far, briefly, then stop
         remaining = min(remaining, 5.0)
@@ -109,14 +132,15 @@ def solve_whole(problem: Problem, options: SolveOptions, control: SearchControl,
         roster = Roster(name_people(problem, full.duties, options.seed))
         check_result = checker.check(problem, roster)
         agree(full.objective, full.terms, check_result)
-    bound = full.bound
+    bounds = [full.bound, patterns.bound if patterns else None]
     if check_result is not None and not check_result.shortfalls:
         # a complete roster exists, so the best roster has no shortfall (coverage comes first)
         # and the flow bound on the soft rules of complete rosters applies
-        flow = soft_lower_bound(problem)
-        if flow is not None:
-            bound = max(bound if bound is not None else flow, flow)
-    return _result(problem, options, replace(full, bound=bound), roster, check_result, began, first, interrupted)
+        bounds.append(soft_lower_bound(problem))
+    best = max((b for b in bounds if b is not None), default=None)
+    if best is not None and full.objective is not None and best >= full.objective:
+        full = replace(full, status="OPTIMAL")  # a bound of ours meets the roster: it is proven best
+    return _result(problem, options, replace(full, bound=best), roster, check_result, began, first, interrupted)
 
 
 FIRST_SHARE = 0.2
@@ -257,13 +281,14 @@ def solve_by_month(problem: Problem, options: SolveOptions, control: SearchContr
             part = continuation(data, duties, first, first, ahead, rest, assume)
         left = options.time_limit - (time.monotonic() - began)
         share = max(left / (len(problem.months) - number), 1.0) if not interrupted else 2.0
+        whole = len(problem.months) == 1 and not earlier  # the part is the problem itself: its bound counts
         result = solve_whole(part, replace(options, time_limit=share), SearchControl() if interrupted else control,
-                             on_progress)
+                             on_progress, bound=whole)
         interrupted = interrupted or result.interrupted
         solutions += result.solutions
         if result.roster is None:
             return replace(result, problem=problem, wall_time=time.monotonic() - began, method=_BY_MONTH)
-        if len(problem.months) == 1 and not earlier:  # the part was the problem itself
+        if whole:
             status, bound = result.status, result.bound
         duties.extend(a for a in result.roster if first <= a.date <= last)
     method = _BY_MONTH if len(problem.months) > 1 else "整体求解"

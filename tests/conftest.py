@@ -14,12 +14,27 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
+from hypothesis import strategies as st
 
 from rotation import tables
 from rotation.cells import parse_day_spec
 from rotation.errors import DataError, DataIssue
 from rotation.load import load
-from rotation.model import DEFAULT_ROLE, DEFAULT_WEIGHTS, DataSet, Demand, Rules, Shift, Station, Unit
+from rotation.model import (
+    DEFAULT_ROLE,
+    DEFAULT_WEIGHTS,
+    DataSet,
+    Demand,
+    HomeCommunity,
+    Person,
+    Request,
+    RequestKind,
+    Rules,
+    Shift,
+    Station,
+    Unavailability,
+    Unit,
+)
 from rotation.roster import Assignment
 
 Tables = dict[str, list[list[object]]]
@@ -205,3 +220,47 @@ def duty(date: dt.date, unit: str, station: str = "S1", shift: str = "AM", perso
          first: bool = True, role: str = DEFAULT_ROLE) -> Assignment:
     """One row of a hand-made roster; by default the period's first-inquiry owner."""
     return Assignment(date, station, shift, role, unit, person, first)
+
+
+@st.composite
+def small_data_sets(draw: st.DrawFn) -> tuple[DataSet, dt.date, dt.date]:
+    """2-5 units, 1-3 stations, 3-7 days in 2026, with random demand, limits, people and wishes."""
+    communities = [None, "东街", "西街"]
+    station_count = draw(st.integers(1, 3))
+    stations = (COUNTY_CENTRE, EAST_STATION, Station("S3", "西街服务站", 3, "西街"))[:station_count]
+    units = []
+    people = []
+    for n in range(1, draw(st.integers(2, 5)) + 1):
+        unit_id = f"U{n}"
+        units.append(Unit(unit_id, f"单位{n}", community=draw(st.sampled_from(communities)),
+                          members=draw(st.integers(1, 4)), first_inquiry=draw(st.booleans()) or n == 1,
+                          max_per_day=draw(st.sampled_from([None, 2]))))
+        for k in range(draw(st.integers(0, 2))):
+            people.append(Person(unit_id, f"人{n}{k}", first_inquiry=draw(st.booleans())))
+    demand = []
+    for station in stations:
+        for shift in ("AM", "PM"):
+            if demand and not draw(st.booleans()):
+                continue  # the first station's morning is always open
+            low = draw(st.integers(1, 2))
+            when = draw(st.sampled_from(["全部", "全部", "工作日", "休息日"])) if demand else "全部"
+            demand.append(need(station.id, when, low, low + draw(st.integers(0, 1)), shift=shift))
+    start = day(3, 2) + dt.timedelta(days=draw(st.integers(0, 240)))
+    end = start + dt.timedelta(days=draw(st.integers(2, 6)))
+    requests = [Request(draw(st.sampled_from(units)).id, parse_day_spec(draw(st.sampled_from(["全部", "休息日", "周三"]))),
+                        draw(st.sampled_from(list(RequestKind))), weight=draw(st.integers(1, 3)))
+                for _ in range(draw(st.integers(0, 2)))]
+    absent = [Unavailability(draw(st.sampled_from(units)).id, start + dt.timedelta(days=draw(st.integers(0, 2))),
+                             start + dt.timedelta(days=draw(st.integers(2, 3))),
+                             shift=draw(st.sampled_from([None, "AM"])))
+              for _ in range(draw(st.integers(0, 1)))]
+    data_rules = rules(
+        max_consecutive_days=draw(st.integers(1, 3)),
+        forbidden_successions=draw(st.sampled_from([(), (("PM", "AM"),)])),
+        home_community=draw(st.sampled_from(list(HomeCommunity))),
+        min_days_between=draw(st.integers(0, 3)),
+        max_weekends_per_month=draw(st.integers(0, 2)),
+    )
+    data = DataSet(stations=stations, shifts=(AM, PM), demand=tuple(demand), units=tuple(units), people=tuple(people),
+                   unavailability=tuple(absent), requests=tuple(requests), rules=data_rules)
+    return data, start, end

@@ -9,9 +9,8 @@ import datetime as dt
 from collections import Counter
 
 import pytest
-from conftest import AM, COUNTY_CENTRE, EAST_STATION, PM, day, make_data, need, rules
+from conftest import day, make_data, need, rules, small_data_sets
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from export.assignments import assignments_csv
 from rotation.cells import parse_day_spec
@@ -26,7 +25,6 @@ from rotation.model import (
     Person,
     Request,
     RequestKind,
-    Station,
     Unavailability,
     Unit,
 )
@@ -405,50 +403,6 @@ def test_one_worker_and_one_seed_give_the_same_roster_twice() -> None:
     assert first.roster is not None and second.roster is not None
     assert assignments_csv(first.roster) == assignments_csv(second.roster)
     assert first.objective == second.objective
-
-
-@st.composite
-def small_data_sets(draw: st.DrawFn) -> tuple[DataSet, dt.date, dt.date]:
-    """2-5 units, 1-3 stations, 3-7 days in 2026, with random demand, limits, people and wishes."""
-    communities = [None, "东街", "西街"]
-    station_count = draw(st.integers(1, 3))
-    stations = (COUNTY_CENTRE, EAST_STATION, Station("S3", "西街服务站", 3, "西街"))[:station_count]
-    units = []
-    people = []
-    for n in range(1, draw(st.integers(2, 5)) + 1):
-        unit_id = f"U{n}"
-        units.append(Unit(unit_id, f"单位{n}", community=draw(st.sampled_from(communities)),
-                          members=draw(st.integers(1, 4)), first_inquiry=draw(st.booleans()) or n == 1,
-                          max_per_day=draw(st.sampled_from([None, 2]))))
-        for k in range(draw(st.integers(0, 2))):
-            people.append(Person(unit_id, f"人{n}{k}", first_inquiry=draw(st.booleans())))
-    demand = []
-    for station in stations:
-        for shift in ("AM", "PM"):
-            if demand and not draw(st.booleans()):
-                continue  # the first station's morning is always open
-            low = draw(st.integers(1, 2))
-            when = draw(st.sampled_from(["全部", "全部", "工作日", "休息日"])) if demand else "全部"
-            demand.append(need(station.id, when, low, low + draw(st.integers(0, 1)), shift=shift))
-    start = day(3, 2) + dt.timedelta(days=draw(st.integers(0, 240)))
-    end = start + dt.timedelta(days=draw(st.integers(2, 6)))
-    requests = [Request(draw(st.sampled_from(units)).id, parse_day_spec(draw(st.sampled_from(["全部", "休息日", "周三"]))),
-                        draw(st.sampled_from(list(RequestKind))), weight=draw(st.integers(1, 3)))
-                for _ in range(draw(st.integers(0, 2)))]
-    absent = [Unavailability(draw(st.sampled_from(units)).id, start + dt.timedelta(days=draw(st.integers(0, 2))),
-                             start + dt.timedelta(days=draw(st.integers(2, 3))),
-                             shift=draw(st.sampled_from([None, "AM"])))
-              for _ in range(draw(st.integers(0, 1)))]
-    data_rules = rules(
-        max_consecutive_days=draw(st.integers(1, 3)),
-        forbidden_successions=draw(st.sampled_from([(), (("PM", "AM"),)])),
-        home_community=draw(st.sampled_from(list(HomeCommunity))),
-        min_days_between=draw(st.integers(0, 3)),
-        max_weekends_per_month=draw(st.integers(0, 2)),
-    )
-    data = DataSet(stations=stations, shifts=(AM, PM), demand=tuple(demand), units=tuple(units), people=tuple(people),
-                   unavailability=tuple(absent), requests=tuple(requests), rules=data_rules)
-    return data, start, end
 
 
 @settings(max_examples=15, deadline=None, derandomize=True)

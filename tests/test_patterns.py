@@ -1,0 +1,97 @@
+"""The pattern bound (column generation over each unit's days) against rosters whose objective
+the checker knows: it never exceeds one, and it sees close pairs the flow bound cannot."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from conftest import day, make_data, need, rules, small_data_sets
+from hypothesis import given, settings
+
+from rotation.check import check
+from rotation.engine import solve
+from rotation.load import load
+from rotation.model import DataSet, History, Unit
+from rotation.problem import build_problem
+from rotation.roster import Roster
+from rotation.solver.bound import soft_lower_bound
+from rotation.solver.cpsat import SolveOptions
+from rotation.solver.greedy import as_assignments, first_roster
+from rotation.solver.patterns import pattern_bound
+
+MON, WED = day(3, 2), day(3, 4)
+ONE_UNIT = (Unit("U1", "县委办"),)
+DEFAULT_DATA = Path(__file__).resolve().parent.parent / "data" / "fengqing"
+
+
+def only_roster_objective(data: DataSet) -> int:
+    """U1 alone on S1 every morning from MON to WED: the one roster there is, scored."""
+    problem = build_problem(data, MON, WED)
+    result = solve(problem, SolveOptions(time_limit=5, workers=1, seed=0))
+    assert result.roster is not None and result.check is not None
+    assert [a.date for a in result.roster] == [MON, MON + dt.timedelta(days=1), WED]
+    return result.objective
+
+
+def test_three_days_in_a_row_cost_three_close_pairs_which_only_the_pattern_bound_sees() -> None:
+    data = make_data(need("S1", "全部", 1), units=ONE_UNIT, rules=rules(min_days_between=3, max_consecutive_days=3))
+    problem = build_problem(data, MON, WED)
+    found = pattern_bound(problem)
+    assert found is not None and found.converged
+    objective = only_roster_objective(data)
+    assert check(problem, Roster([])).objective > objective  # not a bound by leaving duties empty
+    assert found.bound == objective == 3 * 10 * 100  # three pairs at weight 10, in hundredths
+    assert soft_lower_bound(problem) == 2 * 10 * 100  # the flow bound counts a chain of N days as N - 1
+
+
+def test_the_last_duty_before_the_horizon_counts_in_the_bound() -> None:
+    history = (History("U1", last_duty=MON - dt.timedelta(days=1)),)
+    data = make_data(need("S1", "全部", 1), units=ONE_UNIT, history=history,
+                     rules=rules(min_days_between=3, max_consecutive_days=4))
+    problem = build_problem(data, MON, WED)
+    found = pattern_bound(problem)
+    objective = only_roster_objective(data)
+    assert found is not None and found.bound == objective
+    assert check(problem, Roster(as_assignments(first_roster(problem, [])))).score("spacing").amount == 5
+
+
+def test_a_weekend_limit_moves_duties_and_the_bound_knows() -> None:
+    # two units, S1 open every day of a week; one weekend block a month each: one unit takes
+    # Saturday and Sunday, however the rest is spread
+    data = make_data(need("S1", "全部", 1), rules=rules(min_days_between=2, max_consecutive_days=7,
+                                                          max_weekends_per_month=1))
+    problem = build_problem(data, MON, day(3, 8))
+    found = pattern_bound(problem)
+    result = solve(problem, SolveOptions(time_limit=5, workers=1, seed=0))
+    assert found is not None and result.objective is not None
+    assert result.status.name == "OPTIMAL" and found.bound == result.objective
+
+
+@settings(max_examples=25, deadline=None, derandomize=True)
+@given(small_data_sets())
+def test_no_roster_the_solver_proves_optimal_is_below_the_bound(case: tuple[DataSet, dt.date, dt.date]) -> None:
+    data, start, end = case
+    problem = build_problem(data, start, end)
+    result = solve(problem, SolveOptions(time_limit=2, workers=1, seed=0))
+    found = pattern_bound(problem, max_iterations=200)
+    assert result.objective is not None and found is not None
+    assert found.converged
+    assert found.bound <= result.objective
+    assert result.bound is None or result.bound <= result.objective
+
+
+def test_on_a_county_week_the_pattern_bound_is_tighter_than_the_flow_bound() -> None:
+    problem = build_problem(load(DEFAULT_DATA), dt.date(2026, 12, 7), dt.date(2026, 12, 13))
+    greedy = Roster(as_assignments(first_roster(problem, [])))
+    flow = soft_lower_bound(problem)
+    found = pattern_bound(problem, seeds=[greedy], max_iterations=300)
+    assert found is not None and flow is not None
+    assert flow < found.bound <= check(problem, greedy).objective
+
+
+def test_a_fixed_number_of_iterations_gives_the_same_bound_twice() -> None:
+    problem = build_problem(load(DEFAULT_DATA), dt.date(2026, 12, 7), dt.date(2026, 12, 13))
+    first, second = pattern_bound(problem, max_iterations=3), pattern_bound(problem, max_iterations=3)
+    assert first is not None and second is not None
+    assert (first.bound, first.iterations, first.columns) == (second.bound, second.iterations, second.columns)
