@@ -39,8 +39,9 @@ from rotation.solver.cpsat import (
 from rotation.solver.extract import extract_duties
 from rotation.solver.greedy import as_assignments, first_roster
 from rotation.solver.lns import GROUP_SIZE, improve
-from rotation.solver.patterns import pattern_bound
+from rotation.solver.patterns import PatternBound, pattern_bound
 from rotation.solver.relax import relax_and_resolve
+from rotation.solver.rounding import plan_roster
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -54,6 +55,8 @@ PATTERN_SHARE = 0.15
 default county month it converges in about that (18 s of 120 s)."""
 PATTERN_ITERATIONS = 60
 """... and at most this many rounds of columns in deterministic runs."""
+INTERRUPTED_COVER = 10.0
+"""Seconds for a complete roster when the search is stopped before it has one."""
 COVER_SHARE = 0.2
 """At most this share of the time limit goes to finding a complete roster."""
 LNS_SHARE = 0.3
@@ -66,8 +69,9 @@ def solve(problem: Problem, options: SolveOptions | None = None, control: Search
     """The best roster found within the options' limits, re-checked before it is returned.
 
     A horizon of several months is solved month by month (:func:`solve_by_month`) unless a
-    ``hint`` asks for one model. In one model, three phases share the time limit: a complete
-    roster first (coverage as a hard rule, seeded by a greedy roster; when no complete roster
+    ``hint`` asks for one model. In one model, four phases share the time limit: the pattern
+    bound, whose LP plan rounded day by day is the first roster; a complete roster next
+    (coverage as a hard rule, as close to that start as it can stay; when no complete roster
     exists, the one missing the fewest duties); then large neighbourhood search over groups of
     units; then the full model, seeded with the best roster so far, improves it and bounds it.
     """
@@ -82,12 +86,21 @@ def solve_whole(problem: Problem, options: SolveOptions, control: SearchControl,
                 on_progress: Callable[[Progress], None] | None = None,
                 hint: list[Assignment] | None = None, bound: bool = True) -> Result:
     """One model for the whole horizon (see :func:`solve`). With ``bound``, the pattern bound
-    (:mod:`rotation.solver.patterns`) takes its share of the time before the last search."""
+    (:mod:`rotation.solver.patterns`) takes its share of the time first, and its plan, rounded
+    day by day (:mod:`rotation.solver.rounding`), replaces the greedy roster as the start."""
     began = time.monotonic()
     limit = options.time_limit
+    planned = hint is None
     if hint is None:
         hint = as_assignments(first_roster(problem, pinned_duties(problem)))
-    first = run_model(problem, replace(options, time_limit=limit * COVER_SHARE), control, on_progress, hint,
+    patterns = _pattern_bound(problem, hint, options, control, on_progress, began) if bound else None
+    if patterns is not None and planned:
+        hint = plan_roster(problem, patterns.plan)  # the LP's plan is a far better start than the greedy's
+    searching = time.monotonic()
+    cover_control, cover_limit = control, limit * COVER_SHARE
+    if control.interrupted:  # stopped before any roster: find one briefly, then stop
+        cover_control, cover_limit = SearchControl(), min(cover_limit, INTERRUPTED_COVER)
+    first = run_model(problem, replace(options, time_limit=cover_limit), cover_control, on_progress, hint,
                       Mode.COVER, began)
     if first.duties is None and not control.interrupted:
         # none exists, or none was found in time: the roster missing the fewest duties instead
@@ -96,31 +109,16 @@ def solve_whole(problem: Problem, options: SolveOptions, control: SearchControl,
         if first.status == "INFEASIBLE":
             return _result(problem, options, first, None, None, began)
     # wall-clock limits count everything, model building included; deterministic ones the search
-    building = time.monotonic() - began - first.wall_time  # about what the last model will need too
+    building = time.monotonic() - searching - first.wall_time  # about what the last model will need too
     spent = first.spent(options) if options.deterministic else time.monotonic() - began
     hint = first.duties or hint
     large = len(problem.units) > 2 * GROUP_SIZE  # small problems are better solved (and proved) whole
     if first.duties is not None and large and not control.interrupted:
         started = time.monotonic()
-        hint, lns_spent = improve(problem, hint, limit * (COVER_SHARE + LNS_SHARE) - spent, options.seed,
-                                  options.deterministic, control, on_progress, began)
+        hint, lns_spent = improve(problem, hint, limit * (PATTERN_SHARE + COVER_SHARE + LNS_SHARE) - spent,
+                                  options.seed, options.deterministic, control, on_progress, began)
         spent += lns_spent if options.deterministic else time.monotonic() - started
     interrupted = control.interrupted
-    patterns = None
-    if bound and not interrupted:
-        started = time.monotonic()
-        # deterministic runs count columns, not seconds, so that the report is repeatable too
-        progress = Progress(phase="计算下界", started=began, objective=checker.check(problem, Roster(hint)).objective)
-
-        def heard(found: float) -> bool:
-            progress.bound = max(progress.bound or -math.inf, math.ceil(found))
-            if on_progress is not None:
-                on_progress(progress)
-            return not control.interrupted
-
-        patterns = pattern_bound(problem, [hint], None if options.deterministic else limit * PATTERN_SHARE,
-                                 PATTERN_ITERATIONS if options.deterministic else None, heard)
-        spent += 0 if options.deterministic else time.monotonic() - started
     remaining = max(limit - spent - (0 if options.deterministic else building), limit * 0.1)
     if interrupted:
         control = SearchControl()  # score the roster found so far, briefly, then stop
@@ -141,6 +139,23 @@ def solve_whole(problem: Problem, options: SolveOptions, control: SearchControl,
     if best is not None and full.objective is not None and best >= full.objective:
         full = replace(full, status="OPTIMAL")  # a bound of ours meets the roster: it is proven best
     return _result(problem, options, replace(full, bound=best), roster, check_result, began, first, interrupted)
+
+
+def _pattern_bound(problem: Problem, seed: list[Assignment], options: SolveOptions, control: SearchControl,
+                   on_progress: Callable[[Progress], None] | None, began: float) -> PatternBound | None:
+    """The pattern bound within its share of the time; deterministic runs count rounds of
+    columns instead of seconds, so that their report is repeatable too."""
+    progress = Progress(phase="计算下界", started=began)
+
+    def heard(found: float) -> bool:
+        progress.bound = max(progress.bound or -math.inf, math.ceil(found))
+        if on_progress is not None:
+            on_progress(progress)
+        return not control.interrupted
+
+    if options.deterministic:
+        return pattern_bound(problem, [seed], max_iterations=PATTERN_ITERATIONS, on_round=heard)
+    return pattern_bound(problem, [seed], time_limit=options.time_limit * PATTERN_SHARE, on_round=heard)
 
 
 FIRST_SHARE = 0.2

@@ -226,6 +226,8 @@ def _watched_solver(options: SolveOptions, control: SearchControl, progress: Pro
     else:
         solver.parameters.max_time_in_seconds = options.time_limit
     solver.parameters.log_search_progress = options.log
+    if control.interrupted:  # stopped before this search began: CP-SAT forgets an earlier stop
+        solver.parameters.max_time_in_seconds = 0.0
     control.attach(solver)
 
     def on_bound(bound: float) -> None:

@@ -63,6 +63,7 @@ class PatternBound:
     iterations: int
     columns: int
     seconds: float
+    plan: dict[str, tuple[float, ...]]  # the last master's duties per unit and day (fractions)
 
 
 def _state_space(gap: int, most: int, run: int, weekends: int, track_run: bool, track_weekends: bool) -> list[tuple]:
@@ -312,6 +313,7 @@ def pattern_bound(problem: Problem, seeds: Iterable[Iterable] = (), time_limit: 
     gap = pricer.gap
     past_counts = [pricer.states[s][0] for s in pricer.start]
     seen: set[tuple[int, bytes]] = set()
+    columns: list[tuple[int, np.ndarray, object]] = []
 
     def add_column(i: int, pattern: np.ndarray) -> bool:
         key = (i, pattern.tobytes())
@@ -319,6 +321,7 @@ def pattern_bound(problem: Problem, seeds: Iterable[Iterable] = (), time_limit: 
             return False
         seen.add(key)
         column = lp.NumVar(0, 1, "")
+        columns.append((i, pattern, column))
         objective.SetCoefficient(column, pricer.spacing * _close_pairs(pattern.tolist(), gap, past_counts[i]))
         convexity[i].SetCoefficient(column, 1)
         for t in np.flatnonzero(pattern):
@@ -349,6 +352,9 @@ def pattern_bound(problem: Problem, seeds: Iterable[Iterable] = (), time_limit: 
         if lp.Solve() != pywraplp.Solver.OPTIMAL:
             return None
         value = objective.Value()
+        plan = np.zeros(cap.shape)
+        for i, pattern, column in columns:
+            plan[i] += column.solution_value() * pattern
         prices = np.zeros(cap.shape)
         for i in range(len(units)):
             for t in range(horizon):
@@ -372,4 +378,5 @@ def pattern_bound(problem: Problem, seeds: Iterable[Iterable] = (), time_limit: 
             break
     # objectives are whole hundredths; the margin covers GLOP's tolerances, far below one
     margin = 1e-3 + 1e-6 * abs(bound)
-    return PatternBound(math.ceil(bound - margin), converged, iterations, len(seen), time.monotonic() - began)
+    return PatternBound(math.ceil(bound - margin), converged, iterations, len(seen), time.monotonic() - began,
+                        {unit: tuple(plan[row[unit]].tolist()) for unit in units})

@@ -1,0 +1,128 @@
+"""A first roster rounded from the pattern bound's plan, day by day.
+
+The master LP of :mod:`rotation.solver.patterns` says how many duties each unit should take on
+each day, as a fraction. Each day in turn, a min-cost flow fills the day's slots from the units,
+a duty costing less the more the plan wants that unit that day, and much more when it would
+break a rule the days before decide (a run too long, a weekend block over the month's limit, a
+forbidden succession). Coverage comes first: the flow is a maximum flow. The roster may still
+break rules the flow does not see (first inquiry, people); the first CP-SAT search repairs it
+with as few changes as it can, and starts from a structure close to the LP's, which on the
+county month is far better than the greedy roster's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from ortools.graph.python import min_cost_flow
+
+from rotation.model import HomeCommunity
+from rotation.problem import Problem, Slot
+from rotation.roster import Assignment
+
+ONE_DAY = dt.timedelta(days=1)
+WANTED = 1000
+"""Cost of a duty the plan does not want at all; a duty it wants fully costs nothing."""
+AWAY = 50
+"""A duty away from the unit's home community, when the rules prefer home."""
+BREAKS = 20_000
+"""A duty that would break a rule of the days before: taken only when nobody else can."""
+PINNED = -1_000_000
+CARRY = 1.0
+
+
+def plan_roster(problem: Problem, plan: dict[str, tuple[float, ...]]) -> list[Assignment]:
+    """Duties for every slot the units can fill, following ``plan`` (unit -> duties per day)."""
+    data = problem.data
+    prefer = data.rules.home_community is HomeCommunity.PREFER
+    banned: dict[str, set[str]] = defaultdict(set)
+    for first, second in data.rules.forbidden_successions:
+        banned[first].add(second)
+    pins = {(p.date, p.station, p.shift, p.role, p.unit) for p in data.fixed if problem.in_horizon(p.date)}
+    run: dict[str, int] = {}
+    last_shifts: dict[str, set[str]] = {}
+    for past in data.history:
+        if past.last_duty == problem.start - ONE_DAY:
+            run[past.unit] = past.run_days
+            last_shifts[past.unit] = {past.last_shift} if past.last_shift else set()
+    first_of_block = {block.dates[0]: block for block in problem.rest_blocks}
+    blocks_used: dict[tuple[str, tuple[int, int]], int] = defaultdict(int)
+    in_block: set[str] = set()  # units already counted for the current rest block
+
+    owed: dict[str, float] = defaultdict(float)  # planned minus taken so far: rounding errors carry on
+    by_day: dict[dt.date, list[Slot]] = defaultdict(list)
+    for slot in problem.slots:
+        by_day[slot.date].append(slot)
+    duties: list[Assignment] = []
+    for t in range((problem.end - problem.start).days + 1):
+        date = problem.start + t * ONE_DAY
+        rest = problem.is_rest(date)
+        if date in first_of_block or not rest:
+            in_block = set()
+        month = (date.year, date.month)
+        wanted = {unit: days[t] + CARRY * owed[unit] for unit, days in plan.items()}
+        taken = _fill_day(problem, by_day[date], wanted, prefer, banned, pins, run, last_shifts, rest,
+                          month, blocks_used, in_block)
+        duties += taken
+        for unit, days in plan.items():
+            owed[unit] += days[t]
+        for a in taken:
+            owed[a.unit] -= 1
+        worked = {a.unit for a in taken}
+        run = {unit: run.get(unit, 0) + 1 for unit in worked}
+        last_shifts = defaultdict(set)
+        for a in taken:
+            last_shifts[a.unit].add(a.shift)
+        if rest:
+            for unit in worked - in_block:
+                blocks_used[(unit, month)] += 1
+            in_block |= worked
+    return duties
+
+
+def _fill_day(problem: Problem, slots: list[Slot], plan: dict[str, float], prefer: bool,
+              banned: dict[str, set[str]], pins: set[tuple], run: dict[str, int], last_shifts: dict[str, set[str]],
+              rest: bool, month: tuple[int, int], blocks_used: dict, in_block: set[str]) -> list[Assignment]:
+    data = problem.data
+    flow = min_cost_flow.SimpleMinCostFlow()
+    nodes: dict[object, int] = {}
+
+    def node(name: object) -> int:
+        return nodes.setdefault(name, len(nodes))
+
+    source, sink = node("source"), node("sink")
+    arcs: dict[int, tuple[Slot, str]] = {}
+    total = 0
+    units: set[str] = set()
+    for slot in slots:
+        if slot.min == 0:
+            continue
+        total += slot.min
+        flow.add_arc_with_capacity_and_unit_cost(node(slot.index), sink, slot.min, 0)
+        for unit in slot.eligible:
+            if unit not in plan:
+                continue
+            units.add(unit)
+            home = data.unit(unit).community
+            cost = AWAY if prefer and home and slot.community and home != slot.community else 0
+            if (slot.date, slot.station, slot.shift, slot.role, unit) in pins:
+                cost += PINNED
+            if any(slot.shift in banned[before] for before in last_shifts.get(unit, ())):
+                cost += BREAKS
+            arcs[flow.add_arc_with_capacity_and_unit_cost(node(unit), node(slot.index), 1, cost)] = (slot, unit)
+    for unit in units:
+        breaks = run.get(unit, 0) >= data.max_consecutive_days(data.unit(unit))
+        if rest and unit not in in_block and blocks_used[(unit, month)] >= data.rules.max_weekends_per_month:
+            breaks = True
+        wanted = plan[unit]
+        for k in range(problem.max_per_day(unit)):
+            share = min(max(wanted - k, 0.0), 1.0)
+            cost = round(WANTED * (1 - share)) + 10 * k + (BREAKS if breaks else 0)
+            flow.add_arc_with_capacity_and_unit_cost(source, node(unit), 1, cost)
+    flow.set_node_supply(source, total)
+    flow.set_node_supply(sink, -total)
+    if total == 0 or flow.solve_max_flow_with_min_cost() != flow.OPTIMAL:
+        return []
+    return [Assignment(slot.date, slot.station, slot.shift, slot.role, unit)
+            for arc, (slot, unit) in arcs.items() if flow.flow(arc)]
