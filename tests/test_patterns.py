@@ -4,6 +4,7 @@ the checker knows: it never exceeds one, and it sees close pairs the flow bound 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from pathlib import Path
 
 from conftest import day, make_data, need, rules, small_data_sets
@@ -12,13 +13,14 @@ from hypothesis import given, settings
 from rotation.check import check
 from rotation.engine import solve
 from rotation.load import load
-from rotation.model import DataSet, History, Unit
+from rotation.model import DataSet, Fixed, History, Unit
 from rotation.problem import build_problem
 from rotation.roster import Roster
 from rotation.solver.bound import soft_lower_bound
 from rotation.solver.cpsat import SolveOptions
 from rotation.solver.greedy import as_assignments, first_roster
 from rotation.solver.patterns import pattern_bound
+from rotation.solver.rounding import plan_roster
 
 MON, WED = day(3, 2), day(3, 4)
 ONE_UNIT = (Unit("U1", "县委办"),)
@@ -95,3 +97,40 @@ def test_a_fixed_number_of_iterations_gives_the_same_bound_twice() -> None:
     first, second = pattern_bound(problem, max_iterations=3), pattern_bound(problem, max_iterations=3)
     assert first is not None and second is not None
     assert (first.bound, first.iterations, first.columns) == (second.bound, second.iterations, second.columns)
+
+
+# --- the plan rounded into a first roster -------------------------------------------------------------
+
+
+def test_the_rounded_plan_breaks_a_run_the_plan_would_make_too_long() -> None:
+    data = make_data(need("S1", "全部", 1), rules=rules(max_consecutive_days=2, min_days_between=0))
+    problem = build_problem(data, MON, day(3, 5))
+    duties = plan_roster(problem, {"U1": (1.0, 1.0, 1.0, 1.0), "U2": (0.0, 0.0, 0.0, 0.0)})
+    assert [a.unit for a in duties] == ["U1", "U1", "U2", "U1"]
+
+
+def test_rounding_errors_carry_to_the_next_day_so_halves_alternate() -> None:
+    data = make_data(need("S1", "全部", 1), rules=rules(max_consecutive_days=7, min_days_between=0))
+    problem = build_problem(data, MON, day(3, 5))
+    duties = plan_roster(problem, {"U1": (0.5,) * 4, "U2": (0.5,) * 4})
+    units = [a.unit for a in duties]
+    assert len(units) == 4 and units.count("U1") == units.count("U2") == 2
+    assert all(a != b for a, b in itertools.pairwise(units))
+
+
+def test_a_pin_is_kept_whatever_the_plan_says() -> None:
+    pin = Fixed(day(3, 3), "S1", "AM", "U2")
+    data = make_data(need("S1", "全部", 1), fixed=(pin,), rules=rules(min_days_between=0))
+    problem = build_problem(data, MON, WED)
+    duties = plan_roster(problem, {"U1": (1.0, 1.0, 1.0), "U2": (0.0, 0.0, 0.0)})
+    assert [a.unit for a in duties] == ["U1", "U2", "U1"]
+
+
+def test_the_plan_of_a_county_week_covers_every_duty() -> None:
+    problem = build_problem(load(DEFAULT_DATA), dt.date(2026, 12, 7), dt.date(2026, 12, 13))
+    found = pattern_bound(problem, max_iterations=300)
+    assert found is not None
+    result = check(problem, Roster(plan_roster(problem, found.plan)))
+    assert result.shortfalls == ()
+    greedy = check(problem, Roster(as_assignments(first_roster(problem, []))))
+    assert result.score("spacing").amount < greedy.score("spacing").amount
