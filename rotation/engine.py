@@ -53,6 +53,9 @@ class CheckerDisagreement(AssertionError):
 PATTERN_SHARE = 0.15
 """At most this share of the time limit goes to the pattern bound (wall-clock runs); on the
 default county month it converges in about that (18 s of 120 s)."""
+PATTERN_SECONDS = 12.0
+"""... but up to this many seconds (and 30%) under short limits: a plan from a master far from
+converged is no better a start than the greedy roster (30 s runs on the county month)."""
 PATTERN_ITERATIONS = 60
 """... and at most this many rounds of columns in deterministic runs."""
 INTERRUPTED_COVER = 10.0
@@ -94,6 +97,7 @@ def solve_whole(problem: Problem, options: SolveOptions, control: SearchControl,
     if hint is None:
         hint = as_assignments(first_roster(problem, pinned_duties(problem)))
     patterns = _pattern_bound(problem, hint, options, control, on_progress, began) if bound else None
+    planning = 0.0 if options.deterministic else time.monotonic() - began  # the later phases start after it
     if patterns is not None and planned:
         hint = plan_roster(problem, patterns.plan)  # the LP's plan is a far better start than the greedy's
     searching = time.monotonic()
@@ -115,7 +119,7 @@ def solve_whole(problem: Problem, options: SolveOptions, control: SearchControl,
     large = len(problem.units) > 2 * GROUP_SIZE  # small problems are better solved (and proved) whole
     if first.duties is not None and large and not control.interrupted:
         started = time.monotonic()
-        hint, lns_spent = improve(problem, hint, limit * (PATTERN_SHARE + COVER_SHARE + LNS_SHARE) - spent,
+        hint, lns_spent = improve(problem, hint, planning + limit * (COVER_SHARE + LNS_SHARE) - spent,
                                   options.seed, options.deterministic, control, on_progress, began)
         spent += lns_spent if options.deterministic else time.monotonic() - started
     interrupted = control.interrupted
@@ -155,7 +159,9 @@ def _pattern_bound(problem: Problem, seed: list[Assignment], options: SolveOptio
 
     if options.deterministic:
         return pattern_bound(problem, [seed], max_iterations=PATTERN_ITERATIONS, on_round=heard)
-    return pattern_bound(problem, [seed], time_limit=options.time_limit * PATTERN_SHARE, on_round=heard)
+    limit = options.time_limit
+    return pattern_bound(problem, [seed], time_limit=max(limit * PATTERN_SHARE, min(PATTERN_SECONDS, limit * 0.3)),
+                         on_round=heard)
 
 
 FIRST_SHARE = 0.2
