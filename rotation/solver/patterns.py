@@ -30,7 +30,7 @@ import math
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from ortools.linear_solver import pywraplp
@@ -63,7 +63,7 @@ class PatternBound:
     iterations: int
     columns: int
     seconds: float
-    plan: dict[str, tuple[float, ...]]  # the last master's duties per unit and day (fractions)
+    plan: dict[str, tuple[float, ...]] = field(repr=False)  # the last master's duties per unit and day
 
 
 def _state_space(gap: int, most: int, run: int, weekends: int, track_run: bool, track_weekends: bool) -> list[tuple]:
@@ -205,6 +205,125 @@ def _close_pairs(pattern: list[int], gap: int, past: tuple[int, ...]) -> int:
     return sum(days[i] * days[j] for j in range(len(past), len(days)) for i in range(max(j - gap + 1, 0), j))
 
 
+class _Master:
+    """The master LP (see the module's docstring) in GLOP, grown column by column."""
+
+    def __init__(self, problem: Problem, units: list[str], cap: np.ndarray, pins: set[tuple], pricer: _Pricer) -> None:
+        self.problem, self.units, self.cap, self.pricer = problem, units, cap, pricer
+        self.row = {u: i for i, u in enumerate(units)}
+        self.lp = lp = pywraplp.Solver.CreateSolver("GLOP")
+        # presolve pays on the first solve only: every later one starts from the last basis
+        lp.SetSolverSpecificParametersAsString("use_preprocessing: false")
+        self.objective = lp.Objective()
+        self.objective.SetMinimization()
+        # a pattern may leave some of its duties unused: it then costs no less than the roster's own
+        self.link = [[lp.Constraint(-lp.infinity(), 0) if cap[i, t] else None for t in range(cap.shape[1])]
+                     for i in range(len(units))]
+        self.convexity = [lp.Constraint(1, 1) for _ in units]
+        self.count = [lp.Constraint(0, 0) for _ in units]
+        self.rest_count = [lp.Constraint(0, 0) for _ in units]
+        self.columns: list[tuple[int, np.ndarray, pywraplp.Variable]] = []
+        self.seen: set[tuple[int, bytes]] = set()
+        self.past = [pricer.states[s][0] for s in pricer.start]
+        self._fill_slots(pins)
+        self.objective.SetOffset(self._price_fairness())
+
+    def _fill_slots(self, pins: set[tuple]) -> None:
+        problem, lp, objective = self.problem, self.lp, self.objective
+        data = problem.data
+        weights = dict(data.rules.weights)
+        prefer = data.rules.home_community is HomeCommunity.PREFER
+        # slots of one day alike in who may fill them are interchangeable: one pool each
+        pools: dict[tuple, list] = defaultdict(list)
+        for slot in problem.slots:
+            pools[(slot.date, slot.eligible, slot.community, slot.role)].append(slot)
+        for (date, eligible, community, role), alike in pools.items():
+            t = (date - problem.start).days
+            need = sum(slot.min for slot in alike)
+            cover = lp.Constraint(need, sum(max(slot.max, slot.min) for slot in alike))
+            if need:
+                short = lp.NumVar(0, need, "")
+                objective.SetCoefficient(short, min(weights["coverage"] * SCALE, SHORT_COST))
+                cover.SetCoefficient(short, 1)
+            for unit in eligible:
+                if unit not in self.row:
+                    continue
+                i = self.row[unit]
+                pinned = sum(1 for slot in alike if (date, slot.station, slot.shift, role, unit) in pins)
+                y = lp.NumVar(pinned, len(alike), "")
+                home = data.unit(unit).community
+                if prefer and home and community and home != community:
+                    objective.SetCoefficient(y, weights["home_community"] * SCALE)
+                for constraint in (cover, self.link[i][t], self.count[i]):
+                    constraint.SetCoefficient(y, 1)
+                if problem.is_rest(date):
+                    self.rest_count[i].SetCoefficient(y, 1)
+
+    def _price_fairness(self) -> float:
+        """Steps along each unit's convex envelopes of fairness; returns their value at zero."""
+        problem, data = self.problem, self.problem.data
+        weights = dict(data.rules.weights)
+        rest_days = np.array([problem.is_rest(d) for d in self.pricer.days], dtype=bool)
+        constant = 0.0
+        for unit in data.units:
+            ytd, ytd_rest = problem.ytd(unit.id)
+            if unit.id not in self.row:  # no duty possible: the deviation at zero
+                constant += weights["fairness"] * fair(0, ytd, problem.targets[unit.id])
+                constant += weights["weekend_fairness"] * fair(0, ytd_rest, problem.weekend_targets[unit.id])
+                continue
+            i = self.row[unit.id]
+            top = int(self.cap[i].sum())
+            if unit.max_total is not None:
+                top = min(top, unit.max_total * len(problem.months))
+            for constraint, most, weight, target, past in (
+                    (self.count[i], top, weights["fairness"], problem.targets[unit.id], ytd),
+                    (self.rest_count[i], int(min(self.cap[i][rest_days].sum(), top)), weights["weekend_fairness"],
+                     problem.weekend_targets[unit.id], ytd_rest)):
+                values = [weight * fair(k, past, target) for k in range(most + 1)]
+                constant += values[0]
+                for marginal in _convex_marginals(values):
+                    step = self.lp.NumVar(0, 1, "")
+                    self.objective.SetCoefficient(step, marginal)
+                    constraint.SetCoefficient(step, -1)
+        return constant
+
+    def add(self, i: int, pattern: np.ndarray) -> bool:
+        """Add unit ``i``'s ``pattern`` as a column, unless it is there already."""
+        key = (i, pattern.tobytes())
+        if key in self.seen:
+            return False
+        self.seen.add(key)
+        column = self.lp.NumVar(0, 1, "")
+        self.columns.append((i, pattern, column))
+        self.objective.SetCoefficient(column, self.pricer.spacing * _close_pairs(pattern.tolist(), self.pricer.gap,
+                                                                                  self.past[i]))
+        self.convexity[i].SetCoefficient(column, 1)
+        for t in np.flatnonzero(pattern):
+            self.link[i][t].SetCoefficient(column, -float(pattern[t]))
+        return True
+
+    def add_roster(self, roster: Iterable, low: np.ndarray) -> None:
+        """Every unit's pattern in ``roster`` (assignments), where it fits the capacities."""
+        patterns = np.zeros_like(self.cap)
+        for a in roster:
+            if a.unit in self.row and self.problem.in_horizon(a.date):
+                patterns[self.row[a.unit], (a.date - self.problem.start).days] += 1
+        for i in range(len(self.units)):
+            if (patterns[i] <= self.cap[i]).all() and (patterns[i] >= low[i]).all():
+                self.add(i, patterns[i])
+
+    def solve(self) -> tuple[float, np.ndarray, np.ndarray, np.ndarray] | None:
+        """(optimum, duties per unit and day, day duals, convexity duals), or None on failure."""
+        if self.lp.Solve() != pywraplp.Solver.OPTIMAL:
+            return None
+        plan = np.zeros(self.cap.shape)
+        for i, pattern, column in self.columns:
+            plan[i] += column.solution_value() * pattern
+        duals = np.array([[c.dual_value() if c is not None else 0.0 for c in days] for days in self.link])
+        mu = np.array([c.dual_value() for c in self.convexity])
+        return self.objective.Value(), plan, duals, mu
+
+
 def pattern_bound(problem: Problem, seeds: Iterable[Iterable] = (), time_limit: float | None = None,
                   max_iterations: int | None = None, on_round: Callable[[float], bool] | None = None
                   ) -> PatternBound | None:
@@ -216,157 +335,49 @@ def pattern_bound(problem: Problem, seeds: Iterable[Iterable] = (), time_limit: 
     of columns and stops the search by returning False."""
     began = time.monotonic()
     data = problem.data
-    weights = dict(data.rules.weights)
-    horizon = (problem.end - problem.start).days + 1
-    closed = {u.id for u in data.units if u.max_total == 0}
-    units = [u.id for u in data.units if u.id not in closed]
+    units = [u.id for u in data.units if u.max_total != 0]
     row = {u: i for i, u in enumerate(units)}
-
-    per_day: dict[tuple[str, int], int] = defaultdict(int)
+    cap = np.zeros((len(units), (problem.end - problem.start).days + 1), dtype=np.int64)
     for slot in problem.slots:
         for unit in slot.eligible:
             if unit in row:
-                per_day[(unit, (slot.date - problem.start).days)] += 1
-    cap = np.zeros((len(units), horizon), dtype=np.int64)
-    for (unit, t), n in per_day.items():
-        cap[row[unit], t] = min(problem.max_per_day(unit), n)
+                cap[row[unit], (slot.date - problem.start).days] += 1
+    cap = np.minimum(cap, np.array([problem.max_per_day(u) for u in units])[:, None])
     low = np.zeros_like(cap)
     pins = set()
     for pin in data.fixed:
         if problem.in_horizon(pin.date) and pin.unit in row:
             pins.add((pin.date, pin.station, pin.shift, pin.role, pin.unit))
-            t = (pin.date - problem.start).days
-            low[row[pin.unit], t] = min(low[row[pin.unit], t] + 1, cap[row[pin.unit], t])
+            i, t = row[pin.unit], (pin.date - problem.start).days
+            low[i, t] = min(low[i, t] + 1, cap[i, t])
     pricer = _Pricer(problem, units, cap, low)
     if not pricer.feasible:
         return None
 
-    lp = pywraplp.Solver.CreateSolver("GLOP")
-    # presolve pays on the first solve only: every later one starts from the last basis
-    lp.SetSolverSpecificParametersAsString("use_preprocessing: false")
-
-    objective = lp.Objective()
-    objective.SetMinimization()
-    constant = 0.0
-    prefer = data.rules.home_community is HomeCommunity.PREFER
-    link = [[None] * horizon for _ in units]
+    master = _Master(problem, units, cap, pins, pricer)
     for i in range(len(units)):
-        for t in range(horizon):
-            if cap[i, t]:
-                link[i][t] = lp.Constraint(-lp.infinity(), 0)
-    count = [lp.Constraint(0, 0) for _ in units]
-    rest_count = [lp.Constraint(0, 0) for _ in units]
-    rest_capacity = np.zeros(len(units), dtype=np.int64)
-    for t, date in enumerate(pricer.days):
-        if problem.is_rest(date):
-            rest_capacity += cap[:, t]
-    # slots of one day alike in who may fill them are interchangeable: one pool each
-    pools: dict[tuple, list] = defaultdict(list)
-    for slot in problem.slots:
-        pools[(slot.date, slot.eligible, slot.community, slot.role)].append(slot)
-    for (date, eligible, community, role), alike in pools.items():
-        t = (date - problem.start).days
-        need = sum(slot.min for slot in alike)
-        cover = lp.Constraint(need, sum(max(slot.max, slot.min) for slot in alike))
-        if need:
-            short = lp.NumVar(0, need, "")
-            objective.SetCoefficient(short, min(weights["coverage"] * SCALE, SHORT_COST))
-            cover.SetCoefficient(short, 1)
-        rest = problem.is_rest(date)
-        for unit in eligible:
-            if unit not in row:
-                continue
-            i = row[unit]
-            pinned = sum(1 for slot in alike if (date, slot.station, slot.shift, role, unit) in pins)
-            y = lp.NumVar(pinned, len(alike), "")
-            home = data.unit(unit).community
-            if prefer and home and community and home != community:
-                objective.SetCoefficient(y, weights["home_community"] * SCALE)
-            cover.SetCoefficient(y, 1)
-            link[i][t].SetCoefficient(y, 1)
-            count[i].SetCoefficient(y, 1)
-            if rest:
-                rest_count[i].SetCoefficient(y, 1)
-    for unit in data.units:
-        ytd, ytd_rest = problem.ytd(unit.id)
-        if unit.id in closed:
-            constant += weights["fairness"] * fair(0, ytd, problem.targets[unit.id])
-            constant += weights["weekend_fairness"] * fair(0, ytd_rest, problem.weekend_targets[unit.id])
-            continue
-        i = row[unit.id]
-        top = int(cap[i].sum())
-        if unit.max_total is not None:
-            top = min(top, unit.max_total * len(problem.months))
-        for constraint, most, weight, target, past in (
-                (count[i], top, weights["fairness"], problem.targets[unit.id], ytd),
-                (rest_count[i], int(min(rest_capacity[i], top)), weights["weekend_fairness"],
-                 problem.weekend_targets[unit.id], ytd_rest)):
-            values = [weight * fair(k, past, target) for k in range(most + 1)]
-            constant += values[0]
-            for marginal in _convex_marginals(values):
-                step = lp.NumVar(0, 1, "")
-                objective.SetCoefficient(step, marginal)
-                constraint.SetCoefficient(step, -1)
-    objective.SetOffset(constant)
-
-    convexity = [lp.Constraint(1, 1) for _ in units]
-    gap = pricer.gap
-    past_counts = [pricer.states[s][0] for s in pricer.start]
-    seen: set[tuple[int, bytes]] = set()
-    columns: list[tuple[int, np.ndarray, object]] = []
-
-    def add_column(i: int, pattern: np.ndarray) -> bool:
-        key = (i, pattern.tobytes())
-        if key in seen:
-            return False
-        seen.add(key)
-        column = lp.NumVar(0, 1, "")
-        columns.append((i, pattern, column))
-        objective.SetCoefficient(column, pricer.spacing * _close_pairs(pattern.tolist(), gap, past_counts[i]))
-        convexity[i].SetCoefficient(column, 1)
-        for t in np.flatnonzero(pattern):
-            link[i][t].SetCoefficient(column, -float(pattern[t]))
-        return True
-
-    for i in range(len(units)):
-        add_column(i, np.maximum(low[i], 0))
+        master.add(i, low[i].copy())
     for roster in seeds:
-        patterns = np.zeros_like(cap)
-        for a in roster:
-            if a.unit in row and problem.in_horizon(a.date):
-                patterns[row[a.unit], (a.date - problem.start).days] += 1
-        for i in range(len(units)):
-            if (patterns[i] <= cap[i]).all() and (patterns[i] >= low[i]).all():
-                add_column(i, patterns[i])
-
+        master.add_roster(roster, low)
     # the cheapest patterns at flat prices, a few duties to many, start the master near its optimum
     for level in (0.25, 0.5, 1, 1.5, 2, 3, 4, 6, 8):
         _, flat = pricer.price(np.full(cap.shape, level * pricer.spacing))
         for i in range(len(units)):
-            add_column(i, flat[i])
+            master.add(i, flat[i])
     bound = -math.inf
     iterations = 0
     converged = False
     while True:
         iterations += 1
-        if lp.Solve() != pywraplp.Solver.OPTIMAL:
+        solved = master.solve()
+        if solved is None:
             return None
-        value = objective.Value()
-        plan = np.zeros(cap.shape)
-        for i, pattern, column in columns:
-            plan[i] += column.solution_value() * pattern
-        prices = np.zeros(cap.shape)
-        for i in range(len(units)):
-            for t in range(horizon):
-                if link[i][t] is not None:
-                    prices[i, t] = link[i][t].dual_value()
-        mu = np.array([c.dual_value() for c in convexity])
-        # the column of pattern c costs spacing(c) - sum_t c[t] * (-link dual) - mu
-        cost, pattern = pricer.price(-prices)
+        value, plan, duals, mu = solved
+        # a pattern's reduced cost is its spacing cost less what its duties earn (-dual) less mu
+        cost, patterns = pricer.price(-duals)
         reduced = cost - mu
         bound = max(bound, value + float(np.minimum(reduced, 0).sum()))
-        added = sum(add_column(i, pattern[i]) for i in np.flatnonzero(reduced < -TOLERANCE))
-        if not added:
+        if not sum(master.add(i, patterns[i]) for i in np.flatnonzero(reduced < -TOLERANCE)):
             converged = True
             bound = max(bound, value)
             break
@@ -378,5 +389,5 @@ def pattern_bound(problem: Problem, seeds: Iterable[Iterable] = (), time_limit: 
             break
     # objectives are whole hundredths; the margin covers GLOP's tolerances, far below one
     margin = 1e-3 + 1e-6 * abs(bound)
-    return PatternBound(math.ceil(bound - margin), converged, iterations, len(seen), time.monotonic() - began,
-                        {unit: tuple(plan[row[unit]].tolist()) for unit in units})
+    return PatternBound(math.ceil(bound - margin), converged, iterations, len(master.seen),
+                        time.monotonic() - began, {unit: tuple(plan[row[unit]].tolist()) for unit in units})
