@@ -96,6 +96,7 @@ def solve_whole(problem: Problem, options: SolveOptions, control: SearchControl,
     planned = hint is None
     if hint is None:
         hint = as_assignments(first_roster(problem, pinned_duties(problem)))
+    fallback = hint  # keeps the hard rules the greedy knows: the answer when no search finds better
     patterns = _pattern_bound(problem, hint, options, control, on_progress, began) if bound else None
     planning = 0.0 if options.deterministic else time.monotonic() - began  # the later phases start after it
     if patterns is not None and planned:
@@ -115,7 +116,7 @@ def solve_whole(problem: Problem, options: SolveOptions, control: SearchControl,
     # wall-clock limits count everything, model building included; deterministic ones the search
     building = time.monotonic() - searching - first.wall_time  # about what the last model will need too
     spent = first.spent(options) if options.deterministic else time.monotonic() - began
-    hint = first.duties or hint
+    hint = first.duties or fallback
     large = len(problem.units) > 2 * GROUP_SIZE  # small problems are better solved (and proved) whole
     if first.duties is not None and large and not control.interrupted:
         started = time.monotonic()

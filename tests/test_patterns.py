@@ -134,3 +134,13 @@ def test_the_plan_of_a_county_week_covers_every_duty() -> None:
     assert result.shortfalls == ()
     greedy = check(problem, Roster(as_assignments(first_roster(problem, []))))
     assert result.score("spacing").amount < greedy.score("spacing").amount
+
+
+def test_a_solve_too_short_to_search_still_returns_a_roster_that_keeps_every_hard_rule() -> None:
+    # the rounded plan may break a rule the search then has no time to repair: the greedy
+    # roster, which keeps them, is the answer then, as it was before the plan existed
+    problem = build_problem(load(DEFAULT_DATA), dt.date(2026, 12, 1), dt.date(2026, 12, 31))
+    result = solve(problem, SolveOptions(time_limit=0.5, workers=2, seed=1))
+    assert result.roster is not None and result.check is not None
+    assert result.check.violations == ()
+    assert result.bound is not None and 0 <= result.bound <= result.objective

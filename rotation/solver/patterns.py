@@ -387,7 +387,8 @@ def pattern_bound(problem: Problem, seeds: Iterable[Iterable] = (), time_limit: 
                 or (max_iterations is not None and iterations >= max_iterations)
                 or (on_round is not None and not on_round(bound))):
             break
-    # objectives are whole hundredths; the margin covers GLOP's tolerances, far below one
+    # objectives are whole hundredths; the margin covers GLOP's tolerances, far below one.
+    # Every penalty is at least zero, so zero is a bound too (Farley's is negative at first)
     margin = 1e-3 + 1e-6 * abs(bound)
-    return PatternBound(math.ceil(bound - margin), converged, iterations, len(master.seen),
+    return PatternBound(max(math.ceil(bound - margin), 0), converged, iterations, len(master.seen),
                         time.monotonic() - began, {unit: tuple(plan[row[unit]].tolist()) for unit in units})
