@@ -128,8 +128,8 @@ def solve_whole(problem: Problem, options: SolveOptions, control: SearchControl,
     if interrupted:
         control = SearchControl()  # score the roster found so far, briefly, then stop
         remaining = min(remaining, 5.0)
-    full = run_model(problem, replace(options, time_limit=remaining), control, on_progress, hint, Mode.FULL, began,
-                     lns_only=large and first.duties is not None)
+    full = run_model(problem, replace(options, time_limit=remaining), control, _with_bound(on_progress, patterns), hint,
+                     Mode.FULL, began, lns_only=large and first.duties is not None)
     roster = check_result = None
     if full.duties is not None:
         roster = Roster(name_people(problem, full.duties, options.seed))
@@ -144,6 +144,20 @@ def solve_whole(problem: Problem, options: SolveOptions, control: SearchControl,
     if best is not None and full.objective is not None and best >= full.objective:
         full = replace(full, status="OPTIMAL")  # a bound of ours meets the roster: it is proven best
     return _result(problem, options, replace(full, bound=best), roster, check_result, began, first, interrupted)
+
+
+def _with_bound(on_progress: Callable[[Progress], None] | None,
+                patterns: PatternBound | None) -> Callable[[Progress], None] | None:
+    """The progress line shows the pattern bound while CP-SAT's own is weaker (for minutes)."""
+    if on_progress is None or patterns is None:
+        return on_progress
+
+    def show(progress: Progress) -> None:
+        if progress.bound is None or progress.bound < patterns.bound:
+            progress.bound = patterns.bound
+        on_progress(progress)
+
+    return show
 
 
 def _pattern_bound(problem: Problem, seed: list[Assignment], options: SolveOptions, control: SearchControl,

@@ -11,15 +11,15 @@ from conftest import day, make_data, need, rules, small_data_sets
 from hypothesis import given, settings
 
 from rotation.check import check
-from rotation.engine import solve
+from rotation.engine import _with_bound, solve
 from rotation.load import load
 from rotation.model import DataSet, Fixed, History, Unit
 from rotation.problem import build_problem
 from rotation.roster import Roster
 from rotation.solver.bound import soft_lower_bound
-from rotation.solver.cpsat import SolveOptions
+from rotation.solver.cpsat import Progress, SolveOptions
 from rotation.solver.greedy import as_assignments, first_roster
-from rotation.solver.patterns import pattern_bound
+from rotation.solver.patterns import PatternBound, pattern_bound
 from rotation.solver.rounding import plan_roster
 
 MON, WED = day(3, 2), day(3, 4)
@@ -144,3 +144,12 @@ def test_a_solve_too_short_to_search_still_returns_a_roster_that_keeps_every_har
     assert result.roster is not None and result.check is not None
     assert result.check.violations == ()
     assert result.bound is not None and 0 <= result.bound <= result.objective
+
+
+def test_the_progress_line_shows_the_pattern_bound_while_cp_sats_is_weaker() -> None:
+    seen: list[Progress] = []
+    show = _with_bound(seen.append, PatternBound(500, True, 1, 1, 0.0, {}))
+    assert show is not None
+    for bound in (-1000, 900, None):
+        show(Progress(phase="优化", bound=bound))
+    assert [p.bound for p in seen] == [500, 900, 500]
