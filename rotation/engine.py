@@ -167,7 +167,7 @@ def _pattern_bound(problem: Problem, seed: list[Assignment], options: SolveOptio
     progress = Progress(phase="计算下界", started=began)
 
     def heard(found: float) -> bool:
-        progress.bound = max(progress.bound or -math.inf, math.ceil(found))
+        progress.bound = max(progress.bound or 0, math.ceil(found))  # no penalty is negative
         if on_progress is not None:
             on_progress(progress)
         return not control.interrupted
@@ -317,7 +317,9 @@ def solve_by_month(problem: Problem, options: SolveOptions, control: SearchContr
             part = continuation(data, duties, first, first, ahead, rest, assume)
         left = options.time_limit - (time.monotonic() - began)
         share = max(left / (len(problem.months) - number), 1.0) if not interrupted else 2.0
-        whole = len(problem.months) == 1 and not earlier  # the part is the problem itself: its bound counts
+        # the part is the problem itself: its bound counts. The months of a year skip the pattern
+        # phase: a year at 600 s ended at 199194 with it against 182536 without (one run each)
+        whole = len(problem.months) == 1 and not earlier
         result = solve_whole(part, replace(options, time_limit=share), SearchControl() if interrupted else control,
                              on_progress, bound=whole)
         interrupted = interrupted or result.interrupted
