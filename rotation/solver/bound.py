@@ -60,7 +60,7 @@ def fair(k: int, ytd: int, target: int) -> int:
     return deviation * deviation
 
 
-def _convex_marginals(values: list[int]) -> list[int]:
+def convex_marginals(values: list[int]) -> list[int]:
     """Marginal costs of the lower convex envelope of ``values`` (on 0..len-1), nondecreasing."""
     hull: list[int] = []
     for k in range(len(values)):
@@ -131,7 +131,7 @@ def soft_lower_bound(problem: Problem) -> int | None:
         whole = [weights["fairness"] * fair(k, ytd, problem.targets[unit.id])
                  + weights["spacing"] * SCALE * fewest_close_pairs(k, days, most, gap) for k in range(top + 1)]
         constant += whole[0]
-        for marginal in _convex_marginals(whole):
+        for marginal in convex_marginals(whole):
             flow.add_arc_with_capacity_and_unit_cost(node((unit.id, "all")), sink, 1, marginal)
         flow.add_arc_with_capacity_and_unit_cost(node((unit.id, False)), node((unit.id, "all")), top, 0)
         rest_top = min(rest_capacity[unit.id], top)
@@ -139,7 +139,7 @@ def soft_lower_bound(problem: Problem) -> int | None:
             weekend = [weights["weekend_fairness"] * fair(k, ytd_rest, problem.weekend_targets[unit.id])
                        for k in range(rest_top + 1)]
             constant += weekend[0]
-            for marginal in _convex_marginals(weekend):
+            for marginal in convex_marginals(weekend):
                 flow.add_arc_with_capacity_and_unit_cost(node((unit.id, True)), node((unit.id, "all")), 1, marginal)
         else:
             constant += weights["weekend_fairness"] * fair(0, ytd_rest, problem.weekend_targets[unit.id])

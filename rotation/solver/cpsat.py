@@ -91,8 +91,8 @@ class SearchControl:
 
     def attach(self, solver: cp_model.CpSolver) -> None:
         self._solver = solver
-        if self.interrupted:  # stopped before this search began
-            solver.stop_search()
+        if self.interrupted:  # stopped before this search began: CP-SAT forgets a stop asked before solve()
+            solver.parameters.max_time_in_seconds = 0.0
 
     def stop(self) -> None:
         self.interrupted = True
@@ -226,8 +226,6 @@ def _watched_solver(options: SolveOptions, control: SearchControl, progress: Pro
     else:
         solver.parameters.max_time_in_seconds = options.time_limit
     solver.parameters.log_search_progress = options.log
-    if control.interrupted:  # stopped before this search began: CP-SAT forgets an earlier stop
-        solver.parameters.max_time_in_seconds = 0.0
     control.attach(solver)
 
     def on_bound(bound: float) -> None:

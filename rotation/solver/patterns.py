@@ -9,7 +9,7 @@ days:
     min   sum home * y  +  fairness(sum y)  +  weekend fairness(sum y on rest days)
           + sum spacing(p) * lambda_p  +  coverage * short
     s.t.  slot.min <= sum_u y[u, s] + short[s],  sum_u y[u, s] <= slot.max   for every slot s
-          sum_{s on day t} y[u, s] = sum_p c_p[t] * lambda_p                   for every unit u, day t
+          sum_{s on day t} y[u, s] <= sum_p c_p[t] * lambda_p                  for every unit u, day t
           sum_p lambda_p = 1                                                   for every unit u
 
 Fairness enters through the convex envelope of each unit's squared deviation, as in the flow
@@ -28,7 +28,7 @@ import datetime as dt
 import itertools
 import math
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -38,20 +38,20 @@ from ortools.linear_solver import pywraplp
 from rotation.check import SCALE
 from rotation.model import HomeCommunity
 from rotation.problem import Problem
-from rotation.solver.bound import _convex_marginals, fair
+from rotation.solver.bound import convex_marginals, fair
 
 MAX_STATES = 4_000
 """Pricing states above which the run and weekend parts of the state are dropped (a weaker but
 still valid bound); above it even without them, there is no pattern bound."""
 TOLERANCE = 1e-6
+"""Reduced costs above -TOLERANCE (in hundredths of a point) price out."""
 CLOSE_ENOUGH = 0.001
 """Column generation stops once Farley's bound is this close (relatively) to the restricted
-optimum: the last tenth of a percent takes as long as the rest."""
+optimum: on December 2026 that is 3905 in 18 s; converging fully gives 3908 in 24 s."""
 SHORT_COST = 100_000
 """What a missing unit-duty costs in the master, when coverage's own weight is higher: the LP
 stays a relaxation (a duty costs it no more than in the roster), and its duals stay near the
 size of the other costs, which the column generation needs to converge."""
-"""Reduced costs above -TOLERANCE (in hundredths of a point) price out."""
 
 
 @dataclass(frozen=True)
@@ -90,10 +90,8 @@ class _Pricer:
         run = int(min(runs.max(initial=0), horizon))
         weekends = data.rules.max_weekends_per_month
         self.track_run = run < horizon
-        block_counts = defaultdict(int)
-        for block in problem.rest_blocks:
-            block_counts[block.month] += 1
-        self.track_weekends = any(n > weekends for n in block_counts.values())
+        blocks = Counter(block.month for block in problem.rest_blocks)
+        self.track_weekends = any(n > weekends for n in blocks.values())
         states = _state_space(self.gap, self.most, run, weekends, self.track_run, self.track_weekends)
         if len(states) > MAX_STATES:
             self.track_run = self.track_weekends = False
@@ -281,7 +279,7 @@ class _Master:
                      problem.weekend_targets[unit.id], ytd_rest)):
                 values = [weight * fair(k, past, target) for k in range(most + 1)]
                 constant += values[0]
-                for marginal in _convex_marginals(values):
+                for marginal in convex_marginals(values):
                     step = self.lp.NumVar(0, 1, "")
                     self.objective.SetCoefficient(step, marginal)
                     constraint.SetCoefficient(step, -1)
