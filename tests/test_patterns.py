@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections import Counter
 from pathlib import Path
 
 from conftest import day, make_data, need, rules, small_data_sets
@@ -13,7 +14,7 @@ from hypothesis import given, settings
 from rotation.check import check
 from rotation.engine import _with_bound, solve
 from rotation.load import load
-from rotation.model import DataSet, Fixed, History, Unit
+from rotation.model import DataSet, Fixed, History, Unavailability, Unit
 from rotation.problem import build_problem
 from rotation.roster import Roster
 from rotation.solver.bound import soft_lower_bound
@@ -99,6 +100,47 @@ def test_a_fixed_number_of_iterations_gives_the_same_bound_twice() -> None:
     assert (first.bound, first.iterations, first.columns) == (second.bound, second.iterations, second.columns)
 
 
+# --- the dive: one pattern per unit ----------------------------------------------------------------------
+
+
+def longest_run(duties: tuple[float, ...]) -> int:
+    run = best = 0
+    for count in duties:
+        run = run + 1 if count else 0
+        best = max(best, run)
+    return best
+
+
+@settings(max_examples=25, deadline=None, derandomize=True)
+@given(small_data_sets())
+def test_the_dived_plan_is_whole_keeps_the_bound_and_each_units_rules(case: tuple[DataSet, dt.date, dt.date]) -> None:
+    data, start, end = case
+    problem = build_problem(data, start, end)
+    lp = pattern_bound(problem, max_iterations=200)
+    dived = pattern_bound(problem, max_iterations=200, dive_rounds=1000)
+    assert lp is not None and dived is not None
+    assert dived.bound == lp.bound  # the bound is taken before the dive changes the master
+    capacity = Counter((slot.date, unit) for slot in problem.slots for unit in slot.eligible)
+    for unit, duties in dived.plan.items():
+        assert all(float(count).is_integer() and count >= 0 for count in duties)
+        assert longest_run(duties) <= data.max_consecutive_days(data.unit(unit))
+        for t, count in enumerate(duties):
+            date = start + dt.timedelta(days=t)
+            assert count <= min(capacity[(date, unit)], problem.max_per_day(unit))
+
+
+def test_a_dived_plan_of_a_county_week_rounds_to_fewer_close_pairs_than_the_lp_plan() -> None:
+    problem = build_problem(load(DEFAULT_DATA), dt.date(2026, 12, 7), dt.date(2026, 12, 13))
+    lp = pattern_bound(problem, max_iterations=300)
+    dived = pattern_bound(problem, max_iterations=300, dive_rounds=1000)
+    assert lp is not None and dived is not None
+    from_lp = check(problem, Roster(plan_roster(problem, lp.plan)))
+    from_dive = check(problem, Roster(plan_roster(problem, dived.plan)))
+    assert from_dive.shortfalls == ()
+    assert from_dive.score("spacing").amount < from_lp.score("spacing").amount
+    assert from_dive.objective < from_lp.objective
+
+
 # --- the plan rounded into a first roster -------------------------------------------------------------
 
 
@@ -116,6 +158,15 @@ def test_rounding_errors_carry_to_the_next_day_so_halves_alternate() -> None:
     units = [a.unit for a in duties]
     assert len(units) == 4 and units.count("U1") == units.count("U2") == 2
     assert all(a != b for a, b in itertools.pairwise(units))
+
+
+def test_a_whole_plan_keeps_its_pattern_after_a_day_it_could_not_follow() -> None:
+    # U2 is away on Tuesday, so U1 covers it; U1's Wednesday stays its own, not a day to make up
+    away = (Unavailability("U2", day(3, 3), day(3, 3)),)
+    data = make_data(need("S1", "全部", 1), unavailability=away, rules=rules(min_days_between=0, max_consecutive_days=7))
+    problem = build_problem(data, MON, day(3, 5))
+    duties = plan_roster(problem, {"U1": (1.0, 0.0, 1.0, 0.0), "U2": (0.0, 1.0, 0.0, 1.0)})
+    assert [a.unit for a in duties] == ["U1", "U1", "U1", "U2"]
 
 
 def test_a_pin_is_kept_whatever_the_plan_says() -> None:

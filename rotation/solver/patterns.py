@@ -63,7 +63,7 @@ class PatternBound:
     iterations: int
     columns: int
     seconds: float
-    plan: dict[str, tuple[float, ...]] = field(repr=False)  # the last master's duties per unit and day
+    plan: dict[str, tuple[float, ...]] = field(repr=False)  # the master's duties per unit and day
 
 
 def _state_space(gap: int, most: int, run: int, weekends: int, track_run: bool, track_weekends: bool) -> list[tuple]:
@@ -218,6 +218,7 @@ class _Master:
         self.link = [[lp.Constraint(-lp.infinity(), 0) if cap[i, t] else None for t in range(cap.shape[1])]
                      for i in range(len(units))]
         self.convexity = [lp.Constraint(1, 1) for _ in units]
+        self.used: list[list[list[pywraplp.Variable]]] = [[[] for _ in range(cap.shape[1])] for _ in units]
         self.count = [lp.Constraint(0, 0) for _ in units]
         self.rest_count = [lp.Constraint(0, 0) for _ in units]
         self.columns: list[tuple[int, np.ndarray, pywraplp.Variable]] = []
@@ -249,6 +250,7 @@ class _Master:
                 i = self.row[unit]
                 pinned = sum(1 for slot in alike if (date, slot.station, slot.shift, role, unit) in pins)
                 y = lp.NumVar(pinned, len(alike), "")
+                self.used[i][t].append(y)
                 home = data.unit(unit).community
                 if prefer and home and community and home != community:
                     objective.SetCoefficient(y, weights["home_community"] * SCALE)
@@ -314,23 +316,23 @@ class _Master:
         """(optimum, duties per unit and day, day duals, convexity duals), or None on failure."""
         if self.lp.Solve() != pywraplp.Solver.OPTIMAL:
             return None
-        plan = np.zeros(self.cap.shape)
-        for i, pattern, column in self.columns:
-            plan[i] += column.solution_value() * pattern
+        # the duties the slots use: a pattern may have more (see the link rows)
+        plan = np.array([[sum(y.solution_value() for y in day) for day in days] for days in self.used])
         duals = np.array([[c.dual_value() if c is not None else 0.0 for c in days] for days in self.link])
         mu = np.array([c.dual_value() for c in self.convexity])
         return self.objective.Value(), plan, duals, mu
 
 
 def pattern_bound(problem: Problem, seeds: Iterable[Iterable] = (), time_limit: float | None = None,
-                  max_iterations: int | None = None, on_round: Callable[[float], bool] | None = None
-                  ) -> PatternBound | None:
+                  max_iterations: int | None = None, on_round: Callable[[float], bool] | None = None,
+                  dive_seconds: float | None = None, dive_rounds: int | None = None) -> PatternBound | None:
     """The master LP's bound on every roster's objective, or ``None`` when the pricing states do
     not fit. ``seeds`` are rosters (iterables of assignments) whose patterns start the master.
     Column generation stops at convergence, when Farley's bound is within CLOSE_ENOUGH of the
     restricted optimum, or at ``time_limit`` seconds or ``max_iterations`` (the latter keeps a
     run with deterministic limits deterministic). ``on_round`` hears the bound after each round
-    of columns and stops the search by returning False."""
+    of columns and stops the search by returning False. With ``dive_seconds`` or ``dive_rounds``
+    the plan returned is whole: one pattern per unit, found by diving (:func:`_dive`)."""
     began = time.monotonic()
     data = problem.data
     units = [u.id for u in data.units if u.max_total != 0]
@@ -385,8 +387,73 @@ def pattern_bound(problem: Problem, seeds: Iterable[Iterable] = (), time_limit: 
                 or (max_iterations is not None and iterations >= max_iterations)
                 or (on_round is not None and not on_round(bound))):
             break
+    if dive_seconds or dive_rounds:
+        dived = _dive(master, time.monotonic() + (dive_seconds or math.inf), dive_rounds,
+                      None if on_round is None else lambda: on_round(bound))
+        if dived is not None:  # whole duties come back from GLOP a hair off
+            plan = np.where(np.abs(dived - np.round(dived)) < 1e-6, np.round(dived), dived)
     # objectives are whole hundredths; the margin covers GLOP's tolerances, far below one.
     # Every penalty is at least zero, so zero is a bound too (Farley's is negative at first)
     margin = 1e-3 + 1e-6 * abs(bound)
     return PatternBound(max(math.ceil(bound - margin), 0), converged, iterations, len(master.seen),
                         time.monotonic() - began, {unit: tuple(plan[row[unit]].tolist()) for unit in units})
+
+
+DIVE_STEP = 0.1
+"""Each dive step fixes the units already whole and this share of the units (at least one),
+those whose best pattern is nearest to whole first."""
+DIVE_COLUMNS = 3
+"""Rounds of columns for the units not yet fixed, at most, after each dive step."""
+
+
+def _dive(master: _Master, deadline: float, max_rounds: int | None,
+          proceed: Callable[[], bool] | None = None) -> np.ndarray | None:
+    """Duties per unit and day, by diving on the master: fix the units whose patterns are
+    (nearly) whole, price new patterns for the others, again until every unit has one pattern.
+    Out of time or rounds, or when ``proceed`` says no, the units not yet fixed keep their
+    fractional plan. The master's
+    bound no longer holds once this has run. None when GLOP fails."""
+    units = len(master.units)
+    fixed = np.zeros(units, dtype=bool)
+    step = max(1, math.ceil(units * DIVE_STEP))
+    rounds = 0
+    while True:
+        for _ in range(DIVE_COLUMNS):
+            solved = master.solve()
+            if solved is None:
+                return None
+            rounds += 1
+            if (time.monotonic() > deadline or (max_rounds is not None and rounds >= max_rounds)
+                    or (proceed is not None and not proceed())):
+                return solved[1]
+            _, _, duals, mu = solved
+            cost, patterns = master.pricer.price(-duals)
+            if not sum(master.add(i, patterns[i]) for i in np.flatnonzero((cost - mu < -TOLERANCE) & ~fixed)):
+                break
+        else:  # the weights below need a solve after the last column added
+            solved = master.solve()
+            if solved is None:
+                return None
+        if fixed.all():
+            return solved[1]
+        # each unit's candidate: of the patterns the LP uses, the one whose duties are nearest
+        # its planned total (fairness), the heavier first among equals
+        plan = solved[1]
+        heaviest: dict[int, tuple[float, float, pywraplp.Variable]] = {}
+        for i, pattern, column in master.columns:
+            weight = column.solution_value()
+            if fixed[i] or weight <= TOLERANCE:
+                continue
+            key = (abs(float(pattern.sum()) - float(plan[i].sum())), -weight)
+            if i not in heaviest or key < heaviest[i][:2]:
+                heaviest[i] = (*key, column)
+        heaviest = {i: (-k[1], k[2]) for i, k in heaviest.items()}
+        fractional = 0
+        for i in sorted(heaviest, key=lambda i: (-heaviest[i][0], i)):
+            weight, column = heaviest[i]
+            if weight < 1 - TOLERANCE:
+                if fractional == step:
+                    break
+                fractional += 1
+            column.SetLb(1.0)
+            fixed[i] = True
