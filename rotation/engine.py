@@ -58,6 +58,11 @@ PATTERN_SECONDS = 12.0
 converged is no better a start than the greedy roster (30 s runs on the county month)."""
 PATTERN_ITERATIONS = 60
 """... and at most this many rounds of columns in deterministic runs."""
+DIVE_SHARE = 0.15
+"""Then the dive for a whole plan takes at most this share (18 s of 120 s; on the county month it
+needs about 11 s) ..."""
+DIVE_ROUNDS = 40
+"""... or this many rounds of columns in deterministic runs."""
 INTERRUPTED_COVER = 10.0
 """Seconds for a complete roster when the search is stopped before it has one."""
 COVER_SHARE = 0.2
@@ -98,11 +103,12 @@ def solve_whole(problem: Problem, options: SolveOptions, control: SearchControl,
         hint = as_assignments(first_roster(problem, pinned_duties(problem)))
     fallback = hint  # keeps the hard rules the greedy knows: the answer when no search finds better
     patterns = _pattern_bound(problem, hint, options, control, on_progress, began) if bound else None
-    planning = 0.0 if options.deterministic else time.monotonic() - began  # the later phases start after it
+    planning = 0.0 if options.deterministic else time.monotonic() - began
+    rest = max(limit - planning, limit * 0.1)  # neighbourhood search has its share of what is left
     if patterns is not None and planned:
         hint = plan_roster(problem, patterns.plan)  # the LP's plan is a far better start than the greedy's
     searching = time.monotonic()
-    cover_control, cover_limit = control, limit * COVER_SHARE
+    cover_control, cover_limit = control, limit * COVER_SHARE  # at most: it ends once the repair is proven smallest
     if control.interrupted:  # stopped before any roster: find one briefly, then stop
         cover_control, cover_limit = SearchControl(), min(cover_limit, INTERRUPTED_COVER)
     first = run_model(problem, replace(options, time_limit=cover_limit), cover_control, on_progress, hint,
@@ -120,7 +126,7 @@ def solve_whole(problem: Problem, options: SolveOptions, control: SearchControl,
     large = len(problem.units) > 2 * GROUP_SIZE  # small problems are better solved (and proved) whole
     if first.duties is not None and large and not control.interrupted:
         started = time.monotonic()
-        hint, lns_spent = improve(problem, hint, planning + limit * (COVER_SHARE + LNS_SHARE) - spent,
+        hint, lns_spent = improve(problem, hint, planning + rest * (COVER_SHARE + LNS_SHARE) - spent,
                                   options.seed, options.deterministic, control, on_progress, began)
         spent += lns_spent if options.deterministic else time.monotonic() - started
     interrupted = control.interrupted
@@ -173,10 +179,11 @@ def _pattern_bound(problem: Problem, seed: list[Assignment], options: SolveOptio
         return not control.interrupted
 
     if options.deterministic:
-        return pattern_bound(problem, [seed], max_iterations=PATTERN_ITERATIONS, on_round=heard)
+        return pattern_bound(problem, [seed], max_iterations=PATTERN_ITERATIONS, on_round=heard,
+                             dive_rounds=DIVE_ROUNDS)
     limit = options.time_limit
     return pattern_bound(problem, [seed], time_limit=max(limit * PATTERN_SHARE, min(PATTERN_SECONDS, limit * 0.3)),
-                         on_round=heard)
+                         on_round=heard, dive_seconds=limit * DIVE_SHARE)
 
 
 FIRST_SHARE = 0.2
