@@ -70,15 +70,24 @@ def sub_problem(problem: Problem, group: set[str], duties: list[Assignment],
 
 
 def _groups(problem: Problem, rng: random.Random, duties: list[Assignment]) -> list[str]:
-    """A group to re-plan, one of three kinds: units drawn at random; units of one community
-    (they compete for the same positions) with a few others; or a unit with many close pairs
-    together with units on duty on the days of those pairs, its natural swap partners."""
+    """A group to re-plan, one of four kinds: units drawn at random; units of one community
+    (they compete for the same positions) with a few others; a unit with many close pairs
+    together with units on duty on the days of those pairs, its natural swap partners; or
+    units with the same roles, which can trade any duty (the only way to even out a few
+    single-member units that alone may lead a shift)."""
     units = [u for u in problem.units]
     draw = rng.random()
-    if draw < 1 / 3:
+    if draw < 1 / 4:
         return [u.id for u in rng.sample(units, min(GROUP_SIZE, len(units)))]
-    if draw < 2 / 3:
+    if draw < 2 / 4:
         return _partners(problem, rng, duties)
+    if draw < 3 / 4:
+        roles = rng.choice(units).roles
+        alike = [u for u in units if u.roles == roles]
+        chosen = rng.sample(alike, min(GROUP_SIZE, len(alike)))
+        rest = [u for u in units if u not in chosen]
+        chosen += rng.sample(rest, min(GROUP_SIZE - len(chosen), len(rest)))
+        return [u.id for u in chosen]
     communities = sorted({u.community for u in units if u.community})
     if not communities:
         return [u.id for u in rng.sample(units, min(GROUP_SIZE, len(units)))]
