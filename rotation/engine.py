@@ -78,10 +78,11 @@ def solve(problem: Problem, options: SolveOptions | None = None, control: Search
 
     A horizon of several months is solved month by month (:func:`solve_by_month`) unless a
     ``hint`` asks for one model. In one model, four phases share the time limit: the pattern
-    bound, whose LP plan rounded day by day is the first roster; a complete roster next
-    (coverage as a hard rule, as close to that start as it can stay; when no complete roster
-    exists, the one missing the fewest duties); then large neighbourhood search over groups of
-    units; then the full model, seeded with the best roster so far, improves it and bounds it.
+    bound, whose LP dives to one pattern per unit, rounded day by day into the first roster; a
+    complete roster next (coverage as a hard rule, as close to that start as it can stay; when
+    no complete roster exists, the one missing the fewest duties); then large neighbourhood
+    search over groups of units; then the full model, seeded with the best roster so far,
+    improves it and bounds it.
     """
     options = options or SolveOptions()
     control = control or SearchControl()
@@ -92,8 +93,8 @@ def solve(problem: Problem, options: SolveOptions | None = None, control: Search
 
 def solve_whole(problem: Problem, options: SolveOptions, control: SearchControl,
                 on_progress: Callable[[Progress], None] | None = None,
-                hint: list[Assignment] | None = None, bound: bool = True) -> Result:
-    """One model for the whole horizon (see :func:`solve`). With ``bound``, the pattern bound
+                hint: list[Assignment] | None = None) -> Result:
+    """One model for the whole horizon (see :func:`solve`). The pattern bound
     (:mod:`rotation.solver.patterns`) takes its share of the time first, and its plan, rounded
     day by day (:mod:`rotation.solver.rounding`), replaces the greedy roster as the start."""
     began = time.monotonic()
@@ -102,7 +103,7 @@ def solve_whole(problem: Problem, options: SolveOptions, control: SearchControl,
     if hint is None:
         hint = as_assignments(first_roster(problem, pinned_duties(problem)))
     fallback = hint  # keeps the hard rules the greedy knows: the answer when no search finds better
-    patterns = _pattern_bound(problem, hint, options, control, on_progress, began) if bound else None
+    patterns = _pattern_bound(problem, hint, options, control, on_progress, began)
     planning = 0.0 if options.deterministic else time.monotonic() - began
     rest = max(limit - planning, limit * 0.1)  # neighbourhood search has its share of what is left
     if patterns is not None and planned:
@@ -324,11 +325,11 @@ def solve_by_month(problem: Problem, options: SolveOptions, control: SearchContr
             part = continuation(data, duties, first, first, ahead, rest, assume)
         left = options.time_limit - (time.monotonic() - began)
         share = max(left / (len(problem.months) - number), 1.0) if not interrupted else 2.0
-        # the part is the problem itself: its bound counts. The months of a year skip the pattern
-        # phase: a year at 600 s ended at 199194 with it against 182536 without (one run each)
+        # the part is the problem itself: its bound counts. The months of a year have the pattern
+        # phase too: since the dive, a year at 600 s ends at 155683 with it, 182536 without
         whole = len(problem.months) == 1 and not earlier
         result = solve_whole(part, replace(options, time_limit=share), SearchControl() if interrupted else control,
-                             on_progress, bound=whole)
+                             on_progress)
         interrupted = interrupted or result.interrupted
         solutions += result.solutions
         if result.roster is None:
