@@ -61,7 +61,7 @@ def run_child(data: str, start: str, end: str, time_limit: float, workers: int, 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("data", nargs="?", default=str(ROOT / "data" / "fengqing"))
-    parser.add_argument("--month", default="2026-12")
+    parser.add_argument("--month", default="2026-12", help="0 skips the month")
     parser.add_argument("--year", type=int, default=2026, help="0 skips the year")
     parser.add_argument("--time-limit", type=float, default=120.0)
     parser.add_argument("--year-time-limit", type=float, default=600.0)
@@ -75,9 +75,11 @@ def main() -> None:
         print(json.dumps(run_child(data, start, end, float(limit), int(workers), int(seed))))
         return
 
-    first = dt.date.fromisoformat(args.month + "-01")
-    last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
-    cases = [(f"month {args.month}", first, last, args.time_limit)]
+    cases = []
+    if args.month != "0":
+        first = dt.date.fromisoformat(args.month + "-01")
+        last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+        cases.append((f"month {args.month}", first, last, args.time_limit))
     if args.year:
         cases.append((f"year {args.year}", dt.date(args.year, 1, 1), dt.date(args.year, 12, 31), args.year_time_limit))
     rows = []
@@ -109,7 +111,7 @@ def write(rows: list[dict], out: Path) -> None:
 
         def median(key: str, mine: list[dict] = mine) -> object:
             values = [r[key] for r in mine if r[key] is not None]
-            return statistics.median(values) if values else "-"
+            return f"{round(statistics.median(values), 3):.12g}" if values else "-"  # no float noise
 
         lines.append(f"| {case} | {len(mine)} | {'/'.join(sorted({r['status'] for r in mine}))} | {median('objective')} "
                      f"| {median('bound')} | {median('gap_percent')} | {median('wall_seconds')} | {median('peak_mib')} "
