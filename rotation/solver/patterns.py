@@ -20,6 +20,11 @@ of this LP with a cost no larger than its objective (requests, successions, peop
 shifts within a day are relaxed away), so the LP optimum bounds every roster from below; before
 convergence Farley's bound, the restricted optimum plus each unit's most negative reduced cost,
 does too.
+
+For a first roster the master then dives (:func:`_dive`): units whose patterns are nearest to
+whole are fixed to one pattern, the others re-priced, until every unit has one. Its plan,
+rounded day by day (:mod:`rotation.solver.rounding`), keeps far more of the LP's spacing than
+rounding the fractional plan does.
 """
 
 from __future__ import annotations
