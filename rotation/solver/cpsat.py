@@ -379,7 +379,11 @@ def _stay_near(v: Variables, hint: list[Assignment]) -> None:
     hinted = Counter((a.unit, a.date) for a in hint)
     for key, candidates in v.unit_day.items():
         duties = sum(var for _, var in candidates)
-        moved = v.model.new_int_var(0, max(len(candidates), hinted[key]), "")
+        most = min(len(candidates), v.problem.max_per_day(key[0]))
+        if hinted[key] == 0 or hinted[key] >= most:  # the distance is linear: no variable needed
+            changes.append(MOVED_DAY * (duties if hinted[key] == 0 else hinted[key] - duties))
+            continue
+        moved = v.model.new_int_var(0, most, "")
         v.model.add(duties - hinted[key] <= moved)
         v.model.add(hinted[key] - duties <= moved)
         changes.append(MOVED_DAY * moved)
