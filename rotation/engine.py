@@ -60,7 +60,7 @@ PATTERN_ITERATIONS = 60
 """... and at most this many rounds of columns in deterministic runs."""
 DIVE_SHARE = 0.15
 """Then the dive for a whole plan takes at most this share (18 s of 120 s; on the county month it
-needs about 11 s) ..."""
+needs about 14 s) ..."""
 DIVE_ROUNDS = 40
 """... or this many rounds of columns in deterministic runs."""
 INTERRUPTED_COVER = 10.0

@@ -406,7 +406,9 @@ def pattern_bound(problem: Problem, seeds: Iterable[Iterable] = (), time_limit: 
 
 DIVE_STEP = 0.1
 """Each dive step fixes the units already whole and this share of the units (at least one),
-those whose best pattern is nearest to whole first."""
+those whose candidate pattern weighs most first. On December 2026, from the same columns, the
+plan rounds to 4558 points in 14 s; with a fifth per step to 5178 in 10 s; all at once to
+5198 in 3 s. The fractional plan itself rounds to 7501."""
 DIVE_COLUMNS = 3
 """Rounds of columns for the units not yet fixed, at most, after each dive step."""
 
@@ -416,8 +418,8 @@ def _dive(master: _Master, deadline: float, max_rounds: int | None,
     """Duties per unit and day, by diving on the master: fix the units whose patterns are
     (nearly) whole, price new patterns for the others, again until every unit has one pattern.
     Out of time or rounds, or when ``proceed`` says no, the units not yet fixed keep their
-    fractional plan. The master's
-    bound no longer holds once this has run. None when GLOP fails."""
+    fractional plan. The master's bound no longer holds once this has run. None when GLOP
+    fails."""
     units = len(master.units)
     fixed = np.zeros(units, dtype=bool)
     step = max(1, math.ceil(units * DIVE_STEP))
@@ -442,21 +444,20 @@ def _dive(master: _Master, deadline: float, max_rounds: int | None,
         if fixed.all():
             return solved[1]
         # each unit's candidate: of the patterns the LP uses, the one whose duties are nearest
-        # its planned total (fairness), the heavier first among equals
+        # its planned total (fairness), the heavier among equals; the heaviest are fixed first
         plan = solved[1]
-        heaviest: dict[int, tuple[float, float, pywraplp.Variable]] = {}
+        chosen: dict[int, tuple[tuple[float, float], pywraplp.Variable]] = {}
         for i, pattern, column in master.columns:
             weight = column.solution_value()
             if fixed[i] or weight <= TOLERANCE:
                 continue
             key = (abs(float(pattern.sum()) - float(plan[i].sum())), -weight)
-            if i not in heaviest or key < heaviest[i][:2]:
-                heaviest[i] = (*key, column)
-        heaviest = {i: (-k[1], k[2]) for i, k in heaviest.items()}
+            if i not in chosen or key < chosen[i][0]:
+                chosen[i] = (key, column)
         fractional = 0
-        for i in sorted(heaviest, key=lambda i: (-heaviest[i][0], i)):
-            weight, column = heaviest[i]
-            if weight < 1 - TOLERANCE:
+        for i in sorted(chosen, key=lambda i: (chosen[i][0][1], i)):
+            (_, lighter), column = chosen[i]
+            if -lighter < 1 - TOLERANCE:
                 if fractional == step:
                     break
                 fractional += 1
