@@ -377,15 +377,16 @@ def _stay_near(v: Variables, hint: list[Assignment]) -> None:
     on = _hinted(v, hint)
     changes = [1 - var if key in on else var for key, var in v.x.items()]
     hinted = Counter((a.unit, a.date) for a in hint)
-    for key, candidates in v.unit_day.items():
+    for (unit, date), candidates in v.unit_day.items():
         duties = sum(var for _, var in candidates)
-        most = min(len(candidates), v.problem.max_per_day(key[0]))
-        if hinted[key] == 0 or hinted[key] >= most:  # the distance is linear: no variable needed
-            changes.append(MOVED_DAY * (duties if hinted[key] == 0 else hinted[key] - duties))
+        start = hinted[(unit, date)]
+        most = min(len(candidates), v.problem.max_per_day(unit))
+        if start == 0 or start >= most:  # the distance is linear: no variable needed
+            changes.append(MOVED_DAY * (duties if start == 0 else start - duties))
             continue
         moved = v.model.new_int_var(0, most, "")
-        v.model.add(duties - hinted[key] <= moved)
-        v.model.add(hinted[key] - duties <= moved)
+        v.model.add(duties - start <= moved)
+        v.model.add(start - duties <= moved)
         changes.append(MOVED_DAY * moved)
     v.model.minimize(sum(changes))
 

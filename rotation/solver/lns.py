@@ -22,6 +22,7 @@ from dataclasses import replace
 from ortools.sat.python import cp_model
 
 from rotation import check as checker
+from rotation.model import Unit
 from rotation.problem import Period, Problem
 from rotation.roster import Assignment, Roster
 from rotation.solver.cpsat import Progress, SearchControl, add_complete_hint, build_model, new_solver
@@ -78,25 +79,25 @@ def _groups(problem: Problem, rng: random.Random, duties: list[Assignment]) -> l
     units = [u for u in problem.units]
     draw = rng.random()
     if draw < 1 / 4:
-        return [u.id for u in rng.sample(units, min(GROUP_SIZE, len(units)))]
+        return _topped_up(rng, units, [])
     if draw < 2 / 4:
         return _partners(problem, rng, duties)
     if draw < 3 / 4:
         roles = rng.choice(units).roles
         alike = [u for u in units if u.roles == roles]
-        chosen = rng.sample(alike, min(GROUP_SIZE, len(alike)))
-        rest = [u for u in units if u not in chosen]
-        chosen += rng.sample(rest, min(GROUP_SIZE - len(chosen), len(rest)))
-        return [u.id for u in chosen]
+        return _topped_up(rng, units, rng.sample(alike, min(GROUP_SIZE, len(alike))))
     communities = sorted({u.community for u in units if u.community})
     if not communities:
-        return [u.id for u in rng.sample(units, min(GROUP_SIZE, len(units)))]
+        return _topped_up(rng, units, [])
     home = rng.choice(communities)
     local = [u for u in units if u.community == home]
-    chosen = rng.sample(local, min(GROUP_SIZE - 2, len(local)))
+    return _topped_up(rng, units, rng.sample(local, min(GROUP_SIZE - 2, len(local))))
+
+
+def _topped_up(rng: random.Random, units: list[Unit], chosen: list[Unit]) -> list[str]:
+    """``chosen`` and units drawn at random from the others, GROUP_SIZE in all where there are."""
     rest = [u for u in units if u not in chosen]
-    chosen += rng.sample(rest, min(GROUP_SIZE - len(chosen), len(rest)))
-    return [u.id for u in chosen]
+    return [u.id for u in chosen + rng.sample(rest, min(GROUP_SIZE - len(chosen), len(rest)))]
 
 
 def _partners(problem: Problem, rng: random.Random, duties: list[Assignment]) -> list[str]:
@@ -114,7 +115,7 @@ def _partners(problem: Problem, rng: random.Random, duties: list[Assignment]) ->
                 close[unit] |= {first, second}
     crowded = sorted(close)
     if not crowded:
-        return [u.id for u in rng.sample(list(problem.units), min(GROUP_SIZE, len(problem.units)))]
+        return _topped_up(rng, list(problem.units), [])
     seed_unit = rng.choices(crowded, weights=[len(close[u]) for u in crowded])[0]
     near = sorted({u for d in close[seed_unit] for u in on_day[d]} - {seed_unit})
     chosen = [seed_unit, *rng.sample(near, min(GROUP_SIZE - 1, len(near)))]
