@@ -15,7 +15,7 @@ from rotation.errors import DataError
 from rotation.history import history_before
 from rotation.model import DataSet, Fixed
 from rotation.people import name_people
-from rotation.problem import Problem, Slot, build_problem
+from rotation.problem import FairShares, Problem, Slot, build_problem
 from rotation.result import Result, SolveStatus
 from rotation.roster import Assignment, Roster
 from rotation.solver.bound import soft_lower_bound
@@ -323,6 +323,7 @@ def solve_by_month(problem: Problem, options: SolveOptions, control: SearchContr
             part = continuation(data, duties, back, first, ahead, rest, assume)
         except DataError:  # a previous roster made with other data no longer fits it as pins
             part = continuation(data, duties, first, first, ahead, rest, assume)
+        part = replace(part, shares=_shares_so_far(problem, part))
         left = options.time_limit - (time.monotonic() - began)
         share = max(left / (len(problem.months) - number), 1.0) if not interrupted else 2.0
         # the part is the problem itself: its bound counts. The months of a year have the pattern
@@ -341,6 +342,14 @@ def solve_by_month(problem: Problem, options: SolveOptions, control: SearchContr
     method = _BY_MONTH if len(problem.months) > 1 else "整体求解"
     return _checked_whole(problem, [a for a in duties if a.date >= problem.start], options, began, solutions,
                           interrupted, method + ("，接续上一份排班" if earlier else ""), status, bound)
+
+
+def _shares_so_far(problem: Problem, part: Problem) -> FairShares:
+    """A part's fair shares as the whole horizon counts them, through the part's last day; its
+    year-to-date counts restart each calendar year, and so do the shares."""
+    same_year = part.start.year == problem.start.year
+    since = problem.start if same_year else dt.date(part.start.year, 1, 1)
+    return problem.shares_through(since, part.end, history=same_year)
 
 
 def carry_margin(data: DataSet) -> dt.timedelta:

@@ -66,6 +66,14 @@ TARGET_SCALE = 10
 
 
 @dataclass(frozen=True)
+class FairShares:
+    """Each unit's fair share of duties and of rest-day duties, in tenths (see Problem.targets)."""
+
+    duties: dict[str, int]
+    rest_days: dict[str, int]
+
+
+@dataclass(frozen=True)
 class Problem:
     """One data set resolved over the dates ``start``..``end`` (inclusive)."""
 
@@ -76,6 +84,7 @@ class Problem:
     slots: tuple[Slot, ...]
     warnings: tuple[str, ...] = ()
     owned: frozenset[Period] = frozenset()  # periods whose first-inquiry owner is outside the model
+    shares: FairShares | None = None  # set when the problem is part of a larger one, whose shares count
 
     # --- calendar ---------------------------------------------------------------------------
 
@@ -179,16 +188,45 @@ class Problem:
     @cached_property
     def targets(self) -> dict[str, int]:
         """Each unit's fair share of duties, in tenths, over the year when history is given."""
-        return self._targets(lambda slot: True, lambda h: h.duties_ytd)
+        return self.shares.duties if self.shares else self._targets(lambda slot: True, lambda h: h.duties_ytd)
 
     @cached_property
     def weekend_targets(self) -> dict[str, int]:
         """Each unit's fair share of rest-day and holiday duties, in tenths."""
+        if self.shares:
+            return self.shares.rest_days
         return self._targets(lambda slot: self.is_rest(slot.date), lambda h: h.weekends_ytd)
 
-    def _targets(self, counts, ytd_of) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    def shares_through(self, since: dt.date, through: dt.date, history: bool) -> FairShares:
+        """The fair shares of a part of this horizon, as this horizon's own shares count them:
+        the demand from ``since`` through ``through``, plus (with ``history``) the whole share of
+        the year so far. A month solved alone would share the year so far in its own month's
+        proportions, which drift from the year's: a year solved month by month then ended
+        with units 20-40 duties off their share."""
+        def within(slot: Slot) -> bool:
+            return since <= slot.date <= through
+
+        return FairShares(
+            self._targets(within, lambda h: h.duties_ytd if history else 0, whole=lambda slot: True),
+            self._targets(lambda slot: within(slot) and self.is_rest(slot.date),
+                          lambda h: h.weekends_ytd if history else 0, whole=lambda slot: self.is_rest(slot.date)))
+
+    def _targets(self, counts, ytd_of, whole=None) -> dict[str, int]:  # type: ignore[no-untyped-def]
         """Each slot's demand is shared among the units that may fill it, in proportion to their
-        members; the year so far (history) is shared in the same proportions as this horizon."""
+        members; the year so far (history) is shared in the same proportions as the slots
+        ``whole`` counts (by default those ``counts`` counts)."""
+        share = self._shares(counts)
+        proportions = share if whole is None else self._shares(whole)
+        ytd = {h.unit: ytd_of(h) for h in self.data.history}
+        total_share = sum(proportions.values())
+        total_ytd = sum(ytd.values())
+        targets = {}
+        for unit in share:
+            year = share[unit] + (total_ytd * proportions[unit] / total_share if total_share else 0)
+            targets[unit] = round(year * TARGET_SCALE)
+        return targets
+
+    def _shares(self, counts) -> dict[str, Fraction]:  # type: ignore[no-untyped-def]
         members = {u.id: u.members for u in self.units}
         share: dict[str, Fraction] = {u.id: Fraction(0) for u in self.units}
         for slot in self.slots:
@@ -197,14 +235,7 @@ class Problem:
             pool = sum(members[u] for u in slot.eligible)
             for unit in slot.eligible:
                 share[unit] += Fraction(slot.min * members[unit], pool)
-        ytd = {h.unit: ytd_of(h) for h in self.data.history}
-        total_share = sum(share.values())
-        total_ytd = sum(ytd.values())
-        targets = {}
-        for unit in share:
-            year = share[unit] + (total_ytd * share[unit] / total_share if total_share else 0)
-            targets[unit] = round(year * TARGET_SCALE)
-        return targets
+        return share
 
     def ytd(self, unit_id: str) -> tuple[int, int]:
         """(duties, weekend duties) of the year before the horizon."""

@@ -101,6 +101,25 @@ def test_a_year_solved_month_by_month_is_fairer_than_independent_months() -> Non
     assert _year_spread(rolling, THREE_UNITS) <= _year_spread(independent, THREE_UNITS)
 
 
+def test_a_year_solved_month_by_month_aims_each_month_at_the_years_fair_shares() -> None:
+    # U2 is away all January, so U1 alone serves its working days: over the two months U1's
+    # fair share is January plus half of February, U2's half of February. February must then
+    # be shared evenly; a month that shared the year so far in its own proportions (half each)
+    # found U1 far ahead and left February to U2
+    data = make_data(need("S1", "工作日", 1), unavailability=(Unavailability("U2", day(1, 1), day(1, 31)),),
+                     rules=rules(max_consecutive_days=7))
+    both = build_problem(data, JANUARY[0], FEBRUARY[1])
+    january = build_problem(data, *JANUARY).unit_duties
+    february = build_problem(data, *FEBRUARY).unit_duties
+    assert both.targets == {"U1": 10 * january + 5 * february, "U2": 5 * february}
+    result = solve(both, OPTIONS)
+    counts = Counter(a.unit for a in _clean(result))
+    assert counts["U1"] - january == pytest.approx(february / 2, abs=1)
+    assert result.check is not None
+    fairness = {s.rule: s.penalty for s in result.check.scores}["fairness"]
+    assert fairness <= 2 * 10 * 10 ** 2  # at most one duty off, for each of the two units
+
+
 # --- repairing a published roster --------------------------------------------------------------------
 
 MARCH = (day(3, 1), day(3, 31))

@@ -23,7 +23,7 @@ from ortools.sat.python import cp_model
 
 from rotation import check as checker
 from rotation.model import Unit
-from rotation.problem import Period, Problem
+from rotation.problem import FairShares, Period, Problem
 from rotation.roster import Assignment, Roster
 from rotation.solver.cpsat import Progress, SearchControl, add_complete_hint, build_model, new_solver
 from rotation.solver.extract import extract_duties
@@ -63,11 +63,9 @@ def sub_problem(problem: Problem, group: set[str], duties: list[Assignment],
     sub_data = replace(data, units=tuple(u for u in data.units if u.id in group), people=keep(data.people),
                        unavailability=keep(data.unavailability), requests=keep(data.requests),
                        fixed=keep(data.fixed), history=keep(data.history))
-    sub = replace(problem, data=sub_data, slots=tuple(slots), owned=frozenset(owners))
     # fair shares are those of the whole problem
-    sub.__dict__["targets"] = problem.targets
-    sub.__dict__["weekend_targets"] = problem.weekend_targets
-    return sub
+    return replace(problem, data=sub_data, slots=tuple(slots), owned=frozenset(owners),
+                   shares=FairShares(problem.targets, problem.weekend_targets))
 
 
 def _groups(problem: Problem, rng: random.Random, duties: list[Assignment]) -> list[str]:
