@@ -302,8 +302,9 @@ def solve_by_month(problem: Problem, options: SolveOptions, control: SearchContr
     :func:`continuation`): the months already solved, and first ``earlier``, a previous roster
     whose ``history`` is that of ``data`` (by default the problem's own). Each month also plans
     the first days of the next month, then drops them, so that it ends in a state the next
-    month can continue from (its fixed duties included). The time is shared equally; the
-    roster is checked as a whole against ``problem``."""
+    month can continue from (its fixed duties included), and aims at the horizon's fair shares
+    through its last day (:func:`_shares_so_far`). The time is shared equally; the roster is
+    checked as a whole against ``problem``."""
     began = time.monotonic()
     data = data or problem.data
     margin = carry_margin(data)

@@ -229,6 +229,21 @@ def test_fair_share_spreads_the_year_so_far_in_the_same_proportions() -> None:
     assert problem.targets == {"U1": 105, "U2": 35}
 
 
+def test_the_shares_of_a_part_count_its_days_and_all_of_the_year_so_far() -> None:
+    # 10-12..15: U2 is away on the 12th and 13th, so those days are U1's and the last two are
+    # shared 3:1; the year so far (8 duties) is shared 3.5:0.5, as over the whole horizon
+    units = (Unit("U1", "县委办", members=3), Unit("U2", "县财政局", members=1))
+    history = (History("U1", duties_ytd=8),)
+    absence = (Unavailability("U2", d(10, 12), d(10, 13)),)
+    problem = resolve(dataset(need("S1", "全部", 1), units=units, history=history, unavailability=absence),
+                      d(10, 12), d(10, 15))
+    assert problem.targets == {"U1": 35 + 70, "U2": 5 + 10}
+    whole = problem.shares_through(problem.start, problem.end, history=True)
+    assert (whole.duties, whole.rest_days) == (problem.targets, problem.weekend_targets)
+    assert problem.shares_through(problem.start, d(10, 13), history=True).duties == {"U1": 20 + 70, "U2": 10}
+    assert problem.shares_through(d(10, 14), d(10, 15), history=False).duties == {"U1": 15, "U2": 5}
+
+
 def test_weekend_share_counts_only_rest_days_and_holidays() -> None:
     problem = resolve(dataset(need("S1", "全部", 1)), d(10, 7), d(10, 11))  # holiday, Thu, Fri, 调休 Sat, Sun
     assert problem.weekend_targets == {"U1": 10, "U2": 10}
