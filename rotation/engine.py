@@ -328,8 +328,8 @@ def solve_by_month(problem: Problem, options: SolveOptions, control: SearchContr
         left = options.time_limit - (time.monotonic() - began)
         share = max(left / (len(problem.months) - number), 1.0) if not interrupted else 2.0
         # the part is the problem itself: its bound counts. The months of a year have the pattern
-        # phase too: since the dive, a year at 600 s ends at 155548-155683 with it (two runs),
-        # 182536-211803 without (two runs, a session apart)
+        # phase too: since the dive, a year at 600 s ended at 155548-155683 with it (two runs),
+        # 182536-211803 without (two runs, a session apart), before the parts' shares above
         whole = len(problem.months) == 1 and not earlier
         result = solve_whole(part, replace(options, time_limit=share), SearchControl() if interrupted else control,
                              on_progress)
