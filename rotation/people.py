@@ -46,6 +46,7 @@ def _assign(problem: Problem, unit: str, duties: list[Assignment], seed: int, wi
             if p.unit == unit and p.person is not None}
     model = cp_model.CpModel()
     take: dict[tuple[int, str], cp_model.IntVar] = {}
+    choices: list[list[str]] = []
     for i, duty in enumerate(duties):
         pinned = pins.get((duty.date, duty.station, duty.shift, duty.role))
         options = [p for p in people
@@ -54,6 +55,7 @@ def _assign(problem: Problem, unit: str, duties: list[Assignment], seed: int, wi
                    and (pinned is None or p.name == pinned)]
         if not options:
             raise PeopleError(f"{unit} {duty.date} {duty.station} {duty.shift}: no person can take this duty")
+        choices.append(sorted((p.name for p in options), key=lambda name: name != wishes[i]))  # a wish first
         for p in options:
             take[(i, p.name)] = model.new_bool_var(f"take[{i},{p.name}]")
         model.add_exactly_one(take[(i, p.name)] for p in options)
@@ -70,9 +72,42 @@ def _assign(problem: Problem, unit: str, duties: list[Assignment], seed: int, wi
     model.add_min_equality(idlest, loads)
     moved = sum(1 - take[(i, name)] if (i, name) in take else 1 for i, name in enumerate(wishes) if name)
     model.minimize((busiest - idlest) + (len(duties) + 1) * moved)
+    matched = _match_by_day(unit, duties, choices)
+    for (i, name), var in take.items():
+        model.add_hint(var, matched[i] == name)
     solver = new_solver(1, seed)
     solver.parameters.max_deterministic_time = 5.0
     status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        raise PeopleError(f"{unit}: the unit's duties cannot be matched to its people ({solver.status_name(status)})")
+        return matched  # people balanced or not, every duty has its person
     return [next(name for (j, name), var in take.items() if j == i and solver.value(var)) for i in range(len(duties))]
+
+
+def _match_by_day(unit: str, duties: list[Assignment], choices: list[list[str]]) -> list[str]:
+    """A person for every duty, one duty a day each: a bipartite matching per day (days are
+    independent), found by augmenting paths. CP-SAT may spend its limit on a balanced
+    assignment without finding any; this one always exists when the main model's Hall
+    conditions hold, and a day without one is named."""
+    by_day: dict[object, list[int]] = defaultdict(list)
+    for i, duty in enumerate(duties):
+        by_day[duty.date].append(i)
+    person: dict[int, str] = {}
+    for date, day in by_day.items():
+        holder: dict[str, int] = {}
+        for i in day:
+            if not _augment(i, choices, holder, set()):
+                raise PeopleError(f"{unit} {date}: its {len(day)} duties cannot go to distinct available people")
+        person.update((i, name) for name, i in holder.items())
+    return [person[i] for i in range(len(duties))]
+
+
+def _augment(i: int, choices: list[list[str]], holder: dict[str, int], seen: set[str]) -> bool:
+    """Give duty ``i`` a person, moving the holders along an augmenting path if need be."""
+    for name in choices[i]:
+        if name in seen:
+            continue
+        seen.add(name)
+        if name not in holder or _augment(holder[name], choices, holder, seen):
+            holder[name] = i
+            return True
+    return False

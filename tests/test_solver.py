@@ -11,8 +11,10 @@ from collections import Counter
 import pytest
 from conftest import day, make_data, need, rules, small_data_sets
 from hypothesis import given, settings
+from ortools.sat.python import cp_model
 
 from export.assignments import assignments_csv
+from rotation import people as people_module
 from rotation.cells import parse_day_spec
 from rotation.check import Shortfall, check
 from rotation.engine import solve
@@ -29,9 +31,10 @@ from rotation.model import (
     Unavailability,
     Unit,
 )
+from rotation.people import PeopleError, name_people
 from rotation.problem import Problem, build_problem
 from rotation.result import Result, SolveStatus
-from rotation.roster import Assignment
+from rotation.roster import Assignment, Roster
 from rotation.solver.cpsat import Mode, SolveOptions, run_model
 
 OPTIONS = SolveOptions(time_limit=5, workers=1, seed=0)
@@ -236,6 +239,37 @@ def test_duties_are_shared_evenly_among_a_units_people() -> None:
     assert sorted(Counter(a.person for a in result.roster).values()) == [2, 2, 3]
     assert result.check.figures.person_spread == {"U1": 1}
     assert result.objective == 0
+
+
+def test_people_are_matched_day_by_day_when_the_balancing_search_finds_nothing(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # 丁 is away every morning, so the mornings need 丙: taking people in list order (丙 for the
+    # afternoon, listed first) fails, and the matching moves 丙 to the morning
+    people = (Person("U1", "丙"), Person("U1", "丁"))
+    away = tuple(Unavailability("U1", date, date, person="丁", shift="AM") for date in (MON, TUE))
+    data = make_data(*MORNING_AND_AFTERNOON, units=(Unit("U1", "县委办", max_per_day=2),), people=people,
+                     unavailability=away, rules=rules(max_consecutive_days=7, min_days_between=1))
+    problem = build_problem(data, MON, TUE)
+    duties = [Assignment(date, "S1", shift, "值守", "U1", None, True) for date in (MON, TUE) for shift in ("PM", "AM")]
+
+    def hopeless(workers: int, seed: int) -> cp_model.CpSolver:
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = 0.0  # no time at all: CP-SAT ends UNKNOWN
+        return solver
+
+    monkeypatch.setattr(people_module, "new_solver", hopeless)
+    named = name_people(problem, duties)
+    assert [(a.date, a.shift, a.person) for a in named] == [(MON, "PM", "丁"), (MON, "AM", "丙"),
+                                                            (TUE, "PM", "丁"), (TUE, "AM", "丙")]
+    assert not check(problem, Roster(named)).violations
+
+
+def test_a_day_whose_duties_outnumber_the_people_is_named() -> None:
+    people = (Person("U1", "甲"),)
+    problem = build_problem(make_data(*MORNING_AND_AFTERNOON, units=(Unit("U1", "县委办", max_per_day=2),),
+                                      people=people), MON, MON)
+    duties = [Assignment(MON, "S1", shift, "值守", "U1", None, False) for shift in ("AM", "PM")]
+    with pytest.raises(PeopleError, match=f"U1 {MON}: its 2 duties"):
+        name_people(problem, duties)
 
 
 # --- pins, home community, requests, fairness -----------------------------------------------------
