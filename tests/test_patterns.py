@@ -10,6 +10,7 @@ from pathlib import Path
 
 from conftest import day, make_data, need, rules, small_data_sets
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rotation.check import check
 from rotation.engine import _with_bound, solve
@@ -20,7 +21,7 @@ from rotation.roster import Roster
 from rotation.solver.bound import soft_lower_bound
 from rotation.solver.cpsat import Progress, SolveOptions
 from rotation.solver.greedy import as_assignments, first_roster
-from rotation.solver.patterns import PatternBound, pattern_bound
+from rotation.solver.patterns import PatternBound, months_bound, pattern_bound
 from rotation.solver.rounding import plan_roster
 
 MON, WED = day(3, 2), day(3, 4)
@@ -204,3 +205,48 @@ def test_the_progress_line_shows_the_pattern_bound_while_cp_sats_is_weaker() -> 
     for bound in (-1000, 900, None):
         show(Progress(phase="优化", bound=bound))
     assert [p.bound for p in seen] == [500, 900, 500]
+
+
+def test_a_bound_month_by_month_drops_only_the_close_pairs_across_the_month_end() -> None:
+    # U1 alone on S1 from Monday 30 March to Wednesday 1 April: three close pairs, one in March
+    data = make_data(need("S1", "全部", 1), units=ONE_UNIT, rules=rules(min_days_between=3, max_consecutive_days=3))
+    problem = build_problem(data, day(3, 30), day(4, 1))
+    found = months_bound(problem)
+    assert found is not None
+    total, parts = found
+    assert [part.bound for part in parts] == [10 * 100, 0]
+    assert total == 10 * 100 < check(problem, Roster(as_assignments(first_roster(problem, [])))).objective == 3000
+
+
+@settings(max_examples=25, deadline=None, derandomize=True)
+@given(small_data_sets(), st.integers(0, 4))
+def test_no_roster_across_a_month_end_is_below_the_months_bound(case: tuple[DataSet, dt.date, dt.date],
+                                                                 before: int) -> None:
+    data, start, end = case
+    month_end = (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    length = end - start  # 2-6 days, moved to end 1-6 days after the month's end
+    start = month_end - dt.timedelta(days=before % length.days)
+    start, end = start, start + length
+    problem = build_problem(data, start, end)
+    result = solve(problem, SolveOptions(time_limit=2, workers=1, seed=0))
+    found = months_bound(problem, max_iterations=200)
+    assert result.objective is not None and found is not None
+    assert found[0] <= result.objective
+    assert len(found[1]) == 2 and all(part.converged for part in found[1])
+
+
+def test_a_horizon_with_a_minimum_over_all_of_it_has_no_months_bound() -> None:
+    units = (Unit("U1", "县委办", min_consecutive_days=2),)
+    data = make_data(need("S1", "全部", 1), units=units, rules=rules(max_consecutive_days=3))
+    assert months_bound(build_problem(data, day(3, 30), day(4, 1))) is None
+
+
+def test_the_months_bound_leaves_fairness_to_the_whole_horizon() -> None:
+    # two equal units, one duty on 31 March and one on 1 April: each takes one, and the roster
+    # is fair; each month alone would count half a duty off each unit's share
+    data = make_data(need("S1", "全部", 1), rules=rules(min_days_between=0))
+    problem = build_problem(data, day(3, 31), day(4, 1))
+    result = solve(problem, SolveOptions(time_limit=5, workers=1, seed=0))
+    found = months_bound(problem)
+    assert result.objective == 0 and found is not None
+    assert found[0] == 0

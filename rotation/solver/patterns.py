@@ -35,14 +35,15 @@ import math
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from ortools.linear_solver import pywraplp
 
+from rotation.calendar import CalendarSource
 from rotation.check import SCALE
 from rotation.model import HomeCommunity
-from rotation.problem import Problem
+from rotation.problem import Problem, build_problem
 from rotation.solver.bound import convex_marginals, fair
 
 MAX_STATES = 4_000
@@ -463,3 +464,35 @@ def _dive(master: _Master, deadline: float, max_rounds: int | None,
                 fractional += 1
             column.SetLb(1.0)
             fixed[i] = True
+
+
+FAIRNESS_RULES = ("fairness", "weekend_fairness")
+
+
+def months_bound(problem: Problem, time_limit: float | None = None,
+                 max_iterations: int | None = None) -> tuple[int, list[PatternBound]] | None:
+    """A bound for a horizon of several months, too long for one master: the sum of each
+    calendar month's pattern bound with the fairness rules weighing nothing. The rest of the
+    objective is a sum over duties, days and close pairs, and every hard rule of the county
+    data is per day, per run or per month (weekend blocks are cut at month ends), so any
+    roster of the horizon, cut at a month's ends, is a roster of that month alone scoring at
+    least its share; the pairs across month ends and the fairness over the horizon are only
+    dropped. Rules over the whole horizon that ask for at least something (a benchmark's
+    minimum minutes or runs) would not cut so, and then there is no bound (``None``), nor when
+    some month has no pattern bound. ``time_limit`` and ``max_iterations`` apply to each month."""
+    data = problem.data
+    if any(u.min_minutes or u.min_consecutive_days or u.min_days_off for u in data.units):
+        return None
+    weights = tuple((rule, 0 if rule in FAIRNESS_RULES else weight) for rule, weight in data.rules.weights)
+    free = replace(data, rules=replace(data.rules, weights=weights))
+    assumed = any(d.source is CalendarSource.ASSUMED for d in problem.days)
+    parts = []
+    for year, month in problem.months:
+        first = max(problem.start, dt.date(year, month, 1))
+        last = min(problem.end, (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1))
+        found = pattern_bound(build_problem(free, first, last, assumed), time_limit=time_limit,
+                              max_iterations=max_iterations)
+        if found is None:
+            return None
+        parts.append(found)
+    return sum(part.bound for part in parts), parts
