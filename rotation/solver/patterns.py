@@ -54,6 +54,8 @@ TOLERANCE = 1e-6
 CLOSE_ENOUGH = 0.001
 """Column generation stops once Farley's bound is this close (relatively) to the restricted
 optimum: on December 2026 that is 3905 in 18 s; converging fully gives 3908 in 24 s."""
+GLOP_PARAMETERS = "use_preprocessing: false"
+"""Presolve pays on the first solve only: every later one starts from the last basis."""
 SHORT_COST = 100_000
 """What a missing unit-duty costs in the master, when coverage's own weight is higher: the LP
 stays a relaxation (a duty costs it no more than in the roster), and its duals stay near the
@@ -216,8 +218,7 @@ class _Master:
         self.problem, self.units, self.cap, self.pricer = problem, units, cap, pricer
         self.row = {u: i for i, u in enumerate(units)}
         self.lp = lp = pywraplp.Solver.CreateSolver("GLOP")
-        # presolve pays on the first solve only: every later one starts from the last basis
-        lp.SetSolverSpecificParametersAsString("use_preprocessing: false")
+        lp.SetSolverSpecificParametersAsString(GLOP_PARAMETERS)
         self.objective = lp.Objective()
         self.objective.SetMinimization()
         # a pattern may leave some of its duties unused: it then costs no less than the roster's own
@@ -321,7 +322,13 @@ class _Master:
     def solve(self) -> tuple[float, np.ndarray, np.ndarray, np.ndarray] | None:
         """(optimum, duties per unit and day, day duals, convexity duals), or None on failure."""
         if self.lp.Solve() != pywraplp.Solver.OPTIMAL:
-            return None
+            # GLOP warm-started from the last basis can stop ABNORMAL (November 2026 without
+            # fairness, round 16); with presolve it starts afresh
+            self.lp.SetSolverSpecificParametersAsString("use_preprocessing: true")
+            status = self.lp.Solve()
+            self.lp.SetSolverSpecificParametersAsString(GLOP_PARAMETERS)
+            if status != pywraplp.Solver.OPTIMAL:
+                return None
         # the duties the slots use: a pattern may have more (see the link rows)
         plan = np.array([[sum(y.solution_value() for y in day) for day in days] for days in self.used])
         duals = np.array([[c.dual_value() if c is not None else 0.0 for c in days] for days in self.link])
