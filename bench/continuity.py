@@ -38,6 +38,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from rotation.calendar import month_end  # noqa: E402
 from rotation.check import check  # noqa: E402
 from rotation.engine import solve  # noqa: E402
 from rotation.load import load  # noqa: E402
@@ -49,8 +50,7 @@ from rotation.solver.cpsat import SolveOptions  # noqa: E402
 
 
 def month_range(first: dt.date) -> tuple[dt.date, dt.date]:
-    last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
-    return first, last
+    return first, month_end(first)
 
 
 def repair_case(data_path: str, month: str, from_day: int, away_days: int, limit: float, workers: int,

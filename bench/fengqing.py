@@ -28,6 +28,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from rotation.calendar import month_end  # noqa: E402
+
 FIELDS = ("case", "run", "status", "objective", "bound", "gap_percent", "wall_seconds", "peak_mib", "covered",
           "needed", "cv_all", "cv_rotation", "spacing_pairs", "away", "community_duties", "violations",
           "months_bound", "months_gap_percent")
@@ -35,7 +39,6 @@ FIELDS = ("case", "run", "status", "objective", "bound", "gap_percent", "wall_se
 
 def run_child(data: str, start: str, end: str, time_limit: float, workers: int, seed: int) -> dict:
     """Solve once in this process and report the checker's figures and this process's peak memory."""
-    sys.path.insert(0, str(ROOT))
     from rotation.engine import solve
     from rotation.load import load
     from rotation.problem import build_problem
@@ -67,7 +70,6 @@ def run_child(data: str, start: str, end: str, time_limit: float, workers: int, 
 
 def months_child(data: str, start: str, end: str, time_limit: float) -> dict:
     """The months bound of a horizon (see the module's docstring), in this process."""
-    sys.path.insert(0, str(ROOT))
     from rotation.load import load
     from rotation.problem import build_problem
     from rotation.solver.patterns import months_bound
@@ -115,8 +117,7 @@ def main() -> None:
     cases = []
     if args.month != "0":
         first = dt.date.fromisoformat(args.month + "-01")
-        last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
-        cases.append((f"month {args.month}", first, last, args.time_limit))
+        cases.append((f"month {args.month}", first, month_end(first), args.time_limit))
     if args.year:
         cases.append((f"year {args.year}", dt.date(args.year, 1, 1), dt.date(args.year, 12, 31), args.year_time_limit))
     rows = []

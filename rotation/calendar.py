@@ -154,13 +154,17 @@ def _plain_kind(date: dt.date) -> DayKind:
     return DayKind.RESTDAY if date.weekday() >= 5 else DayKind.WORKDAY
 
 
+def month_end(date: dt.date) -> dt.date:
+    """The last day of ``date``'s calendar month."""
+    return (date.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+
+
 def months_spanned(dates: Iterable[dt.date], what: str = "排班") -> tuple[dt.date, dt.date]:
     """The first and last day of the calendar months ``dates`` fall in; DataError when empty."""
     dates = sorted(dates)
     if not dates:
         raise DataError([DataIssue(what, None, None, "排班文件里没有任何值班")])
-    last = (dates[-1].replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
-    return dates[0].replace(day=1), last
+    return dates[0].replace(day=1), month_end(dates[-1])
 
 
 def _dates(start: dt.date, end: dt.date) -> Iterable[dt.date]:

@@ -16,7 +16,7 @@ import click
 from export.files import OutputError, check_writable, write_atomically
 from export.outputs import output_paths, write_outputs
 from rotation import __version__, tables
-from rotation.calendar import UnknownDatesError, months_spanned
+from rotation.calendar import UnknownDatesError, month_end, months_spanned
 from rotation.check import CheckResult
 from rotation.engine import solve as run_solve
 from rotation.engine import solve_after
@@ -80,7 +80,7 @@ def main() -> None:
 
 def _default_month() -> str:
     today = dt.date.today()
-    first_next = (today.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    first_next = month_end(today) + dt.timedelta(days=1)
     return f"{first_next:%Y-%m}"
 
 
@@ -89,8 +89,7 @@ def _month_range(month: str) -> tuple[dt.date, dt.date]:
         first = dt.datetime.strptime(month, "%Y-%m").date()
     except ValueError:
         raise click.BadParameter(f"月份应写成 YYYY-MM，如 2026-12，实际为「{month}」", param_hint="--month") from None
-    last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
-    return first, last
+    return first, month_end(first)
 
 
 def _horizon(month: str | None, start: dt.datetime | None, end: dt.datetime | None) -> tuple[dt.date, dt.date]:

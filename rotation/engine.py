@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from rotation import check as checker
-from rotation.calendar import CalendarSource, resolve_days
+from rotation.calendar import resolve_days
 from rotation.errors import DataError
 from rotation.history import history_before
 from rotation.model import DataSet, Fixed
@@ -310,15 +310,13 @@ def solve_by_month(problem: Problem, options: SolveOptions, control: SearchContr
     began = time.monotonic()
     data = data or problem.data
     margin = carry_margin(data)
-    assume = _assumed(problem)
+    assume = problem.calendar_assumed
     duties = [a for a in earlier if a.date < problem.start]
     rest = {d.date: not d.is_working for d in problem.days} | _rest_days_before(problem, data, duties)
     solutions = 0
     interrupted = False
     status, bound = SolveStatus.FEASIBLE, None
-    for number, (year, month) in enumerate(problem.months):
-        first = max(problem.start, dt.date(year, month, 1))
-        last = min(problem.end, (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - ONE_DAY)
+    for number, (first, last) in enumerate(problem.month_parts):
         # back over the last days before the month, and to its 1st when it starts mid-month
         back = max(min(first - margin, first.replace(day=1)), min((a.date for a in duties), default=first))
         ahead = min(problem.end, last + margin)
@@ -404,16 +402,11 @@ def solve_after(problem: Problem, earlier: Sequence[Assignment], options: SolveO
     return solve_by_month(final, options, control, on_progress, before, data)
 
 
-def _assumed(problem: Problem) -> bool:
-    """Whether the horizon's calendar was assumed (--assume-weekends), as its parts must be."""
-    return any(d.source is CalendarSource.ASSUMED for d in problem.days)
-
-
 def _rest_days_before(problem: Problem, data: DataSet, earlier: Sequence[Assignment]) -> dict[dt.date, bool]:
     """Which dates of ``earlier`` duties before the horizon were rest days or holidays."""
     if not earlier:
         return {}
-    days = resolve_days(min(a.date for a in earlier), problem.start - ONE_DAY, data.calendar, _assumed(problem))
+    days = resolve_days(min(a.date for a in earlier), problem.start - ONE_DAY, data.calendar, problem.calendar_assumed)
     return {d.date: not d.is_working for d in days}
 
 

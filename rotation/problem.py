@@ -108,8 +108,18 @@ class Problem:
 
     def month_is_whole(self, month: tuple[int, int]) -> bool:
         first = dt.date(month[0], month[1], 1)
-        last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
-        return self.start <= first and last <= self.end
+        return self.start <= first and calendar.month_end(first) <= self.end
+
+    @property
+    def month_parts(self) -> list[tuple[dt.date, dt.date]]:
+        """The first and last day of each month of the horizon, cut at the horizon's ends."""
+        return [(max(self.start, dt.date(year, month, 1)), min(self.end, calendar.month_end(dt.date(year, month, 1))))
+                for year, month in self.months]
+
+    @property
+    def calendar_assumed(self) -> bool:
+        """Whether the horizon's calendar was assumed (--assume-weekends), as its parts must be."""
+        return any(d.source is calendar.CalendarSource.ASSUMED for d in self.days)
 
     @cached_property
     def rest_blocks(self) -> tuple[RestBlock, ...]:

@@ -40,7 +40,6 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from ortools.linear_solver import pywraplp
 
-from rotation.calendar import CalendarSource
 from rotation.check import SCALE
 from rotation.model import HomeCommunity
 from rotation.problem import Problem, build_problem
@@ -492,12 +491,9 @@ def months_bound(problem: Problem, time_limit: float | None = None,
         return None
     weights = tuple((rule, 0 if rule in FAIRNESS_RULES else weight) for rule, weight in data.rules.weights)
     free = replace(data, rules=replace(data.rules, weights=weights))
-    assumed = any(d.source is CalendarSource.ASSUMED for d in problem.days)
     parts = []
-    for year, month in problem.months:
-        first = max(problem.start, dt.date(year, month, 1))
-        last = min(problem.end, (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1))
-        found = pattern_bound(build_problem(free, first, last, assumed), time_limit=time_limit,
+    for first, last in problem.month_parts:
+        found = pattern_bound(build_problem(free, first, last, problem.calendar_assumed), time_limit=time_limit,
                               max_iterations=max_iterations)
         if found is None:
             return None
