@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from ortools.linear_solver import pywraplp
 
+from rotation.calendar import month_end
 from rotation.check import check
 from rotation.engine import _with_bound, solve
 from rotation.load import load
@@ -224,10 +225,9 @@ def test_a_bound_month_by_month_drops_only_the_close_pairs_across_the_month_end(
 def test_no_roster_across_a_month_end_is_below_the_months_bound(case: tuple[DataSet, dt.date, dt.date],
                                                                  before: int) -> None:
     data, start, end = case
-    month_end = (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
     length = end - start  # 2-6 days, moved to end 1-6 days after the month's end
-    start = month_end - dt.timedelta(days=before % length.days)
-    start, end = start, start + length
+    start = month_end(start) - dt.timedelta(days=before % length.days)
+    end = start + length
     problem = build_problem(data, start, end)
     result = solve(problem, SolveOptions(time_limit=2, workers=1, seed=0))
     found = months_bound(problem, max_iterations=200)
