@@ -172,6 +172,18 @@ def test_a_whole_plan_keeps_its_pattern_after_a_day_it_could_not_follow() -> Non
     assert [a.unit for a in duties] == ["U1", "U1", "U1", "U2"]
 
 
+def test_a_duty_the_plan_left_open_goes_to_the_unit_it_brings_no_close_pair() -> None:
+    # nobody is planned on Wednesday; U1-U3 have duties two days or less away, U4 has none
+    units = tuple(Unit(f"U{n}", f"单位{n}") for n in range(1, 5))
+    data = make_data(need("S1", "全部", 1), units=units, rules=rules(min_days_between=3, max_consecutive_days=7))
+    problem = build_problem(data, MON, day(3, 6))
+    plan = {"U1": (1.0, 0.0, 0.0, 0.0, 1.0), "U2": (0.0, 1.0, 0.0, 0.0, 0.0), "U3": (0.0, 0.0, 0.0, 1.0, 0.0),
+            "U4": (0.0,) * 5}
+    duties = plan_roster(problem, plan)
+    assert [a.unit for a in duties] == ["U1", "U2", "U4", "U3", "U1"]
+    assert check(problem, Roster(duties)).score("spacing").amount == 0
+
+
 def test_a_pin_is_kept_whatever_the_plan_says() -> None:
     pin = Fixed(day(3, 3), "S1", "AM", "U2")
     data = make_data(need("S1", "全部", 1), fixed=(pin,), rules=rules(min_days_between=0))
