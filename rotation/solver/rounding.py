@@ -115,10 +115,11 @@ class _Unplanned:
                 for unit, days in self.plan.items()}
 
     def took(self, taken: list[Assignment]) -> None:
+        if self.gap == 1:  # no spacing rule: nothing to remember
+            return
         today = Counter(a.unit for a in taken)
         for unit in self.plan:
-            if self.gap > 1:
-                self.recent[unit] = [today[unit], *self.recent[unit][:-1]]
+            self.recent[unit] = [today[unit], *self.recent[unit][:-1]]
 
 
 def _fill_day(problem: Problem, slots: list[Slot], plan: dict[str, float], unplanned: dict[str, float],
