@@ -318,9 +318,12 @@ def add_first_inquiry(v: Variables) -> None:
         if len(restricted_fi) > 1:
             v.add(sum(restricted_fi) <= 1)
         if needs_care:
+            # one indicator per period: a row per duty over every capable duty grew with the square
+            staffed = v.model.new_bool_var("")
+            v.add(staffed <= sum(capable))
             for duties in units.values():
                 for var in duties:
-                    v.add(var <= sum(capable))
+                    v.implies(var, staffed)
 
 
 def _subsets(items: list[str]):  # type: ignore[no-untyped-def]
