@@ -17,7 +17,7 @@ from rotation.calendar import month_end
 from rotation.check import check
 from rotation.engine import _with_bound, solve
 from rotation.load import load
-from rotation.model import DataSet, Fixed, History, Unavailability, Unit
+from rotation.model import DEFAULT_ROLE, DataSet, Fixed, History, Unavailability, Unit
 from rotation.problem import build_problem
 from rotation.roster import Roster
 from rotation.solver.bound import soft_lower_bound
@@ -182,6 +182,17 @@ def test_a_duty_the_plan_left_open_goes_to_the_unit_it_brings_no_close_pair() ->
     duties = plan_roster(problem, plan)
     assert [a.unit for a in duties] == ["U1", "U2", "U4", "U3", "U1"]
     assert check(problem, Roster(duties)).score("spacing").amount == 0
+
+
+def test_a_period_left_with_no_unit_that_may_own_first_inquiry_gets_one_by_a_swap() -> None:
+    # the flow sends U1 (no first inquiry) alone to S2, its home; U3, on duty at S1, swaps with it
+    units = (Unit("U1", "单位1", community="东街", roles=(DEFAULT_ROLE, "领班"), first_inquiry=False),
+             Unit("U2", "单位2"), Unit("U3", "单位3", community="西街", roles=(DEFAULT_ROLE, "领班")))
+    data = make_data(need("S1", "全部", 2), need("S2", "全部", 1, role="领班"), units=units,
+                     rules=rules(min_days_between=0))
+    problem = build_problem(data, MON, MON)
+    duties = plan_roster(problem, {"U1": (1.0,), "U2": (1.0,), "U3": (1.0,)})
+    assert sorted((a.station, a.unit) for a in duties) == [("S1", "U1"), ("S1", "U2"), ("S2", "U3")]
 
 
 def test_a_pin_is_kept_whatever_the_plan_says() -> None:

@@ -18,8 +18,9 @@ from collections import Counter, defaultdict
 from ortools.graph.python import min_cost_flow
 
 from rotation.model import HomeCommunity
-from rotation.problem import Problem, Slot
+from rotation.problem import Period, Problem, Slot
 from rotation.roster import Assignment
+from rotation.solver.variables import first_inquiry_capacity
 
 ONE_DAY = dt.timedelta(days=1)
 WANTED = 1000
@@ -74,6 +75,7 @@ def plan_roster(problem: Problem, plan: dict[str, tuple[float, ...]]) -> list[As
         wanted = {unit: days[t] + carry[unit] * owed[unit] for unit, days in plan.items()}
         taken = _fill_day(problem, by_day[date], wanted, unplanned.costs(t), prefer, banned, pins, run,
                           last_shifts, rest, month, blocks_used, in_block)
+        taken = _with_owners(problem, taken, by_day[date], pins, prefer, banned, last_shifts)
         unplanned.took(taken)
         duties += taken
         for unit, days in plan.items():
@@ -120,6 +122,64 @@ class _Unplanned:
         today = Counter(a.unit for a in taken)
         for unit in self.plan:
             self.recent[unit] = [today[unit], *self.recent[unit][:-1]]
+
+
+def _with_owners(problem: Problem, taken: list[Assignment], slots: list[Slot], pins: set[tuple], prefer: bool,
+                 banned: dict[str, set[str]], last_shifts: dict[str, set[str]]) -> list[Assignment]:
+    """The day's duties, with two units' slots swapped wherever a staffed period has no unit
+    that may own its first inquiry: the flow cannot see that rule. A swap keeps every unit's
+    duties per day, so the plan's spacing and fairness stay as they were; on December 2026 the
+    dive's plan left 12 such periods, each with one unit, and the first CP-SAT search then had
+    to repair the roster from far away."""
+    slot_of = {(s.station, s.shift, s.role): s for s in slots}
+    duties = list(taken)
+
+    def away(unit: str, slot: Slot) -> bool:
+        home = problem.data.unit(unit).community
+        return prefer and bool(home and slot.community and home != slot.community)
+
+    def capable(unit: str, period: Period) -> bool:
+        return first_inquiry_capacity(problem, unit, period.date, period.shift) > 0
+
+    def owned(period: Period, without: int | None = None) -> bool:
+        return period in problem.owned or any(
+            capable(a.unit, period) for k, a in enumerate(duties) if k != without and _period(a) == period)
+
+    def movable(k: int) -> bool:
+        a = duties[k]
+        return (a.date, a.station, a.shift, a.role, a.unit) not in pins
+
+    def may_take(unit: str, slot: Slot, k: int) -> bool:
+        before = last_shifts.get(unit, ())
+        return (unit in slot.eligible and not any(slot.shift in banned[b] for b in before)
+                and not any(a.unit == unit and _period(a) == slot.period for j, a in enumerate(duties) if j != k))
+
+    for period in sorted({_period(a) for a in duties}, key=lambda p: (p.station, p.shift)):
+        if owned(period):
+            continue
+        for k, a in enumerate(duties):
+            if _period(a) != period or not movable(k):
+                continue
+            mine = slot_of[(a.station, a.shift, a.role)]
+            partners = [j for j, b in enumerate(duties)
+                        if _period(b) != period and movable(j) and capable(b.unit, period)
+                        and may_take(b.unit, mine, j) and may_take(a.unit, slot_of[(b.station, b.shift, b.role)], k)
+                        and owned(_period(b), without=j)]
+            if partners:  # the swap that sends the fewest duties away from home
+                partner = min(partners, key=lambda j: away(a.unit, slot_of[(duties[j].station, duties[j].shift,
+                                                                            duties[j].role)]) + away(duties[j].unit, mine))
+                b = duties[partner]
+                duties[k], duties[partner] = _moved(a, b.unit), _moved(b, a.unit)
+                break
+    return duties
+
+
+def _period(a: Assignment) -> Period:
+    return Period(a.date, a.station, a.shift)
+
+
+def _moved(a: Assignment, unit: str) -> Assignment:
+    return Assignment(a.date, a.station, a.shift, a.role, unit)
 
 
 def _fill_day(problem: Problem, slots: list[Slot], plan: dict[str, float], unplanned: dict[str, float],
