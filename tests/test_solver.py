@@ -466,3 +466,15 @@ def test_repairing_a_start_swaps_slots_within_a_day_before_moving_a_duty_to_anot
     repaired = run_model(problem, SolveOptions(time_limit=5, workers=1, seed=0), hint=start, mode=Mode.COVER)
     assert repaired.duties is not None
     assert sorted((a.shift, a.unit) for a in repaired.duties) == [("AM", "U2"), ("PM", "U1")]
+
+
+def test_a_start_that_keeps_every_rule_is_the_complete_roster_without_a_search() -> None:
+    # no time to search at all: the start is checked with its duties fixed, and needs no repair
+    data = make_data(need("S1", "全部", 1), need("S2", "全部", 1))
+    problem = build_problem(data, MON, TUE)
+    start = [Assignment(d, s, "AM", DEFAULT_ROLE, u) for d in (MON, TUE) for s, u in (("S1", "U1"), ("S2", "U2"))]
+    repaired = run_model(problem, SolveOptions(time_limit=0.0, workers=1, seed=0), hint=start, mode=Mode.COVER)
+    assert repaired.status == "OPTIMAL" and repaired.duties is not None
+    assert sorted((a.date, a.station, a.unit) for a in repaired.duties) == sorted(
+        (a.date, a.station, a.unit) for a in start)
+    assert check(problem, Roster(repaired.duties)).violations == ()

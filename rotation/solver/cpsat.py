@@ -186,6 +186,10 @@ def run_model(problem: Problem, options: SolveOptions, control: SearchControl | 
     if hint and mode is Mode.COVER:
         _stay_near(variables, hint)  # repair the hint: as few changes as full coverage needs
     hinted = add_complete_hint(variables, hint, options.seed) if hint else None
+    if hinted is not None and mode is Mode.COVER:  # complete and within every rule: nothing to repair
+        return ModelRun(status="OPTIMAL", duties=extract_duties(variables, hinted.value), objective=None, bound=None,
+                        terms={}, wall_time=hinted.wall_time, solutions=1, interrupted=False,
+                        size=size_of(model, variables), deterministic_time=hinted.deterministic_time)
     control = control or SearchControl()
     progress = Progress(phase=mode.value, started=started or time.monotonic())
     solver = _watched_solver(options, control, progress)
