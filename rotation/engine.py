@@ -54,15 +54,21 @@ PATTERN_SHARE = 0.15
 """At most this share of the time limit goes to the pattern bound (wall-clock runs); on the
 default county month it converges in about that (18 s of 120 s)."""
 PATTERN_SECONDS = 18.0
-"""... but up to this many seconds (and 30%) under short limits: a plan from a master far from
-converged is no better a start than the greedy roster (30 s runs on the county month). At the
+"""... but up to this many seconds (and SHORT_SHARE) under short limits: a plan from a master far
+from converged is no better a start than the greedy roster (30 s runs on the county month). At the
 default 60 s, 18 s let the master converge: bound 3902-3905 against the flow bound's 2527, the
 rosters as good (5106-5864 against 5540-5594, three seeds each; 12 s before)."""
+SHORT_SHARE = 0.4
+"""The most of a short limit the pattern phase may take to reach PATTERN_SECONDS: 12 s of 30 s,
+where the master then nearly converges (bound 3902-3905, against 2990-3326 with 9 s)."""
 PATTERN_ITERATIONS = 60
 """... and at most this many rounds of columns in deterministic runs."""
 DIVE_SHARE = 0.15
 """Then the dive for a whole plan takes at most this share (18 s of 120 s; on the county month it
 needs about 14 s) ..."""
+DIVE_SECONDS = 6.0
+"""... but up to this many seconds (and DIVE_SHORT_SHARE of the limit) under short limits ..."""
+DIVE_SHORT_SHARE = 0.2
 DIVE_ROUNDS = 40
 """... or this many rounds of columns in deterministic runs."""
 INTERRUPTED_COVER = 10.0
@@ -185,8 +191,14 @@ def _pattern_bound(problem: Problem, seed: list[Assignment], options: SolveOptio
         return pattern_bound(problem, [seed], max_iterations=PATTERN_ITERATIONS, on_round=heard,
                              dive_rounds=DIVE_ROUNDS)
     limit = options.time_limit
-    return pattern_bound(problem, [seed], time_limit=max(limit * PATTERN_SHARE, min(PATTERN_SECONDS, limit * 0.3)),
-                         on_round=heard, dive_seconds=limit * DIVE_SHARE)
+    return pattern_bound(problem, [seed], time_limit=_short(limit, PATTERN_SHARE, PATTERN_SECONDS, SHORT_SHARE),
+                         on_round=heard, dive_seconds=_short(limit, DIVE_SHARE, DIVE_SECONDS, DIVE_SHORT_SHARE))
+
+
+def _short(limit: float, share: float, seconds: float, most: float) -> float:
+    """A phase's time: its ``share`` of the limit, or under short limits up to ``seconds``, but
+    no more than the share ``most``."""
+    return max(limit * share, min(seconds, limit * most))
 
 
 FIRST_SHARE = 0.2
