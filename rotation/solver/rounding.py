@@ -4,10 +4,11 @@ The master LP of :mod:`rotation.solver.patterns` says how many duties each unit 
 each day, as a fraction. Each day in turn, a min-cost flow fills the day's slots from the units,
 a duty costing less the more the plan wants that unit that day, and much more when it would
 break a rule the days before decide (a run too long, a weekend block over the month's limit, a
-forbidden succession). Coverage comes first: the flow is a maximum flow. The roster may still
-break rules the flow does not see (first inquiry, people); the first CP-SAT search repairs it
-with as few changes as it can, and starts from a structure close to the LP's, which on the
-county month is far better than the greedy roster's.
+forbidden succession). Coverage comes first: the flow is a maximum flow. A period the flow
+left with no unit that may own its first inquiry then swaps a slot with another period of the
+day. The roster may still break rules neither sees (people, a run the plan left no way
+around); the first CP-SAT search repairs it with as few changes as it can, and starts from a
+structure close to the LP's, which on the county month is far better than the greedy roster's.
 """
 
 from __future__ import annotations
