@@ -66,9 +66,11 @@ PATTERN_ITERATIONS = 60
 DIVE_SHARE = 0.15
 """Then the dive for a whole plan takes at most this share (18 s of 120 s; on the county month it
 needs about 14 s) ..."""
-DIVE_SECONDS = 6.0
-"""... but up to this many seconds (and DIVE_SHORT_SHARE of the limit) under short limits ..."""
-DIVE_SHORT_SHARE = 0.2
+DIVE_SECONDS = 10.0
+"""... but up to this many seconds (and DIVE_SHORT_SHARE of the limit) under short limits: at
+30 s a dive of 6 s fixed only part of the units and the rosters ended at 5361-5373, one of
+10 s fixes them all and they end at 4449-4452 (three seeds each), 1 s later ..."""
+DIVE_SHORT_SHARE = 0.35
 DIVE_ROUNDS = 40
 """... or this many rounds of columns in deterministic runs."""
 INTERRUPTED_COVER = 10.0
