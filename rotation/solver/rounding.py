@@ -139,6 +139,11 @@ def _with_owners(problem: Problem, taken: list[Assignment], slots: list[Slot], p
         home = problem.data.unit(unit).community
         return prefer and bool(home and slot.community and home != slot.community)
 
+    def more_away(a: Assignment, b: Assignment) -> int:
+        """Duties away from home once ``a`` and ``b`` swap units, less before."""
+        mine, theirs = slot_of[(a.station, a.shift, a.role)], slot_of[(b.station, b.shift, b.role)]
+        return away(a.unit, theirs) + away(b.unit, mine) - away(a.unit, mine) - away(b.unit, theirs)
+
     def capable(unit: str, period: Period) -> bool:
         return first_inquiry_capacity(problem, unit, period.date, period.shift) > 0
 
@@ -166,9 +171,8 @@ def _with_owners(problem: Problem, taken: list[Assignment], slots: list[Slot], p
                         if _period(b) != period and movable(j) and capable(b.unit, period)
                         and may_take(b.unit, mine, j) and may_take(a.unit, slot_of[(b.station, b.shift, b.role)], k)
                         and owned(_period(b), without=j)]
-            if partners:  # the swap that sends the fewest duties away from home
-                partner = min(partners, key=lambda j: away(a.unit, slot_of[(duties[j].station, duties[j].shift,
-                                                                            duties[j].role)]) + away(duties[j].unit, mine))
+            if partners:  # the swap that sends the fewest more duties away from home
+                partner = min((more_away(a, duties[j]), j) for j in partners)[1]
                 b = duties[partner]
                 duties[k], duties[partner] = _moved(a, b.unit), _moved(b, a.unit)
                 break
