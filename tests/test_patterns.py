@@ -8,7 +8,7 @@ import itertools
 from collections import Counter
 from pathlib import Path
 
-from conftest import day, make_data, need, rules, small_data_sets
+from conftest import COUNTY_CENTRE, EAST_STATION, day, make_data, need, rules, small_data_sets
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from ortools.linear_solver import pywraplp
@@ -17,7 +17,7 @@ from rotation.calendar import month_end
 from rotation.check import check
 from rotation.engine import _with_bound, solve
 from rotation.load import load
-from rotation.model import DEFAULT_ROLE, DataSet, Fixed, History, Unavailability, Unit
+from rotation.model import DEFAULT_ROLE, DataSet, Fixed, History, Station, Unavailability, Unit
 from rotation.problem import build_problem
 from rotation.roster import Roster
 from rotation.solver.bound import soft_lower_bound
@@ -193,6 +193,23 @@ def test_a_period_left_with_no_unit_that_may_own_first_inquiry_gets_one_by_a_swa
     problem = build_problem(data, MON, MON)
     duties = plan_roster(problem, {"U1": (1.0,), "U2": (1.0,), "U3": (1.0,)})
     assert sorted((a.station, a.unit) for a in duties) == [("S1", "U1"), ("S1", "U2"), ("S2", "U3")]
+
+
+def test_of_the_units_that_could_swap_in_the_one_sending_fewest_duties_away_from_home_does() -> None:
+    # U1 (no first inquiry) is alone at S2, its home; U3 (home 西街, at S3) would swap it to
+    # S3 and itself to S2, two duties away from home; U4 (home 北街, at S1) only itself
+    def unit(name: str, home: str | None, roles: tuple[str, ...] = (DEFAULT_ROLE, "领班"), first: bool = True) -> Unit:
+        return Unit(name, name, community=home, roles=roles, first_inquiry=first)
+
+    units = (unit("U1", "东街", first=False), unit("U2", "北街", roles=(DEFAULT_ROLE,)), unit("U3", "西街"),
+             unit("U4", "北街"), unit("U5", "西街", roles=(DEFAULT_ROLE,)))
+    west = Station("S3", "西街服务站", 3, "西街")
+    data = make_data(need("S1", "全部", 2), need("S2", "全部", 1, role="领班"), need("S3", "全部", 2), units=units,
+                     stations=(COUNTY_CENTRE, EAST_STATION, west), rules=rules(min_days_between=0))
+    problem = build_problem(data, MON, MON)
+    duties = plan_roster(problem, {u.id: (1.0,) for u in units})
+    assert sorted((a.station, a.unit) for a in duties) == [("S1", "U1"), ("S1", "U2"), ("S2", "U4"), ("S3", "U3"),
+                                                          ("S3", "U5")]
 
 
 def test_a_pin_is_kept_whatever_the_plan_says() -> None:
