@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from dataclasses import replace
 
 from ortools.graph.python import min_cost_flow
 
@@ -135,9 +136,8 @@ def _with_owners(problem: Problem, taken: list[Assignment], slots: list[Slot], p
     slot_of = {(s.station, s.shift, s.role): s for s in slots}
     duties = list(taken)
 
-    def away(unit: str, slot: Slot) -> bool:
-        home = problem.data.unit(unit).community
-        return prefer and bool(home and slot.community and home != slot.community)
+    def away(unit: str, slot: Slot) -> int:
+        return int(_away(problem, prefer, unit, slot))
 
     def more_away(a: Assignment, b: Assignment) -> int:
         """Duties away from home once ``a`` and ``b`` swap units, less before."""
@@ -174,7 +174,7 @@ def _with_owners(problem: Problem, taken: list[Assignment], slots: list[Slot], p
             if partners:  # the swap that sends the fewest more duties away from home
                 partner = min((more_away(a, duties[j]), j) for j in partners)[1]
                 b = duties[partner]
-                duties[k], duties[partner] = _moved(a, b.unit), _moved(b, a.unit)
+                duties[k], duties[partner] = replace(a, unit=b.unit), replace(b, unit=a.unit)
                 break
     return duties
 
@@ -183,8 +183,10 @@ def _period(a: Assignment) -> Period:
     return Period(a.date, a.station, a.shift)
 
 
-def _moved(a: Assignment, unit: str) -> Assignment:
-    return Assignment(a.date, a.station, a.shift, a.role, unit)
+def _away(problem: Problem, prefer: bool, unit: str, slot: Slot) -> bool:
+    """Whether ``unit`` on ``slot`` serves away from its home community, when the rules prefer home."""
+    home = problem.data.unit(unit).community
+    return prefer and bool(home and slot.community and home != slot.community)
 
 
 def _fill_day(problem: Problem, slots: list[Slot], plan: dict[str, float], unplanned: dict[str, float],
@@ -211,8 +213,7 @@ def _fill_day(problem: Problem, slots: list[Slot], plan: dict[str, float], unpla
             if unit not in plan:
                 continue
             units[unit] = None
-            home = data.unit(unit).community
-            cost = AWAY if prefer and home and slot.community and home != slot.community else 0
+            cost = AWAY if _away(problem, prefer, unit, slot) else 0
             if (slot.date, slot.station, slot.shift, slot.role, unit) in pins:
                 cost += PINNED
             if any(slot.shift in banned[before] for before in last_shifts.get(unit, ())):
