@@ -14,10 +14,11 @@ from hypothesis import strategies as st
 from ortools.linear_solver import pywraplp
 
 from rotation.calendar import month_end
+from rotation.cells import parse_day_spec
 from rotation.check import check
 from rotation.engine import _with_bound, solve
 from rotation.load import load
-from rotation.model import DEFAULT_ROLE, DataSet, Fixed, History, Station, Unavailability, Unit
+from rotation.model import DEFAULT_ROLE, DataSet, Fixed, History, Request, RequestKind, Station, Unavailability, Unit
 from rotation.problem import build_problem
 from rotation.roster import Roster
 from rotation.solver.bound import soft_lower_bound
@@ -210,6 +211,24 @@ def test_of_the_units_that_could_swap_in_the_one_sending_fewest_duties_away_from
     duties = plan_roster(problem, {u.id: (1.0,) for u in units})
     assert sorted((a.station, a.unit) for a in duties) == [("S1", "U1"), ("S1", "U2"), ("S2", "U4"), ("S3", "U3"),
                                                           ("S3", "U5")]
+
+
+def rounded_on_monday(*requests: Request) -> list[tuple[str, str]]:
+    """Where U1 and U2, both planned on Monday, serve S1 and S2: without requests, U1 at S2."""
+    data = make_data(need("S1", "全部", 1), need("S2", "全部", 1), requests=requests, rules=rules(min_days_between=0))
+    duties = plan_roster(build_problem(data, MON, MON), {"U1": (1.0,), "U2": (1.0,)})
+    return sorted((a.station, a.unit) for a in duties)
+
+
+def test_a_wish_for_a_station_on_a_day_the_unit_is_planned_is_met() -> None:
+    assert rounded_on_monday() == [("S1", "U2"), ("S2", "U1")]
+    assert rounded_on_monday(Request("U2", parse_day_spec("2026-03-02"), RequestKind.WANT, station="S2")) == [
+        ("S1", "U1"), ("S2", "U2")]
+
+
+def test_a_station_a_unit_asked_to_avoid_goes_to_the_other_unit_on_duty() -> None:
+    assert rounded_on_monday(Request("U1", parse_day_spec("周一"), RequestKind.AVOID, station="S2")) == [
+        ("S1", "U1"), ("S2", "U2")]
 
 
 def test_a_pin_is_kept_whatever_the_plan_says() -> None:

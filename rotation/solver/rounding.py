@@ -19,7 +19,7 @@ from dataclasses import replace
 
 from ortools.graph.python import min_cost_flow
 
-from rotation.model import HomeCommunity
+from rotation.model import HomeCommunity, RequestKind
 from rotation.problem import Period, Problem, Slot
 from rotation.roster import Assignment
 from rotation.solver.variables import first_inquiry_capacity
@@ -28,9 +28,7 @@ ONE_DAY = dt.timedelta(days=1)
 WANTED = 1000
 """Cost of a duty the plan does not want at all; a duty it wants fully costs nothing."""
 POINT = 10
-"""Flow cost of one point of the objective (AWAY is five points' worth)."""
-AWAY = 50
-"""A duty away from the unit's home community, when the rules prefer home."""
+"""Flow cost of one point of the objective."""
 BREAKS = 20_000
 """A duty that would break a rule of the days before: taken only when nobody else can."""
 PINNED = -1_000_000
@@ -46,7 +44,7 @@ of the pattern (on December 4558 points and 393 close pairs without, 5900 and 47
 def plan_roster(problem: Problem, plan: dict[str, tuple[float, ...]]) -> list[Assignment]:
     """Duties for every slot the units can fill, following ``plan`` (unit -> duties per day)."""
     data = problem.data
-    prefer = data.rules.home_community is HomeCommunity.PREFER
+    soft = _SlotCosts(problem)
     banned: dict[str, set[str]] = defaultdict(set)
     for first, second in data.rules.forbidden_successions:
         banned[first].add(second)
@@ -75,9 +73,9 @@ def plan_roster(problem: Problem, plan: dict[str, tuple[float, ...]]) -> list[As
             in_block = set()
         month = (date.year, date.month)
         wanted = {unit: days[t] + carry[unit] * owed[unit] for unit, days in plan.items()}
-        taken = _fill_day(problem, by_day[date], wanted, unplanned.costs(t), prefer, banned, pins, run,
+        taken = _fill_day(problem, by_day[date], wanted, unplanned.costs(t), soft, banned, pins, run,
                           last_shifts, rest, month, blocks_used, in_block)
-        taken = _with_owners(problem, taken, by_day[date], pins, prefer, banned, last_shifts)
+        taken = _with_owners(problem, taken, by_day[date], pins, soft, banned, last_shifts)
         unplanned.took(taken)
         duties += taken
         for unit, days in plan.items():
@@ -126,7 +124,7 @@ class _Unplanned:
             self.recent[unit] = [today[unit], *self.recent[unit][:-1]]
 
 
-def _with_owners(problem: Problem, taken: list[Assignment], slots: list[Slot], pins: set[tuple], prefer: bool,
+def _with_owners(problem: Problem, taken: list[Assignment], slots: list[Slot], pins: set[tuple], soft: _SlotCosts,
                  banned: dict[str, set[str]], last_shifts: dict[str, set[str]]) -> list[Assignment]:
     """The day's duties, with two units' slots swapped wherever a staffed period has no unit
     that may own its first inquiry: the flow cannot see that rule. A swap keeps every unit's
@@ -136,13 +134,11 @@ def _with_owners(problem: Problem, taken: list[Assignment], slots: list[Slot], p
     slot_of = {(s.station, s.shift, s.role): s for s in slots}
     duties = list(taken)
 
-    def away(unit: str, slot: Slot) -> int:
-        return int(_away(problem, prefer, unit, slot))
-
-    def more_away(a: Assignment, b: Assignment) -> int:
-        """Duties away from home once ``a`` and ``b`` swap units, less before."""
+    def costlier(a: Assignment, b: Assignment) -> int:
+        """What the slots cost (home community, requests) once ``a`` and ``b`` swap units, less before."""
         mine, theirs = slot_of[(a.station, a.shift, a.role)], slot_of[(b.station, b.shift, b.role)]
-        return away(a.unit, theirs) + away(b.unit, mine) - away(a.unit, mine) - away(b.unit, theirs)
+        return (soft.cost(a.unit, theirs) + soft.cost(b.unit, mine)
+                - soft.cost(a.unit, mine) - soft.cost(b.unit, theirs))
 
     def capable(unit: str, period: Period) -> bool:
         return first_inquiry_capacity(problem, unit, period.date, period.shift) > 0
@@ -171,8 +167,8 @@ def _with_owners(problem: Problem, taken: list[Assignment], slots: list[Slot], p
                         if _period(b) != period and movable(j) and capable(b.unit, period)
                         and may_take(b.unit, mine, j) and may_take(a.unit, slot_of[(b.station, b.shift, b.role)], k)
                         and owned(_period(b), without=j)]
-            if partners:  # the swap that sends the fewest more duties away from home
-                partner = min((more_away(a, duties[j]), j) for j in partners)[1]
+            if partners:  # the swap that costs the least
+                partner = min((costlier(a, duties[j]), j) for j in partners)[1]
                 b = duties[partner]
                 duties[k], duties[partner] = replace(a, unit=b.unit), replace(b, unit=a.unit)
                 break
@@ -183,14 +179,36 @@ def _period(a: Assignment) -> Period:
     return Period(a.date, a.station, a.shift)
 
 
-def _away(problem: Problem, prefer: bool, unit: str, slot: Slot) -> bool:
-    """Whether ``unit`` on ``slot`` serves away from its home community, when the rules prefer home."""
-    home = problem.data.unit(unit).community
-    return prefer and bool(home and slot.community and home != slot.community)
+class _SlotCosts:
+    """What a unit on a slot costs the soft rules that depend on the slot itself, in flow costs:
+    serving away from home when the rules prefer home, and the unit's requests for that day,
+    shift and station (a wish met earns, a time to avoid costs). Without requests the December
+    2026 plan rounded to 140 points of them; the flow can meet a wish only on a day the plan
+    already has the unit on duty."""
+
+    def __init__(self, problem: Problem) -> None:
+        data = problem.data
+        weights = dict(data.rules.weights)
+        self.problem = problem
+        self.prefer = data.rules.home_community is HomeCommunity.PREFER
+        self.away = weights["home_community"] * POINT
+        self.requests: dict[tuple[str, dt.date], list[tuple[str | None, str | None, int]]] = defaultdict(list)
+        for request in data.requests:
+            sign = -1 if request.kind is RequestKind.WANT else 1
+            for day in problem.request_days(request):
+                self.requests[(request.unit, day.date)].append(
+                    (request.shift, request.station, sign * request.weight * weights["requests"] * POINT))
+
+    def cost(self, unit: str, slot: Slot) -> int:
+        home = self.problem.data.unit(unit).community
+        away = self.prefer and bool(home and slot.community and home != slot.community)
+        wishes = sum(cost for shift, station, cost in self.requests.get((unit, slot.date), ())
+                     if shift in (None, slot.shift) and station in (None, slot.station))
+        return (self.away if away else 0) + wishes
 
 
 def _fill_day(problem: Problem, slots: list[Slot], plan: dict[str, float], unplanned: dict[str, float],
-              prefer: bool, banned: dict[str, set[str]], pins: set[tuple], run: dict[str, int],
+              soft: _SlotCosts, banned: dict[str, set[str]], pins: set[tuple], run: dict[str, int],
               last_shifts: dict[str, set[str]], rest: bool, month: tuple[int, int], blocks_used: dict,
               in_block: set[str]) -> list[Assignment]:
     data = problem.data
@@ -213,7 +231,7 @@ def _fill_day(problem: Problem, slots: list[Slot], plan: dict[str, float], unpla
             if unit not in plan:
                 continue
             units[unit] = None
-            cost = AWAY if _away(problem, prefer, unit, slot) else 0
+            cost = soft.cost(unit, slot)
             if (slot.date, slot.station, slot.shift, slot.role, unit) in pins:
                 cost += PINNED
             if any(slot.shift in banned[before] for before in last_shifts.get(unit, ())):
