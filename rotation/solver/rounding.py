@@ -99,8 +99,10 @@ class _Unplanned:
     it makes with the unit's duties of the days just before (as taken) and just after (as
     planned). The dive's plan leaves a few slots open (10 of 1059 on December 2026): given to
     whichever unit could take them, they rounded to 393 close pairs from the plan's 362; given
-    where they make the fewest, to 372. Fairness counted here as well made the rounded roster
-    better (4368 points against 4434) but the 120 s roster worse (4263 against 4229)."""
+    where they make the fewest, to 372. Fairness counted here as well (what one more duty than
+    planned costs) made the rounded roster better (4307 points against 4349) but the 120 s
+    rosters worse (4247-4297 against 4231-4245, three seeds each): the search evens out
+    fairness later, while the close pairs of its start stay."""
 
     def __init__(self, problem: Problem, plan: dict[str, tuple[float, ...]]) -> None:
         self.plan = plan
