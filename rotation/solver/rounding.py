@@ -4,7 +4,8 @@ The master LP of :mod:`rotation.solver.patterns` says how many duties each unit 
 each day, as a fraction. Each day in turn, a min-cost flow fills the day's slots from the units,
 a duty costing less the more the plan wants that unit that day, and much more when it would
 break a rule the days before decide (a run too long, a weekend block over the month's limit, a
-forbidden succession). Coverage comes first: the flow is a maximum flow. A period the flow
+forbidden succession); which of the day's slots a unit takes follows its home community and
+its requests. Coverage comes first: the flow is a maximum flow. A period the flow
 left with no unit that may own its first inquiry then swaps a slot with another period of the
 day. The roster may still break rules neither sees (people, a run the plan left no way
 around); the first CP-SAT search repairs it with as few changes as it can, and starts from a
@@ -186,7 +187,8 @@ class _SlotCosts:
     serving away from home when the rules prefer home, and the unit's requests for that day,
     shift and station (a wish met earns, a time to avoid costs). Without requests the December
     2026 plan rounded to 140 points of them; the flow can meet a wish only on a day the plan
-    already has the unit on duty."""
+    already has the unit on duty. A wish earns on each matching slot, though one duty meets it:
+    only a unit allowed two duties a day could take both for it."""
 
     def __init__(self, problem: Problem) -> None:
         data = problem.data
