@@ -318,6 +318,10 @@ class Request:
         if self.weight < 1:
             raise FieldError("weight", f"权重应为不小于 1 的整数，实际为 {self.weight}")
 
+    def matches(self, shift: str, station: str) -> bool:
+        """Whether a duty in ``shift`` at ``station``, on one of the request's days, is one it is about."""
+        return self.shift in (None, shift) and self.station in (None, station)
+
 
 @dataclass(frozen=True)
 class Fixed:

@@ -196,8 +196,7 @@ def _requests(v: Variables) -> LinearExpr:
     for n, request in enumerate(problem.data.requests):
         for day in problem.request_days(request):
             matching = [var for slot, var in v.unit_day.get((request.unit, day.date), [])
-                        if (request.shift is None or slot.shift == request.shift)
-                        and (request.station is None or slot.station == request.station)]
+                        if request.matches(slot.shift, slot.station)]
             if request.kind is RequestKind.AVOID:
                 total += request.weight * sum(matching)
             elif not matching:

@@ -20,7 +20,7 @@ from dataclasses import replace
 
 from ortools.graph.python import min_cost_flow
 
-from rotation.model import HomeCommunity, RequestKind
+from rotation.model import HomeCommunity, Request, RequestKind
 from rotation.problem import Period, Problem, Slot
 from rotation.roster import Assignment
 from rotation.solver.variables import first_inquiry_capacity
@@ -196,18 +196,17 @@ class _SlotCosts:
         self.problem = problem
         self.prefer = data.rules.home_community is HomeCommunity.PREFER
         self.away = weights["home_community"] * POINT
-        self.requests: dict[tuple[str, dt.date], list[tuple[str | None, str | None, int]]] = defaultdict(list)
+        self.requests: dict[tuple[str, dt.date], list[tuple[Request, int]]] = defaultdict(list)
         for request in data.requests:
             sign = -1 if request.kind is RequestKind.WANT else 1
             for day in problem.request_days(request):
-                self.requests[(request.unit, day.date)].append(
-                    (request.shift, request.station, sign * request.weight * weights["requests"] * POINT))
+                self.requests[(request.unit, day.date)].append((request, sign * request.weight * weights["requests"] * POINT))
 
     def cost(self, unit: str, slot: Slot) -> int:
         home = self.problem.data.unit(unit).community
         away = self.prefer and bool(home and slot.community and home != slot.community)
-        wishes = sum(cost for shift, station, cost in self.requests.get((unit, slot.date), ())
-                     if shift in (None, slot.shift) and station in (None, slot.station))
+        wishes = sum(cost for request, cost in self.requests.get((unit, slot.date), ())
+                     if request.matches(slot.shift, slot.station))
         return (self.away if away else 0) + wishes
 
 
