@@ -142,7 +142,7 @@ def solve_whole(problem: Problem, options: SolveOptions, control: SearchControl,
     if first.duties is not None and large and not control.interrupted:
         started = time.monotonic()
         hint, lns_spent = improve(problem, hint, planning + rest * (COVER_SHARE + LNS_SHARE) - spent,
-                                  options.seed, options.deterministic, control, on_progress, began)
+                                  options.seed, options.deterministic, control, on_progress, began, options.workers)
         spent += lns_spent if options.deterministic else time.monotonic() - started
     interrupted = control.interrupted
     floor = limit * 0.1 if options.deterministic else min(limit * 0.1, LAST_SECONDS)

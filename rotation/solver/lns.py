@@ -17,7 +17,8 @@ import random
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from dataclasses import replace
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, replace
 
 from ortools.sat.python import cp_model
 
@@ -121,44 +122,147 @@ def _partners(problem: Problem, rng: random.Random, duties: list[Assignment]) ->
     return chosen + rng.sample(others, min(GROUP_SIZE - len(chosen), len(others)))
 
 
-def improve(problem: Problem, duties: list[Assignment], budget: float, seed: int, deterministic: bool,
-            control: SearchControl, on_progress: Callable[[Progress], None] | None = None,
-            started: float | None = None) -> tuple[list[Assignment], float]:
-    """Re-plan groups of units until ``budget`` (seconds; deterministic seconds when
-    ``deterministic``) is spent or the search is stopped; returns the best duties found and
-    the time spent."""
-    rng = random.Random(seed)
-    current = list(duties)
+@dataclass(frozen=True)
+class Step:
+    """One neighbourhood re-solved: the group's duties before and, when better, after."""
+
+    group: frozenset[str]
+    before: list[Assignment]
+    after: list[Assignment] | None
+    gain: int  # hundredths of a point
+    spent: float  # CP-SAT's deterministic seconds
+
+    def changed(self) -> set[Period]:
+        """The periods where the group's duties differ."""
+        return {Period(a.date, a.station, a.shift) for a in set(self.before) ^ set(self.after or ())}
+
+
+def restricted_days(problem: Problem) -> set[tuple[str, dt.date]]:
+    """The unit-days on which a unit's people limit its first-inquiry duties."""
     candidates: dict[tuple[str, dt.date], list] = defaultdict(list)
     for slot in problem.slots:
         for unit in slot.eligible:
             candidates[(unit, slot.date)].append(slot)
-    restricted = {key for key, slots in candidates.items() if is_restricted(problem, key[0], key[1], slots)}
-    total = checker.check(problem, Roster(current)).objective
+    return {key for key, slots in candidates.items() if is_restricted(problem, key[0], key[1], slots)}
+
+
+def re_plan(problem: Problem, group: frozenset[str], current: list[Assignment],
+            restricted: set[tuple[str, dt.date]], seed: int) -> Step:
+    """``group``'s duties in ``current`` re-planned, every other unit's kept."""
+    sub = sub_problem(problem, set(group), current, restricted)
+    mine = [a for a in current if a.unit in group]
+    before = checker.check(sub, Roster(mine)).objective
+    model, variables, _ = build_model(sub)
+    add_complete_hint(variables, mine, seed)
+    solver = new_solver(1, seed)
+    solver.parameters.max_deterministic_time = STEP_LIMIT
+    status = solver.solve(model)
+    # the objective comes back as a float a hair off the whole number
+    gain = before - round(solver.objective_value) if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else 0
+    if gain <= 0:
+        return Step(group, mine, None, 0, solver.deterministic_time)
+    return Step(group, mine, extract_duties(variables, solver.value), gain, solver.deterministic_time)
+
+
+def improve(problem: Problem, duties: list[Assignment], budget: float, seed: int, deterministic: bool,
+            control: SearchControl, on_progress: Callable[[Progress], None] | None = None,
+            started: float | None = None, workers: int = 1) -> tuple[list[Assignment], float]:
+    """Re-plan groups of units until ``budget`` (seconds; deterministic seconds when
+    ``deterministic``) is spent or the search is stopped; returns the best duties found and
+    the time spent. Under a wall-clock budget ``workers`` groups are re-planned at once."""
+    total = checker.check(problem, Roster(duties)).objective
     progress = Progress(phase="邻域搜索", objective=total, started=started or time.monotonic())
-    spent = 0.0
-    started = time.monotonic()
-    step = 0
-    while spent < budget and not control.interrupted:
-        step += 1
-        group = set(_groups(problem, rng, current))
-        sub = sub_problem(problem, group, current, restricted)
-        mine = [a for a in current if a.unit in group]
-        before = checker.check(sub, Roster(mine)).objective
-        model, variables, _ = build_model(sub)
-        add_complete_hint(variables, mine, seed + step)
-        solver = new_solver(1, seed + step)
-        solver.parameters.max_deterministic_time = STEP_LIMIT
-        status = solver.solve(model)
-        # deterministic budgets also charge a fixed cost per step for building its model
-        spent = spent + solver.deterministic_time + STEP_OVERHEAD if deterministic else time.monotonic() - started
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE) or solver.objective_value >= before:
-            continue
-        better = extract_duties(variables, solver.value)
-        current = [a for a in current if a.unit not in group] + better
-        total -= before - round(solver.objective_value)
-        progress.objective = total
-        progress.solutions += 1
-        if on_progress is not None:
-            on_progress(progress)
-    return current, spent
+    search = _Search(problem, list(duties), restricted_days(problem), seed, progress, on_progress)
+    if deterministic or workers <= 1:
+        return search.one_at_a_time(budget, deterministic, control)
+    return search.side_by_side(budget, workers, control)
+
+
+TRIES = 20
+"""Draws for a group that shares no unit with the groups being re-planned, before waiting."""
+
+
+class _Search:
+    """The roster being improved, and the two ways of improving it."""
+
+    def __init__(self, problem: Problem, current: list[Assignment], restricted: set[tuple[str, dt.date]], seed: int,
+                 progress: Progress, on_progress: Callable[[Progress], None] | None) -> None:
+        self.problem, self.current, self.restricted, self.seed = problem, current, restricted, seed
+        self.rng = random.Random(seed)
+        self.progress, self.on_progress = progress, on_progress
+        self.steps = 0
+
+    def draw(self) -> frozenset[str]:
+        self.steps += 1
+        return frozenset(_groups(self.problem, self.rng, self.current))
+
+    def run(self, group: frozenset[str]) -> Step:
+        return re_plan(self.problem, group, self.current, self.restricted, self.seed + self.steps)
+
+    def start(self, pool: ThreadPoolExecutor, group: frozenset[str]) -> Future:
+        """The step in a thread, on the roster as it is now (it is replaced, never changed)."""
+        return pool.submit(re_plan, self.problem, group, self.current, self.restricted, self.seed + self.steps)
+
+    def accept(self, step: Step) -> None:
+        assert step.after is not None
+        self.current = [a for a in self.current if a.unit not in step.group] + step.after
+        assert self.progress.objective is not None
+        self.progress.objective -= step.gain
+        self.progress.solutions += 1
+        if self.on_progress is not None:
+            self.on_progress(self.progress)
+
+    def one_at_a_time(self, budget: float, deterministic: bool, control: SearchControl) -> tuple[list[Assignment], float]:
+        spent = 0.0
+        started = time.monotonic()
+        while spent < budget and not control.interrupted:
+            step = self.run(self.draw())
+            # deterministic budgets also charge a fixed cost per step for building its model
+            spent = spent + step.spent + STEP_OVERHEAD if deterministic else time.monotonic() - started
+            if step.after is not None:
+                self.accept(step)
+        return self.current, spent
+
+    def side_by_side(self, budget: float, workers: int, control: SearchControl) -> tuple[list[Assignment], float]:
+        """Groups with no unit in common, re-planned in threads (CP-SAT lets go of the GIL while
+        it searches); a step's result is kept when the :class:`Ledger` says it still fits."""
+        started = time.monotonic()
+        ledger = Ledger()
+        running: dict[Future, tuple[int, frozenset[str]]] = {}  # each step: the ledger's length, its group
+        with ThreadPoolExecutor(workers) as pool:
+            while True:
+                while len(running) < workers and time.monotonic() - started < budget and not control.interrupted:
+                    busy = frozenset().union(*(group for _, group in running.values()))
+                    group = next((g for g in (self.draw() for _ in range(TRIES)) if not g & busy), None)
+                    if group is None:
+                        break
+                    running[self.start(pool, group)] = (len(ledger), group)
+                if not running:
+                    return self.current, time.monotonic() - started
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    began, _ = running.pop(future)
+                    step = future.result()
+                    if step.after is not None and ledger.keep(step.changed(), began):
+                        self.accept(step)
+
+
+class Ledger:
+    """The periods changed by each step kept so far, in order. A step that began when ``began``
+    steps had been kept saw the roster as it was then; its result still fits the roster now
+    when no step kept since changed a period it changes. Every rule is per unit except
+    coverage and first-inquiry, which are per period, so two such steps on groups with no unit
+    in common combine exactly: the roster's objective falls by the sum of their gains."""
+
+    def __init__(self) -> None:
+        self.changes: list[set[Period]] = []
+
+    def __len__(self) -> int:
+        return len(self.changes)
+
+    def keep(self, changed: set[Period], began: int) -> bool:
+        """Whether a step that changes ``changed`` fits; if so, it is recorded as kept."""
+        if any(changed & later for later in self.changes[began:]):
+            return False
+        self.changes.append(changed)
+        return True

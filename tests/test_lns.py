@@ -1,0 +1,70 @@
+"""Neighbourhood search over groups of units: groups re-planned side by side combine exactly,
+and a step whose periods a step kept meanwhile has changed is dropped."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from conftest import day, duty, make_data, need
+
+from rotation.cells import parse_day_spec
+from rotation.check import check
+from rotation.load import load
+from rotation.model import Request, RequestKind
+from rotation.problem import Period, build_problem
+from rotation.roster import Roster
+from rotation.solver.cpsat import Progress, SearchControl
+from rotation.solver.greedy import as_assignments, first_roster
+from rotation.solver.lns import Ledger, improve, re_plan, restricted_days
+
+DEFAULT_DATA = Path(__file__).resolve().parent.parent / "data" / "fengqing"
+# the roster before its people are named and its first-inquiry owners chosen, which come later
+SETTLED_LATER = {"person", "first_inquiry"}
+
+
+def test_groups_re_planned_side_by_side_lower_the_objective_by_what_they_report() -> None:
+    problem = build_problem(load(DEFAULT_DATA), dt.date(2026, 12, 7), dt.date(2026, 12, 13))
+    start = as_assignments(first_roster(problem, []))
+    heard: list[float] = []
+
+    def hear(progress: Progress) -> None:
+        assert progress.objective is not None
+        heard.append(progress.objective)
+
+    duties, _ = improve(problem, start, 3.0, seed=1, deterministic=False, control=SearchControl(),
+                        on_progress=hear, workers=2)
+    before, after = check(problem, Roster(start)), check(problem, Roster(duties))
+    assert heard and after.objective == heard[-1] < before.objective
+    assert after.shortfalls == ()
+    assert {v.rule for v in after.violations} <= SETTLED_LATER
+
+
+def test_a_step_is_dropped_when_a_step_kept_since_it_began_changed_one_of_its_periods() -> None:
+    monday, tuesday, wednesday = (Period(dt.date(2026, 12, d), "S1", "AM") for d in (7, 8, 9))
+    ledger = Ledger()
+    began = len(ledger)  # two steps begin on the same roster
+    assert ledger.keep({monday, tuesday}, began)
+    assert not ledger.keep({tuesday, wednesday}, began)  # it saw Tuesday as it was
+    assert ledger.keep({wednesday}, began)  # nothing it changes has changed since
+    assert ledger.keep({monday}, len(ledger))  # begun after the first was kept: it saw Monday as it is
+    assert len(ledger) == 3
+
+
+def test_two_steps_that_each_fit_the_roster_they_saw_do_not_fit_together_and_the_second_is_dropped() -> None:
+    # one or two units at S1, at most one at S2, and both units wish for S2: from the roster
+    # with both at S1, each unit alone may move there, but not both
+    monday = day(3, 2)
+    wishes = tuple(Request(unit, parse_day_spec("全部"), RequestKind.WANT, station="S2", weight=3) for unit in ("U1", "U2"))
+    problem = build_problem(make_data(need("S1", "全部", 1, 2), need("S2", "全部", 0, 1), requests=wishes),
+                            monday, monday)
+    roster = [duty(monday, "U1"), duty(monday, "U2", first=False)]
+    restricted = restricted_days(problem)
+    first, second = (re_plan(problem, frozenset({unit}), roster, restricted, seed=1) for unit in ("U1", "U2"))
+    assert first.after is not None and second.after is not None
+    assert {a.station for a in first.after + second.after} == {"S2"}
+    together = check(problem, Roster(first.after + second.after))
+    assert together.shortfalls or together.violations
+    ledger = Ledger()
+    assert ledger.keep(first.changed(), 0)
+    assert not ledger.keep(second.changed(), 0)
