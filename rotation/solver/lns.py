@@ -6,7 +6,8 @@ members and move them to other days, which is what fairness and spacing need and
 neighbourhoods rarely find. Every rule is per unit except coverage and first-inquiry, which
 the sub-problem inherits from the fixed units (reduced minimums and maxima, periods already
 owned), so the group's objective differs from the whole roster's by a constant and an
-improvement of one is an improvement of the other.
+improvement of one is an improvement of the other. Under a wall-clock limit, groups with no
+unit in common are re-planned side by side, one per worker (see :class:`Ledger`).
 """
 
 from __future__ import annotations
