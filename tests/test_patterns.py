@@ -24,7 +24,15 @@ from rotation.roster import Roster
 from rotation.solver.bound import soft_lower_bound
 from rotation.solver.cpsat import Progress, SolveOptions
 from rotation.solver.greedy import as_assignments, first_roster
-from rotation.solver.patterns import CLOSE_ENOUGH, PatternBound, months_bound, pattern_bound
+from rotation.solver.patterns import (
+    CLOSE_ENOUGH,
+    DutyCosts,
+    PatternBound,
+    fairness_floor,
+    month_slopes,
+    months_bound,
+    pattern_bound,
+)
 from rotation.solver.rounding import plan_roster
 
 MON, WED = day(3, 2), day(3, 4)
@@ -280,9 +288,9 @@ def test_a_bound_month_by_month_drops_only_the_close_pairs_across_the_month_end(
 
 
 @settings(max_examples=25, deadline=None, derandomize=True)
-@given(small_data_sets(), st.integers(0, 4))
+@given(small_data_sets(), st.integers(0, 4), st.lists(st.integers(-3000, 3000), min_size=10, max_size=10))
 def test_no_roster_across_a_month_end_is_below_the_months_bound(case: tuple[DataSet, dt.date, dt.date],
-                                                                 before: int) -> None:
+                                                                 before: int, prices: list[int]) -> None:
     data, start, end = case
     length = end - start  # 2-6 days, moved to end 1-6 days after the month's end
     start = month_end(start) - dt.timedelta(days=before % length.days)
@@ -293,6 +301,12 @@ def test_no_roster_across_a_month_end_is_below_the_months_bound(case: tuple[Data
     assert result.objective is not None and found is not None
     assert found[0] <= result.objective
     assert len(found[1]) == 2 and all(part.converged for part in found[1])
+    # the Lagrangian split of fairness holds whatever the prices, rewards included
+    units = [u.id for u in data.units]
+    costs = DutyCosts(dict(zip(units, map(float, prices[:5]), strict=False)),
+                      dict(zip(units, map(float, prices[5:]), strict=False)))
+    priced = months_bound(problem, max_iterations=200, costs=costs)
+    assert priced is not None and priced[0] <= result.objective
 
 
 def test_a_horizon_with_a_minimum_over_all_of_it_has_no_months_bound() -> None:
@@ -310,6 +324,31 @@ def test_the_months_bound_leaves_fairness_to_the_whole_horizon() -> None:
     found = months_bound(problem)
     assert result.objective == 0 and found is not None
     assert found[0] == 0
+
+
+def test_the_least_fairness_can_cost_is_taken_over_every_count_the_unit_could_reach() -> None:
+    # U1 alone on S1 Monday to Wednesday: its fair share is all three duties
+    problem = build_problem(make_data(need("S1", "全部", 1), units=ONE_UNIT), MON, WED)
+    weight = 10 * 100  # the default weight, times a duty's deviation (10 tenths) squared
+    assert fairness_floor(problem, DutyCosts({}, {})) == 0
+    # a price of 5 points a duty: 3 duties give -15; 2 give one duty off (10) less 10
+    assert fairness_floor(problem, DutyCosts({"U1": 500.0}, {})) == -1500
+    # a reward of 25 points a duty: 3 duties give 75; 2 give 10 + 50; 1 gives 40 + 25
+    assert fairness_floor(problem, DutyCosts({"U1": -2500.0}, {})) == min(7500, weight + 5000, 4 * weight + 2500)
+
+
+def test_with_the_month_lps_own_slopes_one_month_splits_fairness_about_exactly() -> None:
+    # one month: the prices that make the split exact are the LP's own duals, the slopes
+    problem = build_problem(load(DEFAULT_DATA), dt.date(2026, 12, 7), dt.date(2026, 12, 13))
+    whole = pattern_bound(problem, max_iterations=300)
+    slopes = month_slopes(problem, max_iterations=300)
+    plain = months_bound(problem, max_iterations=300)
+    priced = months_bound(problem, max_iterations=300, costs=slopes)
+    assert whole is not None and whole.converged and slopes is not None and plain is not None and priced is not None
+    assert plain[0] < priced[0]
+    assert abs(priced[0] - whole.bound) <= 0.01 * whole.bound
+    roster = check(problem, Roster(plan_roster(problem, whole.plan)))
+    assert priced[0] <= roster.objective
 
 
 def test_a_glop_solve_that_stops_abnormally_is_solved_again_afresh(monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -62,6 +62,16 @@ size of the other costs, which the column generation needs to converge."""
 
 
 @dataclass(frozen=True)
+class DutyCosts:
+    """What each duty of a unit costs, in hundredths of a point, and each rest-day duty on top:
+    the Lagrange multipliers with which :func:`months_bound` splits the fairness rules, which
+    count a unit's duties over the whole horizon, from the months."""
+
+    duty: dict[str, float]
+    rest: dict[str, float]
+
+
+@dataclass(frozen=True)
 class PatternBound:
     """The bound, in hundredths of a point, and how it was reached."""
 
@@ -71,6 +81,9 @@ class PatternBound:
     columns: int
     seconds: float
     plan: dict[str, tuple[float, ...]] = field(repr=False)  # the master's duties per unit and day
+    # what one more duty (and one more rest-day duty) of each unit saves in the LP: its fairness
+    # slope there, read off the duals before any dive
+    slopes: DutyCosts = field(default_factory=lambda: DutyCosts({}, {}), repr=False)
 
 
 def _state_space(gap: int, most: int, run: int, weekends: int, track_run: bool, track_weekends: bool) -> list[tuple]:
@@ -213,8 +226,10 @@ def _close_pairs(pattern: list[int], gap: int, past: tuple[int, ...]) -> int:
 class _Master:
     """The master LP (see the module's docstring) in GLOP, grown column by column."""
 
-    def __init__(self, problem: Problem, units: list[str], cap: np.ndarray, pins: set[tuple], pricer: _Pricer) -> None:
+    def __init__(self, problem: Problem, units: list[str], cap: np.ndarray, pins: set[tuple], pricer: _Pricer,
+                 costs: DutyCosts | None = None) -> None:
         self.problem, self.units, self.cap, self.pricer = problem, units, cap, pricer
+        self.costs = costs or DutyCosts({}, {})
         self.row = {u: i for i, u in enumerate(units)}
         self.lp = lp = pywraplp.Solver.CreateSolver("GLOP")
         lp.SetSolverSpecificParametersAsString(GLOP_PARAMETERS)
@@ -258,8 +273,11 @@ class _Master:
                 y = lp.NumVar(pinned, len(alike), "")
                 self.used[i][t].append(y)
                 home = data.unit(unit).community
+                cost = self.costs.duty.get(unit, 0.0) + (self.costs.rest.get(unit, 0.0) if problem.is_rest(date) else 0.0)
                 if prefer and home and community and home != community:
-                    objective.SetCoefficient(y, weights["home_community"] * SCALE)
+                    cost += weights["home_community"] * SCALE
+                if cost:
+                    objective.SetCoefficient(y, cost)
                 for constraint in (cover, self.link[i][t], self.count[i]):
                     constraint.SetCoefficient(y, 1)
                 if problem.is_rest(date):
@@ -292,6 +310,11 @@ class _Master:
                     self.objective.SetCoefficient(step, marginal)
                     constraint.SetCoefficient(step, -1)
         return constant
+
+    def slopes(self) -> DutyCosts:
+        """What one more duty, and one more rest-day duty, of each unit saves at the last solve."""
+        return DutyCosts({u: -self.count[i].dual_value() for i, u in enumerate(self.units)},
+                         {u: -self.rest_count[i].dual_value() for i, u in enumerate(self.units)})
 
     def add(self, i: int, pattern: np.ndarray) -> bool:
         """Add unit ``i``'s ``pattern`` as a column, unless it is there already."""
@@ -337,14 +360,16 @@ class _Master:
 
 def pattern_bound(problem: Problem, seeds: Iterable[Iterable] = (), time_limit: float | None = None,
                   max_iterations: int | None = None, on_round: Callable[[float], bool] | None = None,
-                  dive_seconds: float | None = None, dive_rounds: int | None = None) -> PatternBound | None:
+                  dive_seconds: float | None = None, dive_rounds: int | None = None,
+                  costs: DutyCosts | None = None) -> PatternBound | None:
     """The master LP's bound on every roster's objective, or ``None`` when the pricing states do
     not fit. ``seeds`` are rosters (iterables of assignments) whose patterns start the master.
     Column generation stops at convergence, when Farley's bound is within CLOSE_ENOUGH of the
     restricted optimum, or at ``time_limit`` seconds or ``max_iterations`` (the latter keeps a
     run with deterministic limits deterministic). ``on_round`` hears the bound after each round
     of columns and stops the search by returning False. With ``dive_seconds`` or ``dive_rounds``
-    the plan returned is whole: one pattern per unit, found by diving (:func:`_dive`)."""
+    the plan returned is whole: one pattern per unit, found by diving (:func:`_dive`). With
+    ``costs``, each duty also costs what they say (see :func:`months_bound`)."""
     began = time.monotonic()
     data = problem.data
     units = [u.id for u in data.units if u.max_total != 0]
@@ -366,7 +391,7 @@ def pattern_bound(problem: Problem, seeds: Iterable[Iterable] = (), time_limit: 
     if not pricer.feasible:
         return None
 
-    master = _Master(problem, units, cap, pins, pricer)
+    master = _Master(problem, units, cap, pins, pricer, costs)
     for i in range(len(units)):
         master.add(i, low[i].copy())
     for roster in seeds:
@@ -385,6 +410,7 @@ def pattern_bound(problem: Problem, seeds: Iterable[Iterable] = (), time_limit: 
         if solved is None:
             return None
         value, plan, duals, mu = solved
+        slopes = master.slopes()  # before columns are added: GLOP has no duals after
         # a pattern's reduced cost is its spacing cost less what its duties earn (-dual) less mu
         cost, patterns = pricer.price(-duals)
         reduced = cost - mu
@@ -404,11 +430,14 @@ def pattern_bound(problem: Problem, seeds: Iterable[Iterable] = (), time_limit: 
                       None if on_round is None else lambda: on_round(bound))
         if dived is not None:  # whole duties come back from GLOP a hair off
             plan = np.where(np.abs(dived - np.round(dived)) < 1e-6, np.round(dived), dived)
-    # objectives are whole hundredths; the margin covers GLOP's tolerances, far below one.
-    # Every penalty is at least zero, so zero is a bound too (Farley's is negative at first)
+    # objectives are whole hundredths, so the bound rounds up; the margin covers GLOP's
+    # tolerances, far below one. Every penalty is at least zero, so zero is a bound too
+    # (Farley's is negative at first). With costs neither holds: a duty may earn, and a
+    # fraction of a hundredth
     margin = 1e-3 + 1e-6 * abs(bound)
-    return PatternBound(max(math.ceil(bound - margin), 0), converged, iterations, len(master.seen),
-                        time.monotonic() - began, {unit: tuple(plan[row[unit]].tolist()) for unit in units})
+    whole = max(math.ceil(bound - margin), 0) if costs is None else math.floor(bound - margin)
+    return PatternBound(whole, converged, iterations, len(master.seen),
+                        time.monotonic() - began, {unit: tuple(plan[row[unit]].tolist()) for unit in units}, slopes)
 
 
 DIVE_STEP = 0.1
@@ -475,17 +504,22 @@ def _dive(master: _Master, deadline: float, max_rounds: int | None,
 FAIRNESS_RULES = ("fairness", "weekend_fairness")
 
 
-def months_bound(problem: Problem, time_limit: float | None = None,
-                 max_iterations: int | None = None) -> tuple[int, list[PatternBound]] | None:
+def months_bound(problem: Problem, time_limit: float | None = None, max_iterations: int | None = None,
+                 costs: DutyCosts | None = None) -> tuple[int, list[PatternBound]] | None:
     """A bound for a horizon of several months, too long for one master: the sum of each
-    calendar month's pattern bound with the fairness rules weighing nothing. The rest of the
-    objective is a sum over duties, days and close pairs, and every hard rule of the county
-    data is per day, per run or per month (weekend blocks are cut at month ends), so any
-    roster of the horizon, cut at a month's ends, is a roster of that month alone scoring at
-    least its share; the pairs across month ends and the fairness over the horizon are only
-    dropped. Rules over the whole horizon that ask for at least something (a benchmark's
+    calendar month's pattern bound with the fairness rules weighing nothing, plus the least the
+    fairness rules can cost. The rest of the objective is a sum over duties, days and close
+    pairs, and every hard rule of the county data is per day, per run or per month (weekend
+    blocks are cut at month ends), so any roster of the horizon, cut at a month's ends, is a
+    roster of that month alone scoring at least its share; the pairs across month ends are
+    only dropped. Rules over the whole horizon that ask for at least something (a benchmark's
     minimum minutes or runs) would not cut so, and then there is no bound (``None``), nor when
-    some month has no pattern bound. ``time_limit`` and ``max_iterations`` apply to each month."""
+    some month has no pattern bound. ``time_limit`` and ``max_iterations`` apply to each month.
+
+    With ``costs`` (one price per unit, mu), the fairness of a unit with N duties, F(N), is
+    split as mu * N, charged to the months' duties, plus F(N) - mu * N, which is at least its
+    least value over every N the horizon allows (:func:`fairness_floor`): a Lagrangian bound,
+    valid whatever the prices. Without them it is the same with every price zero."""
     data = problem.data
     if any(u.min_minutes or u.min_consecutive_days or u.min_days_off for u in data.units):
         return None
@@ -494,8 +528,59 @@ def months_bound(problem: Problem, time_limit: float | None = None,
     parts = []
     for first, last in problem.month_parts:
         found = pattern_bound(build_problem(free, first, last, problem.calendar_assumed), time_limit=time_limit,
-                              max_iterations=max_iterations)
+                              max_iterations=max_iterations, costs=costs)
         if found is None:
             return None
         parts.append(found)
-    return sum(part.bound for part in parts), parts
+    return sum(part.bound for part in parts) + fairness_floor(problem, costs or DutyCosts({}, {})), parts
+
+
+def fairness_floor(problem: Problem, costs: DutyCosts) -> int:
+    """The least of F(N) - mu * N over every number N of duties each unit could have, summed
+    over the units and both fairness rules (hundredths, rounded down)."""
+    weights = dict(problem.data.rules.weights)
+    slots: Counter = Counter()
+    rest_slots: Counter = Counter()
+    for slot in problem.slots:
+        for unit in slot.eligible:
+            slots[unit] += 1
+            rest_slots[unit] += problem.is_rest(slot.date)
+    days = len(problem.days)
+    rest_days = sum(1 for d in problem.days if problem.is_rest(d.date))
+    total = 0.0
+    for unit in problem.data.units:
+        most = problem.max_per_day(unit.id)
+        top = min(slots[unit.id], days * most)
+        if unit.max_total is not None:
+            top = min(top, unit.max_total * len(problem.months))
+        ytd, ytd_rest = problem.ytd(unit.id)
+        for weight, past, target, price, highest in (
+                (weights["fairness"], ytd, problem.targets[unit.id], costs.duty.get(unit.id, 0.0), top),
+                (weights["weekend_fairness"], ytd_rest, problem.weekend_targets[unit.id],
+                 costs.rest.get(unit.id, 0.0), min(top, rest_slots[unit.id], rest_days * most))):
+            total += min(weight * fair(n, past, target) - price * n for n in range(highest + 1))
+    # a hair above the exact sum is still a bound: the objective is whole, and so are the months'
+    return math.floor(total + 1e-9 * (1 + abs(total)))
+
+
+def month_slopes(problem: Problem, time_limit: float | None = None,
+                 max_iterations: int | None = None) -> DutyCosts | None:
+    """Prices for :func:`months_bound`: each unit's fairness slope in the LP of each calendar
+    month alone (that month's fair shares, no history), averaged over the months where the unit
+    may serve. On one month, the LP's own slopes make the split exact (3907 against the LP's
+    3905 on December 2026, where every price zero gives 2819); the year's are not known, and
+    what one more duty saves a unit in a month is about the same from month to month. None when
+    some month has no pattern bound."""
+    data = replace(problem.data, history=())
+    duty: dict[str, list[float]] = defaultdict(list)
+    rest: dict[str, list[float]] = defaultdict(list)
+    for first, last in problem.month_parts:
+        found = pattern_bound(build_problem(data, first, last, problem.calendar_assumed), time_limit=time_limit,
+                              max_iterations=max_iterations)
+        if found is None:
+            return None
+        for unit, slope in found.slopes.duty.items():
+            duty[unit].append(slope)
+        for unit, slope in found.slopes.rest.items():
+            rest[unit].append(slope)
+    return DutyCosts({u: sum(v) / len(v) for u, v in duty.items()}, {u: sum(v) / len(v) for u, v in rest.items()})
