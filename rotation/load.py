@@ -177,10 +177,12 @@ def decode_csv_bytes(data: bytes) -> str:
 
 def _misread_gbk(text: str) -> bool:
     """Whether text that decoded as UTF-8 is really GBK: short GBK text can be valid UTF-8 too
-    (GBK 值 is UTF-8 ֵ), and then reads as Hebrew to Syriac letters (U+0590-U+07FF), which a county's
-    tables never hold, with no Chinese at all."""
-    wide = [c for c in text if ord(c) > 127]
-    return bool(wide) and all("\u0590" <= c <= "\u07ff" or c in "\ufeff" for c in wide)
+    (GBK 值 is UTF-8 ֵ, 目 is Ŀ), and then has no Chinese at all, only two-byte letters
+    (U+0080-U+07FF), some of them from Latin Extended-A to Syriac (U+0100-U+07FF), which a
+    county's tables never hold. Latin-1 alone (¤, ë, ·) stays UTF-8."""
+    wide = [c for c in text if ord(c) > 127 and c != "\ufeff"]
+    return (bool(wide) and all(c <= "\u07ff" for c in wide)
+            and any(c >= "\u0100" for c in wide))
 
 
 def _read_csv(file: Path, issues: list[DataIssue]) -> RawTable | None:

@@ -478,6 +478,8 @@ def test_short_gbk_text_that_is_also_valid_utf8_is_read_as_gbk() -> None:
 
     assert "值".encode("gbk").decode("utf-8") == "ֵ"  # why this needs a rule at all
     assert decode_csv_bytes("key ,值\r\n".encode("gbk")) == "key ,值\r\n"
+    assert "目".encode("gbk").decode("utf-8") == "Ŀ"  # Latin Extended-A: found by the hostile tests
+    assert decode_csv_bytes("0目,值\nmax_consecutive_days,3\n".encode("gbk")) == "0目,值\nmax_consecutive_days,3\n"
     assert decode_csv_bytes("名称,Zoë·县委办\n".encode()) == "名称,Zoë·县委办\n"
     assert decode_csv_bytes("¤key\n".encode()) == "¤key\n"  # GBK would read 陇key: no Hebrew, so UTF-8
 
