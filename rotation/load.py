@@ -178,11 +178,11 @@ def decode_csv_bytes(data: bytes) -> str:
 def _misread_gbk(text: str) -> bool:
     """Whether text that decoded as UTF-8 is really GBK: short GBK text can be valid UTF-8 too
     (GBK 值 is UTF-8 ֵ, 目 is Ŀ), and then has no Chinese at all, only two-byte letters
-    (U+0080-U+07FF), some of them from Latin Extended-A to Syriac (U+0100-U+07FF), which a
-    county's tables never hold. Latin-1 alone (¤, ë, ·) stays UTF-8."""
+    (U+0080-U+07FF), some of them Hebrew to Syriac (U+0590-U+07FF), which a county's tables
+    never hold. Latin letters alone (¤, ë, pinyin's ā) stay UTF-8: GBK would read them too."""
     wide = [c for c in text if ord(c) > 127 and c != "\ufeff"]
     return (bool(wide) and all(c <= "\u07ff" for c in wide)
-            and any(c >= "\u0100" for c in wide))
+            and any(c >= "\u0590" for c in wide))
 
 
 def _read_csv(file: Path, issues: list[DataIssue]) -> RawTable | None:

@@ -482,6 +482,7 @@ def test_short_gbk_text_that_is_also_valid_utf8_is_read_as_gbk() -> None:
     assert decode_csv_bytes("0目,值\nmax_consecutive_days,3\n".encode("gbk")) == "0目,值\nmax_consecutive_days,3\n"
     assert decode_csv_bytes("名称,Zoë·县委办\n".encode()) == "名称,Zoë·县委办\n"
     assert decode_csv_bytes("¤key\n".encode()) == "¤key\n"  # GBK would read 陇key: no Hebrew, so UTF-8
+    assert decode_csv_bytes("ākey,value\n".encode()) == "ākey,value\n"  # GBK: 膩key
 
 
 def test_a_tab_separated_table_with_a_comma_in_its_header_is_split_on_tabs(tmp_path: Path) -> None:
