@@ -197,12 +197,10 @@ class _Search:
         self.steps += 1
         return frozenset(_groups(self.problem, self.rng, self.current))
 
-    def run(self, group: frozenset[str]) -> Step:
-        return re_plan(self.problem, group, self.current, self.restricted, self.seed + self.steps)
-
-    def start(self, pool: ThreadPoolExecutor, group: frozenset[str]) -> Future:
-        """The step in a thread, on the roster as it is now (it is replaced, never changed)."""
-        return pool.submit(re_plan, self.problem, group, self.current, self.restricted, self.seed + self.steps)
+    def task(self, group: frozenset[str]) -> tuple:
+        """:func:`re_plan`'s arguments for ``group``, on the roster as it is now (a step that runs
+        in a thread keeps it: the roster is replaced, never changed)."""
+        return self.problem, group, self.current, self.restricted, self.seed + self.steps
 
     def accept(self, step: Step) -> None:
         assert step.after is not None
@@ -217,7 +215,7 @@ class _Search:
         spent = 0.0
         started = time.monotonic()
         while spent < budget and not control.interrupted:
-            step = self.run(self.draw())
+            step = re_plan(*self.task(self.draw()))
             # deterministic budgets also charge a fixed cost per step for building its model
             spent = spent + step.spent + STEP_OVERHEAD if deterministic else time.monotonic() - started
             if step.after is not None:
@@ -237,7 +235,7 @@ class _Search:
                     group = next((g for g in (self.draw() for _ in range(TRIES)) if not g & busy), None)
                     if group is None:
                         break
-                    running[self.start(pool, group)] = (len(ledger), group)
+                    running[pool.submit(re_plan, *self.task(group))] = (len(ledger), group)
                 if not running:
                     return self.current, time.monotonic() - started
                 done, _ = wait(running, return_when=FIRST_COMPLETED)

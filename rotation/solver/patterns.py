@@ -67,8 +67,8 @@ class DutyCosts:
     the Lagrange multipliers with which :func:`months_bound` splits the fairness rules, which
     count a unit's duties over the whole horizon, from the months."""
 
-    duty: dict[str, float]
-    rest: dict[str, float]
+    duty: dict[str, float] = field(default_factory=dict)
+    rest: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -83,7 +83,7 @@ class PatternBound:
     plan: dict[str, tuple[float, ...]] = field(repr=False)  # the master's duties per unit and day
     # what one more duty (and one more rest-day duty) of each unit saves in the LP: its fairness
     # slope there, read off the duals before any dive
-    slopes: DutyCosts = field(default_factory=lambda: DutyCosts({}, {}), repr=False)
+    slopes: DutyCosts = field(default_factory=DutyCosts, repr=False)
 
 
 def _state_space(gap: int, most: int, run: int, weekends: int, track_run: bool, track_weekends: bool) -> list[tuple]:
@@ -229,7 +229,7 @@ class _Master:
     def __init__(self, problem: Problem, units: list[str], cap: np.ndarray, pins: set[tuple], pricer: _Pricer,
                  costs: DutyCosts | None = None) -> None:
         self.problem, self.units, self.cap, self.pricer = problem, units, cap, pricer
-        self.costs = costs or DutyCosts({}, {})
+        self.costs = costs or DutyCosts()
         self.row = {u: i for i, u in enumerate(units)}
         self.lp = lp = pywraplp.Solver.CreateSolver("GLOP")
         lp.SetSolverSpecificParametersAsString(GLOP_PARAMETERS)
@@ -532,7 +532,7 @@ def months_bound(problem: Problem, time_limit: float | None = None, max_iteratio
         if found is None:
             return None
         parts.append(found)
-    return sum(part.bound for part in parts) + fairness_floor(problem, costs or DutyCosts({}, {})), parts
+    return sum(part.bound for part in parts) + fairness_floor(problem, costs or DutyCosts()), parts
 
 
 def fairness_floor(problem: Problem, costs: DutyCosts) -> int:
