@@ -193,6 +193,37 @@ def test_a_duty_the_plan_left_open_goes_to_the_unit_it_brings_no_close_pair() ->
     assert check(problem, Roster(duties)).score("spacing").amount == 0
 
 
+def test_an_open_weekend_duty_goes_to_the_unit_whose_plan_has_room_for_another_weekend() -> None:
+    # one weekend block a month each; nobody is planned on Saturday 7 March. U1 would make no
+    # close pair there, but its plan needs its one block on the 14th; U2 works that weekend anyway
+    data = make_data(need("S1", "全部", 1), rules=rules(min_days_between=2, max_consecutive_days=7,
+                                                          max_weekends_per_month=1))
+    problem = build_problem(data, day(3, 7), day(3, 14))
+    plan = {"U1": (0.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 1.0), "U2": (0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 0.0)}
+    duties = plan_roster(problem, plan)
+    assert [a.unit for a in duties] == ["U2", "U2", "U1", "U2", "U1", "U2", "U1", "U1"]
+    assert not [v for v in check(problem, Roster(duties)).violations if v.rule == "weekends"]
+
+
+def test_an_open_duty_goes_to_the_unit_whose_month_has_room_for_it() -> None:
+    # U1 may serve twice a month and its plan has both duties; U2 has none planned but Tuesday,
+    # so Monday, open, costs U2 a close pair and still goes to it
+    units = (Unit("U1", "单位1", max_total=2), Unit("U2", "单位2"))
+    data = make_data(need("S1", "全部", 1), units=units, rules=rules(min_days_between=2, max_consecutive_days=7))
+    problem = build_problem(data, MON, day(3, 5))
+    duties = plan_roster(problem, {"U1": (0.0, 0.0, 1.0, 1.0), "U2": (0.0, 1.0, 0.0, 0.0)})
+    assert [a.unit for a in duties] == ["U2", "U2", "U1", "U1"]
+    assert not [v for v in check(problem, Roster(duties)).violations if v.rule == "max_total"]
+
+
+def test_a_unit_at_its_most_duties_a_month_leaves_the_next_duty_its_plan_wants_to_another_unit() -> None:
+    units = (Unit("U1", "单位1", max_total=2), Unit("U2", "单位2"))
+    data = make_data(need("S1", "全部", 1), units=units, rules=rules(min_days_between=0, max_consecutive_days=7))
+    problem = build_problem(data, MON, WED)
+    duties = plan_roster(problem, {"U1": (1.0, 1.0, 1.0), "U2": (0.0, 0.0, 0.0)})
+    assert [a.unit for a in duties] == ["U1", "U1", "U2"]
+
+
 def test_a_period_left_with_no_unit_that_may_own_first_inquiry_gets_one_by_a_swap() -> None:
     # the flow sends U1 (no first inquiry) alone to S2, its home; U3, on duty at S1, swaps with it
     units = (Unit("U1", "单位1", community="东街", roles=(DEFAULT_ROLE, "领班"), first_inquiry=False),
