@@ -52,9 +52,17 @@ TOLERANCE = 1e-6
 """Reduced costs above -TOLERANCE (in hundredths of a point) price out."""
 CLOSE_ENOUGH = 0.001
 """Column generation stops once Farley's bound is this close (relatively) to the restricted
-optimum: on December 2026 that is 3905 in 18 s; converging fully gives 3908 in 24 s."""
+optimum: on December 2026 that is 3905 in 12 s (18 s in an earlier, busier measure); converging
+fully gives 3908."""
 GLOP_PARAMETERS = "use_preprocessing: false"
-"""Presolve pays on the first solve only: every later one starts from the last basis."""
+"""Presolve pays on the first solve only: every later one starts from the last basis. Without
+scaling as well (``use_scaling: false``) the master converges in about half the time (December
+2026 7 s against 12, October 7 s against 20, to the same bound within CLOSE_ENOUGH), but it
+ends at another optimal vertex of this degenerate LP, and the dive from there rounds December
+to 4541 points instead of 4302: 120 s runs ended at 4359-4360 against 4225-4231 (two seeds
+each). At 50 s, March did worse (4861-4893 against 4681-4762), June better (3136-3180 against
+3217-3251; four runs each). Which vertex the dive starts from decides more than the seconds
+saved."""
 SHORT_COST = 100_000
 """What a missing unit-duty costs in the master, when coverage's own weight is higher: the LP
 stays a relaxation (a duty costs it no more than in the roster), and its duals stay near the
