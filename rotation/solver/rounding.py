@@ -96,7 +96,7 @@ class _Limits:
     would leave no room for the duties or weekend blocks it plans later this month, so that one
     of those breaks the rule. The dive's plan keeps every limit but leaves a few slots open
     (10 of 1,059 on December 2026); given to squeezed units, they broke a limit 3 and 4 times in
-    the plans of March and August 2026, and the first CP-SAT search took 9-12 s of a 50 s month
+    the plans of March and August 2026, and the first CP-SAT search took 8-12 s of a 50 s month
     to repair them. Now August's breaks none, March's once: a weekend day where every unit that
     may serve has used its weekends."""
 
