@@ -68,16 +68,15 @@ def plan_roster(problem: Problem, plan: dict[str, tuple[float, ...]]) -> list[As
     duties: list[Assignment] = []
     for t in range((problem.end - problem.start).days + 1):
         date = problem.start + t * ONE_DAY
-        limits.begin(date)
         wanted = {unit: days[t] + carry[unit] * owed[unit] for unit, days in plan.items()}
         costs = unplanned.costs(t)
-        for unit in limits.squeezed(t):
+        for unit in limits.squeezed(date):
             costs[unit] += LATER
         taken = _fill_day(problem, by_day[date], wanted, costs, soft, banned, pins, last_shifts,
-                          limits.breaking())
+                          limits.breaking(date))
         taken = _with_owners(problem, taken, by_day[date], pins, soft, banned, last_shifts)
         unplanned.took(taken)
-        limits.took(taken)
+        limits.took(date, taken)
         duties += taken
         for unit, days in plan.items():
             owed[unit] += days[t]
@@ -102,70 +101,52 @@ class _Limits:
 
     def __init__(self, problem: Problem, plan: dict[str, tuple[float, ...]]) -> None:
         data = problem.data
-        self.problem, self.plan = problem, plan
+        self.start, self.plan = problem.start, plan
         self.most_weekends = data.rules.max_weekends_per_month
         self.longest = {unit: data.max_consecutive_days(data.unit(unit)) for unit in plan}
         self.most = {unit: data.unit(unit).max_total for unit in plan}
         self.run: dict[str, int] = {past.unit: past.run_days for past in data.history
                                     if past.last_duty == problem.start - ONE_DAY}
         self.months = [(d.date.year, d.date.month) for d in problem.days]  # of each day, by index
-        self.block_of: dict[dt.date, tuple[int, ...]] = {}  # rest day -> its block's days (indexes)
-        for block in problem.rest_blocks:
-            days = tuple((d - problem.start).days for d in block.dates)
-            for d in block.dates:
-                self.block_of[d] = days
-        self.blocks = list(dict.fromkeys(self.block_of.values()))
-        self.used: dict[tuple[str, tuple[int, int]], int] = defaultdict(int)  # weekend blocks per unit and month
+        # rest blocks are cut at month ends: each lies in one month (as in greedy._State)
+        self.blocks = [tuple((d - problem.start).days for d in block.dates) for block in problem.rest_blocks]
+        self.block_of = {d: i for i, block in enumerate(problem.rest_blocks) for d in block.dates}
+        self.used: dict[tuple[str, tuple[int, int]], set[int]] = defaultdict(set)  # blocks worked per unit and month
         self.taken: dict[tuple[str, tuple[int, int]], int] = defaultdict(int)  # duties per unit and month
-        self.in_block: set[str] = set()  # units already counted for the current rest block
-        self.date = problem.start
 
-    def begin(self, date: dt.date) -> None:
-        block = self.block_of.get(date)
-        if block is None or block[0] == (date - self.problem.start).days:
-            self.in_block = set()
-        self.date = date
+    def _opens_block(self, unit: str, date: dt.date) -> bool:
+        return date in self.block_of and self.block_of[date] not in self.used[(unit, (date.year, date.month))]
 
-    @property
-    def month(self) -> tuple[int, int]:
-        return self.date.year, self.date.month
-
-    def _new_block(self, unit: str) -> bool:
-        return self.date in self.block_of and unit not in self.in_block
-
-    def breaking(self) -> set[str]:
-        month = self.month
+    def breaking(self, date: dt.date) -> set[str]:
+        month = date.year, date.month
         return {unit for unit in self.plan
                 if self.run.get(unit, 0) >= self.longest[unit]
-                or (self._new_block(unit) and self.used[(unit, month)] >= self.most_weekends)
+                or (self._opens_block(unit, date) and len(self.used[(unit, month)]) >= self.most_weekends)
                 or (self.most[unit] is not None and self.taken[(unit, month)] >= self.most[unit])}
 
-    def squeezed(self, t: int) -> list[str]:
-        month = self.month
+    def squeezed(self, date: dt.date) -> list[str]:
+        month, t = (date.year, date.month), (date - self.start).days
         ahead = [d for d in range(t, len(self.months)) if self.months[d] == month]
-        later_blocks = [days for days in self.blocks if days[0] > t and days[0] in ahead]
-        block = self.block_of.get(self.date, ())
+        later = [days for days in self.blocks if days[0] > t and self.months[days[0]] == month]
+        block = self.blocks[self.block_of[date]] if date in self.block_of else ()
         found = []
         for unit, days in self.plan.items():
             most = self.most[unit]
             if most is not None and self.taken[(unit, month)] + sum(days[d] for d in ahead) + 1 > most:
                 found.append(unit)
-            elif self._new_block(unit) and not any(days[d] for d in block if d >= t):
-                planned = sum(1 for b in later_blocks if any(days[d] for d in b))
-                if self.used[(unit, month)] + 1 + planned > self.most_weekends:
+            elif self._opens_block(unit, date) and not any(days[d] for d in block if d >= t):
+                planned = sum(1 for b in later if any(days[d] for d in b))
+                if len(self.used[(unit, month)]) + 1 + planned > self.most_weekends:
                     found.append(unit)
         return found
 
-    def took(self, taken: list[Assignment]) -> None:
-        worked = {a.unit for a in taken}
-        month = self.month
-        self.run = {unit: self.run.get(unit, 0) + 1 for unit in worked}
+    def took(self, date: dt.date, taken: list[Assignment]) -> None:
+        month = date.year, date.month
+        self.run = {unit: self.run.get(unit, 0) + 1 for unit in {a.unit for a in taken}}
         for a in taken:
             self.taken[(a.unit, month)] += 1
-        if self.date in self.block_of:
-            for unit in worked - self.in_block:
-                self.used[(unit, month)] += 1
-            self.in_block |= worked
+            if date in self.block_of:
+                self.used[(a.unit, month)].add(self.block_of[date])
 
 
 class _Unplanned:
