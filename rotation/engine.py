@@ -38,7 +38,7 @@ from rotation.solver.cpsat import (
 )
 from rotation.solver.extract import extract_duties
 from rotation.solver.greedy import as_assignments, first_roster
-from rotation.solver.lns import GROUP_SIZE, improve
+from rotation.solver.lns import improve
 from rotation.solver.patterns import PatternBound, pattern_bound
 from rotation.solver.relax import relax_and_resolve
 from rotation.solver.rounding import plan_roster
@@ -79,6 +79,9 @@ COVER_SHARE = 0.2
 """At most this share of the time limit goes to finding a complete roster."""
 LNS_SHARE = 0.3
 """Then, on larger problems, groups of units are re-planned until this share is spent."""
+WHOLE_UNITS = 12
+"""Problems of at most this many units skip neighbourhood search: they are better solved, and
+proved, whole."""
 LAST_SECONDS = 1.0
 """The last search gets at least a tenth of the limit, but under a wall-clock limit no more
 than this when the time is up: at 30 s on the county month, a floor of 3 s ended the runs at
@@ -138,7 +141,7 @@ def solve_whole(problem: Problem, options: SolveOptions, control: SearchControl,
     building = time.monotonic() - searching - first.wall_time  # about what the last model will need too
     spent = first.spent(options) if options.deterministic else time.monotonic() - began
     hint = first.duties or fallback
-    large = len(problem.units) > 2 * GROUP_SIZE  # small problems are better solved (and proved) whole
+    large = len(problem.units) > WHOLE_UNITS
     if first.duties is not None and large and not control.interrupted:
         started = time.monotonic()
         hint, lns_spent = improve(problem, hint, planning + rest * (COVER_SHARE + LNS_SHARE) - spent,

@@ -1,9 +1,12 @@
 """Neighbourhood search over groups of units: groups re-planned side by side combine exactly,
-and a step whose periods a step kept meanwhile has changed is dropped."""
+a step whose periods a step kept meanwhile has changed is dropped, and the groups drawn for
+fairness hold units that can trade duties towards their shares."""
 
 from __future__ import annotations
 
 import datetime as dt
+import random
+from collections import Counter
 from pathlib import Path
 
 from conftest import day, duty, make_data, need
@@ -11,12 +14,12 @@ from conftest import day, duty, make_data, need
 from rotation.cells import parse_day_spec
 from rotation.check import check
 from rotation.load import load
-from rotation.model import Request, RequestKind
+from rotation.model import Request, RequestKind, Unit
 from rotation.problem import Period, build_problem
 from rotation.roster import Roster
 from rotation.solver.cpsat import Progress, SearchControl
 from rotation.solver.greedy import as_assignments, first_roster
-from rotation.solver.lns import Ledger, improve, re_plan, restricted_days
+from rotation.solver.lns import GROUP_SIZE, Ledger, _fair_partners, _sharing, improve, re_plan, restricted_days
 
 DEFAULT_DATA = Path(__file__).resolve().parent.parent / "data" / "fengqing"
 # the roster before its people are named and its first-inquiry owners chosen, which come later
@@ -68,3 +71,28 @@ def test_two_steps_that_each_fit_the_roster_they_saw_do_not_fit_together_and_the
     ledger = Ledger()
     assert ledger.keep(first.changed(), 0)
     assert not ledger.keep(second.changed(), 0)
+
+
+def test_a_unit_off_its_share_is_grouped_with_the_units_off_theirs_the_other_way_that_share_its_slots() -> None:
+    # twelve weekdays at S1 shared by U1..U12 (one duty each is fair), and at S2 by U13 alone;
+    # U1 has two duties too many, U2 and U3 one too few, U13 one too few but cannot take S1's
+    units = (*(Unit(f"U{n}", f"单位{n}") for n in range(1, 13)), Unit("U13", "单位13", roles=("讲解",)))
+    problem = build_problem(make_data(need("S1", "工作日", 1), need("S2", "工作日", 1, role="讲解"), units=units),
+                            day(11, 2), day(11, 17))
+    weekdays = [d.date for d in problem.days if not problem.is_rest(d.date)]
+    s1 = ["U1", "U1", "U1", *(f"U{n}" for n in range(4, 13))]
+    roster = [duty(date, unit) for date, unit in zip(weekdays, s1, strict=True)]
+    roster += [duty(date, "U13", "S2", role="讲解") for date in weekdays[1:]]
+    sharing = _sharing(problem)
+    assert sharing["U13"] == set() and sharing["U1"] == {f"U{n}" for n in range(2, 13)}
+    seeds = Counter()
+    for seed in range(40):
+        group = _fair_partners(problem, random.Random(seed), roster, sharing)
+        assert len(group) == len(set(group)) == GROUP_SIZE
+        seeds[group[0]] += 1
+        if group[0] == "U1":  # over its share: both units under theirs that can take its duties
+            assert set(group[1:3]) == {"U2", "U3"}
+        elif group[0] in ("U2", "U3"):  # under: the one unit over
+            assert group[1] == "U1"
+    # drawn by what each costs: U1's two duties too many four times what one too few costs
+    assert set(seeds) == {"U1", "U2", "U3", "U13"} and seeds["U1"] > max(seeds["U2"], seeds["U3"], seeds["U13"])

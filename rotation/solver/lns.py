@@ -25,13 +25,19 @@ from ortools.sat.python import cp_model
 
 from rotation import check as checker
 from rotation.model import Unit
-from rotation.problem import FairShares, Period, Problem
+from rotation.problem import TARGET_SCALE, FairShares, Period, Problem
 from rotation.roster import Assignment, Roster
 from rotation.solver.cpsat import Progress, SearchControl, add_complete_hint, build_model, new_solver
 from rotation.solver.extract import extract_duties
 from rotation.solver.variables import first_inquiry_capacity, is_restricted
 
-GROUP_SIZE = 6
+GROUP_SIZE = 3
+"""Units per neighbourhood. On the starts of 2026 months, 30 groups of a unit off its fair share
+with units off theirs the other way (:func:`_fair_partners`) improved 8 and 20 of them (December,
+March) with three units, 3 and 13 with six; other kinds 0-11 either way. Whole solves, with
+these groups, ended lower with three units than six in all eight runs: December 120 s
+4217.4, 4237.4 -> 4168.4, 4178.4; at 50 s March 4764.0, 4696.0 -> 4664.0, 4648.0, June
+3191.9, 3292.9 -> 3118.9, 3136.9, October 3911.2, 3781.2 -> 3670.2, 3751.2."""
 STEP_LIMIT = 0.3  # deterministic seconds per neighbourhood
 STEP_OVERHEAD = 0.3  # what building one neighbourhood's model costs, in deterministic seconds
 
@@ -70,19 +76,22 @@ def sub_problem(problem: Problem, group: set[str], duties: list[Assignment],
                    shares=FairShares(problem.targets, problem.weekend_targets))
 
 
-def _groups(problem: Problem, rng: random.Random, duties: list[Assignment]) -> list[str]:
-    """A group to re-plan, one of four kinds: units drawn at random; units of one community
+def _groups(problem: Problem, rng: random.Random, duties: list[Assignment], sharing: dict[str, set[str]]) -> list[str]:
+    """A group to re-plan, one of five kinds: units drawn at random; units of one community
     (they compete for the same positions) with a few others; a unit with many close pairs
-    together with units on duty on the days of those pairs, its natural swap partners; or
-    units with the same roles, which can trade any duty (the only way to even out a few
+    together with units on duty on the days of those pairs, its natural swap partners; a unit
+    off its fair share with units off theirs the other way (:func:`_fair_partners`); or units
+    with the same roles, which can trade any duty (the only way to even out a few
     single-member units that alone may lead a shift)."""
     units = [u for u in problem.units]
     draw = rng.random()
-    if draw < 1 / 4:
+    if draw < 1 / 5:
         return _topped_up(rng, units, [])
-    if draw < 2 / 4:
+    if draw < 2 / 5:
         return _partners(problem, rng, duties)
-    if draw < 3 / 4:
+    if draw < 3 / 5:
+        return _fair_partners(problem, rng, duties, sharing)
+    if draw < 4 / 5:
         roles = rng.choice(units).roles
         alike = [u for u in units if u.roles == roles]
         return _topped_up(rng, units, rng.sample(alike, min(GROUP_SIZE, len(alike))))
@@ -92,6 +101,45 @@ def _groups(problem: Problem, rng: random.Random, duties: list[Assignment]) -> l
     home = rng.choice(communities)
     local = [u for u in units if u.community == home]
     return _topped_up(rng, units, rng.sample(local, min(GROUP_SIZE - 2, len(local))))
+
+
+def _fair_partners(problem: Problem, rng: random.Random, duties: list[Assignment],
+                   sharing: dict[str, set[str]]) -> list[str]:
+    """A unit off its fair share of duties or of rest-day duties, drawn by what that costs, then
+    units off theirs the other way that may fill some slot it may fill, drawn by how far off:
+    the trades fairness needs, which a group drawn at random rarely holds together."""
+    weights = dict(problem.data.rules.weights)
+    deviations = []
+    for rule, rest, targets in (("fairness", False, problem.targets),
+                                ("weekend_fairness", True, problem.weekend_targets)):
+        counts = Counter(a.unit for a in duties if not rest or problem.is_rest(a.date))
+        deviations.append((weights[rule], {u.id: TARGET_SCALE * (problem.ytd(u.id)[rest] + counts[u.id]) - targets[u.id]
+                                           for u in problem.units}))
+    off = [(weight, deviation, u) for weight, deviation in deviations for u in sorted(deviation)
+           if weight and deviation[u]]
+    if not off:
+        return _topped_up(rng, list(problem.units), [])
+    _, deviation, seed_unit = rng.choices(off, weights=[w * d[u] ** 2 for w, d, u in off])[0]
+    over = deviation[seed_unit] > 0
+    others = sorted(u for u in sharing[seed_unit] if deviation[u] and (deviation[u] > 0) != over)
+    chosen = [seed_unit]
+    while others and len(chosen) < GROUP_SIZE:
+        unit = rng.choices(others, weights=[abs(deviation[u]) for u in others])[0]
+        others.remove(unit)
+        chosen.append(unit)
+    by_id = {u.id: u for u in problem.units}
+    return _topped_up(rng, list(problem.units), [by_id[u] for u in chosen])
+
+
+def _sharing(problem: Problem) -> dict[str, set[str]]:
+    """Each unit's units that may fill some slot it may fill."""
+    sharing: dict[str, set[str]] = defaultdict(set)
+    for eligible in {slot.eligible for slot in problem.slots}:
+        for unit in eligible:
+            sharing[unit].update(eligible)
+    for unit, others in sharing.items():
+        others.discard(unit)
+    return sharing
 
 
 def _topped_up(rng: random.Random, units: list[Unit], chosen: list[Unit]) -> list[str]:
@@ -192,10 +240,11 @@ class _Search:
         self.rng = random.Random(seed)
         self.progress, self.on_progress = progress, on_progress
         self.steps = 0
+        self.sharing = _sharing(problem)
 
     def draw(self) -> frozenset[str]:
         self.steps += 1
-        return frozenset(_groups(self.problem, self.rng, self.current))
+        return frozenset(_groups(self.problem, self.rng, self.current, self.sharing))
 
     def task(self, group: frozenset[str]) -> tuple:
         """:func:`re_plan`'s arguments for ``group``, on the roster as it is now (a step that runs
