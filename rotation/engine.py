@@ -79,7 +79,7 @@ COVER_SHARE = 0.2
 """At most this share of the time limit goes to finding a complete roster."""
 # Then, on larger problems, groups of units are re-planned until only the last search's time
 # is left: that search (CP-SAT's own neighbourhoods from the best roster) improved a county
-# month by 10-40 points in 14-47 s, the groups by 124-330 in as long. Given its time too, they
+# month by 10-40 points in 14-47 s, the groups by 124-329 in 7-48 s. Given its time too, they
 # ended lower in 7 of 8 runs (December at 120 s, March, June and October at 50 s, two seeds).
 WHOLE_UNITS = 12
 """Problems of at most this many units skip neighbourhood search: they are better solved, and
