@@ -461,22 +461,28 @@ def _dive(master: _Master, deadline: float, max_rounds: int | None,
           proceed: Callable[[], bool] | None = None) -> np.ndarray | None:
     """Duties per unit and day, by diving on the master: fix the units whose patterns are
     (nearly) whole, price new patterns for the others, again until every unit has one pattern.
-    Out of time or rounds, or when ``proceed`` says no, the units not yet fixed keep their
-    fractional plan. The master's bound no longer holds once this has run. None when GLOP
-    fails."""
+    When the steps so far say the time left will not do at DIVE_STEP, each step fixes more
+    units; out of time or rounds, or when ``proceed`` says no, the last step fixes every unit
+    left. A dive cut off used to leave units fractional: in a 2026 year run at 600 s the part
+    of 04-27..06-04 left 27 and its plan rounded to 7225.2 points, and the part ended at twice
+    its bound; hurried, the same part rounds to 5753.2. The master's bound no longer holds once
+    this has run. None when GLOP fails."""
     units = len(master.units)
     fixed = np.zeros(units, dtype=bool)
     step = max(1, math.ceil(units * DIVE_STEP))
-    rounds = 0
+    rounds = steps = 0
+    began = time.monotonic()
     while True:
+        late = False
         for _ in range(DIVE_COLUMNS):
             solved = master.solve()
             if solved is None:
                 return None
             rounds += 1
-            if (time.monotonic() > deadline or (max_rounds is not None and rounds >= max_rounds)
-                    or (proceed is not None and not proceed())):
-                return solved[1]
+            late = (time.monotonic() > deadline or (max_rounds is not None and rounds >= max_rounds)
+                    or (proceed is not None and not proceed()))
+            if late:
+                break
             _, _, duals, mu = solved
             cost, patterns = master.pricer.price(-duals)
             if not sum(master.add(i, patterns[i]) for i in np.flatnonzero((cost - mu < -TOLERANCE) & ~fixed)):
@@ -487,26 +493,52 @@ def _dive(master: _Master, deadline: float, max_rounds: int | None,
                 return None
         if fixed.all():
             return solved[1]
-        # each unit's candidate: of the patterns the LP uses, the one whose duties are nearest
-        # its planned total (fairness), the heavier among equals; the heaviest are fixed first
-        plan = solved[1]
-        chosen: dict[int, tuple[tuple[float, float], pywraplp.Variable]] = {}
-        for i, pattern, column in master.columns:
-            weight = column.solution_value()
-            if fixed[i] or weight <= TOLERANCE:
-                continue
-            key = (abs(float(pattern.sum()) - float(plan[i].sum())), -weight)
-            if i not in chosen or key < chosen[i][0]:
-                chosen[i] = (key, column)
-        fractional = 0
-        for i in sorted(chosen, key=lambda i: (chosen[i][0][1], i)):
-            (_, lighter), column = chosen[i]
-            if -lighter < 1 - TOLERANCE:
-                if fractional == step:
-                    break
-                fractional += 1
-            column.SetLb(1.0)
-            fixed[i] = True
+        left = units - int(fixed.sum())
+        budgets = [(time.monotonic() - began, deadline - time.monotonic()),
+                   (rounds, math.inf if max_rounds is None else max_rounds - rounds)]
+        _fix_candidates(master, solved[1], fixed, left if late else _hurried(step, steps, left, budgets))
+        steps += 1
+        if late:  # every unit has its pattern now: one solve reads the plan off
+            solved = master.solve()
+            return None if solved is None else solved[1]
+
+
+def _hurried(step: int, steps: int, left: int, budgets: list[tuple[float, float]]) -> int:
+    """The step that fixes the ``left`` units within the ``budgets`` (spent and left, of the
+    seconds and of the rounds) at the pace of the ``steps`` so far: without it a dive cut off
+    at its limit left units fractional, and their rounded plan cost far more than any whole
+    one (on December 2026, 7501 points against 5198 for fixing every unit at once and 4558
+    for the whole dive)."""
+    if not steps:
+        return step
+    affordable = min((int(max(rest, 0.0) // (spent / steps)) for spent, rest in budgets if spent > 0 and rest < math.inf),
+                     default=None)
+    if affordable is None or affordable * step >= left:
+        return step
+    return math.ceil(left / max(affordable, 1))
+
+
+def _fix_candidates(master: _Master, plan: np.ndarray, fixed: np.ndarray, step: int) -> None:
+    """Fix the units already whole and ``step`` more: each unit's candidate is, of the patterns
+    the LP uses, the one whose duties are nearest its planned total (fairness), the heavier
+    among equals; the heaviest are fixed first."""
+    chosen: dict[int, tuple[tuple[float, float], pywraplp.Variable]] = {}
+    for i, pattern, column in master.columns:
+        weight = column.solution_value()
+        if fixed[i] or weight <= TOLERANCE:
+            continue
+        key = (abs(float(pattern.sum()) - float(plan[i].sum())), -weight)
+        if i not in chosen or key < chosen[i][0]:
+            chosen[i] = (key, column)
+    fractional = 0
+    for i in sorted(chosen, key=lambda i: (chosen[i][0][1], i)):
+        (_, lighter), column = chosen[i]
+        if -lighter < 1 - TOLERANCE:
+            if fractional == step:
+                break
+            fractional += 1
+        column.SetLb(1.0)
+        fixed[i] = True
 
 
 FAIRNESS_RULES = ("fairness", "weekend_fairness")
