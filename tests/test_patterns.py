@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import math
 from collections import Counter
 from pathlib import Path
 
@@ -30,7 +29,6 @@ from rotation.solver.patterns import (
     CLOSE_ENOUGH,
     DutyCosts,
     PatternBound,
-    _hurried,
     fairness_floor,
     month_slopes,
     months_bound,
@@ -167,14 +165,6 @@ def test_a_dive_cut_short_still_gives_every_unit_one_whole_pattern(limits: dict[
     rounded = check(problem, Roster(plan_roster(problem, cut.plan)))
     assert rounded.shortfalls == ()
     assert rounded.objective < check(problem, Roster(plan_roster(problem, lp.plan))).objective
-
-
-def test_a_dive_short_of_time_fixes_more_units_a_step() -> None:
-    # two steps took 4 s; 4 s are left for 40 units at 8 a step: two more steps of 20
-    assert _hurried(8, 2, 40, [(4.0, 4.0), (12, math.inf)]) == 20
-    assert _hurried(8, 2, 40, [(4.0, 20.0), (12, math.inf)]) == 8  # time enough
-    assert _hurried(8, 2, 40, [(1.0, 100.0), (12, 6)]) == 40  # rounds for one step only
-    assert _hurried(8, 0, 40, [(0.0, 1.0), (0, math.inf)]) == 8  # no pace yet
 
 
 # --- the plan rounded into a first roster -------------------------------------------------------------
