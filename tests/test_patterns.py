@@ -8,7 +8,6 @@ import itertools
 from collections import Counter
 from pathlib import Path
 
-import pytest
 from conftest import COUNTY_CENTRE, EAST_STATION, day, make_data, need, rules, small_data_sets
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -152,19 +151,6 @@ def test_a_dived_plan_of_a_county_week_rounds_to_fewer_close_pairs_than_the_lp_p
     assert from_dive.shortfalls == ()
     assert from_dive.score("spacing").amount < from_lp.score("spacing").amount
     assert from_dive.objective < from_lp.objective
-
-
-@pytest.mark.parametrize("limits", [{"dive_rounds": 1}, {"dive_seconds": 1e-9}], ids=["rounds", "seconds"])
-def test_a_dive_cut_short_still_gives_every_unit_one_whole_pattern(limits: dict[str, float]) -> None:
-    problem = build_problem(load(DEFAULT_DATA), dt.date(2026, 12, 7), dt.date(2026, 12, 13))
-    lp = pattern_bound(problem, max_iterations=300)
-    cut = pattern_bound(problem, max_iterations=300, **limits)
-    assert lp is not None and cut is not None
-    assert any(not float(count).is_integer() for duties in lp.plan.values() for count in duties)
-    assert all(float(count).is_integer() for duties in cut.plan.values() for count in duties)
-    rounded = check(problem, Roster(plan_roster(problem, cut.plan)))
-    assert rounded.shortfalls == ()
-    assert rounded.objective < check(problem, Roster(plan_roster(problem, lp.plan))).objective
 
 
 # --- the plan rounded into a first roster -------------------------------------------------------------

@@ -461,26 +461,22 @@ def _dive(master: _Master, deadline: float, max_rounds: int | None,
           proceed: Callable[[], bool] | None = None) -> np.ndarray | None:
     """Duties per unit and day, by diving on the master: fix the units whose patterns are
     (nearly) whole, price new patterns for the others, again until every unit has one pattern.
-    Out of time or rounds, or when ``proceed`` says no, the last step fixes every unit left:
-    a dive cut off used to leave them fractional, and in a 2026 year run at 600 s the part of
-    02-25..04-04 then left 28 and its plan rounded to 8536.0 points, 7215.0 with them fixed.
-    Wider steps all along, to finish in time, made every plan worse (7215.0 -> 9572.0 there).
-    The master's bound no longer holds once this has run. None when GLOP fails."""
+    Out of time or rounds, or when ``proceed`` says no, the units not yet fixed keep their
+    fractional plan. The master's bound no longer holds once this has run. None when GLOP
+    fails."""
     units = len(master.units)
     fixed = np.zeros(units, dtype=bool)
     step = max(1, math.ceil(units * DIVE_STEP))
     rounds = 0
     while True:
-        late = False
         for _ in range(DIVE_COLUMNS):
             solved = master.solve()
             if solved is None:
                 return None
             rounds += 1
-            late = (time.monotonic() > deadline or (max_rounds is not None and rounds >= max_rounds)
-                    or (proceed is not None and not proceed()))
-            if late:
-                break
+            if (time.monotonic() > deadline or (max_rounds is not None and rounds >= max_rounds)
+                    or (proceed is not None and not proceed())):
+                return solved[1]
             _, _, duals, mu = solved
             cost, patterns = master.pricer.price(-duals)
             if not sum(master.add(i, patterns[i]) for i in np.flatnonzero((cost - mu < -TOLERANCE) & ~fixed)):
@@ -491,33 +487,26 @@ def _dive(master: _Master, deadline: float, max_rounds: int | None,
                 return None
         if fixed.all():
             return solved[1]
-        _fix_candidates(master, solved[1], fixed, units if late else step)
-        if late:  # every unit has its pattern now: one solve reads the plan off
-            solved = master.solve()
-            return None if solved is None else solved[1]
-
-
-def _fix_candidates(master: _Master, plan: np.ndarray, fixed: np.ndarray, step: int) -> None:
-    """Fix the units already whole and ``step`` more: each unit's candidate is, of the patterns
-    the LP uses, the one whose duties are nearest its planned total (fairness), the heavier
-    among equals; the heaviest are fixed first."""
-    chosen: dict[int, tuple[tuple[float, float], pywraplp.Variable]] = {}
-    for i, pattern, column in master.columns:
-        weight = column.solution_value()
-        if fixed[i] or weight <= TOLERANCE:
-            continue
-        key = (abs(float(pattern.sum()) - float(plan[i].sum())), -weight)
-        if i not in chosen or key < chosen[i][0]:
-            chosen[i] = (key, column)
-    fractional = 0
-    for i in sorted(chosen, key=lambda i: (chosen[i][0][1], i)):
-        (_, lighter), column = chosen[i]
-        if -lighter < 1 - TOLERANCE:
-            if fractional == step:
-                break
-            fractional += 1
-        column.SetLb(1.0)
-        fixed[i] = True
+        # each unit's candidate: of the patterns the LP uses, the one whose duties are nearest
+        # its planned total (fairness), the heavier among equals; the heaviest are fixed first
+        plan = solved[1]
+        chosen: dict[int, tuple[tuple[float, float], pywraplp.Variable]] = {}
+        for i, pattern, column in master.columns:
+            weight = column.solution_value()
+            if fixed[i] or weight <= TOLERANCE:
+                continue
+            key = (abs(float(pattern.sum()) - float(plan[i].sum())), -weight)
+            if i not in chosen or key < chosen[i][0]:
+                chosen[i] = (key, column)
+        fractional = 0
+        for i in sorted(chosen, key=lambda i: (chosen[i][0][1], i)):
+            (_, lighter), column = chosen[i]
+            if -lighter < 1 - TOLERANCE:
+                if fractional == step:
+                    break
+                fractional += 1
+            column.SetLb(1.0)
+            fixed[i] = True
 
 
 FAIRNESS_RULES = ("fairness", "weekend_fairness")
