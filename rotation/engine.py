@@ -84,8 +84,9 @@ COVER_SHARE = 0.2
 """At most this share of the time limit goes to finding a complete roster."""
 # Then, on larger problems, groups of units are re-planned until only the last search's time
 # is left: that search (CP-SAT's own neighbourhoods from the best roster) improved a county
-# month by 10-40 points in 14-47 s, the groups by 124-329 in 7-48 s. Given its time too, they
-# ended lower in 7 of 8 runs (December at 120 s, March, June and October at 50 s, two seeds).
+# month by 10-40 points in 14-47 s, the groups by 124-329 in 7-48 s. Given nearly all its time
+# (a share of 0.75 instead of 0.3, leaving it 1-5 s), they ended lower in 7 of 8 runs (December
+# at 120 s, March, June and October at 50 s, two seeds).
 WHOLE_UNITS = 12
 """Problems of at most this many units skip neighbourhood search: they are better solved, and
 proved, whole."""
@@ -105,8 +106,9 @@ def solve(problem: Problem, options: SolveOptions | None = None, control: Search
     bound, whose LP dives to one pattern per unit, rounded day by day into the first roster; a
     complete roster next (coverage as a hard rule, as close to that start as it can stay; when
     no complete roster exists, the one missing the fewest duties); then large neighbourhood
-    search over groups of units; then the full model, seeded with the best roster so far,
-    improves it and bounds it.
+    search over groups of units, on problems of more than WHOLE_UNITS units until only a
+    moment is left; then the full model, seeded with the best roster so far, scores it (and on
+    smaller problems improves it and bounds it).
     """
     options = options or SolveOptions()
     control = control or SearchControl()
@@ -142,20 +144,20 @@ def solve_whole(problem: Problem, options: SolveOptions, control: SearchControl,
                           Mode.SHORTFALL, began)
         if first.status == "INFEASIBLE":
             return _result(problem, options, first, None, None, began)
-    # wall-clock limits count everything, model building included; deterministic ones the search
-    building = time.monotonic() - searching - first.wall_time  # about what the last model will need too
+    # wall-clock limits count everything, model building included (about what the last model will
+    # need too); deterministic ones the search
+    building = 0.0 if options.deterministic else time.monotonic() - searching - first.wall_time
     spent = first.spent(options) if options.deterministic else time.monotonic() - began
     hint = first.duties or fallback
     large = len(problem.units) > WHOLE_UNITS
     floor = limit * 0.1 if options.deterministic else min(limit * 0.1, LAST_SECONDS)
     if first.duties is not None and large and not control.interrupted:
         started = time.monotonic()
-        last = floor + (0 if options.deterministic else building)  # what the last search needs
-        hint, lns_spent = improve(problem, hint, limit - spent - last, options.seed, options.deterministic,
+        hint, lns_spent = improve(problem, hint, limit - spent - floor - building, options.seed, options.deterministic,
                                   control, on_progress, began, options.workers)
         spent += lns_spent if options.deterministic else time.monotonic() - started
     interrupted = control.interrupted
-    remaining = max(limit - spent - (0 if options.deterministic else building), floor)
+    remaining = max(limit - spent - building, floor)
     if interrupted:
         control = SearchControl()  # score the roster found so far, briefly, then stop
         remaining = min(remaining, 5.0)
