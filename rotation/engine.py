@@ -93,7 +93,7 @@ proved, whole."""
 LAST_SECONDS = 1.0
 """The last search gets at least a tenth of the limit, but under a wall-clock limit no more
 than this when the time is up: at 30 s on the county month, a floor of 3 s ended the runs at
-31.7-33.2 s and never improved the roster. After neighbourhood search it gets just that."""
+31.6-33.2 s and never improved the roster. After neighbourhood search it gets just that."""
 
 
 def solve(problem: Problem, options: SolveOptions | None = None, control: SearchControl | None = None,
