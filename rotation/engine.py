@@ -82,18 +82,21 @@ INTERRUPTED_COVER = 10.0
 """Seconds for a complete roster when the search is stopped before it has one."""
 COVER_SHARE = 0.2
 """At most this share of the time limit goes to finding a complete roster."""
-# Then, on larger problems, groups of units are re-planned until only the last search's time
-# is left: that search (CP-SAT's own neighbourhoods from the best roster) improved a county
-# month by 10-40 points in 14-47 s, the groups by 124-329 in 7-48 s. Given nearly all its time
-# (a share of 0.75 instead of 0.3, leaving it 1-5 s), they ended lower in 7 of 8 runs (December
-# at 120 s, March, June and October at 50 s, two seeds).
+# Then, on larger problems, groups of units are re-planned until the time is up, and the last
+# model only scores their roster. A last search (CP-SAT's own neighbourhoods from the best
+# roster) improved a county month by 10-40 points in 14-47 s, the groups by 124-329 in 7-48 s.
+# Given nearly all its time (a share of 0.75 instead of 0.3, leaving it 1-5 s), they ended lower
+# in 7 of 8 runs (December at 120 s, March, June and October at 50 s, two seeds); the 1 s left
+# then never improved the roster in 10 runs, and given to the groups as well, 4 of those 10
+# ended 2-20 points lower and none higher.
 WHOLE_UNITS = 12
 """Problems of at most this many units skip neighbourhood search: they are better solved, and
 proved, whole."""
 LAST_SECONDS = 1.0
 """The last search gets at least a tenth of the limit, but under a wall-clock limit no more
 than this when the time is up: at 30 s on the county month, a floor of 3 s ended the runs at
-31.6-33.2 s and never improved the roster. After neighbourhood search it gets just that."""
+31.6-33.2 s and never improved the roster. After neighbourhood search it is only the fallback,
+for a roster the model does not confirm within :func:`add_complete_hint`'s limit."""
 
 
 def solve(problem: Problem, options: SolveOptions | None = None, control: SearchControl | None = None,
@@ -106,9 +109,9 @@ def solve(problem: Problem, options: SolveOptions | None = None, control: Search
     bound, whose LP dives to one pattern per unit, rounded day by day into the first roster; a
     complete roster next (coverage as a hard rule, as close to that start as it can stay; when
     no complete roster exists, the one missing the fewest duties); then large neighbourhood
-    search over groups of units, on problems of more than WHOLE_UNITS units until only a
-    moment is left; then the full model, seeded with the best roster so far, scores it (and on
-    smaller problems improves it and bounds it).
+    search over groups of units, on problems of more than WHOLE_UNITS units, until the time is
+    up; then the full model scores the best roster so far for the check against the checker
+    (on smaller problems, and when no complete roster was found, it searches from it first).
     """
     options = options or SolveOptions()
     control = control or SearchControl()
@@ -150,10 +153,11 @@ def solve_whole(problem: Problem, options: SolveOptions, control: SearchControl,
     spent = first.spent(options) if options.deterministic else time.monotonic() - began
     hint = first.duties or fallback
     large = len(problem.units) > WHOLE_UNITS
+    scoring = large and first.duties is not None  # the last model only scores what the groups reached
     floor = limit * 0.1 if options.deterministic else min(limit * 0.1, LAST_SECONDS)
-    if first.duties is not None and large and not control.interrupted:
+    if scoring and not control.interrupted:
         started = time.monotonic()
-        hint, lns_spent = improve(problem, hint, limit - spent - floor - building, options.seed, options.deterministic,
+        hint, lns_spent = improve(problem, hint, limit - spent - building, options.seed, options.deterministic,
                                   control, on_progress, began, options.workers)
         spent += lns_spent if options.deterministic else time.monotonic() - started
     interrupted = control.interrupted
@@ -162,7 +166,7 @@ def solve_whole(problem: Problem, options: SolveOptions, control: SearchControl,
         control = SearchControl()  # score the roster found so far, briefly, then stop
         remaining = min(remaining, 5.0)
     full = run_model(problem, replace(options, time_limit=remaining), control, _with_bound(on_progress, patterns), hint,
-                     Mode.FULL, began, lns_only=large and first.duties is not None)
+                     Mode.FULL, began, lns_only=scoring, score_only=scoring)
     roster = check_result = None
     if full.duties is not None:
         roster = Roster(name_people(problem, full.duties, options.seed))

@@ -177,18 +177,26 @@ def build_model(problem: Problem, mode: Mode = Mode.FULL,
 def run_model(problem: Problem, options: SolveOptions, control: SearchControl | None = None,
               on_progress: Callable[[Progress], None] | None = None,
               hint: list[Assignment] | None = None, mode: Mode = Mode.FULL,
-              started: float | None = None, lns_only: bool = False, keep: Keep | None = None) -> ModelRun:
+              started: float | None = None, lns_only: bool = False, keep: Keep | None = None,
+              score_only: bool = False) -> ModelRun:
     """Build the model for ``problem``, search, and read back the best roster found. With
     ``lns_only`` every worker improves the hint by neighbourhood search and none tries to
     prove a bound: on a county month that finds better rosters with two thirds of the memory.
-    ``keep`` is a published roster to stay close to (see :func:`build_model`)."""
+    With ``score_only`` a hint that keeps every hard rule is returned as it is, scored by the
+    model, without a search. ``keep`` is a published roster to stay close to (see
+    :func:`build_model`)."""
     model, variables, terms = build_model(problem, mode, keep)
     if hint and mode is Mode.COVER:
         _stay_near(variables, hint)  # repair the hint: as few changes as full coverage needs
     hinted = add_complete_hint(variables, hint, options.seed) if hint else None
-    if hinted is not None and mode is Mode.COVER:  # complete and within every rule: nothing to repair
-        return ModelRun(status="OPTIMAL", duties=extract_duties(variables, hinted.value), objective=None, bound=None,
-                        terms={}, wall_time=hinted.wall_time, solutions=1, interrupted=False,
+    if hinted is not None and (mode is Mode.COVER or score_only):
+        # COVER: complete and within every rule, so nothing to repair
+        return ModelRun(status="OPTIMAL" if mode is Mode.COVER else "FEASIBLE",
+                        duties=extract_duties(variables, hinted.value, keep.owners() if keep else None),
+                        objective=round(hinted.objective_value) if terms else None, bound=None,
+                        terms={rule: round(hinted.value(term)) if not isinstance(term, int) else term
+                               for rule, term in terms.items()},
+                        wall_time=hinted.wall_time, solutions=1, interrupted=False,
                         size=size_of(model, variables), deterministic_time=hinted.deterministic_time)
     control = control or SearchControl()
     progress = Progress(phase=mode.value, started=started or time.monotonic())
