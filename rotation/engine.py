@@ -155,10 +155,11 @@ def solve_whole(problem: Problem, options: SolveOptions, control: SearchControl,
     large = len(problem.units) > WHOLE_UNITS
     scoring = large and first.duties is not None  # the last model only scores what the groups reached
     floor = limit * 0.1 if options.deterministic else min(limit * 0.1, LAST_SECONDS)
+    improved = 0
     if scoring and not control.interrupted:
         started = time.monotonic()
-        hint, lns_spent = improve(problem, hint, limit - spent - building, options.seed, options.deterministic,
-                                  control, on_progress, began, options.workers)
+        hint, lns_spent, improved = improve(problem, hint, limit - spent - building, options.seed,
+                                            options.deterministic, control, on_progress, began, options.workers)
         spent += lns_spent if options.deterministic else time.monotonic() - started
     interrupted = control.interrupted
     remaining = max(limit - spent - building, floor)
@@ -180,7 +181,8 @@ def solve_whole(problem: Problem, options: SolveOptions, control: SearchControl,
     best = max((b for b in bounds if b is not None), default=None)
     if best is not None and full.objective is not None and best >= full.objective:
         full = replace(full, status="OPTIMAL")  # a bound of ours meets the roster: it is proven best
-    return _result(problem, options, replace(full, bound=best), roster, check_result, began, first, interrupted)
+    return _result(problem, options, replace(full, bound=best, solutions=full.solutions + improved), roster,
+                   check_result, began, first, interrupted)
 
 
 def _with_bound(on_progress: Callable[[Progress], None] | None,

@@ -35,10 +35,11 @@ def test_groups_re_planned_side_by_side_lower_the_objective_by_what_they_report(
         assert progress.objective is not None
         heard.append(progress.objective)
 
-    duties, _ = improve(problem, start, 3.0, seed=1, deterministic=False, control=SearchControl(),
-                        on_progress=hear, workers=2)
+    duties, _, improved = improve(problem, start, 3.0, seed=1, deterministic=False, control=SearchControl(),
+                                  on_progress=hear, workers=2)
     before, after = check(problem, Roster(start)), check(problem, Roster(duties))
     assert heard and after.objective == heard[-1] < before.objective
+    assert improved == len(heard)  # each improvement is heard once and counted
     assert after.shortfalls == ()
     assert {v.rule for v in after.violations} <= SETTLED_LATER
 

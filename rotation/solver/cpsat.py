@@ -196,7 +196,7 @@ def run_model(problem: Problem, options: SolveOptions, control: SearchControl | 
                         objective=round(hinted.objective_value) if terms else None, bound=None,
                         terms={rule: round(hinted.value(term)) if not isinstance(term, int) else term
                                for rule, term in terms.items()},
-                        wall_time=hinted.wall_time, solutions=1, interrupted=False,
+                        wall_time=hinted.wall_time, solutions=int(mode is Mode.COVER), interrupted=False,
                         size=size_of(model, variables), deterministic_time=hinted.deterministic_time)
     control = control or SearchControl()
     progress = Progress(phase=mode.value, started=started or time.monotonic())

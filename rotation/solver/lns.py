@@ -215,16 +215,19 @@ def re_plan(problem: Problem, group: frozenset[str], current: list[Assignment],
 
 def improve(problem: Problem, duties: list[Assignment], budget: float, seed: int, deterministic: bool,
             control: SearchControl, on_progress: Callable[[Progress], None] | None = None,
-            started: float | None = None, workers: int = 1) -> tuple[list[Assignment], float]:
+            started: float | None = None, workers: int = 1) -> tuple[list[Assignment], float, int]:
     """Re-plan groups of units until ``budget`` (seconds; deterministic seconds when
-    ``deterministic``) is spent or the search is stopped; returns the best duties found and
-    the time spent. Under a wall-clock budget ``workers`` groups are re-planned at once."""
+    ``deterministic``) is spent or the search is stopped; returns the best duties found, the
+    time spent and how many steps improved the roster. Under a wall-clock budget ``workers``
+    groups are re-planned at once."""
     total = checker.check(problem, Roster(duties)).objective
     progress = Progress(phase="邻域搜索", objective=total, started=started or time.monotonic())
     search = _Search(problem, list(duties), restricted_days(problem), seed, progress, on_progress)
     if deterministic or workers <= 1:
-        return search.one_at_a_time(budget, deterministic, control)
-    return search.side_by_side(budget, workers, control)
+        duties, spent = search.one_at_a_time(budget, deterministic, control)
+    else:
+        duties, spent = search.side_by_side(budget, workers, control)
+    return duties, spent, search.kept
 
 
 TRIES = 20
@@ -240,6 +243,7 @@ class _Search:
         self.rng = random.Random(seed)
         self.progress, self.on_progress = progress, on_progress
         self.steps = 0
+        self.kept = 0  # steps that improved the roster
         self.sharing = _sharing(problem)
 
     def draw(self) -> frozenset[str]:
@@ -257,6 +261,7 @@ class _Search:
         assert self.progress.objective is not None
         self.progress.objective -= step.gain
         self.progress.solutions += 1
+        self.kept += 1
         if self.on_progress is not None:
             self.on_progress(self.progress)
 
