@@ -191,11 +191,9 @@ def run_model(problem: Problem, options: SolveOptions, control: SearchControl | 
     hinted = add_complete_hint(variables, hint, options.seed) if hint else None
     if hinted is not None and (mode is Mode.COVER or score_only):
         # COVER: complete and within every rule, so nothing to repair
-        return ModelRun(status="OPTIMAL" if mode is Mode.COVER else "FEASIBLE",
-                        duties=extract_duties(variables, hinted.value, keep.owners() if keep else None),
-                        objective=round(hinted.objective_value) if terms else None, bound=None,
-                        terms={rule: round(hinted.value(term)) if not isinstance(term, int) else term
-                               for rule, term in terms.items()},
+        duties, values = _read_back(variables, terms, keep, hinted.value)
+        return ModelRun(status="OPTIMAL" if mode is Mode.COVER else "FEASIBLE", duties=duties,
+                        objective=round(hinted.objective_value) if terms else None, bound=None, terms=values,
                         wall_time=hinted.wall_time, solutions=int(mode is Mode.COVER), interrupted=False,
                         size=size_of(model, variables), deterministic_time=hinted.deterministic_time)
     control = control or SearchControl()
@@ -211,19 +209,26 @@ def run_model(problem: Problem, options: SolveOptions, control: SearchControl | 
         # no time to do better than the (complete, feasible) hint: it is the answer
         found, name = True, "FEASIBLE"
         value, objective = hinted.value, hinted.objective_value
+    duties, values = _read_back(variables, terms, keep, value) if found else (None, {})
     return ModelRun(
         status=name,
-        duties=extract_duties(variables, value, keep.owners() if keep else None) if found else None,
+        duties=duties,
         objective=round(objective) if found and terms else None,
         bound=round(solver.best_objective_bound) if found and terms and status != cp_model.UNKNOWN else None,
-        terms={rule: round(value(term)) if not isinstance(term, int) else term for rule, term in terms.items()}
-        if found else {},
+        terms=values,
         wall_time=solver.wall_time,
         solutions=progress.solutions,
         interrupted=control.interrupted,
         size=size_of(model, variables),
         deterministic_time=solver.deterministic_time,
     )
+
+
+def _read_back(variables: Variables, terms: dict, keep: Keep | None,
+               value: Callable) -> tuple[list[Assignment], dict[str, int]]:
+    """The duties of the solution that ``value`` reads, and each rule's term there."""
+    duties = extract_duties(variables, value, keep.owners() if keep else None)
+    return duties, {rule: round(value(term)) if not isinstance(term, int) else term for rule, term in terms.items()}
 
 
 def size_of(model: cp_model.CpModel, variables: Variables) -> dict[str, int]:

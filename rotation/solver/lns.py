@@ -227,7 +227,7 @@ def improve(problem: Problem, duties: list[Assignment], budget: float, seed: int
         duties, spent = search.one_at_a_time(budget, deterministic, control)
     else:
         duties, spent = search.side_by_side(budget, workers, control)
-    return duties, spent, search.kept
+    return duties, spent, progress.solutions  # one per step kept
 
 
 TRIES = 20
@@ -243,7 +243,6 @@ class _Search:
         self.rng = random.Random(seed)
         self.progress, self.on_progress = progress, on_progress
         self.steps = 0
-        self.kept = 0  # steps that improved the roster
         self.sharing = _sharing(problem)
 
     def draw(self) -> frozenset[str]:
@@ -261,7 +260,6 @@ class _Search:
         assert self.progress.objective is not None
         self.progress.objective -= step.gain
         self.progress.solutions += 1
-        self.kept += 1
         if self.on_progress is not None:
             self.on_progress(self.progress)
 
