@@ -239,12 +239,14 @@ class Problem:
     def _shares(self, counts) -> dict[str, Fraction]:  # type: ignore[no-untyped-def]
         members = {u.id: u.members for u in self.units}
         share: dict[str, Fraction] = {u.id: Fraction(0) for u in self.units}
+        needed: dict[tuple[str, ...], int] = defaultdict(int)  # slots open to the same units share alike
         for slot in self.slots:
-            if slot.min == 0 or not counts(slot) or not slot.eligible:
-                continue
-            pool = sum(members[u] for u in slot.eligible)
-            for unit in slot.eligible:
-                share[unit] += Fraction(slot.min * members[unit], pool)
+            if slot.min and slot.eligible and counts(slot):
+                needed[slot.eligible] += slot.min
+        for eligible, duties in needed.items():
+            pool = sum(members[u] for u in eligible)
+            for unit in eligible:
+                share[unit] += Fraction(duties * members[unit], pool)
         return share
 
     def ytd(self, unit_id: str) -> tuple[int, int]:
