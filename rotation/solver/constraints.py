@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from itertools import chain, combinations
+from collections.abc import Callable, Iterable, Sequence
+from itertools import combinations
 
 from rotation.problem import Period
 from rotation.solver.variables import Variables, first_inquiry_capacity
@@ -32,9 +32,11 @@ RULE_FAMILIES = {
 """The hard rule families, each added by one function below, with the names explanations use."""
 
 
-def add_hard_rules(v: Variables, guards: dict[str, object] | None = None) -> None:
+def add_hard_rules(v: Variables, guards: dict[str, object] | None = None,
+                   between: Callable[[], None] | None = None) -> None:
     """Every hard rule; with ``guards``, each family holds only when its literal is true, so
-    that assumptions can tell which families conflict (see :mod:`rotation.explain`)."""
+    that assumptions can tell which families conflict (see :mod:`rotation.explain`).
+    ``between`` is called before each family (it may raise to stop building)."""
     for family, add in (("coverage_max", add_coverage_max), ("max_per_day", add_max_per_day),
                         ("consecutive", add_consecutive_days), ("weekends", add_weekends),
                         ("monthly_totals", add_monthly_totals), ("fixed", add_fixed),
@@ -42,6 +44,8 @@ def add_hard_rules(v: Variables, guards: dict[str, object] | None = None) -> Non
                         ("people", add_people), ("per_shift", add_per_shift), ("minutes", add_minutes),
                         ("min_consecutive", add_min_consecutive), ("min_days_off", add_min_days_off),
                         ("horizon_weekends", add_horizon_weekends)):
+        if between is not None:
+            between()
         v.guard = guards[family] if guards else None
         add(v)
     v.guard = None
@@ -326,10 +330,6 @@ def add_first_inquiry(v: Variables) -> None:
                     v.implies(var, staffed)
 
 
-def _subsets(items: list[str]):  # type: ignore[no-untyped-def]
-    return chain.from_iterable(combinations(items, k) for k in range(len(items) + 1))
-
-
 def add_people(v: Variables) -> None:
     """On restricted unit-days, the unit's duties can be matched to distinct available people,
     first-inquiry duties to qualified ones (Hall's condition over the classes of duties)."""
@@ -355,11 +355,13 @@ def add_people(v: Variables) -> None:
         people = [p for p in problem.data.people_of(unit) if p.name not in pinned.values()]
         free = {s: {p.name for p in people if problem.person_available(unit, p.name, date, s)} for s in count}
         qualified = {s: {p.name for p in people if p.first_inquiry and p.name in free[s]} for s in count}
-        shifts = sorted(count)
-        for plain in _subsets(shifts):
-            for owning in _subsets(sorted(owner)):
-                if not plain and not owning:
-                    continue
+        # Hall's condition on sets of at most ``most`` classes suffices: a day holds at most
+        # ``most`` duties, so a smallest set of duties without enough people spans no more classes
+        classes = [(False, s) for s in sorted(count)] + [(True, s) for s in sorted(owner)]
+        for size in range(1, most + 1):
+            for chosen in combinations(classes, size):
+                plain = [s for owning, s in chosen if not owning]
+                owning = [s for owning, s in chosen if owning]
                 reach = set().union(*(free[s] for s in plain), *(qualified[s] for s in owning))
                 largest = min(most, sum(len(count[s]) for s in set(plain) | set(owning)))
                 if len(reach) >= largest:
