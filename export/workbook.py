@@ -10,6 +10,7 @@ import datetime as dt
 import math
 import unicodedata
 from collections.abc import Iterable, Sequence
+from copy import copy
 from typing import TYPE_CHECKING
 
 from openpyxl.cell import Cell
@@ -101,13 +102,23 @@ def fit_row_height(sheet: Worksheet, row: int, values: Sequence[object], widths:
 
 def style_cells(cells: Iterable[Cell], font: Font = BODY, alignment: Alignment = WRAP,
                 fill: PatternFill | None = None, border: Border | None = BOX) -> None:
+    """Give ``cells`` one style. The first cell is styled through openpyxl's descriptors; the
+    others copy its style ids, as openpyxl's own sheet copy does: each descriptor hashes its
+    style, which was most of the time a month's workbook took to write."""
+    first: Cell | None = None
     for cell in cells:
+        if first is not None:
+            quoted = cell.quotePrefix  # text that looks like a formula keeps its mark (see put)
+            cell._style = copy(first._style)
+            cell.quotePrefix = quoted
+            continue
         cell.font = font
         cell.alignment = alignment
         if fill is not None:
             cell.fill = fill
         if border is not None:
             cell.border = border
+        first = cell
 
 
 def title_row(sheet: Worksheet, row: int, text: str, columns: int, font: Font = TITLE,
