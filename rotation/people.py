@@ -22,29 +22,54 @@ class PeopleError(RuntimeError):
     """No assignment of people exists: the main model should have prevented it."""
 
 
+PEOPLE_LIMIT = 5.0
+"""Deterministic seconds for balancing every unit's people at once; the matching is the answer
+for any unit the search leaves unbalanced."""
+
+
 def name_people(problem: Problem, duties: list[Assignment], seed: int = 0,
                 preferred: dict[tuple, str] | None = None) -> list[Assignment]:
     """``duties`` with ``person`` filled in for every unit that lists people. ``preferred`` maps
     (date, station, shift, role, unit) to the person a published roster named: kept where
-    possible before anything else (a repair should not move people it need not move)."""
+    possible before anything else (a repair should not move people it need not move). One
+    model holds every unit (one solve, not one per unit: each solve costs its setup)."""
     by_unit: dict[str, list[int]] = defaultdict(list)
     for i, duty in enumerate(duties):
         if problem.has_people(duty.unit):
             by_unit[duty.unit].append(i)
-    named = list(duties)
+    model = cp_model.CpModel()
+    units = []
+    costs = []
     for unit, indexes in sorted(by_unit.items()):
         mine = [duties[i] for i in indexes]
         wishes = [(preferred or {}).get((d.date, d.station, d.shift, d.role, d.unit)) for d in mine]
-        for i, person in zip(indexes, _assign(problem, unit, mine, seed, wishes), strict=True):
+        take, matched, cost = _add_unit(model, problem, unit, mine, wishes)
+        units.append((indexes, take, matched))
+        costs.append(cost)
+    named = list(duties)
+    if not units:
+        return named
+    model.minimize(sum(costs))
+    solver = new_solver(1, seed)
+    solver.parameters.max_deterministic_time = PEOPLE_LIMIT
+    found = solver.solve(model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    for indexes, take, matched in units:
+        for k, i in enumerate(indexes):
+            person = matched[k]  # people balanced or not, every duty has its person
+            if found:
+                person = next(name for (j, name), var in take.items() if j == k and solver.value(var))
             named[i] = replace(duties[i], person=person)
     return named
 
 
-def _assign(problem: Problem, unit: str, duties: list[Assignment], seed: int, wishes: list[str | None]) -> list[str]:
+def _add_unit(model: cp_model.CpModel, problem: Problem, unit: str, duties: list[Assignment],
+              wishes: list[str | None]) -> tuple[dict[tuple[int, str], cp_model.IntVar], list[str], object]:
+    """One unit's part of the model: who takes each duty, each person once a day, and the cost:
+    the spread between its busiest and least busy person, after every wish kept (a wish moved
+    costs more than any spread). Also a matching that always exists, to fall back on."""
     people = problem.data.people_of(unit)
     pins = {(p.date, p.station, p.shift, p.role): p.person for p in problem.data.fixed
             if p.unit == unit and p.person is not None}
-    model = cp_model.CpModel()
     take: dict[tuple[int, str], cp_model.IntVar] = {}
     choices: list[list[str]] = []
     for i, duty in enumerate(duties):
@@ -57,7 +82,7 @@ def _assign(problem: Problem, unit: str, duties: list[Assignment], seed: int, wi
             raise PeopleError(f"{unit} {duty.date} {duty.station} {duty.shift}: no person can take this duty")
         choices.append(sorted((p.name for p in options), key=lambda name: name != wishes[i]))  # a wish first
         for p in options:
-            take[(i, p.name)] = model.new_bool_var(f"take[{i},{p.name}]")
+            take[(i, p.name)] = model.new_bool_var(f"take[{unit},{i},{p.name}]")
         model.add_exactly_one(take[(i, p.name)] for p in options)
     per_day: dict[tuple[str, object], list] = defaultdict(list)
     for (i, name), var in take.items():
@@ -66,21 +91,15 @@ def _assign(problem: Problem, unit: str, duties: list[Assignment], seed: int, wi
         if len(group) > 1:
             model.add_at_most_one(group)
     loads = [sum(var for (_, name), var in take.items() if name == p.name) for p in people]
-    busiest = model.new_int_var(0, len(duties), "busiest")
-    idlest = model.new_int_var(0, len(duties), "idlest")
+    busiest = model.new_int_var(0, len(duties), f"busiest[{unit}]")
+    idlest = model.new_int_var(0, len(duties), f"idlest[{unit}]")
     model.add_max_equality(busiest, loads)
     model.add_min_equality(idlest, loads)
     moved = sum(1 - take[(i, name)] if (i, name) in take else 1 for i, name in enumerate(wishes) if name)
-    model.minimize((busiest - idlest) + (len(duties) + 1) * moved)
     matched = _match_by_day(unit, duties, choices)
     for (i, name), var in take.items():
         model.add_hint(var, matched[i] == name)
-    solver = new_solver(1, seed)
-    solver.parameters.max_deterministic_time = 5.0
-    status = solver.solve(model)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return matched  # people balanced or not, every duty has its person
-    return [next(name for (j, name), var in take.items() if j == i and solver.value(var)) for i in range(len(duties))]
+    return take, matched, (busiest - idlest) + (len(duties) + 1) * moved
 
 
 def _match_by_day(unit: str, duties: list[Assignment], choices: list[list[str]]) -> list[str]:
