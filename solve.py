@@ -3,7 +3,7 @@
 With no arguments it solves next calendar month for the embedded Fengqing data into ``out/``.
 """
 
-from rotation.cli import main
+from rotation.cli import run
 
 if __name__ == "__main__":
-    main()
+    run()

@@ -1,6 +1,12 @@
 """rotation: duty-rotation rosters for county party-mass service positions (党群服务阵地)."""
 
-from importlib.metadata import PackageNotFoundError, version
+import time
+
+STARTED = time.monotonic()
+"""When this process began to load us: the command line counts its time limit from here, so that
+imports and loading the data count too."""
+
+from importlib.metadata import PackageNotFoundError, version  # noqa: E402
 
 try:
     __version__ = version("rotation")

@@ -6,6 +6,7 @@ import contextlib
 import datetime as dt
 import signal
 import sys
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import replace
@@ -15,7 +16,8 @@ import click
 
 from export.files import OutputError, check_writable, write_atomically
 from export.outputs import output_paths, write_outputs
-from rotation import __version__, tables
+from rotation import STARTED, __version__, tables
+from rotation.budget import Budget
 from rotation.calendar import UnknownDatesError, month_end, months_spanned
 from rotation.check import CheckResult
 from rotation.engine import solve as run_solve
@@ -76,6 +78,13 @@ def main() -> None:
 
     不带命令时等同于 solve：为默认数据（凤庆县示例）排下一个自然月的班。
     """
+
+
+def run() -> None:
+    """The console entry point (``rotation``, ``python solve.py``): its time limits count from
+    the process's start, imports included. Called as :func:`main`, a command counts from its
+    own start (a test, a server)."""
+    main(obj={"started": STARTED})
 
 
 def _default_month() -> str:
@@ -202,22 +211,68 @@ def run_interruptibly(run: Callable[[SearchControl], Result]) -> Result:
         signal.signal(signal.SIGINT, previous)
 
 
+DETERMINISTIC_RATE = 0.5
+"""Deterministic seconds of work per second of ``--time-limit`` with one worker: about what a
+two-core machine does, so that a run ends well within its limit, repeatably (docs/solver.md §3)."""
+WRITE_SECONDS = 0.3
+"""Wall-clock seconds writing the outputs takes at least, ..."""
+WRITE_PER_DUTY = 0.0012
+"""... and per unit-duty of the roster (twice that with per-unit files): 1.4 s for a county
+month on a two-core machine, with room for a busy one."""
+
+
+MAX_BUSY = 4.0
+"""The most the writing time is scaled up for a busy machine."""
+
+
+def run_budget(time_limit: float, workers: int) -> Budget:
+    """The whole run's budget, counted from the command's start (the process's, from
+    :func:`run`): loading, solving, explaining and writing all count. One worker counts CP-SAT's
+    deterministic time, so that the same data and seed give the same roster; the time limit
+    still ends it, should the machine be much slower than usual (the report then says the
+    roster may not repeat)."""
+    started = (click.get_current_context().find_root().obj or {}).get("started", time.monotonic())
+    if workers == 1:
+        return Budget(time_limit * DETERMINISTIC_RATE, deterministic=True, started=started,
+                      deadline=started + time_limit)
+    return Budget(time_limit, started=started)
+
+
+def writing_time(problem: Problem, per_unit: bool) -> float:
+    """Wall-clock seconds to keep for writing the outputs of ``problem``, on this machine as busy
+    as it has been: the process's wall-clock time against its CPU time so far (imports and
+    loading, one thread) tells how much of a core it gets."""
+    elapsed = time.monotonic() - STARTED
+    busy = min(max(elapsed / max(time.process_time(), 1e-3), 1.0), MAX_BUSY) if elapsed > 0.3 else 1.0
+    return busy * (WRITE_SECONDS + WRITE_PER_DUTY * problem.unit_duties * (2 if per_unit else 1))
+
+
 def finish(result: Result, data_path: Path | None, out_dir: Path, force: bool, per_unit: bool, quiet: bool,
-           explain_limit: float) -> None:
+           budget: Budget) -> None:
     """Explain any shortfall, print the summary, write the checked roster and exit with the
-    documented code."""
-    result = replace(result, provenance=provenance(data_path or DEFAULT_DATA))
-    if result.roster is not None and result.check is not None and result.check.shortfalls and not result.interrupted:
+    documented code. The explanation takes what the budget holds beyond writing the outputs."""
+    result = replace(result, provenance=provenance(data_path or DEFAULT_DATA), wall_time=budget.elapsed())
+    if result.roster is not None and result.check is not None and result.check.shortfalls:
         from rotation.explain import explain_gaps
 
-        limit = min(max(10.0, explain_limit), 120.0)
-        gaps = explain_gaps(result.problem, result.roster, limit)
-        result = replace(result, gap_causes={(g.slot.date, g.slot.station, g.slot.shift, g.slot.role): g.cause
-                                             for g in gaps})
+        # after Ctrl-C the plain reasons only: the planner asked to stop
+        explaining = budget.until(writing_time(result.problem, per_unit)) if not result.interrupted else budget.part(0)
+        unplanned = result.unplanned or (result.problem.end, result.problem.start)  # none: an empty span
+        gaps = explain_gaps(result.problem, result.roster, min(max(explaining.left(), 0.0), EXPLAIN_LIMIT), explaining,
+                            skip=lambda slot: unplanned[0] <= slot.date <= unplanned[1])
+        causes = {(g.slot.date, g.slot.station, g.slot.shift, g.slot.role): g.cause for g in gaps}
+        for s in result.check.shortfalls:
+            if unplanned[0] <= s.date <= unplanned[1]:
+                causes[(s.date, s.station, s.shift, s.role)] = UNPLANNED
+        result = replace(result, gap_causes=causes)
     if not quiet:
         click.echo("", err=True)
     click.echo(result.summary())
     if result.roster is None:
+        # not even a partial roster: coverage is soft, so only a minimum (a month's least
+        # duties, and the benchmark's least minutes and runs) can leave none
+        click.echo("没有得到任何排班：每个单位的每月最少次数等下限规则无法同时满足（或时限太短，来不及找到满足下限的排班）。"
+                   "请检查单位表的「最少次数」，或加大 --time-limit 再试。", err=True)
         sys.exit(EXIT_NO_ROSTER)
     try:
         written = write_outputs(result, out_dir, force, per_unit)
@@ -238,6 +293,10 @@ def writable_or_exit(out_dir: Path, force: bool, per_unit: bool) -> None:
         click.echo(str(error), err=True)
         sys.exit(EXIT_OUTPUT)
 
+
+EXPLAIN_LIMIT = 120.0
+"""Deterministic seconds CP-SAT may spend on the causes of a roster's gaps, at most."""
+UNPLANNED = "时限已到，这几天没有排班：请加大 --time-limit 重新排班"
 
 SECONDS_PER_MONTH = 60.0
 """The default time limit per calendar month of the horizon: a year split into twelve minutes'
@@ -294,11 +353,14 @@ def solve(data_path: Path | None, month: str | None, start: dt.datetime | None, 
     time_limit = default_time_limit(time_limit, problem)
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed)
     progress = None if quiet else _progress_printer()
+    budget = run_budget(time_limit, workers)
+    solving = budget.until(writing_time(problem, per_unit))
     if previous is None:
-        result = run_interruptibly(lambda control: run_solve(problem, options, control, progress))
+        result = run_interruptibly(lambda control: run_solve(problem, options, control, progress, solving))
     else:
-        result = run_interruptibly(lambda control: solve_after(problem, list(previous), options, control, progress))
-    finish(result, data_path, out_dir, force, per_unit, quiet, time_limit / 4)
+        result = run_interruptibly(lambda control: solve_after(problem, list(previous), options, control, progress,
+                                                               solving))
+    finish(result, data_path, out_dir, force, per_unit, quiet, budget)
 
 
 def check_previous(problem: Problem, previous: Roster) -> None:
@@ -367,8 +429,10 @@ def repair(roster_path: Path, data_path: Path | None, since: dt.datetime | None,
     time_limit = default_time_limit(time_limit, problem)
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed)
     progress = None if quiet else _progress_printer()
-    result = run_interruptibly(lambda control: run_repair(problem, old, start, options, control, progress))
-    finish(result, data_path, out_dir, force, per_unit, quiet, time_limit / 4)
+    budget = run_budget(time_limit, workers)
+    solving = budget.until(writing_time(problem, per_unit))
+    result = run_interruptibly(lambda control: run_repair(problem, old, start, options, control, progress, solving))
+    finish(result, data_path, out_dir, force, per_unit, quiet, budget)
 
 
 @main.command()
@@ -654,4 +718,4 @@ def describe(problem: Problem) -> str:
 
 
 if __name__ == "__main__":
-    main()
+    run()

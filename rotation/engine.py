@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from rotation import check as checker
+from rotation.budget import Budget, OutOfTime
 from rotation.calendar import resolve_days
 from rotation.errors import DataError
 from rotation.history import history_before
 from rotation.model import DataSet, Fixed
 from rotation.people import name_people
-from rotation.problem import FairShares, Problem, Slot, build_problem
+from rotation.problem import FairShares, Period, Problem, Slot, build_problem
 from rotation.result import Result, SolveStatus
 from rotation.roster import Assignment, Roster
 from rotation.solver.bound import soft_lower_bound
@@ -42,6 +42,8 @@ from rotation.solver.lns import improve
 from rotation.solver.patterns import PatternBound, pattern_bound
 from rotation.solver.relax import relax_and_resolve
 from rotation.solver.rounding import plan_roster
+from rotation.solver.settle import FIXED_LIMIT, Settled, settle, shortfall
+from rotation.solver.stability import Keep
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -50,139 +52,267 @@ class CheckerDisagreement(AssertionError):
     """The solver's roster breaks a hard rule or its objective differs from the checker's: a bug."""
 
 
+# How a month's time is shared out; docs/solver.md §3 has the measurements behind each figure.
+PLAN_FROM = 20.0
+"""Wall-clock seconds a month needs before the pattern bound and its plan are worth their time;
+under it the greedy roster is the start (a plan from a master far from converged is no better)."""
+PLAN_FROM_ROUNDS = 10.0
+"""... and the deterministic seconds it needs in deterministic runs."""
 PATTERN_SHARE = 0.15
-"""At most this share of the time limit goes to the pattern bound (wall-clock runs); on the
-default county month it converges in about that (18 s of 120 s)."""
+"""The pattern bound's share of the time limit, ..."""
 PATTERN_SECONDS = 18.0
-"""... but up to this many seconds (and SHORT_SHARE) under short limits: a plan from a master far
-from converged is no better a start than the greedy roster (30 s runs on the county month). At the
-default 60 s, 18 s let the master converge: bound 3902-3905 against the flow bound's 2527, the
-rosters as good (5106-5864 against 5540-5594, three seeds each; 12 s before)."""
+"""... but up to this many seconds (and SHORT_SHARE of the limit) under short limits."""
 SHORT_SHARE = 0.4
-"""The most of a short limit the pattern phase may take to reach PATTERN_SECONDS: 12 s of 30 s,
-where the master then nearly converges (bound 3902-3905, against 2990-3326 with 9 s)."""
 PATTERN_ITERATIONS = 60
-"""... and at most this many rounds of columns in deterministic runs."""
+"""Rounds of columns in deterministic runs, instead of seconds, at most; ..."""
+ROUND_COST = 0.5
+"""... each charged as this many deterministic seconds (a round takes about a second)."""
 DIVE_SHARE = 0.15
-"""Then the dive for a whole plan takes at most this share (18 s of 120 s; on the county month it
-needs about 14 s) ..."""
+"""The dive to a whole plan: this share, ..."""
 DIVE_SECONDS = 16.0
-"""... but up to this many seconds (and DIVE_SHORT_SHARE of the limit) under short limits: at
-30 s a dive of 6 s fixed only part of the units and the rosters ended at 5361-5373, one of
-10 s fixes them all and they end at 4449-4452 (three seeds each), 1 s later. The parts of a
-year (35-38 days, about 50 s each) need longer: cut at 10 s, a dive left up to 35 units
-fractional, the rounded plan broke rules, the repair took its whole 10 s and the part ended
-at 2.8 times its bound. On five saved parts 16 s left 0-18 units fractional where 10 s left
-0-34, and four of the five plans rounded 115-1996 points lower (one 315 higher). A dive that
-is done sooner stops sooner ..."""
+"""... but up to this many seconds (and DIVE_SHORT_SHARE of the limit) under short limits."""
 DIVE_SHORT_SHARE = 0.35
 DIVE_ROUNDS = 40
-"""... or this many rounds of columns in deterministic runs."""
-INTERRUPTED_COVER = 10.0
-"""Seconds for a complete roster when the search is stopped before it has one."""
-COVER_SHARE = 0.2
-"""At most this share of the time limit goes to finding a complete roster."""
-# Then, on larger problems, groups of units are re-planned until the time is up, and the last
-# model only scores their roster. A last search (CP-SAT's own neighbourhoods from the best
-# roster) improved a county month by 10-40 points in 14-47 s, the groups by 124-329 in 7-48 s.
-# Given nearly all its time (a share of 0.75 instead of 0.3, leaving it 1-5 s), they ended lower
-# in 7 of 8 runs (December at 120 s, March, June and October at 50 s, two seeds); the 1 s left
-# then never improved the roster in 10 runs, and given to the groups as well, 4 of those 10
-# ended 2-20 points lower and none higher.
+"""Rounds of columns of the dive in deterministic runs."""
 WHOLE_UNITS = 12
 """Problems of at most this many units skip neighbourhood search: they are better solved, and
 proved, whole."""
-LAST_SECONDS = 1.0
-"""The last search gets at least a tenth of the limit, but under a wall-clock limit no more
-than this when the time is up: at 30 s on the county month, a floor of 3 s ended the runs at
-31.6-33.2 s and never improved the roster. After neighbourhood search it is only the fallback,
-for a roster the model does not confirm within :func:`add_complete_hint`'s limit."""
+CLOSING_SCORES = 3.0
+"""The closing pass costs a greedy pass (the fill) and about this many scorings of a roster (the
+fill's, naming people, the checker's), measured on the first roster."""
+SEARCH_PASSES = 1.0
+"""Greedy passes of time a search must have left to begin: less is spent before it finds anything."""
+LEAST_WORK = 0.5
+"""Deterministic seconds a phase must have left to begin (the greedy's pace is wall-clock time,
+which a deterministic run must not depend on)."""
 
 
 def solve(problem: Problem, options: SolveOptions | None = None, control: SearchControl | None = None,
-          on_progress: Callable[[Progress], None] | None = None,
-          hint: list[Assignment] | None = None) -> Result:
-    """The best roster found within the options' limits, re-checked before it is returned.
-
-    A horizon of several months is solved month by month (:func:`solve_by_month`) unless a
-    ``hint`` asks for one model. In one model, four phases share the time limit: the pattern
-    bound, whose LP dives to one pattern per unit, rounded day by day into the first roster; a
-    complete roster next (coverage as a hard rule, as close to that start as it can stay; when
-    no complete roster exists, the one missing the fewest duties); then large neighbourhood
-    search over groups of units, on problems of more than WHOLE_UNITS units, until the time is
-    up; then the full model scores the best roster so far for the check against the checker
-    (on smaller problems, and when no complete roster was found, it searches from it first).
-    """
+          on_progress: Callable[[Progress], None] | None = None, budget: Budget | None = None) -> Result:
+    """The best roster found within ``budget`` (by default the options' time limit), re-checked
+    before it is returned. A horizon of several months is solved month by month
+    (:func:`solve_by_month`); a month by :func:`solve_whole`. Once any phase holds a roster,
+    the run ends with the best one found, whatever happens after."""
     options = options or SolveOptions()
     control = control or SearchControl()
-    if len(problem.months) > 1 and hint is None:
-        return solve_by_month(problem, options, control, on_progress)
-    return solve_whole(problem, options, control, on_progress, hint)
+    budget = budget or options.budget()
+    if len(problem.months) > 1:
+        return solve_by_month(problem, options, control, on_progress, budget=budget)
+    return solve_whole(problem, options, control, on_progress, budget)
+
+
+class Best:
+    """The best roster found so far, each one settled (it keeps every hard rule and carries the
+    model's objective), and the phase that found it. A roster that misses duties is offered
+    with its gaps filled too, where the rules let a unit simply take one."""
+
+    def __init__(self, problem: Problem, pins: list[tuple[Slot, str]], seed: int, keep: Keep | None = None) -> None:
+        self.problem, self.pins, self.seed, self.keep = problem, pins, seed, keep
+        self.roster: Settled | None = None
+        self.source = ""
+        self.improvements = 0
+        self._filled: list[Settled] = []  # rosters whose gaps the greedy has tried
+
+    def rank(self, roster: Settled) -> tuple[int, ...]:
+        """Lower is better: the objective, or for a repair coverage, then changes, then the rest."""
+        if self.keep is None:
+            return (roster.objective,)
+        return roster.terms["coverage"], roster.terms["changes"], roster.objective
+
+    def offer(self, found: Settled | None, source: str, budget: Budget | None = None) -> bool:
+        """Keep ``found`` if it is better; with ``budget``, also its gaps filled."""
+        better = found is not None and (self.roster is None or self.rank(found) < self.rank(self.roster))
+        if better:
+            self.roster, self.source = found, source
+            self.improvements += 1
+        if found is not None and budget is not None:
+            self.fill(found, source, budget)
+        return better
+
+    def fill(self, found: Settled, source: str, budget: Budget) -> None:
+        if not found.missing or any(found is tried for tried in self._filled) or budget.expired:
+            return
+        self._filled.append(found)
+        filled = first_roster(self.problem, self.pins, preferred=slotted(self.problem, found.duties))
+        settled = settle_within(self.problem, as_assignments(filled), self.seed, budget, self.keep)
+        if settled is not None:
+            self._filled.append(settled)
+            self.offer(settled, source + "（补缺）")
+
+    def filled(self, roster: Settled) -> None:
+        """Note that ``roster``'s gaps need no greedy pass: the greedy made it."""
+        self._filled.append(roster)
+
+    @property
+    def missing(self) -> int | None:
+        return None if self.roster is None else self.roster.missing
 
 
 def solve_whole(problem: Problem, options: SolveOptions, control: SearchControl,
-                on_progress: Callable[[Progress], None] | None = None,
-                hint: list[Assignment] | None = None) -> Result:
-    """One model for the whole horizon (see :func:`solve`). The pattern bound
-    (:mod:`rotation.solver.patterns`) takes its share of the time first, and its plan, rounded
-    day by day (:mod:`rotation.solver.rounding`), replaces the greedy roster as the start."""
-    began = time.monotonic()
-    limit = options.time_limit
-    planned = hint is None
-    if hint is None:
-        hint = as_assignments(first_roster(problem, pinned_duties(problem)))
-    fallback = hint  # keeps the hard rules the greedy knows: the answer when no search finds better
-    patterns = _pattern_bound(problem, hint, options, control, on_progress, began)
-    if patterns is not None and planned:
-        hint = plan_roster(problem, patterns.plan)  # the LP's plan is a far better start than the greedy's
-    searching = time.monotonic()
-    cover_control, cover_limit = control, limit * COVER_SHARE  # at most: it ends once the repair is proven smallest
-    if control.interrupted:  # stopped before any roster: find one briefly, then stop
-        cover_control, cover_limit = SearchControl(), min(cover_limit, INTERRUPTED_COVER)
-    first = run_model(problem, replace(options, time_limit=cover_limit), cover_control, on_progress, hint,
-                      Mode.COVER, began)
-    if first.duties is None and not control.interrupted:
-        # none exists, or none was found in time: the roster missing the fewest duties instead
-        first = run_model(problem, replace(options, time_limit=limit * COVER_SHARE), control, on_progress, hint,
-                          Mode.SHORTFALL, began)
-        if first.status == "INFEASIBLE":
-            return _result(problem, options, first, None, None, began)
-    # wall-clock limits count everything, model building included (about what the last model will
-    # need too); deterministic ones the search
-    building = 0.0 if options.deterministic else time.monotonic() - searching - first.wall_time
-    spent = first.spent(options) if options.deterministic else time.monotonic() - began
-    hint = first.duties or fallback
+                on_progress: Callable[[Progress], None] | None = None, budget: Budget | None = None) -> Result:
+    """One model for the whole horizon, in phases that each offer their roster to the best so far:
+
+    1. the greedy roster, always, settled (:mod:`rotation.solver.settle`): the answer when
+       nothing better is found in time;
+    2. with enough time, the pattern bound, whose LP dives to one pattern per unit, rounded day by
+       day into a roster (:mod:`rotation.solver.rounding`);
+    3. neighbourhood search over groups of units (problems of more than WHOLE_UNITS units), half
+       of them drawn around a missing duty while there is one, or a search of the full model
+       (smaller ones), until the time is up;
+    4. a closing pass: the roster is scored by the model and the checker, who must agree, and
+       people are named.
+
+    A roster that misses duties is offered with the gaps the rules allow filled greedily too. A
+    phase that does not fit in the time left is skipped; the closing pass keeps the time it
+    needs, measured on the first roster (docs/solver.md §5)."""
+    budget = budget or options.budget()
+    seed = options.seed
+    began = budget.started
+    pins = pinned_duties(problem)
+    best = Best(problem, pins, seed)
+
+    def stopped() -> bool:
+        return control.interrupted or budget.expired
+
+    clock = budget.elapsed()
+    greedy = as_assignments(first_roster(problem, pins))
+    pace = budget.elapsed() - clock  # one pass over the problem on this machine, now
+    first = settle_within(problem, greedy, seed, essential(budget))
+    scoring = budget.elapsed() - clock - pace  # scoring a roster with the model, and about naming its people
+    if first is not None and first.dropped == 0:
+        best.filled(first)  # the greedy filled what it could
+    best.offer(first, "贪心初始排班")
+    _announce(on_progress, "初始排班", began, best)
+    work = budget.until(pace + CLOSING_SCORES * scoring)  # a last fill, scoring it, naming people
+    phases: dict[str, float] = {"first_roster": round(budget.elapsed(), 1)}
+    patterns = planned = None
+    if not stopped() and _plan_time(work) > 0:
+        patterns = _pattern_bound(problem, greedy, options, work, control, on_progress, began)
+        if patterns is not None:
+            planned = plan_roster(problem, patterns.plan)
+            best.offer(settle_within(problem, planned, seed, work), "线性规划取整", work)
+        phases["pattern_bound"] = round(budget.elapsed(), 1)
+    size: dict[str, int] = {}
+
+    def fits(passes: float) -> bool:
+        """Whether ``work`` has the time of a phase that costs ``passes`` greedy passes before it
+        does anything useful; deterministic budgets ask for a fixed amount."""
+        if control.interrupted:
+            return False
+        return work.left() >= (LEAST_WORK if work.deterministic else passes * pace)
+
+    bound: int | None = None
+    status = "FEASIBLE"
+    run = None
     large = len(problem.units) > WHOLE_UNITS
-    scoring = large and first.duties is not None  # the last model only scores what the groups reached
-    floor = limit * 0.1 if options.deterministic else min(limit * 0.1, LAST_SECONDS)
-    improved = 0
-    if scoring and not control.interrupted:
-        started = time.monotonic()
-        hint, lns_spent, improved = improve(problem, hint, limit - spent - building, options.seed,
-                                            options.deterministic, control, on_progress, began, options.workers)
-        spent += lns_spent if options.deterministic else time.monotonic() - started
-    interrupted = control.interrupted
-    remaining = max(limit - spent - building, floor)
-    if interrupted:
-        control = SearchControl()  # score the roster found so far, briefly, then stop
-        remaining = min(remaining, 5.0)
-    full = run_model(problem, replace(options, time_limit=remaining), control, _with_bound(on_progress, patterns), hint,
-                     Mode.FULL, began, lns_only=scoring, score_only=scoring)
-    roster = check_result = None
-    if full.duties is not None:
-        roster = Roster(name_people(problem, full.duties, options.seed))
-        check_result = checker.check(problem, roster)
-        agree(full.objective, full.terms, check_result)
-    bounds = [full.bound, patterns.bound if patterns else None]
-    if check_result is not None and not check_result.shortfalls:
+    if (best.roster is None or not large) and fits(SEARCH_PASSES):
+        # small problems are searched whole; so is any problem whose greedy roster breaks a
+        # minimum (a month's least duties, the benchmark's least minutes and runs), the one kind
+        # of hard rule that dropping duties cannot mend
+        hint = best.roster.duties if best.roster is not None else greedy
+        run = run_within(problem, options, work if not large else work.part(work.share(FIRST_SHARE)), control,
+                         _with_bound(on_progress, patterns), hint, Mode.FULL, began)
+        if run is not None and run.duties is not None and run.objective is not None:
+            size, bound, status = run.size, run.bound, run.status
+            best.offer(Settled(run.duties, run.objective, run.terms, 0, shortfall(problem, run.duties)), "完整模型搜索")
+        phases["search"] = round(budget.elapsed(), 1)
+    if best.roster is not None and large and fits(SEARCH_PASSES):
+        duties, improved = improve(problem, best.roster.duties, best.roster.objective, work, seed, control,
+                                   on_progress, began, options.workers)
+        if improved and best.offer(settle_within(problem, duties, seed, budget), "邻域搜索"):
+            best.improvements += improved - 1
+        phases["neighbourhoods"] = round(budget.elapsed(), 1)
+    if best.roster is None:
+        # no roster keeps the minimums, or none was found in time: coverage is soft, so nothing
+        # else can leave a run without one
+        return conclude(problem, options, budget, None, interrupted=control.interrupted,
+                        status=run.status if run is not None else "UNKNOWN", size=size, phases=phases)
+    best.fill(best.roster, best.source, budget)
+    if status == "OPTIMAL" and best.source != "完整模型搜索":
+        status = "FEASIBLE"  # the search proved its own roster, which a later phase replaced
+    return conclude(problem, options, budget, best.roster, best.source, solutions=best.improvements,
+                    interrupted=control.interrupted, status=status, bounds=[bound, patterns.bound if patterns else None],
+                    size=size, phases=phases)
+
+
+def essential(budget: Budget) -> Budget:
+    """The budget of the first roster's scoring: it is needed whatever the time left (the run
+    must end with a roster), so it has a deterministic limit of its own and no deadline."""
+    return Budget(FIXED_LIMIT, deterministic=True, clock=budget.clock)
+
+
+def settle_within(problem: Problem, duties: list[Assignment], seed: int, budget: Budget,
+            keep: Keep | None = None) -> Settled | None:
+    """:func:`settle`, or None when the budget ends while its model is built."""
+    try:
+        return settle(problem, duties, seed, budget, keep)
+    except OutOfTime:
+        return None
+
+
+def run_within(problem: Problem, options: SolveOptions, budget: Budget, control: SearchControl,
+         on_progress: Callable[[Progress], None] | None, hint: list[Assignment], mode: Mode,
+         began: float, enough_after: float | None = None, keep: Keep | None = None) -> ModelRun | None:
+    """One CP-SAT run in ``budget``, or None when the budget ends while its model is built."""
+    if budget.expired:
+        return None
+    try:
+        return run_model(problem, options, control, on_progress, hint, mode, began, budget=budget,
+                         enough_after=enough_after, keep=keep)
+    except OutOfTime:
+        return None
+
+
+def _plan_time(budget: Budget) -> float:
+    """Whether the month has time for the pattern bound: its limit, or 0."""
+    least = PLAN_FROM_ROUNDS if budget.deterministic else PLAN_FROM
+    return budget.limit if budget.left() >= least else 0.0
+
+
+def _announce(on_progress: Callable[[Progress], None] | None, phase: str, began: float, best: Best) -> None:
+    if on_progress is not None:
+        objective = best.roster.objective if best.roster is not None else None
+        on_progress(Progress(phase=phase, started=began, objective=objective))
+
+
+def slotted(problem: Problem, duties: list[Assignment]) -> list[tuple[Slot, str]]:
+    """``duties`` as (slot, unit) pairs, for the greedy; duties on no open slot are left out."""
+    slots = {(s.date, s.station, s.shift, s.role): s for s in problem.slots}
+    return [(slots[key], a.unit) for a in duties if (key := (a.date, a.station, a.shift, a.role)) in slots]
+
+
+def conclude(problem: Problem, options: SolveOptions, budget: Budget, best: Settled | None, source: str = "",
+             *, solutions: int = 0, interrupted: bool = False, status: str = "FEASIBLE",
+             bounds: Sequence[int | None] = (), size: dict[str, int] | None = None,
+             phases: dict[str, float] | None = None, method: str = "整体求解",
+             preferred: dict[tuple, str] | None = None) -> Result:
+    """The result of a run: the best roster with people named (``preferred`` ones first),
+    checked by the independent checker, which must agree with the model's objective and every
+    rule's term; the best of the bounds (and, for a complete roster, the flow bound), proven
+    optimal when one meets it."""
+    if best is None:
+        return Result(problem=problem, status=SolveStatus.from_cp_sat(status), roster=None, check=None,
+                      objective=None, bound=None, wall_time=budget.elapsed(), solutions=solutions,
+                      interrupted=interrupted, parameters=options.parameters(), size=size or {}, method=method,
+                      phases=phases, cut=budget.cut)
+    roster = Roster(name_people(problem, best.duties, options.seed, preferred))
+    check_result = checker.check(problem, roster)
+    agree(best.objective, best.terms, check_result)
+    found = [b for b in bounds if b is not None]
+    if not check_result.shortfalls and (not budget.expired or len(problem.months) == 1):
         # a complete roster exists, so the best roster has no shortfall (coverage comes first)
-        # and the flow bound on the soft rules of complete rosters applies
-        bounds.append(soft_lower_bound(problem))
-    best = max((b for b in bounds if b is not None), default=None)
-    if best is not None and full.objective is not None and best >= full.objective:
-        full = replace(full, status="OPTIMAL")  # a bound of ours meets the roster: it is proven best
-    return _result(problem, options, replace(full, bound=best, solutions=full.solutions + improved), roster,
-                   check_result, began, first, interrupted)
+        # and the flow bound on the soft rules of complete rosters applies (a month's takes a
+        # fraction of a second, a year's seconds)
+        flow = soft_lower_bound(problem)
+        if flow is not None:
+            found.append(flow)
+    bound = max(found, default=None)
+    if bound is not None and bound >= check_result.objective:
+        status = "OPTIMAL"  # a bound of ours meets the roster: it is proven best
+    return Result(problem=problem, status=SolveStatus.from_cp_sat(status), roster=roster, check=check_result,
+                  objective=check_result.objective, bound=bound, wall_time=budget.elapsed(), solutions=solutions,
+                  interrupted=interrupted, parameters=options.parameters(), size=size or {}, method=method,
+                  phases=phases, source=source, cut=budget.cut)
 
 
 def _with_bound(on_progress: Callable[[Progress], None] | None,
@@ -199,8 +329,9 @@ def _with_bound(on_progress: Callable[[Progress], None] | None,
     return show
 
 
-def _pattern_bound(problem: Problem, seed: list[Assignment], options: SolveOptions, control: SearchControl,
-                   on_progress: Callable[[Progress], None] | None, began: float) -> PatternBound | None:
+def _pattern_bound(problem: Problem, seed: list[Assignment], options: SolveOptions, budget: Budget,
+                   control: SearchControl, on_progress: Callable[[Progress], None] | None,
+                   began: float) -> PatternBound | None:
     """The pattern bound within its share of the time; deterministic runs count rounds of
     columns instead of seconds, so that their report is repeatable too."""
     progress = Progress(phase="计算下界", started=began)
@@ -209,14 +340,19 @@ def _pattern_bound(problem: Problem, seed: list[Assignment], options: SolveOptio
         progress.bound = max(progress.bound or 0, math.ceil(found))  # no penalty is negative
         if on_progress is not None:
             on_progress(progress)
-        return not control.interrupted
+        return not control.interrupted and budget.wall_left() > 0
 
-    if options.deterministic:
-        return pattern_bound(problem, [seed], max_iterations=PATTERN_ITERATIONS, on_round=heard,
-                             dive_rounds=DIVE_ROUNDS)
-    limit = options.time_limit
-    return pattern_bound(problem, [seed], time_limit=_short(limit, PATTERN_SHARE, PATTERN_SECONDS, SHORT_SHARE),
-                         on_round=heard, dive_seconds=_short(limit, DIVE_SHARE, DIVE_SECONDS, DIVE_SHORT_SHARE))
+    limit = budget.limit
+    if budget.deterministic:  # rounds of columns, each charged as ROUND_COST
+        rounds = min(PATTERN_ITERATIONS, max(1, int(_short(limit, PATTERN_SHARE, PATTERN_SECONDS, SHORT_SHARE)
+                                                        / ROUND_COST)))
+        dive = min(DIVE_ROUNDS, max(1, int(_short(limit, DIVE_SHARE, DIVE_SECONDS, DIVE_SHORT_SHARE) / ROUND_COST)))
+        budget.charge((rounds + dive) * ROUND_COST)
+        return pattern_bound(problem, [seed], max_iterations=rounds, on_round=heard, dive_rounds=dive)
+    bound_time = min(_short(limit, PATTERN_SHARE, PATTERN_SECONDS, SHORT_SHARE), budget.left())
+    return pattern_bound(problem, [seed], time_limit=bound_time, on_round=heard,
+                         dive_seconds=min(_short(limit, DIVE_SHARE, DIVE_SECONDS, DIVE_SHORT_SHARE),
+                                          max(budget.left() - bound_time, 0.1)))
 
 
 def _short(limit: float, share: float, seconds: float, most: float) -> float:
@@ -240,7 +376,8 @@ benchmark instance (a million) it takes 19 s and breaks the rules the greedy doe
 
 
 def solve_relaxing(problem: Problem, options: SolveOptions, control: SearchControl,
-                   on_progress: Callable[[Progress], None] | None = None, first_share: float = FIRST_SHARE) -> Result:
+                   on_progress: Callable[[Progress], None] | None = None, first_share: float = FIRST_SHARE,
+                   budget: Budget | None = None) -> Result:
     """One model for the whole horizon, improved by neighbourhood search on that model (see
     :mod:`rotation.solver.relax`): a full search from the greedy roster first, which proves
     small problems optimal (when it finds no roster in its share, a search without the objective
@@ -249,81 +386,67 @@ def solve_relaxing(problem: Problem, options: SolveOptions, control: SearchContr
     and bounds it. For problems whose rules all span the horizon, such as the Curtois
     benchmark, where coverage is soft and need not be complete. With ``first_share`` 1 the
     first search takes all the time: one plain search of the model."""
-    began = time.monotonic()
-    limit = options.time_limit
+    budget = budget or options.budget()
+    began = budget.started
     model, variables, terms = build_model(problem, Mode.FULL)
     if len(variables.x) <= GREEDY_LIMIT:
         hint = as_assignments(first_roster(problem, pinned_duties(problem)))
         add_complete_hint(variables, hint, options.seed)
-    built = time.monotonic() - began
-    # a wall-clock limit counts building the model; a deterministic one only the search
-    building = 0.0 if options.deterministic else built
+    built = budget.elapsed()
     # a large model gets one search, not restarted, unless it finds no roster in its share
-    large = len(variables.x) > RELAX_LIMIT and not options.deterministic
+    large = len(variables.x) > RELAX_LIMIT and not budget.deterministic
     share = 1.0 if large else first_share
-    first = search(model, replace(options, time_limit=max(limit * share - building, 1.0)), control, on_progress,
-                   began, give_up_after=max(limit * first_share - building, 1.0))
-    searched = first.spent  # deterministic seconds; wall-clock limits read the clock instead
-
-    def spent() -> float:
-        return searched if options.deterministic else time.monotonic() - began
-
+    # a wall-clock budget has spent the building time already; a deterministic one counts searches
+    first = search(model, options, budget.part(max(budget.limit * share - budget.spent(), 1.0)), control,
+                   on_progress, began, give_up_after=max(budget.limit * first_share - budget.spent(), 1.0))
     fell_back = first.incumbent is None and first.status != "INFEASIBLE" and first_share < 1
     if fell_back and not control.interrupted:
-        first = _any_roster(model, terms, options, control, on_progress, began, limit - spent())
-        searched += first.spent
+        first = _any_roster(model, terms, options, budget, control, on_progress, began)
     best, status, bound, solutions = first.incumbent, first.status, first.bound, first.solutions
-    phases: dict[str, float] = {"model": round(built, 1), "first_search": round(time.monotonic() - began, 1)}
+    phases: dict[str, float] = {"model": round(built, 1), "first_search": round(budget.elapsed(), 1)}
     if first.first_at is not None:
         phases["first_roster"] = round(first.first_at, 1)
     if best is not None and status != "OPTIMAL" and (share < 1 or fell_back) and not control.interrupted:
         progress = Progress(phase="邻域搜索", started=began, objective=best.objective, bound=bound)
         # on large models each step re-reads the whole model: CP-SAT's own search does better there
-        budget = limit * (1 - BOUND_SHARE) - spent() if len(variables.x) <= RELAX_LIMIT else 0.0
-        best, log = relax_and_resolve(variables, best, budget, options.seed, options.workers,
-                                      options.deterministic, control, on_progress, progress)
+        steps = budget.limit * (1 - BOUND_SHARE) - budget.spent() if len(variables.x) <= RELAX_LIMIT else 0.0
+        best, log = relax_and_resolve(variables, best, budget.part(steps), options.seed, options.workers, control,
+                                      on_progress, progress)
         solutions += log.improvements
-        searched += log.spent
-        phases["neighbourhoods"] = round(time.monotonic() - began, 1)
+        phases["neighbourhoods"] = round(budget.elapsed(), 1)
         phases["steps"] = log.steps
-        if not control.interrupted:
+        if not control.interrupted and not budget.expired:
             hint_all(variables, best.values)
-            left = limit - spent()
-            last = search(model, replace(options, time_limit=max(left, limit * 0.05)), control, on_progress, began)
+            last = search(model, options, budget, control, on_progress, began)
             solutions += last.solutions
             if last.bound is not None:
                 bound = last.bound if bound is None else max(bound, last.bound)
             if last.incumbent is not None and last.incumbent.objective <= best.objective:
                 best, status = last.incumbent, last.status
     if best is None:
-        return replace(_result(problem, options, ModelRun(status, None, None, None, {}, time.monotonic() - began,
-                                                          solutions, control.interrupted, size_of(model, variables)),
-                               None, None, began), phases=phases)
+        return conclude(problem, options, budget, None, solutions=solutions, interrupted=control.interrupted,
+                        status=status, size=size_of(model, variables), phases=phases, method=_RELAXING)
     solver = fixed_solution(variables, best.values, options.seed)
     duties = extract_duties(variables, solver.value)
-    roster = Roster(name_people(problem, duties, options.seed))
-    check_result = checker.check(problem, roster)
     values = {rule: round(solver.value(term)) if not isinstance(term, int) else term for rule, term in terms.items()}
-    agree(best.objective, values, check_result)
-    if status == "OPTIMAL":
-        bound = best.objective
-    run = ModelRun(status if status == "OPTIMAL" else "FEASIBLE", duties, best.objective, bound, values,
-                   time.monotonic() - began, solutions, control.interrupted, size_of(model, variables))
-    return replace(_result(problem, options, run, roster, check_result, began), method=_RELAXING, phases=phases)
+    settled = Settled(duties, best.objective, values, 0, shortfall(problem, duties))
+    return conclude(problem, options, budget, settled, "整体模型", solutions=solutions,
+                    interrupted=control.interrupted, status="OPTIMAL" if status == "OPTIMAL" else "FEASIBLE",
+                    bounds=[best.objective if status == "OPTIMAL" else bound], size=size_of(model, variables),
+                    phases=phases, method=_RELAXING)
 
 
 _RELAXING = "整体模型 + 邻域搜索（逐次放开部分单位或日期重新求解）"
 
 
-def _any_roster(model, terms, options: SolveOptions, control: SearchControl,  # type: ignore[no-untyped-def]
-                on_progress: Callable[[Progress], None] | None, began: float, left: float) -> SearchRun:
+def _any_roster(model, terms, options: SolveOptions, budget: Budget,  # type: ignore[no-untyped-def]
+                control: SearchControl, on_progress: Callable[[Progress], None] | None, began: float) -> SearchRun:
     """A roster that keeps every hard rule, however costly, found without the objective: on
     Instance20 of the benchmark that takes 3 s, against nothing in 54 s with it. Its cost is
     then taken with the objective back."""
     model.clear_objective()
     try:
-        found = search(model, replace(options, time_limit=max(left, 1.0)), control, on_progress, began,
-                       enough_after=0.0)
+        found = search(model, options, budget, control, on_progress, began, enough_after=0.0)
     finally:
         model.minimize(sum(terms.values()))
     if found.incumbent is None:
@@ -332,27 +455,40 @@ def _any_roster(model, terms, options: SolveOptions, control: SearchControl,  # 
     return replace(found, status="FEASIBLE", incumbent=incumbent, bound=None)
 
 
+FLOW_SECONDS = 0.3
+"""Wall-clock seconds per month a horizon keeps for its closing check and flow bound."""
+
+
 def solve_by_month(problem: Problem, options: SolveOptions, control: SearchControl,
                    on_progress: Callable[[Progress], None] | None = None,
-                   earlier: Sequence[Assignment] = (), data: DataSet | None = None) -> Result:
+                   earlier: Sequence[Assignment] = (), data: DataSet | None = None,
+                   budget: Budget | None = None) -> Result:
     """A horizon of several months, one month at a time; one model of a whole year would need
     over ten times the memory of a month. Each month continues from the duties before it (see
     :func:`continuation`): the months already solved, and first ``earlier``, a previous roster
     whose ``history`` is that of ``data`` (by default the problem's own). Each month also plans
     the first days of the next month, then drops them, so that it ends in a state the next
     month can continue from (its fixed duties included), and aims at the horizon's fair shares
-    through its last day (:func:`_shares_so_far`). The time is shared equally; the roster is
-    checked as a whole against ``problem``."""
-    began = time.monotonic()
+    through its last day (:func:`_shares_so_far`). The time left is shared equally among the
+    months left; a month short of time ends with its best roster, and the next continues from
+    it. Months the time does not reach at all stay unplanned, and the result names them. The
+    roster is checked as a whole against ``problem``."""
+    budget = budget or options.budget()
     data = data or problem.data
     margin = carry_margin(data)
     assume = problem.calendar_assumed
     duties = [a for a in earlier if a.date < problem.start]
     rest = {d.date: not d.is_working for d in problem.days} | _rest_days_before(problem, data, duties)
     solutions = 0
-    interrupted = False
-    status, bound = SolveStatus.FEASIBLE, None
-    for number, (first, last) in enumerate(problem.month_parts):
+    status, bound = "FEASIBLE", None
+    parts = problem.month_parts
+    work = budget.until(FLOW_SECONDS * len(parts))
+    unplanned: tuple[dt.date, dt.date] | None = None
+    for number, (first, last) in enumerate(parts):
+        if number and work.wall_left() <= 0:
+            # not even a greedy roster fits in the time left: the rest of the horizon keeps its
+            # pins (and what the rules need beside them), and the result names it
+            unplanned, last = (first, problem.end), problem.end
         # back over the last days before the month, and to its 1st when it starts mid-month
         back = max(min(first - margin, first.replace(day=1)), min((a.date for a in duties), default=first))
         ahead = min(problem.end, last + margin)
@@ -361,24 +497,32 @@ def solve_by_month(problem: Problem, options: SolveOptions, control: SearchContr
         except DataError:  # a previous roster made with other data no longer fits it as pins
             part = continuation(data, duties, first, first, ahead, rest, assume)
         part = replace(part, shares=_shares_so_far(problem, part))
-        left = options.time_limit - (time.monotonic() - began)
-        share = max(left / (len(problem.months) - number), 1.0) if not interrupted else 2.0
-        # the part is the problem itself: its bound counts. The months of a year have the pattern
-        # phase too: since the dive, a year at 600 s ended at 155548-155683 with it (two runs),
-        # 182536-211803 without (two runs, a session apart), before the parts' shares above
-        whole = len(problem.months) == 1 and not earlier
-        result = solve_whole(part, replace(options, time_limit=share), SearchControl() if interrupted else control,
-                             on_progress)
-        interrupted = interrupted or result.interrupted
+        if unplanned is not None:
+            part = _pinned_only(part)
+        result = solve_whole(part, options, control, on_progress, work.part(work.left() / (len(parts) - number)))
         solutions += result.solutions
         if result.roster is None:
-            return replace(result, problem=problem, wall_time=time.monotonic() - began, method=_BY_MONTH)
-        if whole:
-            status, bound = result.status, result.bound
+            return replace(result, problem=problem, wall_time=budget.elapsed(), method=_BY_MONTH)
+        if len(parts) == 1 and not earlier:  # the part is the problem itself: its bound counts
+            status, bound = result.status.name, result.bound
         duties.extend(a for a in result.roster if first <= a.date <= last)
-    method = _BY_MONTH if len(problem.months) > 1 else "整体求解"
-    return _checked_whole(problem, [a for a in duties if a.date >= problem.start], options, began, solutions,
-                          interrupted, method + ("，接续上一份排班" if earlier else ""), status, bound)
+        if unplanned is not None:
+            break
+    method = _BY_MONTH if len(parts) > 1 else "整体求解"
+    return _checked_whole(problem, [a for a in duties if a.date >= problem.start], options, budget, solutions,
+                          control.interrupted, method + ("，接续上一份排班" if earlier else ""), status, bound,
+                          unplanned)
+
+
+def _pinned_only(part: Problem) -> Problem:
+    """``part`` with only the periods that hold a pin open: what a roster there must have.
+    A month's least duties (每月最少次数) need every period, so with such a minimum nothing is
+    closed."""
+    if any(u.min_total for u in part.units):
+        return part
+    pinned = {Period(p.date, p.station, p.shift) for p in part.data.fixed if part.in_horizon(p.date)}
+    slots = tuple(replace(s, index=i) for i, s in enumerate(s for s in part.slots if s.period in pinned))
+    return replace(part, slots=slots, shares=FairShares(part.targets, part.weekend_targets))
 
 
 def _shares_so_far(problem: Problem, part: Problem) -> FairShares:
@@ -424,7 +568,7 @@ def continuation(data: DataSet, earlier: Sequence[Assignment], back: dt.date, fi
 
 def solve_after(problem: Problem, earlier: Sequence[Assignment], options: SolveOptions | None = None,
                 control: SearchControl | None = None,
-                on_progress: Callable[[Progress], None] | None = None) -> Result:
+                on_progress: Callable[[Progress], None] | None = None, budget: Budget | None = None) -> Result:
     """Solve ``problem`` as the continuation of a previous roster ``earlier`` (``--previous``):
     month by month as :func:`solve_by_month` does, the first month continuing ``earlier``.
     The roster is then checked against ``problem`` with the ``history`` rows ``earlier`` leaves
@@ -435,7 +579,7 @@ def solve_after(problem: Problem, earlier: Sequence[Assignment], options: SolveO
     before = [a for a in earlier if a.date < problem.start]
     rest = _rest_days_before(problem, data, before)
     final = replace(problem, data=replace(data, history=history_before(data, before, problem.start, rest)))
-    return solve_by_month(final, options, control, on_progress, before, data)
+    return solve_by_month(final, options, control, on_progress, before, data, budget)
 
 
 def _rest_days_before(problem: Problem, data: DataSet, earlier: Sequence[Assignment]) -> dict[dt.date, bool]:
@@ -446,47 +590,31 @@ def _rest_days_before(problem: Problem, data: DataSet, earlier: Sequence[Assignm
     return {d.date: not d.is_working for d in days}
 
 
-def _checked_whole(problem: Problem, duties: list[Assignment], options: SolveOptions, began: float, solutions: int,
-                   interrupted: bool, method: str, status: SolveStatus = SolveStatus.FEASIBLE,
-                   bound: int | None = None) -> Result:
+def _checked_whole(problem: Problem, duties: list[Assignment], options: SolveOptions, budget: Budget,
+                   solutions: int, interrupted: bool, method: str, status: str = "FEASIBLE",
+                   bound: int | None = None, unplanned: tuple[dt.date, dt.date] | None = None) -> Result:
     """The result of a roster put together from parts, checked as a whole."""
     roster = Roster(duties)
     check_result = checker.check(problem, roster)
     if check_result.violations:
         raise CheckerDisagreement("a roster solved in parts breaks a hard rule as a whole: "
                                   + "; ".join(f"{v.rule} {v.unit} {v.date}" for v in check_result.violations[:5]))
-    if not check_result.shortfalls:
+    if not check_result.shortfalls and not budget.expired:
         flow = soft_lower_bound(problem)
         if flow is not None:
             bound = max(bound if bound is not None else flow, flow)
+    if bound is not None and bound >= check_result.objective:
+        status = "OPTIMAL"
     return Result(
-        problem=problem, status=status, roster=roster, check=check_result,
-        objective=check_result.objective, bound=bound, wall_time=time.monotonic() - began,
+        problem=problem, status=SolveStatus.from_cp_sat(status), roster=roster, check=check_result,
+        objective=check_result.objective, bound=bound, wall_time=budget.elapsed(),
         solutions=solutions, interrupted=interrupted,
         parameters=options.parameters(),
-        size={}, method=method,
+        size={}, method=method, unplanned=unplanned, cut=budget.cut,
     )
 
 
 _BY_MONTH = "逐月滚动求解（各月接续上月的排班和历史）"
-
-
-def _result(problem: Problem, options: SolveOptions, run: ModelRun, roster: Roster | None,
-            check_result: checker.CheckResult | None, began: float, first: ModelRun | None = None,
-            interrupted: bool = False) -> Result:
-    return Result(
-        problem=problem,
-        status=SolveStatus.from_cp_sat(run.status),
-        roster=roster,
-        check=check_result,
-        objective=check_result.objective if check_result else None,
-        bound=run.bound,
-        wall_time=time.monotonic() - began,
-        solutions=run.solutions + (first.solutions if first else 0),
-        interrupted=interrupted or run.interrupted,
-        parameters=options.parameters(),
-        size=run.size,
-    )
 
 
 def pinned_duties(problem: Problem) -> list[tuple[Slot, str]]:

@@ -15,17 +15,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 from ortools.sat.python import cp_model
 
+from rotation.budget import Budget, OutOfTime
 from rotation.model import HomeCommunity
-from rotation.problem import Problem, Slot
+from rotation.problem import Period, Problem, Slot
 from rotation.roster import Assignment
 from rotation.solver.constraints import RULE_FAMILIES, add_hard_rules
 from rotation.solver.cpsat import Mode, SolveOptions, new_solver, run_model
-from rotation.solver.variables import create_variables
+from rotation.solver.variables import create_variables, first_inquiry_capacity
 
 UNKNOWN = "时限内未能确定原因（可用 rotation explain 加大 --time-limit 再查）"
 OTHER_COVER = "其他岗位的最少人数"
@@ -67,30 +68,40 @@ def explain(problem: Problem, options: SolveOptions | None = None) -> Explanatio
     return Explanation(explain_gaps(problem, run.duties, options.time_limit / 2), run.status == "OPTIMAL")
 
 
+ANALYSIS_LEAST = 2.0
+"""Seconds a budget must still hold for CP-SAT to be asked about the gaps at all: building the
+analysis model alone takes about that on a county month."""
 ANALYSIS_LIMIT = 20_000
 """Above this many duty variables, CP-SAT is not asked about each gap (each question would take
 longer than a planner waits); the reasons read off the roster still name every unit's limit."""
 
 
-def explain_gaps(problem: Problem, duties: Iterable[Assignment], time_limit: float) -> tuple[Gap, ...]:
+def explain_gaps(problem: Problem, duties: Iterable[Assignment], time_limit: float,
+                 budget: Budget | None = None, skip: Callable[[Slot], bool] | None = None) -> tuple[Gap, ...]:
     """The cause of each position that ``duties`` leave short: by counting over the data; else
     by what stops each unit that may take it, given the roster (its day, run, weekends, month);
     and, on problems small enough, the rule families CP-SAT proves to be in conflict, within
-    about ``time_limit`` deterministic seconds in all."""
+    about ``time_limit`` deterministic seconds in all, and within ``budget`` when given (the
+    plain reasons are always given; CP-SAT is asked only while the budget lasts)."""
     duties = list(duties)
     assigned: dict[int, int] = defaultdict(int)
     index = {(s.date, s.station, s.shift, s.role): s.index for s in problem.slots}
     for a in duties:
         if (a.date, a.station, a.shift, a.role) in index:
             assigned[index[(a.date, a.station, a.shift, a.role)]] += 1
-    short = [s for s in problem.slots if assigned[s.index] < s.min]
+    short = [s for s in problem.slots if assigned[s.index] < s.min and not (skip and skip(s))]
     counted = {s.index: _counted(problem, s) for s in short}
     blocking = _Blocking(problem, duties)
     small = sum(len(s.eligible) for s in problem.slots) <= ANALYSIS_LIMIT
     unexplained = sum(1 for c in counted.values() if c is None)
-    analysis = _Analysis(problem, assigned) if small and unexplained else None
+    analysis = None
+    if small and unexplained and (budget is None or budget.left() >= ANALYSIS_LEAST):
+        try:
+            analysis = _Analysis(problem, assigned, budget)
+        except OutOfTime:
+            analysis = None
     # deterministic time, shared up front: the same data and roster give the same explanation
-    budget = max(time_limit / max(unexplained, 1), 0.5)
+    share = max(time_limit / max(unexplained, 1), 0.5)
     gaps = []
     for slot in short:
         missing = slot.min - assigned[slot.index]
@@ -102,8 +113,11 @@ def explain_gaps(problem: Problem, duties: Iterable[Assignment], time_limit: flo
         if analysis is None:
             gaps.append(Gap(slot, missing, cause))
             continue
+        if budget is not None and budget.expired:
+            gaps.append(Gap(slot, missing, cause))
+            continue
         also = STRUCTURAL if "（每日最多" in cause else ()  # see _Analysis.explain
-        proven = analysis.explain(slot, missing, budget, also)
+        proven = analysis.explain(slot, missing, share, also)
         if proven.rules:
             cause += "。CP-SAT 证明：" + proven.cause
         gaps.append(replace(proven, cause=cause))
@@ -119,8 +133,10 @@ class _Blocking:
         self.per_month: dict[tuple[str, int, int], int] = defaultdict(int)
         self.blocks: dict[tuple[str, tuple[int, int]], set[int]] = defaultdict(set)
         self.block_of = {d: n for n, b in enumerate(problem.rest_blocks) for d in b.dates}
+        self.per_period: dict[Period, list[Assignment]] = defaultdict(list)
         for a in duties:
             self.per_day[(a.unit, a.date)].append(a)
+            self.per_period[Period(a.date, a.station, a.shift)].append(a)
             self.per_month[(a.unit, a.date.year, a.date.month)] += 1
             if a.date in self.block_of:
                 self.blocks[(a.unit, problem.rest_blocks[self.block_of[a.date]].month)].add(self.block_of[a.date])
@@ -159,12 +175,19 @@ class _Blocking:
             touched = self.blocks[(unit_id, month)]
             if self.block_of[date] not in touched and len(touched) >= rules.max_weekends_per_month:
                 return f"本月已值 {len(touched)} 个周末或节假日（每月最多 {rules.max_weekends_per_month} 个）"
+        if not self.owned(slot) and first_inquiry_capacity(problem, unit_id, date, slot.shift) == 0:
+            return "不能担任首问责任单位，而这个时段还没有可任首问的单位"
         if problem.has_people(unit_id):
             used = {a.person for a in today}
             free = [p for p in problem.available_people(unit_id, date, slot.shift) if p not in used]
             if not free:
                 return "当天可值班的人员都已有安排"
         return None
+
+    def owned(self, slot: Slot) -> bool:
+        """Whether a unit on duty in ``slot``'s period may own its first inquiry."""
+        return any(first_inquiry_capacity(self.problem, a.unit, a.date, a.shift) > 0
+                   for a in self.per_period.get(slot.period, ()))
 
     def _run(self, unit_id: str, date: dt.date, step: int) -> int:
         days, probe = 0, date + step * ONE_DAY
@@ -232,12 +255,13 @@ class _Analysis:
     """One model of the whole horizon with every rule family, the cover each position reached
     and the full cover of each short position behind assumption literals."""
 
-    def __init__(self, problem: Problem, assigned: dict[int, int]) -> None:
+    def __init__(self, problem: Problem, assigned: dict[int, int], budget: Budget | None = None) -> None:
         self.problem = problem
+        self.budget = budget
         model = cp_model.CpModel()
         v = create_variables(model, problem)
         self.guards = {family: model.new_bool_var(f"rule[{family}]") for family in RULE_FAMILIES}
-        add_hard_rules(v, self.guards)  # type: ignore[arg-type]
+        add_hard_rules(v, self.guards, between=budget.check if budget is not None else None)  # type: ignore[arg-type]
         by_slot: dict[int, list] = defaultdict(list)
         for (slot, _), var in v.x.items():
             by_slot[slot].append(var)
@@ -260,6 +284,8 @@ class _Analysis:
         self.model.add_assumptions(assumptions)
         solver = new_solver(1, 0)
         solver.parameters.max_deterministic_time = limit
+        if self.budget is not None:
+            self.budget.guard_cp_sat(solver.parameters)
         if core:  # cores are reliable without presolve (or-tools issue 5141)
             solver.parameters.cp_model_presolve = False
         status = solver.solve(self.model)

@@ -3,26 +3,25 @@
 Everything before the repair date is kept as it was. From that date on, the repair first finds
 the fewest changes that keep every hard rule (and cover what can be covered), then, without
 making more changes, the best roster by the usual soft rules. The changes are listed for the
-planner, computed here again from the two rosters, not taken from the solver.
+planner, computed here again from the two rosters, not taken from the solver. Like a solve, a
+repair ends with the best roster it holds: the published roster as far as the changed data
+still allows it, with its gaps filled, is the first, and each phase offers a better one.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections.abc import Callable
 from dataclasses import replace
 
-from rotation import check as checker
-from rotation.engine import CheckerDisagreement, agree
+from rotation.budget import Budget
+from rotation.engine import Best, CheckerDisagreement, conclude, essential, pinned_duties, run_within, settle_within, slotted
 from rotation.errors import DataError, DataIssue
 from rotation.model import DataSet, Fixed
-from rotation.people import name_people
 from rotation.problem import Problem, build_problem
-from rotation.result import Result, SolveStatus
+from rotation.result import Result
 from rotation.roster import Assignment, Roster, changes_between, unit_changes
-from rotation.solver.bound import soft_lower_bound
-from rotation.solver.cpsat import Mode, Progress, SearchControl, SolveOptions, run_model
+from rotation.solver.cpsat import Mode, Progress, SearchControl, SolveOptions
 from rotation.solver.greedy import as_assignments, first_roster
 from rotation.solver.stability import Keep
 
@@ -70,55 +69,57 @@ def _label(by_id: dict, key: str) -> str:
 
 
 def repair(problem: Problem, old: Roster, since: dt.date, options: SolveOptions | None = None,
-           control: SearchControl | None = None,
-           on_progress: Callable[[Progress], None] | None = None) -> Result:
+           control: SearchControl | None = None, on_progress: Callable[[Progress], None] | None = None,
+           budget: Budget | None = None) -> Result:
     """The repaired roster of ``problem`` (built by :func:`repair_problem`), checked, with its
     change list. Fewest changes first (coverage before that), then the usual objective."""
     options = options or SolveOptions()
     control = control or SearchControl()
-    began = time.monotonic()
+    budget = budget or options.budget()
+    began = budget.started
     published = tuple(old)
     keep = Keep(published, since)
-    hint = _kept_and_filled(problem, published)
-    share = replace(options, time_limit=options.time_limit * FIRST_SHARE)
-    first = run_model(problem, share, control, on_progress, hint, Mode.REPAIR, began, keep=replace(keep, cover=True))
-    if first.duties is None and not control.interrupted:  # no complete roster (or none found): cover what can be
-        first = run_model(problem, share, control, on_progress, hint, Mode.REPAIR, began, keep=keep)
-    if first.duties is None:
-        result = Result(problem, SolveStatus.from_cp_sat(first.status), None, None, None, None,
-                        time.monotonic() - began, first.solutions, control.interrupted, options.parameters(), first.size,
-                        method=_METHOD, changes=())
-        return result
-    spent = first.spent(options) if options.deterministic else time.monotonic() - began
-    limited = replace(keep, max_changes=first.terms["changes"], max_coverage_penalty=first.terms["coverage"])
-    remaining = max(options.time_limit - spent, options.time_limit * 0.1)
-    if control.interrupted:
-        control, remaining = SearchControl(), min(remaining, 5.0)
-    full = run_model(problem, replace(options, time_limit=remaining), control, on_progress, first.duties, Mode.FULL,
-                     began, keep=limited)
+    pins = pinned_duties(problem)
+    best = Best(problem, pins, options.seed, keep)
+    best.offer(settle_within(problem, _kept_and_filled(problem, published), options.seed, essential(budget), keep),
+               "保留原排班并补缺", budget)
+    first = None
+    for cover in (True, False):  # a complete roster if one exists, else the fewest missing duties
+        if control.interrupted or budget.expired:
+            break
+        share = budget.part(budget.share(FIRST_SHARE))
+        first = run_within(problem, options, share, control, on_progress, best.roster.duties if best.roster else [],
+                           Mode.REPAIR, began, keep=replace(keep, cover=cover))
+        if first is not None and first.duties is not None:
+            best.offer(settle_within(problem, first.duties, options.seed, budget, keep), "最少改动", budget)
+            break
+    if best.roster is not None and not control.interrupted and not budget.expired:
+        # no more changes, and no more missing duties, than the best so far
+        limited = replace(keep, max_changes=best.roster.terms["changes"],
+                          max_coverage_penalty=best.roster.terms["coverage"])
+        full = run_within(problem, options, budget, control, on_progress, best.roster.duties, Mode.FULL, began,
+                          keep=limited)
+        if full is not None and full.duties is not None and full.objective is not None:
+            best.offer(settle_within(problem, full.duties, options.seed, budget, keep), "优化")
+    if best.roster is None:
+        return replace(conclude(problem, options, budget, None, interrupted=control.interrupted, status="UNKNOWN",
+                                method=_METHOD), changes=())
     preferred = {(a.date, a.station, a.shift, a.role, a.unit): a.person for a in published if a.person}
-    roster = Roster(name_people(problem, full.duties, options.seed, preferred))
-    check_result = checker.check(problem, roster)
-    agree(full.objective, full.terms, check_result)
-    changes = changes_between(Roster(published), roster, since)
-    if unit_changes(changes) != full.terms["changes"]:
-        raise CheckerDisagreement(f"changes: solver {full.terms['changes']}, change list {unit_changes(changes)}")
-    bound = full.bound
-    if not check_result.shortfalls and (flow := soft_lower_bound(problem)) is not None:
-        bound = flow if bound is None else max(bound, flow)  # every complete roster's bound holds here too
-    return Result(problem, SolveStatus.from_cp_sat(full.status), roster, check_result, check_result.objective,
-                  bound, time.monotonic() - began, first.solutions + full.solutions,
-                  control.interrupted or first.interrupted, options.parameters(), full.size, method=_METHOD,
-                  changes=changes, since=since, fewest_changes_proven=first.status == "OPTIMAL")
+    result = conclude(problem, options, budget, best.roster, best.source, solutions=best.improvements,
+                      interrupted=control.interrupted, method=_METHOD, preferred=preferred)
+    assert result.roster is not None
+    changes = changes_between(Roster(published), result.roster, since)
+    if unit_changes(changes) != best.roster.terms["changes"]:
+        raise CheckerDisagreement(f"changes: solver {best.roster.terms['changes']}, change list {unit_changes(changes)}")
+    proven = first is not None and first.status == "OPTIMAL" and best.roster.terms["changes"] == first.terms["changes"]
+    return replace(result, changes=changes, since=since, fewest_changes_proven=proven)
 
 
 def _kept_and_filled(problem: Problem, published: tuple[Assignment, ...]) -> list[Assignment]:
-    """A first repaired roster: every published duty the data still allows, and the slots left
-    short filled greedily. Often the fewest changes already, so CP-SAT starts close."""
-    slots = {(s.date, s.station, s.shift, s.role): s for s in problem.slots}
-    kept = [(slots[key], a.unit) for a in published
-            if (key := (a.date, a.station, a.shift, a.role)) in slots and a.unit in slots[key].eligible]
-    return as_assignments(first_roster(problem, kept))
+    """A first repaired roster: every published duty the data still allows beside the others,
+    and the slots left short filled greedily. Often the fewest changes already, so CP-SAT starts
+    close."""
+    return as_assignments(first_roster(problem, pinned_duties(problem), preferred=slotted(problem, list(published))))
 
 
 _METHOD = "调整已发布的排班：先使改动最少，再在改动不增加的前提下优化其余各项（状态与下界都以此为前提）"

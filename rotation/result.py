@@ -42,6 +42,9 @@ class Result:
     provenance: dict[str, str] | None = None  # the tool's version and the data's fingerprint
     gap_causes: dict[tuple, str] | None = None  # (date, station, shift, role) of a shortfall -> its cause
     phases: dict[str, float] | None = None  # seconds from the start to the end of each phase, for benchmarks
+    source: str = ""  # the phase that found the roster, in Chinese
+    unplanned: tuple[dt.date, dt.date] | None = None  # days the time limit left without any roster
+    cut: bool = False  # a deterministic run ended by its wall-clock guard: it may not repeat
 
     @property
     def found(self) -> bool:
@@ -62,7 +65,13 @@ class Result:
         lines = [f"排班范围：{p.start} 至 {p.end}，{len(p.slots)} 个开放岗位，需 {p.unit_duties} 人次（单位次）"]
         status = self.status.value + ("（已按 Ctrl-C 中止，保留目前最好的排班）" if self.interrupted else "")
         took = f"用时 {self.wall_time:.1f} 秒，" if timing else ""
-        lines.append(f"求解状态：{status}，{took}找到 {self.solutions} 个改进解（{self.method}）")
+        lines.append(f"求解状态：{status}，{took}找到 {self.solutions} 个改进解（{self.method}）"
+                     + (f"；最好排班来自「{self.source}」" if self.source else ""))
+        if self.unplanned is not None:
+            lines.append(f"注意：时限已到，{self.unplanned[0]} 至 {self.unplanned[1]} 没有排班（相应岗位都列为缺口）；"
+                         "请加大 --time-limit 重新排班")
+        if self.cut:
+            lines.append("注意：确定性时限未用完就到了实际时限（机器较忙），本次结果不一定能重现")
         lines.append(self.provenance_line())
         for warning in p.warnings:
             lines.append(warning)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from conftest import day, duty, make_data, need
 
+from rotation.budget import Budget
 from rotation.cells import parse_day_spec
 from rotation.check import check
 from rotation.load import load
@@ -35,9 +36,10 @@ def test_groups_re_planned_side_by_side_lower_the_objective_by_what_they_report(
         assert progress.objective is not None
         heard.append(progress.objective)
 
-    duties, _, improved = improve(problem, start, 3.0, seed=1, deterministic=False, control=SearchControl(),
-                                  on_progress=hear, workers=2)
-    before, after = check(problem, Roster(start)), check(problem, Roster(duties))
+    before = check(problem, Roster(start))
+    duties, improved = improve(problem, start, before.objective, Budget(3.0), seed=1, control=SearchControl(),
+                               on_progress=hear, workers=2)
+    after = check(problem, Roster(duties))
     assert heard and after.objective == heard[-1] < before.objective
     assert improved == len(heard)  # each improvement is heard once and counted
     assert after.shortfalls == ()

@@ -478,30 +478,3 @@ def test_a_start_that_keeps_every_rule_is_the_complete_roster_without_a_search()
     assert sorted((a.date, a.station, a.unit) for a in repaired.duties) == sorted(
         (a.date, a.station, a.unit) for a in start)
     assert check(problem, Roster(repaired.duties)).violations == ()
-
-
-def test_scoring_only_returns_the_start_unchanged_with_the_checkers_objective() -> None:
-    # U1 on both days is unfair and makes a close pair; a search would share the days
-    data = make_data(need("S1", "全部", 1))
-    problem = build_problem(data, MON, TUE)
-    start = [Assignment(d, "S1", "AM", DEFAULT_ROLE, "U1") for d in (MON, TUE)]
-    options = SolveOptions(time_limit=5, workers=1, seed=0)
-    scored = run_model(problem, options, hint=start, mode=Mode.FULL, score_only=True)
-    assert scored.duties is not None
-    assert sorted((a.date, a.unit) for a in scored.duties) == [(MON, "U1"), (TUE, "U1")]
-    checked = check(problem, Roster(scored.duties))
-    assert scored.objective == checked.objective == sum(scored.terms.values())
-    searched = run_model(problem, options, hint=start, mode=Mode.FULL)
-    assert searched.objective is not None and scored.objective is not None
-    assert searched.objective < scored.objective
-
-
-def test_scoring_only_searches_when_the_start_breaks_a_hard_rule() -> None:
-    data = make_data(need("S1", "全部", 1), rules=rules(max_consecutive_days=1))
-    problem = build_problem(data, MON, TUE)
-    start = [Assignment(d, "S1", "AM", DEFAULT_ROLE, "U1") for d in (MON, TUE)]
-    run = run_model(problem, SolveOptions(time_limit=5, workers=1, seed=0), hint=start, mode=Mode.FULL,
-                    score_only=True)
-    assert run.duties is not None
-    assert check(problem, Roster(run.duties)).violations == ()
-    assert sorted(a.unit for a in run.duties) == ["U1", "U2"]

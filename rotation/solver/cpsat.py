@@ -12,6 +12,7 @@ from enum import Enum
 
 from ortools.sat.python import cp_model
 
+from rotation.budget import Budget
 from rotation.check import SCALE
 from rotation.problem import Problem
 from rotation.roster import Assignment
@@ -35,6 +36,10 @@ class SolveOptions:
     @property
     def deterministic(self) -> bool:
         return self.workers == 1
+
+    def budget(self) -> Budget:
+        """The options' time limit, starting now."""
+        return Budget(self.time_limit, self.deterministic)
 
     def parameters(self) -> dict[str, object]:
         """What the report records of these options."""
@@ -144,14 +149,17 @@ class Mode(Enum):
     REPAIR = "调整"  # fewest missing duties, then fewest changes to a published roster
 
 
-def build_model(problem: Problem, mode: Mode = Mode.FULL,
-                keep: Keep | None = None) -> tuple[cp_model.CpModel, Variables, dict]:
+def build_model(problem: Problem, mode: Mode = Mode.FULL, keep: Keep | None = None,
+                budget: Budget | None = None) -> tuple[cp_model.CpModel, Variables, dict]:
     """The model of ``problem`` for ``mode``, with the term of each soft rule it minimises.
     With ``keep``, the term ``changes`` counts changes to a published roster: REPAIR minimises
-    them (after coverage); FULL keeps them and coverage within what REPAIR reached."""
+    them (after coverage); FULL keeps them and coverage within what REPAIR reached. With
+    ``budget``, building stops between rule families once its deadline has passed
+    (:class:`~rotation.budget.OutOfTime`): a large model takes seconds to build."""
+    between = budget.check if budget is not None else None
     model = cp_model.CpModel()
     variables = create_variables(model, problem)
-    add_hard_rules(variables)
+    add_hard_rules(variables, between=between)
     if mode is Mode.COVER or (mode is Mode.REPAIR and keep is not None and keep.cover):
         add_full_coverage(variables)
         if mode is Mode.COVER:
@@ -159,7 +167,7 @@ def build_model(problem: Problem, mode: Mode = Mode.FULL,
         changes, _ = add_changes(variables, keep)
         model.minimize(changes)
         return model, variables, {"coverage": 0, "changes": changes}
-    terms = add_objective(variables, soft=mode is Mode.FULL)
+    terms = add_objective(variables, soft=mode is Mode.FULL, between=between)
     if keep is not None:
         changes, most = add_changes(variables, keep)
         if mode is Mode.REPAIR:
@@ -178,29 +186,32 @@ def run_model(problem: Problem, options: SolveOptions, control: SearchControl | 
               on_progress: Callable[[Progress], None] | None = None,
               hint: list[Assignment] | None = None, mode: Mode = Mode.FULL,
               started: float | None = None, lns_only: bool = False, keep: Keep | None = None,
-              score_only: bool = False) -> ModelRun:
-    """Build the model for ``problem``, search, and read back the best roster found. With
-    ``lns_only`` every worker improves the hint by neighbourhood search and none tries to
-    prove a bound: on a county month that finds better rosters with two thirds of the memory.
-    With ``score_only`` a hint that keeps every hard rule is returned as it is, scored by the
-    model, without a search. ``keep`` is a published roster to stay close to (see
-    :func:`build_model`)."""
-    model, variables, terms = build_model(problem, mode, keep)
+              budget: Budget | None = None, enough_after: float | None = None) -> ModelRun:
+    """Build the model for ``problem``, search within ``budget`` (by default the options' time
+    limit), and read back the best roster found. With ``lns_only`` every worker improves the
+    hint by neighbourhood search and none tries to prove a bound: on a county month that finds
+    better rosters with two thirds of the memory. ``keep`` is a published roster to stay close
+    to (see :func:`build_model`). Building stops with :class:`~rotation.budget.OutOfTime` when
+    the budget's deadline passes first. With ``enough_after`` (wall-clock seconds) the search
+    ends once that long has passed and it has a solution."""
+    budget = budget or options.budget()
+    model, variables, terms = build_model(problem, mode, keep, budget)
     if hint and mode is Mode.COVER:
         _stay_near(variables, hint)  # repair the hint: as few changes as full coverage needs
-    hinted = add_complete_hint(variables, hint, options.seed) if hint else None
-    if hinted is not None and (mode is Mode.COVER or score_only):
-        # COVER: complete and within every rule, so nothing to repair
+    hinted = add_complete_hint(variables, hint, options.seed, budget) if hint else None
+    if hinted is not None and mode is Mode.COVER:
+        # complete and within every rule, so nothing to repair
         duties, values = _read_back(variables, terms, keep, hinted.value)
-        return ModelRun(status="OPTIMAL" if mode is Mode.COVER else "FEASIBLE", duties=duties,
-                        objective=round(hinted.objective_value) if terms else None, bound=None, terms=values,
-                        wall_time=hinted.wall_time, solutions=int(mode is Mode.COVER), interrupted=False,
+        return ModelRun(status="OPTIMAL", duties=duties, objective=None, bound=None, terms=values,
+                        wall_time=hinted.wall_time, solutions=1, interrupted=False,
                         size=size_of(model, variables), deterministic_time=hinted.deterministic_time)
     control = control or SearchControl()
     progress = Progress(phase=mode.value, started=started or time.monotonic())
-    solver = _watched_solver(options, control, progress)
+    solver = _watched_solver(options, budget, control, progress)
     solver.parameters.use_lns_only = lns_only
-    status = _solve_watched(solver, model, progress, on_progress)
+    enough = enough_after if not budget.deterministic else None  # one worker: never by the clock
+    status = _solve_watched(solver, model, progress, on_progress, enough_after=enough)
+    budget.after_cp_sat(solver.deterministic_time, solver.wall_time)
     found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
     value = solver.value
     objective = solver.objective_value
@@ -236,13 +247,11 @@ def size_of(model: cp_model.CpModel, variables: Variables) -> dict[str, int]:
             "constraints": len(model.proto.constraints)}
 
 
-def _watched_solver(options: SolveOptions, control: SearchControl, progress: Progress) -> cp_model.CpSolver:
-    """A solver with the options' limits that ``control`` can stop and that reports its bound."""
+def _watched_solver(options: SolveOptions, budget: Budget, control: SearchControl,
+                    progress: Progress) -> cp_model.CpSolver:
+    """A solver within ``budget`` that ``control`` can stop and that reports its bound."""
     solver = new_solver(options.workers, options.seed)
-    if options.deterministic:
-        solver.parameters.max_deterministic_time = options.time_limit
-    else:
-        solver.parameters.max_time_in_seconds = options.time_limit
+    budget.limit_cp_sat(solver.parameters)
     solver.parameters.log_search_progress = options.log
     control.attach(solver)
 
@@ -310,20 +319,21 @@ class SearchRun:
     first_at: float | None = None  # seconds from ``started`` to the first solution
 
 
-def search(model: cp_model.CpModel, options: SolveOptions, control: SearchControl,
+def search(model: cp_model.CpModel, options: SolveOptions, budget: Budget, control: SearchControl,
            on_progress: Callable[[Progress], None] | None = None, started: float | None = None,
            enough_after: float | None = None, give_up_after: float | None = None) -> SearchRun:
-    """Search ``model`` (with whatever hints it holds) within ``options``; the best solution found.
+    """Search ``model`` (with whatever hints it holds) within ``budget``; the best solution found.
     With ``enough_after`` seconds the search ends early once it has a solution, with
     ``give_up_after`` once it has passed that long without one (wall-clock limits only: with one
     worker the run must not depend on the clock)."""
     progress = Progress(phase=Mode.FULL.value, started=started or time.monotonic())
-    solver = _watched_solver(options, control, progress)
-    clock = not options.deterministic
+    solver = _watched_solver(options, budget, control, progress)
+    clock = not budget.deterministic
     status = _solve_watched(solver, model, progress, on_progress, enough_after if clock else None,
                             give_up_after if clock else None)
+    budget.after_cp_sat(solver.deterministic_time, solver.wall_time)
     found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-    spent = solver.deterministic_time if options.deterministic else solver.wall_time
+    spent = solver.deterministic_time if budget.deterministic else solver.wall_time
     if not found:
         return SearchRun(solver.status_name(status), None, None, progress.solutions, spent)  # type: ignore[arg-type]
     return SearchRun(solver.status_name(status), incumbent_of(model, solver),  # type: ignore[arg-type]
@@ -414,15 +424,24 @@ def _hinted(v: Variables, hint: list[Assignment]) -> set[tuple[int, str]]:
             if (a.date, a.station, a.shift, a.role) in slots}
 
 
-def add_complete_hint(v: Variables, hint: list[Assignment], seed: int) -> cp_model.CpSolver | None:
+HINT_LIMIT = 5.0
+"""Deterministic seconds for completing a hint: with the duties fixed, propagation decides it."""
+
+
+def add_complete_hint(v: Variables, hint: list[Assignment], seed: int,
+                      budget: Budget | None = None) -> cp_model.CpSolver | None:
     """Hint every variable, not only the duties: with the duties fixed, the model's propagation
     sets the rest at once. A partial hint is often dropped by CP-SAT, which
     then starts from nothing. Returns the solver holding the hinted solution, when it is one."""
     on = _hinted(v, hint)
     solver = new_solver(1, seed)
-    solver.parameters.max_deterministic_time = 5.0
+    solver.parameters.max_deterministic_time = HINT_LIMIT
+    if budget is not None:
+        budget.guard_cp_sat(solver.parameters)
     with narrowed(v.model, {var.index: int(key in on) for key, var in v.x.items()}):
         status = solver.solve(v.model)
+    if budget is not None:
+        budget.after_cp_sat(solver.deterministic_time, solver.wall_time)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         hint_all(v, list(solver.response_proto.solution))
         return solver

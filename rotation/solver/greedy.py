@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 
 from rotation.check import SCALE
 from rotation.model import HomeCommunity, RequestKind
@@ -19,6 +20,7 @@ from rotation.solver.variables import first_inquiry_capacity
 
 ONE_DAY = dt.timedelta(days=1)
 SCARCE = 12  # a slot that at most this many units may fill is planned first
+NEEDED = 10**12  # the cost a unit below its month's minimum saves: more than any soft rule
 
 
 class _State:
@@ -46,9 +48,6 @@ class _State:
                     self.shifts_on[(past.unit, past.last_duty)].add(past.last_shift)
         self.ytd = {u.id: problem.ytd(u.id) for u in problem.units}
 
-    def last_duty(self, unit: str) -> set[dt.date]:
-        return {h.last_duty for h in self.problem.data.history if h.unit == unit and h.last_duty is not None}
-
     def place(self, unit: str, slot: Slot) -> None:
         date = slot.date
         self.total[unit] += 1
@@ -66,8 +65,12 @@ class _State:
             self.blocks[(unit, self.month_of_block[block])].add(block)
 
 
-def first_roster(problem: Problem, pinned: list[tuple[Slot, str]]) -> list[tuple[Slot, str]]:
-    """(slot, unit) duties covering as much as the hard rules allow, pins included."""
+def first_roster(problem: Problem, pinned: list[tuple[Slot, str]],
+                 preferred: Iterable[tuple[Slot, str]] = ()) -> list[tuple[Slot, str]]:
+    """(slot, unit) duties covering as much as the hard rules allow, pins included. The
+    ``preferred`` duties come first, each one kept when the rules allow it beside those kept
+    before: given a roster, this fills the slots it leaves short (a last pass over the best
+    roster found), or keeps what a changed data set still allows of a published one."""
     data = problem.data
     rules = data.rules
     weights = dict(rules.weights)
@@ -87,6 +90,7 @@ def first_roster(problem: Problem, pinned: list[tuple[Slot, str]]) -> list[tuple
     for request in data.requests:
         requests[request.unit].append(request)
     forbidden = set(rules.forbidden_successions)
+    last_duty = {h.unit: h.last_duty for h in data.history if h.last_duty is not None}
 
     def allowed(unit: str, slot: Slot) -> bool:
         date = slot.date
@@ -143,8 +147,8 @@ def first_roster(problem: Problem, pinned: list[tuple[Slot, str]]) -> list[tuple
             value += weights["weekend_fairness"] * ((before + TARGET_SCALE) ** 2 - before ** 2)
         close = sum(state.per_day[(unit, date + sign * k * ONE_DAY)]
                     for k in range(1, rules.min_days_between) for sign in (-1, 1))
-        if problem.data.history:
-            close += sum(1 for k in range(1, rules.min_days_between) if date - k * ONE_DAY in state.last_duty(unit))
+        if unit in last_duty:
+            close += sum(1 for k in range(1, rules.min_days_between) if date - k * ONE_DAY == last_duty[unit])
         value += weights["spacing"] * SCALE * close
         community = data.station(slot.station).community
         if (rules.home_community is HomeCommunity.PREFER and u.community and community
@@ -160,6 +164,8 @@ def first_roster(problem: Problem, pinned: list[tuple[Slot, str]]) -> list[tuple
             block = state.block_of[date]
             if block not in state.blocks[(unit, state.month_of_block[block])]:
                 value += opening_cost  # a unit's weekend allowance is scarce: use up a block it already works
+        if u.min_total is not None and state.per_month[(unit, date.year, date.month)] < u.min_total:
+            value -= NEEDED  # a month's least duties is a hard rule: units short of it go first
         return value
 
     # When the rest-day duties outnumber what one duty per allowed weekend block can carry, units
@@ -174,6 +180,15 @@ def first_roster(problem: Problem, pinned: list[tuple[Slot, str]]) -> list[tuple
     def urgency(slot: Slot) -> tuple:
         scarce = len(slot.eligible) <= SCARCE
         return (0 if scarce else 1 if slot.date in state.block_of else 2, slot.date, len(slot.eligible), slot.index)
+
+    for slot, unit in preferred:
+        if count[slot.index] < slot.max and unit in slot.eligible and allowed(unit, slot):
+            state.place(unit, slot)
+            chosen.append((slot, unit))
+            taken.add((slot.index, unit))
+            count[slot.index] += 1
+            if first_inquiry_capacity(problem, unit, slot.date, slot.shift) > 0:
+                owners[slot.period] = True
 
     for slot in sorted(problem.slots, key=urgency):
         date = slot.date

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import math
 import random
 import time
 from collections import Counter, defaultdict
@@ -23,14 +24,16 @@ from dataclasses import dataclass, replace
 
 from ortools.sat.python import cp_model
 
-from rotation import check as checker
+from rotation.budget import AnyOf, Budget, Stopped, StoppingCriterion, TimeUp
 from rotation.model import Unit
-from rotation.problem import TARGET_SCALE, FairShares, Period, Problem
-from rotation.roster import Assignment, Roster
+from rotation.problem import TARGET_SCALE, FairShares, Period, Problem, Slot
+from rotation.roster import Assignment
 from rotation.solver.cpsat import Progress, SearchControl, add_complete_hint, build_model, new_solver
 from rotation.solver.extract import extract_duties
 from rotation.solver.variables import first_inquiry_capacity, is_restricted
 
+GAP_SHARE = 0.5
+"""While the roster misses duties, this share of the groups is drawn around a missing duty."""
 GROUP_SIZE = 3
 """Units per neighbourhood. On the starts of 2026 months, 30 groups of a unit off its fair share
 with units off theirs the other way (:func:`_fair_partners`) improved 8 and 20 of them (December,
@@ -84,6 +87,8 @@ def _groups(problem: Problem, rng: random.Random, duties: list[Assignment], shar
     with the same roles, which can trade any duty (the only way to even out a few
     single-member units that alone may lead a shift)."""
     units = [u for u in problem.units]
+    if rng.random() < GAP_SHARE and (short := _short_slots(problem, duties)):
+        return _gap_partners(rng, rng.choice(short), sharing, units)
     draw = rng.random()
     if draw < 1 / 5:
         return _topped_up(rng, units, [])
@@ -101,6 +106,28 @@ def _groups(problem: Problem, rng: random.Random, duties: list[Assignment], shar
     home = rng.choice(communities)
     local = [u for u in units if u.community == home]
     return _topped_up(rng, units, rng.sample(local, min(GROUP_SIZE - 2, len(local))))
+
+
+def _short_slots(problem: Problem, duties: list[Assignment]) -> list[Slot]:
+    """The slots ``duties`` leave short of their minimum that some unit may fill."""
+    count = Counter((a.date, a.station, a.shift, a.role) for a in duties)
+    return [s for s in problem.slots if s.eligible and count[(s.date, s.station, s.shift, s.role)] < s.min]
+
+
+def _gap_partners(rng: random.Random, slot: Slot, sharing: dict[str, set[str]], units: list[Unit]) -> list[str]:
+    """A unit that may fill the short ``slot``, a unit that may take over some duty of it (the
+    duty that keeps it away: its day, its run, its weekends), and another that may fill the
+    slot: a missing duty outweighs every other rule, and such groups are how it gets filled."""
+    first = rng.choice(slot.eligible)
+    chosen = [first]
+    others = sorted(sharing[first] - {first})
+    if others:
+        chosen.append(rng.choice(others))
+    rest = [u for u in slot.eligible if u not in chosen]
+    if rest:
+        chosen.append(rng.choice(rest))
+    by_id = {u.id: u for u in units}
+    return _topped_up(rng, units, [by_id[u] for u in chosen])
 
 
 def _fair_partners(problem: Problem, rng: random.Random, duties: list[Assignment],
@@ -196,38 +223,43 @@ def restricted_days(problem: Problem) -> set[tuple[str, dt.date]]:
 
 
 def re_plan(problem: Problem, group: frozenset[str], current: list[Assignment],
-            restricted: set[tuple[str, dt.date]], seed: int) -> Step:
-    """``group``'s duties in ``current`` re-planned, every other unit's kept."""
+            restricted: set[tuple[str, dt.date]], seed: int, wall_left: float = math.inf) -> Step:
+    """``group``'s duties in ``current`` re-planned, every other unit's kept, within
+    STEP_LIMIT deterministic seconds and ``wall_left`` seconds."""
     sub = sub_problem(problem, set(group), current, restricted)
     mine = [a for a in current if a.unit in group]
-    before = checker.check(sub, Roster(mine)).objective
     model, variables, _ = build_model(sub)
-    add_complete_hint(variables, mine, seed)
+    hinted = add_complete_hint(variables, mine, seed)
+    if hinted is None:  # the group's duties as they are: the sub-model scores them
+        return Step(group, mine, None, 0, STEP_LIMIT)
+    before = round(hinted.objective_value)
     solver = new_solver(1, seed)
     solver.parameters.max_deterministic_time = STEP_LIMIT
+    if math.isfinite(wall_left):
+        solver.parameters.max_time_in_seconds = max(0.0, wall_left)
     status = solver.solve(model)
+    spent = hinted.deterministic_time + solver.deterministic_time
     # the objective comes back as a float a hair off the whole number
     gain = before - round(solver.objective_value) if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else 0
     if gain <= 0:
-        return Step(group, mine, None, 0, solver.deterministic_time)
-    return Step(group, mine, extract_duties(variables, solver.value), gain, solver.deterministic_time)
+        return Step(group, mine, None, 0, spent)
+    return Step(group, mine, extract_duties(variables, solver.value), gain, spent)
 
 
-def improve(problem: Problem, duties: list[Assignment], budget: float, seed: int, deterministic: bool,
+def improve(problem: Problem, duties: list[Assignment], objective: int, budget: Budget, seed: int,
             control: SearchControl, on_progress: Callable[[Progress], None] | None = None,
-            started: float | None = None, workers: int = 1) -> tuple[list[Assignment], float, int]:
-    """Re-plan groups of units until ``budget`` (seconds; deterministic seconds when
-    ``deterministic``) is spent or the search is stopped; returns the best duties found, the
-    time spent and how many steps improved the roster. Under a wall-clock budget ``workers``
-    groups are re-planned at once."""
-    total = checker.check(problem, Roster(duties)).objective
-    progress = Progress(phase="邻域搜索", objective=total, started=started or time.monotonic())
+            started: float | None = None, workers: int = 1) -> tuple[list[Assignment], int]:
+    """Re-plan groups of units of ``duties`` (whose objective is ``objective``) until ``budget``
+    is spent or the search is stopped; returns the best duties found and how many steps
+    improved them. Under a wall-clock budget ``workers`` groups are re-planned at once."""
+    progress = Progress(phase="邻域搜索", objective=objective, started=started or time.monotonic())
     search = _Search(problem, list(duties), restricted_days(problem), seed, progress, on_progress)
-    if deterministic or workers <= 1:
-        duties, spent = search.one_at_a_time(budget, deterministic, control)
+    stop = AnyOf(TimeUp(budget), Stopped(lambda: control.interrupted))
+    if budget.deterministic or workers <= 1:
+        duties = search.one_at_a_time(budget, stop)
     else:
-        duties, spent = search.side_by_side(budget, workers, control)
-    return duties, spent, progress.solutions  # one per step kept
+        duties = search.side_by_side(budget, workers, stop)
+    return duties, progress.solutions  # one per step kept
 
 
 TRIES = 20
@@ -249,10 +281,10 @@ class _Search:
         self.steps += 1
         return frozenset(_groups(self.problem, self.rng, self.current, self.sharing))
 
-    def task(self, group: frozenset[str]) -> tuple:
+    def task(self, group: frozenset[str], budget: Budget) -> tuple:
         """:func:`re_plan`'s arguments for ``group``, on the roster as it is now (a step that runs
         in a thread keeps it: the roster is replaced, never changed)."""
-        return self.problem, group, self.current, self.restricted, self.seed + self.steps
+        return self.problem, group, self.current, self.restricted, self.seed + self.steps, budget.wall_left()
 
     def accept(self, step: Step) -> None:
         assert step.after is not None
@@ -263,39 +295,41 @@ class _Search:
         if self.on_progress is not None:
             self.on_progress(self.progress)
 
-    def one_at_a_time(self, budget: float, deterministic: bool, control: SearchControl) -> tuple[list[Assignment], float]:
-        spent = 0.0
-        started = time.monotonic()
-        while spent < budget and not control.interrupted:
-            step = re_plan(*self.task(self.draw()))
+    def one_at_a_time(self, budget: Budget, stop: StoppingCriterion) -> list[Assignment]:
+        while not stop(self.objective):
+            step = re_plan(*self.task(self.draw(), budget))
             # deterministic budgets also charge a fixed cost per step for building its model
-            spent = spent + step.spent + STEP_OVERHEAD if deterministic else time.monotonic() - started
+            budget.charge(step.spent + STEP_OVERHEAD)
             if step.after is not None:
                 self.accept(step)
-        return self.current, spent
+        return self.current
 
-    def side_by_side(self, budget: float, workers: int, control: SearchControl) -> tuple[list[Assignment], float]:
+    def side_by_side(self, budget: Budget, workers: int, stop: StoppingCriterion) -> list[Assignment]:
         """Groups with no unit in common, re-planned in threads (CP-SAT lets go of the GIL while
         it searches); a step's result is kept when the :class:`Ledger` says it still fits."""
-        started = time.monotonic()
         ledger = Ledger()
         running: dict[Future, tuple[int, frozenset[str]]] = {}  # each step: the ledger's length, its group
         with ThreadPoolExecutor(workers) as pool:
             while True:
-                while len(running) < workers and time.monotonic() - started < budget and not control.interrupted:
+                while len(running) < workers and not stop(self.objective):
                     busy = frozenset().union(*(group for _, group in running.values()))
                     group = next((g for g in (self.draw() for _ in range(TRIES)) if not g & busy), None)
                     if group is None:
                         break
-                    running[pool.submit(re_plan, *self.task(group))] = (len(ledger), group)
+                    running[pool.submit(re_plan, *self.task(group, budget))] = (len(ledger), group)
                 if not running:
-                    return self.current, time.monotonic() - started
+                    return self.current
                 done, _ = wait(running, return_when=FIRST_COMPLETED)
                 for future in done:
                     began, _ = running.pop(future)
                     step = future.result()
                     if step.after is not None and ledger.keep(step.changed(), began):
                         self.accept(step)
+
+    @property
+    def objective(self) -> float:
+        assert self.progress.objective is not None
+        return self.progress.objective
 
 
 class Ledger:

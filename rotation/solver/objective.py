@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 
 from ortools.sat.python import cp_model
 
@@ -18,9 +19,11 @@ from rotation.problem import TARGET_SCALE
 from rotation.solver.variables import LinearExpr, Variables
 
 
-def add_objective(v: Variables, soft: bool = True) -> dict[str, LinearExpr]:
+def add_objective(v: Variables, soft: bool = True,
+                  between: Callable[[], None] | None = None) -> dict[str, LinearExpr]:
     """Add every soft rule's penalty and minimise their sum; returns the term of each rule.
-    With ``soft=False`` only the shortfall is minimised."""
+    With ``soft=False`` only the shortfall is minimised. ``between`` is called before each
+    rule's term (it may raise to stop building)."""
     weights = dict(v.problem.data.rules.weights)
     if not soft:
         terms = {"coverage": weights["coverage"] * SCALE * _shortfall(v)}
@@ -36,7 +39,11 @@ def add_objective(v: Variables, soft: bool = True) -> dict[str, LinearExpr]:
         "overstaffing": lambda: SCALE * _overstaffing(v),
     }
     # a rule weighted 0 adds nothing to the model: fairness and spacing are most of its size
-    terms = {rule: weights[rule] * amount() if weights[rule] else 0 for rule, amount in amounts.items()}
+    terms = {}
+    for rule, amount in amounts.items():
+        if between is not None:
+            between()
+        terms[rule] = weights[rule] * amount() if weights[rule] else 0
     v.model.minimize(sum(terms.values()))
     return terms
 

@@ -349,16 +349,21 @@ class _Master:
             if (patterns[i] <= self.cap[i]).all() and (patterns[i] >= low[i]).all():
                 self.add(i, patterns[i])
 
-    def solve(self) -> tuple[float, np.ndarray, np.ndarray, np.ndarray] | None:
-        """(optimum, duties per unit and day, day duals, convexity duals), or None on failure."""
-        if self.lp.Solve() != pywraplp.Solver.OPTIMAL:
+    def solve(self, seconds: float = math.inf) -> tuple[float, np.ndarray, np.ndarray, np.ndarray] | None:
+        """(optimum, duties per unit and day, day duals, convexity duals), or None on failure or
+        when ``seconds`` run out first (one solve of a degenerate master can take seconds)."""
+        if seconds <= 0:
+            return None
+        self.lp.SetTimeLimit(int(min(seconds, 86_400) * 1000) + 1)
+        status = self.lp.Solve()
+        if status == pywraplp.Solver.ABNORMAL:
             # GLOP warm-started from the last basis can stop ABNORMAL (November 2026 without
             # fairness, round 16); with presolve it starts afresh
             self.lp.SetSolverSpecificParametersAsString("use_preprocessing: true")
             status = self.lp.Solve()
             self.lp.SetSolverSpecificParametersAsString(GLOP_PARAMETERS)
-            if status != pywraplp.Solver.OPTIMAL:
-                return None
+        if status != pywraplp.Solver.OPTIMAL:
+            return None
         # the duties the slots use: a pattern may have more (see the link rows)
         plan = np.array([[sum(y.solution_value() for y in day) for day in days] for days in self.used])
         duals = np.array([[c.dual_value() if c is not None else 0.0 for c in days] for days in self.link])
@@ -412,11 +417,15 @@ def pattern_bound(problem: Problem, seeds: Iterable[Iterable] = (), time_limit: 
     bound = -math.inf
     iterations = 0
     converged = False
+    deadline = began + time_limit if time_limit is not None else math.inf
+    plan = None
     while True:
         iterations += 1
-        solved = master.solve()
+        solved = master.solve(deadline - time.monotonic())
         if solved is None:
-            return None
+            if plan is None or time.monotonic() < deadline:
+                return None
+            break  # out of time in the middle of a solve: the last round's bound and plan stand
         value, plan, duals, mu = solved
         slopes = master.slopes()  # before columns are added: GLOP has no duals after
         # a pattern's reduced cost is its spacing cost less what its duties earn (-dual) less mu
@@ -435,7 +444,7 @@ def pattern_bound(problem: Problem, seeds: Iterable[Iterable] = (), time_limit: 
             break
     if dive_seconds or dive_rounds:
         dived = _dive(master, time.monotonic() + (dive_seconds or math.inf), dive_rounds,
-                      None if on_round is None else lambda: on_round(bound))
+                      None if on_round is None else lambda: on_round(bound), plan)
         if dived is not None:  # whole duties come back from GLOP a hair off
             plan = np.where(np.abs(dived - np.round(dived)) < 1e-6, np.round(dived), dived)
     # objectives are whole hundredths, so the bound rounds up; the margin covers GLOP's
@@ -458,7 +467,7 @@ DIVE_COLUMNS = 3
 
 
 def _dive(master: _Master, deadline: float, max_rounds: int | None,
-          proceed: Callable[[], bool] | None = None) -> np.ndarray | None:
+          proceed: Callable[[], bool] | None = None, start: np.ndarray | None = None) -> np.ndarray | None:
     """Duties per unit and day, by diving on the master: fix the units whose patterns are
     (nearly) whole, price new patterns for the others, again until every unit has one pattern.
     Out of time or rounds, or when ``proceed`` says no, the units not yet fixed keep their
@@ -468,11 +477,13 @@ def _dive(master: _Master, deadline: float, max_rounds: int | None,
     fixed = np.zeros(units, dtype=bool)
     step = max(1, math.ceil(units * DIVE_STEP))
     rounds = 0
+    last = start
     while True:
         for _ in range(DIVE_COLUMNS):
-            solved = master.solve()
+            solved = master.solve(deadline - time.monotonic())
             if solved is None:
-                return None
+                return last if time.monotonic() >= deadline else None
+            last = solved[1]
             rounds += 1
             if (time.monotonic() > deadline or (max_rounds is not None and rounds >= max_rounds)
                     or (proceed is not None and not proceed())):
@@ -482,9 +493,10 @@ def _dive(master: _Master, deadline: float, max_rounds: int | None,
             if not sum(master.add(i, patterns[i]) for i in np.flatnonzero((cost - mu < -TOLERANCE) & ~fixed)):
                 break
         else:  # the weights below need a solve after the last column added
-            solved = master.solve()
+            solved = master.solve(deadline - time.monotonic())
             if solved is None:
-                return None
+                return last if time.monotonic() >= deadline else None
+            last = solved[1]
         if fixed.all():
             return solved[1]
         # each unit's candidate: of the patterns the LP uses, the one whose duties are nearest

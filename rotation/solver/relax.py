@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from rotation.budget import Budget
 from rotation.solver.cpsat import Incumbent, Progress, SearchControl, hint_all, incumbent_of, narrowed, new_solver
 from rotation.solver.variables import Variables
 
@@ -40,12 +40,11 @@ class SearchLog:
     spent: float = 0.0  # seconds, or deterministic seconds with one worker
 
 
-def relax_and_resolve(v: Variables, incumbent: Incumbent, budget: float, seed: int, workers: int,
-                      deterministic: bool, control: SearchControl,
-                      on_progress: Callable[[Progress], None] | None = None,
+def relax_and_resolve(v: Variables, incumbent: Incumbent, budget: Budget, seed: int, workers: int,
+                      control: SearchControl, on_progress: Callable[[Progress], None] | None = None,
                       progress: Progress | None = None) -> tuple[Incumbent, SearchLog]:
-    """Improve ``incumbent`` by neighbourhood steps until ``budget`` is spent (seconds, or
-    deterministic seconds when ``deterministic``) or ``control`` is stopped."""
+    """Improve ``incumbent`` by neighbourhood steps until ``budget`` is spent or ``control`` is
+    stopped."""
     rng = random.Random(seed)
     units = sorted({unit for _, unit in v.x})
     dates = sorted({date for _, date in v.unit_day})
@@ -56,17 +55,12 @@ def relax_and_resolve(v: Variables, incumbent: Incumbent, budget: float, seed: i
     per_unit_day = max(1.0, len(duty_vars) / max(1, len(units) * len(dates)))
     sizes = [min(float(FIRST_SIZE), len(duty_vars) / 4)] * 3  # one per kind: they differ in difficulty
     log = SearchLog()
-    started = time.monotonic()
-    while log.spent < budget and not control.interrupted:
-        step = min(STEP_SECONDS, budget - log.spent)
-        if step <= 0.05:
-            break
+    while not control.interrupted and budget.left() > 0.05:
         kind = log.steps % 3
         free = _neighbourhood(rng, kind, units, dates, by_unit_date, sizes[kind], per_unit_day)
-        status, solver = _solve_around(v, incumbent, free, duty_vars, step, seed + log.steps, workers,
-                                       deterministic, control)
+        status, solver = _solve_around(v, incumbent, free, duty_vars, budget.part(STEP_SECONDS), seed + log.steps,
+                                       workers, control)
         log.steps += 1
-        log.spent = solver.deterministic_time + log.spent if deterministic else time.monotonic() - started
         found = incumbent_of(v.model, solver) if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
         if found is not None and found.objective <= incumbent.objective:
             # an equal roster is taken too: moving along a plateau opens other neighbourhoods
@@ -79,6 +73,7 @@ def relax_and_resolve(v: Variables, incumbent: Incumbent, budget: float, seed: i
         sizes[kind] = min(sizes[kind] * 1.2, len(duty_vars)) if status == cp_model.OPTIMAL else max(50.0, sizes[kind] * 0.8)
         if on_progress is not None and progress is not None:
             on_progress(progress)
+    log.spent = budget.spent()
     return incumbent, log
 
 
@@ -102,15 +97,13 @@ def _neighbourhood(rng: random.Random, kind: int, units: list[str], dates: list[
     return {index for unit in group for date in days for index in by_unit_date.get((unit, date), ())}
 
 
-def _solve_around(v: Variables, incumbent: Incumbent, free: set[int], duty_vars: list[int], limit: float, seed: int,
-                  workers: int, deterministic: bool, control: SearchControl) -> tuple[int, cp_model.CpSolver]:
+def _solve_around(v: Variables, incumbent: Incumbent, free: set[int], duty_vars: list[int], budget: Budget,
+                  seed: int, workers: int, control: SearchControl) -> tuple[int, cp_model.CpSolver]:
     hint_all(v, incumbent.values)
     solver = new_solver(workers, seed)
-    if deterministic:
-        solver.parameters.max_deterministic_time = limit
-    else:
-        solver.parameters.max_time_in_seconds = limit
+    budget.limit_cp_sat(solver.parameters)
     control.attach(solver)
     with narrowed(v.model, {index: incumbent.values[index] for index in duty_vars if index not in free}):
         status = solver.solve(v.model)
+    budget.after_cp_sat(solver.deterministic_time, solver.wall_time)
     return status, solver
