@@ -39,9 +39,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from rotation.calendar import month_end  # noqa: E402
-from rotation.check import check  # noqa: E402
+from rotation.checker import check  # noqa: E402
 from rotation.engine import solve  # noqa: E402
-from rotation.load import load  # noqa: E402
+from rotation.loader import load  # noqa: E402
 from rotation.model import DEFAULT_ROLE, Unavailability  # noqa: E402
 from rotation.problem import Problem, build_problem  # noqa: E402
 from rotation.repair import repair, repair_problem  # noqa: E402

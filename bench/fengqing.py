@@ -44,7 +44,7 @@ FIELDS = ("case", "run", "status", "objective", "bound", "gap_percent", "wall_se
 def run_child(data: str, start: str, end: str, time_limit: float, workers: int, seed: int) -> dict:
     """Solve once in this process and report the checker's figures and this process's peak memory."""
     from rotation.engine import solve
-    from rotation.load import load
+    from rotation.loader import load
     from rotation.problem import build_problem
     from rotation.solver.cpsat import SolveOptions
 
@@ -74,7 +74,7 @@ def run_child(data: str, start: str, end: str, time_limit: float, workers: int, 
 
 def months_child(data: str, start: str, end: str, time_limit: float) -> dict:
     """The months bound of a horizon (see the module's docstring), in this process."""
-    from rotation.load import load
+    from rotation.loader import load
     from rotation.problem import build_problem
     from rotation.solver.patterns import month_slopes, months_bound
 

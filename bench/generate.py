@@ -59,7 +59,7 @@ from rotation import tables as layout
 from rotation.calendar import Day, builtin_years, month_end, resolve_days
 from rotation.cells import parse_day_spec
 from rotation.errors import DataError, DataIssue
-from rotation.load import LoadNotes, RawTable, build_dataset
+from rotation.loader import LoadNotes, RawTable, build_dataset
 from rotation.model import DEFAULT_ROLE, MAX_UNITS_PER_PERIOD, CalendarDay, DataSet, DayKind, DaySpec
 from rotation.problem import build_problem
 from rotation.validate import cross_check
@@ -120,7 +120,7 @@ ABSENCE_REASONS = ("年终决算", "外出学习", "迎检", "集中培训", "�
 
 
 def dataset(data: Tables | DataSet, name: str = "generated") -> DataSet:
-    """The data set of ``data`` as :func:`rotation.load.load` would read it from the written CSV
+    """The data set of ``data`` as :func:`rotation.loader.load` would read it from the written CSV
     folder (same parsing and cross-checks, without files); raises DataError on bad data."""
     if isinstance(data, DataSet):
         return data
@@ -943,7 +943,7 @@ def _pins(r: random.Random, resolver: _Resolver, tables: Tables, count: int | No
 
 def write(folder: Path, tables: Tables) -> None:
     """Write each table as ``<folder>/<table key>.csv`` (UTF-8, English header row, every column of
-    the data format), readable by ``rotation.load.load(folder)``."""
+    the data format), readable by ``rotation.loader.load(folder)``."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     for table in layout.TABLES:

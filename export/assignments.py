@@ -8,7 +8,7 @@ from pathlib import Path
 
 from rotation.cells import CellError, cell_text, parse_bool, parse_date
 from rotation.errors import DataError, DataIssue
-from rotation.load import decode_csv_bytes
+from rotation.loader import decode_csv_bytes
 from rotation.roster import Assignment, Roster
 
 COLUMNS = ("date", "station", "shift", "role", "unit", "person", "first_inquiry")

@@ -46,12 +46,13 @@ from export.workbook import (
 )
 from rotation import cells, tables
 from rotation.calendar import CalendarSource
-from rotation.check import HARD_RULES, SCALE, SOFT_RULE_NAMES, CheckResult, Finding
+from rotation.checker import HARD_RULES, SCALE, SOFT_RULE_NAMES, CheckResult, Finding
 from rotation.errors import DataError, DataIssue
 from rotation.model import DEFAULT_ROLE, DayKind, HomeCommunity, Shift, Station, Unit
 from rotation.problem import Period, Problem
 from rotation.result import Result, points
 from rotation.roster import Assignment, Roster
+from rotation.statistics import statistics_frame
 
 OVERVIEW = "总览"
 STATISTICS = "统计"
@@ -405,38 +406,28 @@ def _file_stem(unit: Unit, taken: set[str]) -> str:
 
 
 def _write_statistics(sheet: Worksheet, problem: Problem, roster: Roster, footer: str) -> None:
-    data = problem.data
+    """The statistics table (:func:`rotation.statistics.statistics_frame`), with its total."""
+    frame = statistics_frame(problem, roster)
     title_row(sheet, 1, f"双报到双服务双报告 单位值班统计（{_horizon_text(problem)}）", len(STAT_COLUMNS))
     style_cells(put_row(sheet, 2, STAT_COLUMNS), BOLD, CENTRE, HEADER_FILL)
     rows: list = [list(STAT_COLUMNS)]
-    totals = Counter()
-    stations_served: set[str] = set()
-    hours = 0.0
     row = 3
-    for unit in data.units:
-        for year, month in problem.months:
-            duties = [a for a in roster.duties_of(unit.id) if (a.date.year, a.date.month) == (year, month)]
-            kinds = Counter(problem.day(a.date).kind for a in duties if problem.in_horizon(a.date))
-            minutes = sum(data.shifts_by_id[a.shift].minutes for a in duties if a.shift in data.shifts_by_id)
-            served = {a.station for a in duties}
-            counts = {"duties": len(duties), "people": len(duties),  # one person per duty, or the duty itself
-                      "weekend": kinds[DayKind.RESTDAY], "holiday": kinds[DayKind.HOLIDAY],
-                      "first": sum(a.first_inquiry for a in duties)}
-            values = [unit.label, unit.category or "", unit.community or "", unit.members, dt.date(year, month, 1),
-                      counts["duties"], round(minutes / 60, 1), counts["people"], counts["weekend"],
-                      counts["holiday"], counts["first"], len(served)]
-            cells_ = put_row(sheet, row, values)
-            style_cells(cells_)
-            cells_[4].number_format = MONTH_FORMAT
-            cells_[6].number_format = "0.0"
-            totals.update(counts)
-            hours += minutes / 60
-            stations_served |= served
-            rows.append(values)
-            row += 1
+    for record in frame.itertuples(index=False):
+        values = [record.name, record.category, record.community, int(record.members), record.month.date(),
+                  int(record.duties), round(float(record.hours), 1), int(record.person_duties), int(record.weekend_duties),
+                  int(record.holiday_duties), int(record.first_inquiry_duties), int(record.stations)]
+        cells_ = put_row(sheet, row, values)
+        style_cells(cells_)
+        cells_[4].number_format = MONTH_FORMAT
+        cells_[6].number_format = "0.0"
+        rows.append(values)
+        row += 1
     last = row - 1
-    total = ["合计", "", "", sum(u.members for u in data.units), "", totals["duties"], round(hours, 1),
-             totals["people"], totals["weekend"], totals["holiday"], totals["first"], len(stations_served)]
+    served = len({a.station for a in roster})
+    total = ["合计", "", "", sum(u.members for u in problem.data.units), "", int(frame["duties"].sum()),
+             round(float(frame["hours"].sum()), 1), int(frame["person_duties"].sum()),
+             int(frame["weekend_duties"].sum()), int(frame["holiday_duties"].sum()),
+             int(frame["first_inquiry_duties"].sum()), served]
     style_cells(put_row(sheet, row, total), BOLD, fill=HEADER_FILL)
     sheet.cell(row=row, column=7).number_format = "0.0"
     rows.append(total)

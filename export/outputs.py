@@ -7,7 +7,7 @@ from pathlib import Path
 from export.assignments import write_assignments
 from export.excel import write_roster_workbook, write_unit_workbooks
 from export.files import check_writable, write_all_atomically
-from rotation.check import CheckResult
+from rotation.checker import CheckResult
 from rotation.problem import Problem
 from rotation.result import Result
 from rotation.roster import Roster

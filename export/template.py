@@ -35,7 +35,7 @@ from export.workbook import (
 )
 from rotation import tables
 from rotation.calendar import builtin_years
-from rotation.check import SOFT_RULE_NAMES
+from rotation.checker import SOFT_RULE_NAMES
 from rotation.model import DEFAULT_WEIGHTS, WEEKDAYS, Rules
 
 EXAMPLE_MONTH = (2026, 12)

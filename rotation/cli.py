@@ -19,11 +19,11 @@ from export.outputs import output_paths, write_outputs
 from rotation import STARTED, __version__, tables
 from rotation.budget import Budget
 from rotation.calendar import UnknownDatesError, month_end, months_spanned
-from rotation.check import CheckResult
+from rotation.checker import CheckResult
 from rotation.engine import solve as run_solve
 from rotation.engine import solve_after
 from rotation.errors import DataError, DataIssue
-from rotation.load import load
+from rotation.loader import load
 from rotation.model import DataSet
 from rotation.problem import Problem, build_problem
 from rotation.provenance import provenance
@@ -483,7 +483,7 @@ CHECK_EXIT_HELP = (
 def check(roster_path: Path, data_path: Path | None, month: str | None, start: dt.datetime | None,
           end: dt.datetime | None, assume_weekends: bool) -> None:
     """检查一份排班（手工改过的轮值表.xlsx 或 assignments.csv）：逐条列出违反的规则和各项扣分。"""
-    from rotation.check import check as check_roster
+    from rotation.checker import check as check_roster
 
     data = load_data(data_path)
     horizon = _horizon(month, start, end) if (month or start or end) else None
@@ -660,7 +660,7 @@ def bench_curtois(instance_path: Path, time_limit: float, workers: int, seed: in
 
 def describe_check(problem: Problem, result: CheckResult) -> str:
     """The checker's findings for a planner: hard violations first, then the soft figures."""
-    from rotation.check import HARD_RULES, SOFT_RULE_NAMES
+    from rotation.checker import HARD_RULES, SOFT_RULE_NAMES
     from rotation.result import points
 
     data = problem.data

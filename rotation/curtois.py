@@ -14,8 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from rotation import check as checker
-from rotation.check import HARD_RULES, SCALE, CheckResult
+from rotation import checker
+from rotation.checker import HARD_RULES, SCALE, CheckResult
 from rotation.engine import FIRST_SHARE, solve_relaxing
 from rotation.errors import DataError, DataIssue
 from rotation.model import (

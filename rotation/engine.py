@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from rotation import check as checker
+from rotation import checker
 from rotation.budget import Budget, OutOfTime
 from rotation.calendar import resolve_days
 from rotation.errors import DataError
@@ -218,7 +218,7 @@ def solve_whole(problem: Problem, options: SolveOptions, control: SearchControl,
         phases["search"] = round(budget.elapsed(), 1)
     if best.roster is not None and large and fits(SEARCH_PASSES):
         duties, improved = improve(problem, best.roster.duties, best.roster.objective, work, seed, control,
-                                   on_progress, began, options.workers)
+                                   on_progress, began, options.workers, best.roster.missing)
         if improved and best.offer(settle_within(problem, duties, seed, budget), "邻域搜索"):
             best.improvements += improved - 1
         phases["neighbourhoods"] = round(budget.elapsed(), 1)
@@ -272,7 +272,7 @@ def _plan_time(budget: Budget) -> float:
 def _announce(on_progress: Callable[[Progress], None] | None, phase: str, began: float, best: Best) -> None:
     if on_progress is not None:
         objective = best.roster.objective if best.roster is not None else None
-        on_progress(Progress(phase=phase, started=began, objective=objective))
+        on_progress(Progress(phase=phase, started=began, objective=objective, missing=best.missing))
 
 
 def slotted(problem: Problem, duties: list[Assignment]) -> list[tuple[Slot, str]]:

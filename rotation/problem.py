@@ -404,7 +404,7 @@ def _check_pins(problem: Problem) -> list[DataIssue]:
         issues.append(DataIssue(table, row, "首问", "固定安排的单位或人员都不能担任这个时段的首问责任（或「首问」填了否），"
                                 "而时段里没有位置或没有可任首问的单位可以加进来"))
     if not issues:
-        from rotation.check import pin_conflicts  # the checker judges pins against each other
+        from rotation.checker import pin_conflicts  # the checker judges pins against each other
 
         issues = pin_conflicts(problem)
     return issues

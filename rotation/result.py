@@ -5,10 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from enum import Enum
+from typing import TYPE_CHECKING
 
-from rotation.check import SCALE, SOFT_RULE_NAMES, CheckResult
+from rotation.checker import SCALE, SOFT_RULE_NAMES, CheckResult
 from rotation.problem import Problem
 from rotation.roster import Change, Roster, unit_changes
+from rotation.statistics import assignments_frame, statistics_frame
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 class SolveStatus(Enum):
@@ -45,6 +50,15 @@ class Result:
     source: str = ""  # the phase that found the roster, in Chinese
     unplanned: tuple[dt.date, dt.date] | None = None  # days the time limit left without any roster
     cut: bool = False  # a deterministic run ended by its wall-clock guard: it may not repeat
+
+    def assignments(self) -> pd.DataFrame:
+        """The roster, one row per duty, as assignments.csv has it (an empty table without one)."""
+        return assignments_frame(self.roster or Roster(()))
+
+    def statistics(self) -> pd.DataFrame:
+        """Per unit and month: duties, hours, weekend and holiday duties, first-inquiry duties,
+        positions served (the workbook's statistics sheet)."""
+        return statistics_frame(self.problem, self.roster or Roster(()))
 
     @property
     def found(self) -> bool:

@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from rotation.check import HARD_RULES, SOFT_RULE_NAMES, CheckResult, Finding, check
+from rotation.checker import HARD_RULES, SOFT_RULE_NAMES, CheckResult, Finding, check
 from rotation.errors import DataError, DataIssue
 from rotation.model import WEEKDAYS, DataSet, Person
 from rotation.problem import Problem

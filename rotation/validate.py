@@ -16,7 +16,7 @@ def cross_check(data: model.DataSet, rule_rows: Mapping[str, int] | None = None,
     ``rule_rows`` maps a rule key to its row in the rules table (the rules record has no source);
     ``rejected`` holds, per table, ids of rows already reported, which are not reported again
     wherever they are referred to; also ``people`` ((unit, name)), ``communities`` and ``roles``
-    of rejected rows (see :meth:`rotation.load.LoadNotes.reject`)."""
+    of rejected rows (see :meth:`rotation.loader.LoadNotes.reject`)."""
     issues: list[DataIssue] = []
     rejected = rejected or {}
 

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from rotation import tables
 from rotation.cells import parse_day_spec
 from rotation.errors import DataError, DataIssue
-from rotation.load import load
+from rotation.loader import load
 from rotation.model import (
     DEFAULT_ROLE,
     DEFAULT_WEIGHTS,

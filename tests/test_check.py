@@ -19,8 +19,8 @@ from conftest import (
 )
 
 from rotation.cells import parse_day_spec
-from rotation.check import HARD_RULES, SCALE, Shortfall, check
-from rotation.load import load
+from rotation.checker import HARD_RULES, SCALE, Shortfall, check
+from rotation.loader import load
 from rotation.model import (
     DEFAULT_WEIGHTS,
     DataSet,

@@ -9,7 +9,7 @@ from collections import Counter
 import pytest
 from conftest import day, duty, make_data, need, rules
 
-from rotation.check import check
+from rotation.checker import check
 from rotation.engine import solve, solve_after
 from rotation.errors import DataError
 from rotation.model import Fixed, Person, Unavailability, Unit

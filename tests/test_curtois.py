@@ -2,7 +2,7 @@
 command. Instances 1-3 are copied into tests/data/curtois (see SOURCES.md there).
 
 The checker is held to a reference scorer written here from the benchmark's own definitions,
-separately from rotation.check: the same objective and the same broken rules, employee by
+separately from rotation.checker: the same objective and the same broken rules, employee by
 employee, on hand-made and random rosters.
 """
 
@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rotation.check import SCALE
+from rotation.checker import SCALE
 from rotation.cli import main
 from rotation.curtois import FIRST_DAY, Instance, judge, read_instance, read_roster, solve, write_roster
 from rotation.errors import DataError

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
-from rotation.check import check
+from rotation.checker import check
 from rotation.cli import DEFAULT_DATA
 from rotation.engine import solve
-from rotation.load import load
+from rotation.loader import load
 from rotation.problem import build_problem
 from rotation.solver.cpsat import SolveOptions
 

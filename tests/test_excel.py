@@ -33,7 +33,7 @@ from export.excel import (
     write_roster_workbook,
     write_unit_workbooks,
 )
-from rotation.check import SOFT_RULE_NAMES, check
+from rotation.checker import SOFT_RULE_NAMES, check
 from rotation.engine import solve
 from rotation.errors import DataError
 from rotation.model import DataSet, Demand, Person, Station, Unit

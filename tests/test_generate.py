@@ -13,7 +13,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import generate  # noqa: E402
 
-from rotation.load import load  # noqa: E402
+from rotation.loader import load  # noqa: E402
 from rotation.problem import build_problem  # noqa: E402
 
 DECEMBER = (dt.date(2026, 12, 1), dt.date(2026, 12, 31))

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from rotation.check import check
+from rotation.checker import check
 from rotation.engine import pinned_duties, solve
 from rotation.problem import Problem, build_problem
 from rotation.roster import Roster

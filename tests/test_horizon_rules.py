@@ -17,7 +17,7 @@ from conftest import AM, PM, day, duty, make_data, need, rules
 from test_solver import avoid_all, rows, solved
 
 from rotation.cells import parse_day_spec
-from rotation.check import SCALE, check
+from rotation.checker import SCALE, check
 from rotation.model import Demand, Request, RequestKind, Unavailability, Unit
 from rotation.problem import Problem, build_problem
 from rotation.roster import Roster

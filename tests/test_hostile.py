@@ -39,7 +39,7 @@ from openpyxl.utils import get_column_letter
 
 from rotation import cells, tables
 from rotation.cli import EXIT_DATA, EXIT_OK, main
-from rotation.load import EXCEL_ERRORS, IGNORED_TABLES, load
+from rotation.loader import EXCEL_ERRORS, IGNORED_TABLES, load
 from rotation.model import MAX_DAYS, MAX_UNITS_PER_PERIOD, MAX_WEIGHT, MAX_YEAR_DUTIES, DataSet
 
 EXAMPLES = int(os.environ.get("ROTATION_HYPOTHESIS_EXAMPLES", "25"))

@@ -13,8 +13,8 @@ from conftest import day, duty, make_data, need
 
 from rotation.budget import Budget
 from rotation.cells import parse_day_spec
-from rotation.check import check
-from rotation.load import load
+from rotation.checker import check
+from rotation.loader import load
 from rotation.model import Request, RequestKind, Unit
 from rotation.problem import Period, build_problem
 from rotation.roster import Roster

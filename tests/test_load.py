@@ -20,7 +20,7 @@ from conftest import (
 
 from rotation import model
 from rotation.cells import parse_day_spec
-from rotation.load import load
+from rotation.loader import load
 from rotation.model import DataSet, Source
 from rotation.problem import build_problem
 
@@ -474,7 +474,7 @@ def test_an_empty_extra_sheet_is_ignored_but_one_with_content_is_reported(tmp_pa
 
 
 def test_short_gbk_text_that_is_also_valid_utf8_is_read_as_gbk() -> None:
-    from rotation.load import decode_csv_bytes
+    from rotation.loader import decode_csv_bytes
 
     assert "值".encode("gbk").decode("utf-8") == "ֵ"  # why this needs a rule at all
     assert decode_csv_bytes("key ,值\r\n".encode("gbk")) == "key ,值\r\n"

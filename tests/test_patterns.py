@@ -15,9 +15,9 @@ from ortools.linear_solver import pywraplp
 
 from rotation.calendar import month_end
 from rotation.cells import parse_day_spec
-from rotation.check import check
+from rotation.checker import check
 from rotation.engine import _with_bound, pinned_duties, solve
-from rotation.load import load
+from rotation.loader import load
 from rotation.model import DEFAULT_ROLE, DataSet, Fixed, History, Request, RequestKind, Station, Unavailability, Unit
 from rotation.problem import build_problem
 from rotation.roster import Roster

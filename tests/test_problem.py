@@ -12,7 +12,7 @@ from conftest import Tables, minimal_tables, where, write_csv_tables
 from rotation.calendar import builtin_years
 from rotation.cells import parse_day_spec
 from rotation.errors import DataError
-from rotation.load import load
+from rotation.loader import load
 from rotation.model import (
     CalendarDay,
     DataSet,

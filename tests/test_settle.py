@@ -6,7 +6,7 @@ from __future__ import annotations
 from conftest import day, make_data, need, rules
 
 from rotation.budget import Budget
-from rotation.check import check
+from rotation.checker import check
 from rotation.model import DEFAULT_ROLE, Unit
 from rotation.problem import build_problem
 from rotation.roster import Assignment, Roster

@@ -16,7 +16,7 @@ from ortools.sat.python import cp_model
 from export.assignments import assignments_csv
 from rotation import people as people_module
 from rotation.cells import parse_day_spec
-from rotation.check import Shortfall, check
+from rotation.checker import Shortfall, check
 from rotation.engine import solve
 from rotation.errors import DataError
 from rotation.model import (

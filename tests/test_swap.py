@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 from conftest import day, duty, make_data, need, rules
 
-from rotation.check import check
+from rotation.checker import check
 from rotation.errors import DataError
 from rotation.model import DataSet, Person, Unavailability, Unit
 from rotation.problem import Problem, build_problem

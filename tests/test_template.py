@@ -11,7 +11,7 @@ import pytest
 
 from export.template import DAY_TYPES, EXAMPLE_MONTH, INSTRUCTIONS, write_template
 from rotation import tables
-from rotation.load import load
+from rotation.loader import load
 from rotation.problem import build_problem
 
 

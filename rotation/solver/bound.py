@@ -26,7 +26,7 @@ from functools import cache
 
 from ortools.graph.python import min_cost_flow
 
-from rotation.check import SCALE
+from rotation.checker import SCALE
 from rotation.model import HomeCommunity
 from rotation.problem import TARGET_SCALE, Problem
 

@@ -13,7 +13,7 @@ from enum import Enum
 from ortools.sat.python import cp_model
 
 from rotation.budget import Budget
-from rotation.check import SCALE
+from rotation.checker import SCALE
 from rotation.problem import Problem
 from rotation.roster import Assignment
 from rotation.solver.constraints import add_full_coverage, add_hard_rules
@@ -57,6 +57,7 @@ class Progress:
     bound: float | None = None
     solutions: int = 0
     first_at: float | None = None  # elapsed seconds at the first solution
+    missing: int | None = None  # unit-duties the best roster leaves uncovered, when known
     changed: threading.Event = field(default_factory=threading.Event, repr=False)  # set on news
 
     @property

@@ -12,7 +12,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
-from rotation.check import SCALE
+from rotation.checker import SCALE
 from rotation.model import HomeCommunity, RequestKind
 from rotation.problem import TARGET_SCALE, Period, Problem, Slot
 from rotation.roster import Assignment

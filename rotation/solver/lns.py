@@ -108,10 +108,15 @@ def _groups(problem: Problem, rng: random.Random, duties: list[Assignment], shar
     return _topped_up(rng, units, rng.sample(local, min(GROUP_SIZE - 2, len(local))))
 
 
+def _cover(problem: Problem, duties: list[Assignment]) -> list[tuple[Slot, int]]:
+    """Each slot with the number of ``duties`` in it."""
+    count = Counter((a.date, a.station, a.shift, a.role) for a in duties)
+    return [(s, count[(s.date, s.station, s.shift, s.role)]) for s in problem.slots]
+
+
 def _short_slots(problem: Problem, duties: list[Assignment]) -> list[Slot]:
     """The slots ``duties`` leave short of their minimum that some unit may fill."""
-    count = Counter((a.date, a.station, a.shift, a.role) for a in duties)
-    return [s for s in problem.slots if s.eligible and count[(s.date, s.station, s.shift, s.role)] < s.min]
+    return [s for s, n in _cover(problem, duties) if s.eligible and n < s.min]
 
 
 def _gap_partners(rng: random.Random, slot: Slot, sharing: dict[str, set[str]], units: list[Unit]) -> list[str]:
@@ -248,11 +253,11 @@ def re_plan(problem: Problem, group: frozenset[str], current: list[Assignment],
 
 def improve(problem: Problem, duties: list[Assignment], objective: int, budget: Budget, seed: int,
             control: SearchControl, on_progress: Callable[[Progress], None] | None = None,
-            started: float | None = None, workers: int = 1) -> tuple[list[Assignment], int]:
+            started: float | None = None, workers: int = 1, missing: int | None = None) -> tuple[list[Assignment], int]:
     """Re-plan groups of units of ``duties`` (whose objective is ``objective``) until ``budget``
     is spent or the search is stopped; returns the best duties found and how many steps
     improved them. Under a wall-clock budget ``workers`` groups are re-planned at once."""
-    progress = Progress(phase="邻域搜索", objective=objective, started=started or time.monotonic())
+    progress = Progress(phase="邻域搜索", objective=objective, started=started or time.monotonic(), missing=missing)
     search = _Search(problem, list(duties), restricted_days(problem), seed, progress, on_progress)
     stop = AnyOf(TimeUp(budget), Stopped(lambda: control.interrupted))
     if budget.deterministic or workers <= 1:
@@ -292,6 +297,8 @@ class _Search:
         assert self.progress.objective is not None
         self.progress.objective -= step.gain
         self.progress.solutions += 1
+        if self.progress.missing:
+            self.progress.missing = sum(s.min - n for s, n in _cover(self.problem, self.current) if n < s.min)
         if self.on_progress is not None:
             self.on_progress(self.progress)
 

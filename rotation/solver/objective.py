@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from ortools.sat.python import cp_model
 
-from rotation.check import SCALE
+from rotation.checker import SCALE
 from rotation.model import HomeCommunity, RequestKind
 from rotation.problem import TARGET_SCALE
 from rotation.solver.variables import LinearExpr, Variables

@@ -40,7 +40,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from ortools.linear_solver import pywraplp
 
-from rotation.check import SCALE
+from rotation.checker import SCALE
 from rotation.model import HomeCommunity
 from rotation.problem import Problem, build_problem
 from rotation.solver.bound import convex_marginals, fair
