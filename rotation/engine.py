@@ -195,11 +195,7 @@ def solve_whole(problem: Problem, options: SolveOptions, control: SearchControl,
     size: dict[str, int] = {}
 
     def fits(passes: float) -> bool:
-        """Whether ``work`` has the time of a phase that costs ``passes`` greedy passes before it
-        does anything useful; deterministic budgets ask for a fixed amount."""
-        if control.interrupted:
-            return False
-        return work.left() >= (LEAST_WORK if work.deterministic else passes * pace)
+        return not control.interrupted and worth(work, passes * pace)
 
     bound: int | None = None
     status = "FEASIBLE"
@@ -219,20 +215,28 @@ def solve_whole(problem: Problem, options: SolveOptions, control: SearchControl,
     if best.roster is not None and large and fits(SEARCH_PASSES):
         duties, improved = improve(problem, best.roster.duties, best.roster.objective, work, seed, control,
                                    on_progress, began, options.workers, best.roster.missing)
+        phases["neighbourhoods"] = round(budget.elapsed(), 1)
         if improved and best.offer(settle_within(problem, duties, seed, budget), "邻域搜索"):
             best.improvements += improved - 1
-        phases["neighbourhoods"] = round(budget.elapsed(), 1)
+        phases["settled"] = round(budget.elapsed(), 1)
     if best.roster is None:
         # no roster keeps the minimums, or none was found in time: coverage is soft, so nothing
         # else can leave a run without one
         return conclude(problem, options, budget, None, interrupted=control.interrupted,
                         status=run.status if run is not None else "UNKNOWN", size=size, phases=phases)
     best.fill(best.roster, best.source, budget)
+    phases["filled"] = round(budget.elapsed(), 1)
     if status == "OPTIMAL" and best.source != "完整模型搜索":
         status = "FEASIBLE"  # the search proved its own roster, which a later phase replaced
     return conclude(problem, options, budget, best.roster, best.source, solutions=best.improvements,
                     interrupted=control.interrupted, status=status, bounds=[bound, patterns.bound if patterns else None],
                     size=size, phases=phases)
+
+
+def worth(budget: Budget, seconds: float) -> bool:
+    """Whether ``budget`` has the time of a phase that spends ``seconds`` (wall-clock) before it
+    does anything useful; deterministic budgets ask for LEAST_WORK, whatever the clock says."""
+    return budget.left() >= (LEAST_WORK if budget.deterministic else seconds)
 
 
 def essential(budget: Budget) -> Budget:

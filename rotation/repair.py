@@ -15,7 +15,17 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from rotation.budget import Budget
-from rotation.engine import Best, CheckerDisagreement, conclude, essential, pinned_duties, run_within, settle_within, slotted
+from rotation.engine import (
+    Best,
+    CheckerDisagreement,
+    conclude,
+    essential,
+    pinned_duties,
+    run_within,
+    settle_within,
+    slotted,
+    worth,
+)
 from rotation.errors import DataError, DataIssue
 from rotation.model import DataSet, Fixed
 from rotation.problem import Problem, build_problem
@@ -27,6 +37,9 @@ from rotation.solver.stability import Keep
 
 FIRST_SHARE = 0.4
 """Share of the time limit for finding the fewest changes; the rest improves the roster."""
+MODEL_PASSES = 3.0
+"""Building the whole model costs about this many greedy passes: a phase that needs it is not
+begun with less time left."""
 
 
 def repair_problem(data: DataSet, old: Roster, start: dt.date, end: dt.date, since: dt.date,
@@ -81,11 +94,13 @@ def repair(problem: Problem, old: Roster, since: dt.date, options: SolveOptions 
     keep = Keep(published, since)
     pins = pinned_duties(problem)
     best = Best(problem, pins, options.seed, keep)
-    best.offer(settle_within(problem, _kept_and_filled(problem, published), options.seed, essential(budget), keep),
-               "保留原排班并补缺", budget)
+    clock = budget.elapsed()
+    kept = _kept_and_filled(problem, published)
+    pace = budget.elapsed() - clock  # a greedy pass: building the model costs a few
+    best.offer(settle_within(problem, kept, options.seed, essential(budget), keep), "保留原排班并补缺", budget)
     first = None
     for cover in (True, False):  # a complete roster if one exists, else the fewest missing duties
-        if control.interrupted or budget.expired:
+        if control.interrupted or not worth(budget, MODEL_PASSES * pace):
             break
         share = budget.part(budget.share(FIRST_SHARE))
         first = run_within(problem, options, share, control, on_progress, best.roster.duties if best.roster else [],
@@ -93,7 +108,7 @@ def repair(problem: Problem, old: Roster, since: dt.date, options: SolveOptions 
         if first is not None and first.duties is not None:
             best.offer(settle_within(problem, first.duties, options.seed, budget, keep), "最少改动", budget)
             break
-    if best.roster is not None and not control.interrupted and not budget.expired:
+    if best.roster is not None and not control.interrupted and worth(budget, MODEL_PASSES * pace):
         # no more changes, and no more missing duties, than the best so far
         limited = replace(keep, max_changes=best.roster.terms["changes"],
                           max_coverage_penalty=best.roster.terms["coverage"])

@@ -255,6 +255,14 @@ def test_a_weekend_counts_once_however_many_of_its_days_are_worked() -> None:
     assert broken(problem, *both_days, duty(day(3, 14), "U1")) == [("weekends", "U1", None)]
 
 
+def test_a_weekend_across_a_month_end_counts_in_each_month_it_touches() -> None:
+    # Saturday 01-31 and Sunday 02-01: each day is its month's part of the weekend
+    problem = resolve(make_data(EVERY_DAY_S1, rules=ONE_WEEKEND), day(1, 24), day(2, 8))
+    assert broken(problem, duty(day(1, 31), "U1"), duty(day(2, 1), "U1")) == []
+    assert broken(problem, duty(day(1, 24), "U1"), duty(day(1, 31), "U1")) == [("weekends", "U1", None)]
+    assert broken(problem, duty(day(2, 1), "U1"), duty(day(2, 7), "U1")) == [("weekends", "U1", None)]
+
+
 def test_a_holiday_block_counts_once_as_a_weekend() -> None:
     problem = resolve(make_data(EVERY_DAY_S1, rules=ONE_WEEKEND), day(10, 1), day(10, 11))
     # 10-01..07 National Day is one block; Saturday 10-10 is a 调休 working day, Sunday 10-11 a rest day

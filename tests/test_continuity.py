@@ -221,3 +221,17 @@ def test_a_unit_removed_from_the_data_cannot_lose_its_past_duties() -> None:
         repair_problem(changed, old, *MARCH, day(3, 10))
     assert all("已不在单位表中" in i.message and "「不可安排」表" in i.message for i in error.value.issues)
     assert "县党群服务中心 上午" in error.value.issues[0].message
+
+
+def test_a_rolling_horizon_keeps_the_weekend_limit_of_both_months_a_weekend_spans() -> None:
+    # one weekend duty a month each; Saturday 01-31 counts in January and Sunday 02-01 in
+    # February, so three units cover January's three weekends and February's three exactly
+    data = make_data(need("S1", "休息日", 1), units=THREE_UNITS, rules=rules(max_weekends_per_month=1))
+    problem = build_problem(data, day(1, 17), day(2, 15))
+    result = solve(problem, OPTIONS)
+    roster = _clean(result)
+    assert result.check is not None and result.check.shortfalls == ()
+    for month in (1, 2):
+        blocks = Counter(a.unit for a in roster if a.date.month == month)
+        assert all(n <= 2 for n in blocks.values())  # at most one weekend: at most its two days
+    assert len(problem.months) == 2

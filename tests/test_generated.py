@@ -11,13 +11,16 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from rotation.checker import check
-from rotation.engine import pinned_duties, solve
+from rotation.engine import pinned_duties, solve, solve_after
+from rotation.model import Unavailability
 from rotation.problem import Problem, build_problem
+from rotation.repair import repair, repair_problem
 from rotation.roster import Roster
 from rotation.solver.cpsat import SearchControl, SolveOptions
 from rotation.solver.greedy import as_assignments, first_roster
@@ -66,6 +69,35 @@ def test_a_limit_far_too_short_still_gives_every_month_a_roster(seed: int) -> No
     assert result.check.violations == ()
     assert result.unplanned is None  # a deterministic limit never leaves a month out
     assert {a.date.month for a in result.roster} == {10, 11, 12}
+
+
+def test_a_repair_with_a_limit_far_too_short_keeps_what_it_can_of_the_published_roster() -> None:
+    start, end = dt.date(2026, 12, 1), dt.date(2026, 12, 31)
+    problem = problem_of(2, 0.9, start, end, "county")
+    published = solve(problem, SolveOptions(time_limit=0.01, workers=1, seed=1)).roster
+    assert published is not None
+    away = next(a for a in published if a.date >= dt.date(2026, 12, 10))  # a unit drops out from the 10th
+    absent = Unavailability(away.unit, dt.date(2026, 12, 10), end)
+    data = replace(problem.data, unavailability=(*problem.data.unavailability, absent))
+    since = dt.date(2026, 12, 9)
+    repaired = repair(repair_problem(data, published, start, end, since), published, since,
+                      SolveOptions(time_limit=0.01, workers=1, seed=1))
+    assert repaired.roster is not None and repaired.check is not None
+    assert repaired.check.violations == ()
+    assert not any(a.unit == away.unit and a.date >= dt.date(2026, 12, 10) for a in repaired.roster)
+    assert [a for a in repaired.roster if a.date < since] == [a for a in published if a.date < since]
+
+
+def test_a_continuation_with_a_limit_far_too_short_still_plans_every_month() -> None:
+    start, end = dt.date(2026, 11, 1), dt.date(2026, 12, 31)
+    problem = problem_of(3, 0.95, start, end, "county")
+    earlier = solve(problem_of(3, 0.95, dt.date(2026, 10, 1), dt.date(2026, 10, 31), "county"),
+                    SolveOptions(time_limit=0.01, workers=1, seed=1)).roster
+    assert earlier is not None
+    result = solve_after(problem, list(earlier), SolveOptions(time_limit=0.01, workers=1, seed=1))
+    assert result.roster is not None and result.check is not None
+    assert result.check.violations == ()
+    assert {a.date.month for a in result.roster} == {11, 12}
 
 
 def test_a_stop_before_the_first_search_keeps_the_greedy_roster() -> None:
