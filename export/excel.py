@@ -46,12 +46,13 @@ from export.workbook import (
 )
 from rotation import cells, tables
 from rotation.calendar import CalendarSource
-from rotation.checker import HARD_RULES, SCALE, SOFT_RULE_NAMES, CheckResult, Finding
+from rotation.checker import SCALE, CheckResult, Finding
 from rotation.errors import DataError, DataIssue
 from rotation.model import DEFAULT_ROLE, DayKind, HomeCommunity, Shift, Station, Unit
 from rotation.problem import Period, Problem
 from rotation.result import Result, points
 from rotation.roster import Assignment, Roster
+from rotation.rules import name as rule_name
 from rotation.statistics import statistics_frame
 
 OVERVIEW = "总览"
@@ -628,7 +629,7 @@ def _write_report(sheet: Worksheet, problem: Problem, check_result: CheckResult,
 
     report.heading("各项扣分")
     report.table(("规则", "权重", "数量", "扣分", "处数"),
-                 [(SOFT_RULE_NAMES[s.rule], s.weight, float(s.amount), s.penalty / SCALE, len(s.findings))
+                 [(rule_name(s.rule), s.weight, float(s.amount), s.penalty / SCALE, len(s.findings))
                   for s in check_result.scores])
 
     report.heading("缺口（人数不足的岗位）")
@@ -641,11 +642,11 @@ def _write_report(sheet: Worksheet, problem: Problem, check_result: CheckResult,
 
     report.heading("违反硬性规则")
     report.table(("规则", "单位", "日期", "阵地", "时段", "说明"),
-                 [(HARD_RULES.get(f.rule, f.rule), *_where(problem, f), f.message) for f in check_result.violations])
+                 [(rule_name(f.rule), *_where(problem, f), f.message) for f in check_result.violations])
 
     report.heading("软性规则扣分明细（谁、哪天、哪个阵地）")
     report.table(("规则", "单位", "日期", "阵地", "时段", "说明", "扣分"),
-                 [(SOFT_RULE_NAMES[f.rule], *_where(problem, f), f.message, f.penalty / SCALE)
+                 [(rule_name(f.rule), *_where(problem, f), f.message, f.penalty / SCALE)
                   for score in check_result.scores for f in score.findings])
     report.finish()
     sheet.freeze_panes = "A2"
@@ -688,7 +689,7 @@ def _rule_rows(problem: Problem) -> list[tuple[str, str, str]]:
         "max_weekends_per_month": str(rules.max_weekends_per_month),
     }
     rows = [(key.zh, values[key.key], key.help) for key in tables.RULE_KEYS]
-    rows += [(f"权重_{tables.SOFT_RULE_ZH[rule]}", str(weight), f"软性规则「{SOFT_RULE_NAMES[rule]}」每单位数量的扣分")
+    rows += [(f"权重_{tables.SOFT_RULE_ZH[rule]}", str(weight), f"软性规则「{rule_name(rule)}」每单位数量的扣分")
              for rule, weight in rules.weights]
     return rows
 

@@ -35,8 +35,8 @@ from export.workbook import (
 )
 from rotation import tables
 from rotation.calendar import builtin_years
-from rotation.checker import SOFT_RULE_NAMES
 from rotation.model import DEFAULT_WEIGHTS, WEEKDAYS, Rules
+from rotation.rules import name as rule_name
 
 EXAMPLE_MONTH = (2026, 12)
 INSTRUCTIONS = "说明"
@@ -215,7 +215,7 @@ def _write_instructions(sheet: Worksheet) -> None:
     row += 1
     rules = [(r.zh, r.key, _RULE_DEFAULTS[r.key], r.help) for r in tables.RULE_KEYS]
     rules += [(f"权重_{tables.SOFT_RULE_ZH[name]}", f"weight_{name}", weight,
-               f"软性规则「{SOFT_RULE_NAMES[name]}」每单位数量的扣分；0 表示不考虑这条规则")
+               f"软性规则「{rule_name(name)}」每单位数量的扣分；0 表示不考虑这条规则")
               for name, weight in DEFAULT_WEIGHTS.items()]
     for values in rules:
         style_cells(put_row(sheet, row, values))

@@ -21,52 +21,23 @@ from rotation.errors import DataIssue
 from rotation.model import DEFAULT_ROLE, SOFT_RULES, HomeCommunity, RequestKind
 from rotation.problem import TARGET_SCALE, Problem
 from rotation.roster import Assignment, Roster
+from rotation.rules import HARD, SOFT, RuleKey
+from rotation.rules import name as rule_name
 
 SCALE = 100
 """Objective units per point: penalties are kept in hundredths of a point."""
 
-HARD_RULES = {
-    "slot": "开放时段",
-    "unit": "单位",
-    "role": "角色资格",
-    "community": "报到社区",
-    "unavailable": "不可安排",
-    "duplicate": "重复安排",
-    "coverage_max": "人数上限",
-    "fixed": "固定安排",
-    "max_per_day": "每日最多",
-    "succession": "禁止接续",
-    "consecutive": "最多连续天数",
-    "weekends": "每月最多周末",
-    "min_total": "每月最少次数",
-    "max_total": "每月最多次数",
-    "first_inquiry": "首问负责",
-    "person": "值班人员",
-    "per_shift": "每类时段最多次数",
-    "min_minutes": "最短总时长",
-    "max_minutes": "最长总时长",
-    "min_consecutive": "最少连续值班天数",
-    "min_days_off": "最少连续休息天数",
-    "horizon_weekends": "排班期内最多周末",
-}
-"""Hard rules by key, with the Chinese names reports show."""
-
-SOFT_RULE_NAMES = {
-    "coverage": "覆盖不足",
-    "fairness": "公平（按党员人数）",
-    "weekend_fairness": "周末节假日公平",
-    "spacing": "值班间隔",
-    "home_community": "就近报到社区",
-    "requests": "单位意愿",
-    "overstaffing": "超出需求人数",
-}
+HARD_RULES = {rule.key.value: rule.name for rule in HARD}
+"""Hard rules by key, with the names reports show (from :mod:`rotation.rules`)."""
+SOFT_RULE_NAMES = {rule.key.value: rule.name for rule in SOFT}
+"""Soft rules by key, with the names reports show (from :mod:`rotation.rules`)."""
 
 
 @dataclass(frozen=True)
 class Finding:
     """One broken hard rule, or one broken instance of a soft rule with its penalty."""
 
-    rule: str
+    rule: RuleKey
     message: str
     unit: str | None = None
     date: dt.date | None = None
@@ -95,7 +66,7 @@ class Shortfall:
 class RuleScore:
     """A soft rule's weight, its amount (in the rule's own unit), penalty and broken instances."""
 
-    rule: str
+    rule: RuleKey
     weight: int
     amount: float
     penalty: int
@@ -153,8 +124,8 @@ def check(problem: Problem, roster: Roster) -> CheckResult:
     weights = dict(problem.data.rules.weights)
     scores = (
         _coverage_score(shortfalls, weights["coverage"]),
-        _fairness_score(problem, roster, "fairness", weights["fairness"]),
-        _fairness_score(problem, roster, "weekend_fairness", weights["weekend_fairness"]),
+        _fairness_score(problem, roster, RuleKey.FAIRNESS, weights["fairness"]),
+        _fairness_score(problem, roster, RuleKey.WEEKEND_FAIRNESS, weights["weekend_fairness"]),
         _spacing_score(problem, roster, weights["spacing"]),
         _home_community_score(problem, roster, weights["home_community"]),
         _requests_score(problem, roster, weights["requests"]),
@@ -181,30 +152,30 @@ def _check_slots(problem: Problem, roster: Roster) -> list[Finding]:
         count[key] += 1
         slot = slots.get(key)
         if slot is None:
-            found.append(Finding("slot", f"{a.date} {a.station} {a.shift} 没有开放角色「{a.role}」", **_where(a)))
+            found.append(Finding(RuleKey.SLOT, f"{a.date} {a.station} {a.shift} 没有开放角色「{a.role}」", **_where(a)))
             continue
         if a.unit not in data.units_by_id:
-            found.append(Finding("unit", f"单位「{a.unit}」不在单位表中", **_where(a)))
+            found.append(Finding(RuleKey.UNIT, f"单位「{a.unit}」不在单位表中", **_where(a)))
             continue
         unit = data.unit(a.unit)
         if a.role not in unit.roles:
-            found.append(Finding("role", f"{unit.label} 不能担任「{a.role}」", **_where(a)))
+            found.append(Finding(RuleKey.ROLE, f"{unit.label} 不能担任「{a.role}」", **_where(a)))
         community = data.station(a.station).community
         if (data.rules.home_community is HomeCommunity.REQUIRE and community is not None
                 and unit.community != community):
-            found.append(Finding("community", f"{unit.label} 不属于「{community}」，报到社区规则为「必须」",
+            found.append(Finding(RuleKey.COMMUNITY, f"{unit.label} 不属于「{community}」，报到社区规则为「必须」",
                                  **_where(a)))
         if problem.unit_unavailable(a.unit, a.date, a.shift):
-            found.append(Finding("unavailable", f"{unit.label} 在 {a.date} 登记为不可安排", **_where(a)))
+            found.append(Finding(RuleKey.UNAVAILABLE, f"{unit.label} 在 {a.date} 登记为不可安排", **_where(a)))
     seen: Counter = Counter((a.date, a.station, a.shift, a.role, a.unit) for a in roster)
     for (date, station, shift, _, unit), n in seen.items():
         if n > 1:
-            found.append(Finding("duplicate", f"同一单位在同一时段同一角色被安排了 {n} 次",
+            found.append(Finding(RuleKey.DUPLICATE, f"同一单位在同一时段同一角色被安排了 {n} 次",
                                  unit=unit, date=date, station=station, shift=shift))
     for key, n in count.items():
         slot = slots.get(key)
         if slot is not None and n > slot.max:
-            found.append(Finding("coverage_max", f"「{key[3]}」安排了 {n} 个单位，最多 {slot.max} 个",
+            found.append(Finding(RuleKey.COVERAGE_MAX, f"「{key[3]}」安排了 {n} 个单位，最多 {slot.max} 个",
                                  date=key[0], station=key[1], shift=key[2]))
     return found
 
@@ -218,11 +189,11 @@ def _check_fixed(problem: Problem, roster: Roster) -> list[Finding]:
         where = {"unit": pin.unit, "date": pin.date, "station": pin.station, "shift": pin.shift}
         a = present.get((pin.date, pin.station, pin.shift, pin.role, pin.unit))
         if a is None:
-            found.append(Finding("fixed", f"固定安排未执行：{pin.unit} 担任「{pin.role}」", **where))
+            found.append(Finding(RuleKey.FIXED, f"固定安排未执行：{pin.unit} 担任「{pin.role}」", **where))
         elif pin.person is not None and a.person != pin.person:
-            found.append(Finding("fixed", f"固定安排的值班人员应为 {pin.person}", **where))
+            found.append(Finding(RuleKey.FIXED, f"固定安排的值班人员应为 {pin.person}", **where))
         elif pin.first_inquiry is not None and a.first_inquiry != pin.first_inquiry:
-            found.append(Finding("fixed", "固定安排的首问责任与规定不符", **where))
+            found.append(Finding(RuleKey.FIXED, "固定安排的首问责任与规定不符", **where))
     return found
 
 
@@ -245,7 +216,7 @@ def _check_days(problem: Problem, roster: Roster) -> list[Finding]:
         limit = problem.max_per_day(unit_id)
         for date, n in sorted(per_day.items()):
             if n > limit:
-                found.append(Finding("max_per_day", f"当天值班 {n} 次，每日最多 {limit} 次", unit=unit_id, date=date))
+                found.append(Finding(RuleKey.MAX_PER_DAY, f"当天值班 {n} 次，每日最多 {limit} 次", unit=unit_id, date=date))
 
         shifts_on: dict[dt.date, set[str]] = defaultdict(set)
         for a in duties:
@@ -257,7 +228,7 @@ def _check_days(problem: Problem, roster: Roster) -> list[Finding]:
             for first in shifts_on[date]:
                 for second in shifts_on.get(date + one_day, ()):
                     if (first, second) in forbidden:
-                        found.append(Finding("succession", f"{date} 值「{first}」后，次日不能值「{second}」",
+                        found.append(Finding(RuleKey.SUCCESSION, f"{date} 值「{first}」后，次日不能值「{second}」",
                                              unit=unit_id, date=date + one_day))
 
         worked = set(per_day)
@@ -268,7 +239,7 @@ def _check_days(problem: Problem, roster: Roster) -> list[Finding]:
         for date in sorted(worked):
             run = run + 1 if date - one_day in worked else 1
             if run > most and problem.in_horizon(date):
-                found.append(Finding("consecutive", f"连续值班 {run} 天，最多 {most} 天", unit=unit_id, date=date))
+                found.append(Finding(RuleKey.CONSECUTIVE, f"连续值班 {run} 天，最多 {most} 天", unit=unit_id, date=date))
 
         blocks_by_month: Counter = Counter()
         for block in problem.rest_blocks:
@@ -276,7 +247,7 @@ def _check_days(problem: Problem, roster: Roster) -> list[Finding]:
                 blocks_by_month[block.month] += 1
         for month, n in sorted(blocks_by_month.items()):
             if n > rules.max_weekends_per_month:
-                found.append(Finding("weekends", f"{month[0]}年{month[1]}月值了 {n} 个周末或节假日，"
+                found.append(Finding(RuleKey.WEEKENDS, f"{month[0]}年{month[1]}月值了 {n} 个周末或节假日，"
                                      f"最多 {rules.max_weekends_per_month} 个", unit=unit_id))
     return found
 
@@ -288,10 +259,10 @@ def _check_monthly(problem: Problem, roster: Roster) -> list[Finding]:
         for month in problem.months:
             n = per_month.get(month, 0)
             if unit.max_total is not None and n > unit.max_total:
-                found.append(Finding("max_total", f"{month[0]}年{month[1]}月值班 {n} 次，最多 {unit.max_total} 次",
+                found.append(Finding(RuleKey.MAX_TOTAL, f"{month[0]}年{month[1]}月值班 {n} 次，最多 {unit.max_total} 次",
                                      unit=unit.id))
             if unit.min_total is not None and problem.month_is_whole(month) and n < unit.min_total:
-                found.append(Finding("min_total", f"{month[0]}年{month[1]}月值班 {n} 次，最少 {unit.min_total} 次",
+                found.append(Finding(RuleKey.MIN_TOTAL, f"{month[0]}年{month[1]}月值班 {n} 次，最少 {unit.min_total} 次",
                                      unit=unit.id))
     return found
 
@@ -307,12 +278,12 @@ def _check_horizon_limits(problem: Problem, roster: Roster) -> list[Finding]:
         per_shift = Counter(a.shift for a in duties)
         for shift, most in unit.max_per_shift:
             if per_shift[shift] > most:
-                found.append(Finding("per_shift", f"值「{shift}」{per_shift[shift]} 次，最多 {most} 次", unit=unit.id))
+                found.append(Finding(RuleKey.PER_SHIFT, f"值「{shift}」{per_shift[shift]} 次，最多 {most} 次", unit=unit.id))
         minutes = sum(data.shift(a.shift).minutes for a in duties if a.shift in data.shifts_by_id)
         if unit.max_minutes is not None and minutes > unit.max_minutes:
-            found.append(Finding("max_minutes", f"总时长 {minutes} 分钟，最长 {unit.max_minutes} 分钟", unit=unit.id))
+            found.append(Finding(RuleKey.MAX_MINUTES, f"总时长 {minutes} 分钟，最长 {unit.max_minutes} 分钟", unit=unit.id))
         if unit.min_minutes is not None and minutes < unit.min_minutes:
-            found.append(Finding("min_minutes", f"总时长 {minutes} 分钟，最短 {unit.min_minutes} 分钟", unit=unit.id))
+            found.append(Finding(RuleKey.MIN_MINUTES, f"总时长 {minutes} 分钟，最短 {unit.min_minutes} 分钟", unit=unit.id))
         on = {a.date for a in duties}
         for working, least, rule, what in ((True, unit.min_consecutive_days, "min_consecutive", "连续值班"),
                                            (False, unit.min_days_off, "min_days_off", "连续休息")):
@@ -327,7 +298,7 @@ def _check_horizon_limits(problem: Problem, roster: Roster) -> list[Finding]:
         if unit.max_weekends is not None:
             worked = sum(1 for block in problem.weekends if on.intersection(block))
             if worked > unit.max_weekends:
-                found.append(Finding("horizon_weekends", f"排班期内值了 {worked} 个周末或节假日，"
+                found.append(Finding(RuleKey.HORIZON_WEEKENDS, f"排班期内值了 {worked} 个周末或节假日，"
                                      f"最多 {unit.max_weekends} 个", unit=unit.id))
     return found
 
@@ -352,14 +323,14 @@ def _check_first_inquiry(problem: Problem, roster: Roster) -> list[Finding]:
         where = {"date": date, "station": station, "shift": shift}
         owners = [a for a in rows if a.first_inquiry]
         if len(owners) != 1:
-            found.append(Finding("first_inquiry", f"该时段有 {len(owners)} 个首问责任人，应恰好 1 个", **where))
+            found.append(Finding(RuleKey.FIRST_INQUIRY, f"该时段有 {len(owners)} 个首问责任人，应恰好 1 个", **where))
         for a in owners:
             unit = data.units_by_id.get(a.unit)
             if unit is not None and not unit.first_inquiry:
-                found.append(Finding("first_inquiry", f"{unit.label} 不能担任首问责任单位", **_where(a)))
+                found.append(Finding(RuleKey.FIRST_INQUIRY, f"{unit.label} 不能担任首问责任单位", **_where(a)))
             person = next((p for p in data.people_of(a.unit) if p.name == a.person), None)
             if person is not None and not person.first_inquiry:
-                found.append(Finding("first_inquiry", f"{person.name} 不能担任首问责任人", **_where(a)))
+                found.append(Finding(RuleKey.FIRST_INQUIRY, f"{person.name} 不能担任首问责任人", **_where(a)))
     return found
 
 
@@ -373,18 +344,18 @@ def _check_people(problem: Problem, roster: Roster) -> list[Finding]:
         per_person_day: Counter = Counter()
         for a in duties:
             if not a.person:
-                found.append(Finding("person", "该单位有人员名单，每次值班须写明值班人员", **_where(a)))
+                found.append(Finding(RuleKey.PERSON, "该单位有人员名单，每次值班须写明值班人员", **_where(a)))
                 continue
             if a.person not in people:
-                found.append(Finding("person", f"「{a.person}」不在该单位的人员名单中", **_where(a)))
+                found.append(Finding(RuleKey.PERSON, f"「{a.person}」不在该单位的人员名单中", **_where(a)))
                 continue
             if not problem.unit_unavailable(unit_id, a.date, a.shift) and not problem.person_available(
                     unit_id, a.person, a.date, a.shift):  # a unit away is reported once, in _check_slots
-                found.append(Finding("unavailable", f"{a.person} 在 {a.date} 登记为不可安排", **_where(a)))
+                found.append(Finding(RuleKey.UNAVAILABLE, f"{a.person} 在 {a.date} 登记为不可安排", **_where(a)))
             per_person_day[(a.person, a.date)] += 1
         for (person, date), n in sorted(per_person_day.items(), key=lambda kv: (kv[0][1], kv[0][0])):
             if n > 1:
-                found.append(Finding("person", f"{person} 当天被安排了 {n} 次，每人每天最多 1 次",
+                found.append(Finding(RuleKey.PERSON_ONCE, f"{person} 当天被安排了 {n} 次，每人每天最多 1 次",
                                      unit=unit_id, date=date))
     return found
 
@@ -395,15 +366,15 @@ def pin_conflicts(problem: Problem) -> list[DataIssue]:
     pins = [p for p in problem.data.fixed if problem.in_horizon(p.date)]
     roster = Roster(Assignment(p.date, p.station, p.shift, p.role, p.unit, p.person, bool(p.first_inquiry))
                     for p in pins)
-    findings = _check_days(problem, roster) + [f for f in _check_monthly(problem, roster) if f.rule == "max_total"]
-    findings += [f for f in _check_people(problem, roster) if f.rule == "person" and "当天" in f.message]
+    findings = _check_days(problem, roster) + [f for f in _check_monthly(problem, roster) if f.rule is RuleKey.MAX_TOTAL]
+    findings += [f for f in _check_people(problem, roster) if f.rule is RuleKey.PERSON_ONCE]
     issues = []
     for finding in findings:
         rows = [p.source.row for p in pins if p.unit == finding.unit and p.source
                 and (finding.date is None or abs((p.date - finding.date).days) <= problem.data.rules.max_consecutive_days)]
-        column = "姓名" if finding.rule == "person" else "单位"  # one person twice: the name is what to change
+        column = "姓名" if finding.rule is RuleKey.PERSON_ONCE else "单位"  # one person twice: the name is what to change
         issues.append(DataIssue(tables.FIXED.zh, rows[-1] if rows else None, column,
-                                f"固定安排之间违反「{HARD_RULES[finding.rule]}」：{finding.unit} {finding.message}"))
+                                f"固定安排之间违反「{rule_name(finding.rule)}」：{finding.unit} {finding.message}"))
     return issues
 
 
@@ -422,17 +393,17 @@ def _shortfalls(problem: Problem, roster: Roster) -> list[Shortfall]:
 
 def _coverage_score(shortfalls: list[Shortfall], weight: int) -> RuleScore:
     findings = tuple(
-        Finding("coverage", f"「{s.role}」需要 {s.needed} 个单位，只安排了 {s.assigned} 个", None, s.date, s.station,
+        Finding(RuleKey.COVERAGE, f"「{s.role}」需要 {s.needed} 个单位，只安排了 {s.assigned} 个", None, s.date, s.station,
                 s.shift, weight * SCALE * s.missing)
         for s in shortfalls
     )
     missing = sum(s.missing for s in shortfalls)
-    return RuleScore("coverage", weight, missing, weight * SCALE * missing, findings)
+    return RuleScore(RuleKey.COVERAGE, weight, missing, weight * SCALE * missing, findings)
 
 
-def _fairness_score(problem: Problem, roster: Roster, rule: str, weight: int) -> RuleScore:
+def _fairness_score(problem: Problem, roster: Roster, rule: RuleKey, weight: int) -> RuleScore:
     """Squared deviation of each unit's duties (year to date plus this horizon) from its fair share."""
-    weekend = rule == "weekend_fairness"
+    weekend = rule is RuleKey.WEEKEND_FAIRNESS
     targets = problem.weekend_targets if weekend else problem.targets
     findings = []
     amount = 0
@@ -468,9 +439,9 @@ def _spacing_score(problem: Problem, roster: Roster, weight: int) -> RuleScore:
                     break
                 if distance > 0:
                     pairs += 1
-                    findings.append(Finding("spacing", f"{first} 与 {second} 两次值班只隔 {distance} 天",
+                    findings.append(Finding(RuleKey.SPACING, f"{first} 与 {second} 两次值班只隔 {distance} 天",
                                             unit=unit_id, date=second, penalty=weight * SCALE))
-    return RuleScore("spacing", weight, pairs, weight * SCALE * pairs, tuple(findings))
+    return RuleScore(RuleKey.SPACING, weight, pairs, weight * SCALE * pairs, tuple(findings))
 
 
 def _home_community_score(problem: Problem, roster: Roster, weight: int) -> RuleScore:
@@ -481,9 +452,9 @@ def _home_community_score(problem: Problem, roster: Roster, weight: int) -> Rule
             unit = data.units_by_id.get(a.unit)
             community = data.station(a.station).community if a.station in data.stations_by_id else None
             if unit is not None and unit.community and community and community != unit.community:
-                findings.append(Finding("home_community", f"报到社区为「{unit.community}」，在「{community}」值班",
+                findings.append(Finding(RuleKey.HOME_COMMUNITY, f"报到社区为「{unit.community}」，在「{community}」值班",
                                         penalty=weight * SCALE, **_where(a)))
-    return RuleScore("home_community", weight, len(findings), weight * SCALE * len(findings), tuple(findings))
+    return RuleScore(RuleKey.HOME_COMMUNITY, weight, len(findings), weight * SCALE * len(findings), tuple(findings))
 
 
 def _requests_score(problem: Problem, roster: Roster, weight: int) -> RuleScore:
@@ -497,15 +468,15 @@ def _requests_score(problem: Problem, roster: Roster, weight: int) -> RuleScore:
                         and (request.station is None or a.station == request.station)]
             if request.kind is RequestKind.WANT and not matching:
                 amount += request.weight
-                findings.append(Finding("requests", "希望值班未满足", unit=request.unit, date=day.date,
+                findings.append(Finding(RuleKey.REQUESTS, "希望值班未满足", unit=request.unit, date=day.date,
                                         station=request.station, shift=request.shift,
                                         penalty=weight * SCALE * request.weight))
             if request.kind is RequestKind.AVOID:
                 for a in matching:
                     amount += request.weight
-                    findings.append(Finding("requests", "安排在希望避免的时间", penalty=weight * SCALE * request.weight,
+                    findings.append(Finding(RuleKey.REQUESTS, "安排在希望避免的时间", penalty=weight * SCALE * request.weight,
                                             **_where(a)))
-    return RuleScore("requests", weight, amount, weight * SCALE * amount, tuple(findings))
+    return RuleScore(RuleKey.REQUESTS, weight, amount, weight * SCALE * amount, tuple(findings))
 
 
 def _overstaffing_score(problem: Problem, roster: Roster, weight: int) -> RuleScore:
@@ -517,9 +488,9 @@ def _overstaffing_score(problem: Problem, roster: Roster, weight: int) -> RuleSc
         n = count.get((slot.date, slot.station, slot.shift, slot.role), 0)
         if n > slot.min:
             amount += n - slot.min
-            findings.append(Finding("overstaffing", f"「{slot.role}」需要 {slot.min} 个单位，安排了 {n} 个",
+            findings.append(Finding(RuleKey.OVERSTAFFING, f"「{slot.role}」需要 {slot.min} 个单位，安排了 {n} 个",
                                     None, slot.date, slot.station, slot.shift, weight * SCALE * (n - slot.min)))
-    return RuleScore("overstaffing", weight, amount, weight * SCALE * amount, tuple(findings))
+    return RuleScore(RuleKey.OVERSTAFFING, weight, amount, weight * SCALE * amount, tuple(findings))
 
 
 # --- figures ------------------------------------------------------------------------------------

@@ -660,8 +660,8 @@ def bench_curtois(instance_path: Path, time_limit: float, workers: int, seed: in
 
 def describe_check(problem: Problem, result: CheckResult) -> str:
     """The checker's findings for a planner: hard violations first, then the soft figures."""
-    from rotation.checker import HARD_RULES, SOFT_RULE_NAMES
     from rotation.result import points
+    from rotation.rules import name as rule_name
 
     data = problem.data
     lines = [f"检查范围：{problem.start} 至 {problem.end}，共 {result.figures.assigned_unit_duties} 次值班"]
@@ -674,7 +674,7 @@ def describe_check(problem: Problem, result: CheckResult) -> str:
                 data.station(v.station).label if v.station in data.stations_by_id else (v.station or ""),
                 data.shift(v.shift).label if v.shift in data.shifts_by_id else (v.shift or ""),
             ) if x)
-            lines.append(f"  【{HARD_RULES[v.rule]}】{where}：{v.message}")
+            lines.append(f"  【{rule_name(v.rule)}】{where}：{v.message}")
     else:
         lines.append("没有违反硬性规则。")
     covered = result.figures.needed_unit_duties - sum(s.missing for s in result.shortfalls)
@@ -683,7 +683,7 @@ def describe_check(problem: Problem, result: CheckResult) -> str:
         lines.append(f"  缺 {s.missing}：{s.date} {data.station(s.station).label} {data.shift(s.shift).label} {s.role}")
     lines.append(f"目标值（扣分合计）：{points(result.objective)}")
     for score in result.scores:
-        lines.append(f"  {SOFT_RULE_NAMES[score.rule]}：{points(score.penalty)}（{len(score.findings)} 处）")
+        lines.append(f"  {rule_name(score.rule)}：{points(score.penalty)}（{len(score.findings)} 处）")
     f = result.figures
     lines.append(f"公平：每名党员值班次数的变异系数 {f.duties_per_member_cv_rotation:.3f}（轮值单位）；"
                  f"间隔不足的值班对 {f.spacing_pairs}；不在报到社区的值班 {f.community_duties_away} 次")

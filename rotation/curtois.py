@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rotation import checker
-from rotation.checker import HARD_RULES, SCALE, CheckResult
+from rotation.checker import SCALE, CheckResult
 from rotation.engine import FIRST_SHARE, solve_relaxing
 from rotation.errors import DataError, DataIssue
 from rotation.model import (
@@ -40,6 +40,7 @@ from rotation.model import (
 from rotation.problem import Problem, build_problem
 from rotation.result import Result
 from rotation.roster import Assignment, Roster
+from rotation.rules import name as rule_name
 from rotation.solver.cpsat import Progress, SearchControl, SolveOptions
 
 FIRST_DAY = dt.date(2024, 1, 1)
@@ -380,7 +381,7 @@ def describe(instance: Instance, result: CheckResult) -> str:
     lines = [f"实例 {instance.name}：{len(instance.staff)} 名员工，{instance.horizon} 天，{len(instance.shift_ids)} 种班次"]
     if result.violations:
         lines.append(f"违反硬性约束 {len(result.violations)} 处（不可行排班）：")
-        lines += [f"  【{HARD_RULES[v.rule]}】{v.unit or ''} {f'第 {instance.day(v.date)} 天' if v.date else ''}"
+        lines += [f"  【{rule_name(v.rule)}】{v.unit or ''} {f'第 {instance.day(v.date)} 天' if v.date else ''}"
                   f"：{v.message}" for v in result.violations[:50]]
         if len(result.violations) > 50:
             lines.append(f"  ……另有 {len(result.violations) - 50} 处")

@@ -24,15 +24,17 @@ from rotation.budget import Budget, OutOfTime
 from rotation.model import HomeCommunity
 from rotation.problem import Period, Problem, Slot
 from rotation.roster import Assignment
-from rotation.solver.constraints import RULE_FAMILIES, add_hard_rules
+from rotation.rules import RuleKey
+from rotation.rules import name as rule_name
+from rotation.solver.constraints import CONSTRAINTS, add_hard_rules
 from rotation.solver.cpsat import Mode, SolveOptions, new_solver, run_model
 from rotation.solver.variables import create_variables, first_inquiry_capacity
 
 UNKNOWN = "时限内未能确定原因（可用 rotation explain 加大 --time-limit 再查）"
 OTHER_COVER = "其他岗位的最少人数"
 """The cover of the other positions: the units a short position needs are on duty there."""
-STRUCTURAL = ("max_per_day",)
-"""Families built into the day-level variables, which a guard cannot switch off."""
+STRUCTURAL = (RuleKey.MAX_PER_DAY,)
+"""Rules built into the day-level variables, which a guard cannot switch off."""
 ONE_DAY = dt.timedelta(days=1)
 
 
@@ -109,14 +111,14 @@ def explain_gaps(problem: Problem, duties: Iterable[Assignment], time_limit: flo
         if cause is not None:
             gaps.append(Gap(slot, missing, cause))
             continue
-        cause = blocking.cause(slot)
+        cause, keys = blocking.cause(slot)
         if analysis is None:
             gaps.append(Gap(slot, missing, cause))
             continue
         if budget is not None and budget.expired:
             gaps.append(Gap(slot, missing, cause))
             continue
-        also = STRUCTURAL if "（每日最多" in cause else ()  # see _Analysis.explain
+        also = tuple(k for k in STRUCTURAL if k in keys)  # see _Analysis.explain
         proven = analysis.explain(slot, missing, share, also)
         if proven.rules:
             cause += "。CP-SAT 证明：" + proven.cause
@@ -145,43 +147,45 @@ class _Blocking:
             for h in problem.data.history if h.last_duty is not None}
         self.last_shift = {h.unit: (h.last_duty, h.last_shift) for h in problem.data.history}
 
-    def reason(self, unit_id: str, slot: Slot) -> str | None:
-        """Why ``unit_id`` cannot also take ``slot`` as the roster stands, or None if it can."""
+    def reason(self, unit_id: str, slot: Slot) -> tuple[RuleKey, str] | None:
+        """The rule that keeps ``unit_id`` off ``slot`` as the roster stands, in plain words, or
+        None if nothing does."""
         problem, date = self.problem, slot.date
         data = problem.data
         unit = data.unit(unit_id)
         today = self.per_day.get((unit_id, date), [])
         if any((a.station, a.shift, a.role) == (slot.station, slot.shift, slot.role) for a in today):
-            return "已在这个岗位"
+            return RuleKey.DUPLICATE, "已在这个岗位"
         if len(today) >= problem.max_per_day(unit_id):
-            return f"当天已值班 {len(today)} 次（每日最多 {problem.max_per_day(unit_id)} 次）"
+            return RuleKey.MAX_PER_DAY, f"当天已值班 {len(today)} 次（每日最多 {problem.max_per_day(unit_id)} 次）"
         if unit.max_total is not None and self.per_month[(unit_id, date.year, date.month)] >= unit.max_total:
-            return f"本月已值满 {unit.max_total} 次（每月最多次数）"
+            return RuleKey.MAX_TOTAL, f"本月已值满 {unit.max_total} 次（每月最多次数）"
         rules = data.rules
         if not today:
             run = 1 + self._run(unit_id, date, -1) + self._run(unit_id, date, 1)
             most = data.max_consecutive_days(unit)
             if run > most:
-                return f"再排这天就连续值班 {run} 天（最多连续 {most} 天）"
+                return RuleKey.CONSECUTIVE, f"再排这天就连续值班 {run} 天（最多连续 {most} 天）"
         for other in (-1, 1):
             neighbour = self._shifts(unit_id, date + other * ONE_DAY)
             for first, second in rules.forbidden_successions:
                 if (other < 0 and first in neighbour and second == slot.shift) or (
                         other > 0 and first == slot.shift and second in neighbour):
                     pair = f"{data.shift(first).label}接{data.shift(second).label}"
-                    return f"与{'前' if other < 0 else '后'}一天的班次禁止接续（{pair}）"
+                    return RuleKey.SUCCESSION, f"与{'前' if other < 0 else '后'}一天的班次禁止接续（{pair}）"
         if date in self.block_of:
             month = problem.rest_blocks[self.block_of[date]].month
             touched = self.blocks[(unit_id, month)]
             if self.block_of[date] not in touched and len(touched) >= rules.max_weekends_per_month:
-                return f"本月已值 {len(touched)} 个周末或节假日（每月最多 {rules.max_weekends_per_month} 个）"
+                return RuleKey.WEEKENDS, (f"本月已值 {len(touched)} 个周末或节假日"
+                                          f"（每月最多 {rules.max_weekends_per_month} 个）")
         if not self.owned(slot) and first_inquiry_capacity(problem, unit_id, date, slot.shift) == 0:
-            return "不能担任首问责任单位，而这个时段还没有可任首问的单位"
+            return RuleKey.FIRST_INQUIRY, "不能担任首问责任单位，而这个时段还没有可任首问的单位"
         if problem.has_people(unit_id):
             used = {a.person for a in today}
             free = [p for p in problem.available_people(unit_id, date, slot.shift) if p not in used]
             if not free:
-                return "当天可值班的人员都已有安排"
+                return RuleKey.PERSON_ONCE, "当天可值班的人员都已有安排"
         return None
 
     def owned(self, slot: Slot) -> bool:
@@ -202,25 +206,28 @@ class _Blocking:
             shifts.add(last[1])
         return shifts
 
-    def cause(self, slot: Slot) -> str:
-        """The units that may take ``slot`` grouped by what stops them."""
+    def cause(self, slot: Slot) -> tuple[str, set[RuleKey]]:
+        """The units that may take ``slot`` grouped by what stops them, and the rules that do."""
         data = self.problem.data
         by_reason: dict[str, list[str]] = defaultdict(list)
+        free: list[str] = []
+        keys: set[RuleKey] = set()
         for unit_id in slot.eligible:
-            by_reason[self.reason(unit_id, slot) or FREE].append(data.unit(unit_id).label)
+            found = self.reason(unit_id, slot)
+            if found is None:
+                free.append(data.unit(unit_id).label)
+                continue
+            keys.add(found[0])
+            by_reason[found[1]].append(data.unit(unit_id).label)
+
         def names(units: list[str]) -> str:
             return "、".join(units) if len(units) <= 3 else f"{units[0]}、{units[1]}等 {len(units)} 个单位"
 
-        free = by_reason.pop(FREE, [])
         if free:  # no rule stops them: the search stopped too early
             return (f"{names(free)}按现有排班看可以直接排进来，没有哪条规则挡住：这个缺口多半是求解时间不够，"
-                    "加大 --time-limit 再排")
+                    "加大 --time-limit 再排"), set()
         parts = [f"{names(units)}：{reason}" for reason, units in sorted(by_reason.items(), key=lambda i: -len(i[1]))]
-        return f"能担任的 {len(slot.eligible)} 个单位都排不进来——" + "；".join(parts)
-
-
-FREE = ""
-"""The reason of a unit nothing stops."""
+        return f"能担任的 {len(slot.eligible)} 个单位都排不进来——" + "；".join(parts), keys
 
 
 def _counted(problem: Problem, slot: Slot) -> str | None:
@@ -260,7 +267,7 @@ class _Analysis:
         self.budget = budget
         model = cp_model.CpModel()
         v = create_variables(model, problem)
-        self.guards = {family: model.new_bool_var(f"rule[{family}]") for family in RULE_FAMILIES}
+        self.guards = {rule: model.new_bool_var(f"rule[{rule}]") for rule in CONSTRAINTS}
         add_hard_rules(v, self.guards, between=budget.check if budget is not None else None)  # type: ignore[arg-type]
         by_slot: dict[int, list] = defaultdict(list)
         for (slot, _), var in v.x.items():
@@ -314,7 +321,7 @@ class _Analysis:
             trial = [self.guards[f] for f in rules if f != family] + [self.guards[f] for f in STRUCTURAL]
             if self._query([target, *trial, *keeps], each)[0] == cp_model.INFEASIBLE:
                 rules.remove(family)  # not needed (unproven within the limit: kept, to be safe)
-        names = tuple(RULE_FAMILIES[f] for f in (*also, *rules))
+        names = tuple(rule_name(f) for f in (*also, *rules))
         kept = {var.index for var in keeps}
         competing = tuple(problem.slots[i] for i, var in self.keep.items() if var.index in kept and i != slot.index)
         data = problem.data

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from functools import cached_property
 
+from rotation import rules as rules_registry
+
 DEFAULT_ROLE = "值守"
 WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 MAX_UNITS_PER_PERIOD = 1000
@@ -371,20 +373,9 @@ class History:
             raise FieldError("last_duty", "填写了上次时段，但没有填写上次值班日期")
 
 
-SOFT_RULES = ("coverage", "fairness", "weekend_fairness", "spacing", "home_community", "requests", "overstaffing")
-"""Names of the soft rules, in the order reports show them."""
-
-DEFAULT_WEIGHTS = {
-    "coverage": 10000,
-    "fairness": 10,
-    "weekend_fairness": 10,
-    "spacing": 10,
-    "home_community": 5,
-    "requests": 10,
-    "overstaffing": 0,
-}
-"""Points per unit of each soft rule's amount; coverage dominates every other rule. Units beyond
-a period's minimum (overstaffing) cost nothing unless a data set asks for it."""
+SOFT_RULES = tuple(rule.key.value for rule in rules_registry.SOFT)
+"""Keys of the soft rules, in the order reports show them (:mod:`rotation.rules`)."""
+DEFAULT_WEIGHTS = rules_registry.DEFAULT_WEIGHTS
 
 
 @dataclass(frozen=True)

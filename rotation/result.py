@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING
 
-from rotation.checker import SCALE, SOFT_RULE_NAMES, CheckResult
+from rotation.checker import SCALE, CheckResult
 from rotation.problem import Problem
 from rotation.roster import Change, Roster, unit_changes
+from rotation.rules import name as rule_name
 from rotation.statistics import assignments_frame, statistics_frame
 
 if TYPE_CHECKING:
@@ -111,7 +112,7 @@ class Result:
                      f"社区阵地值班 {f.community_duties} 次，其中不在本单位报到社区 {f.community_duties_away} 次")
         lines.append("各项扣分：")
         for score in c.scores:
-            lines.append(f"  {SOFT_RULE_NAMES[score.rule]}：{points(score.penalty)}"
+            lines.append(f"  {rule_name(score.rule)}：{points(score.penalty)}"
                          f"（权重 {score.weight}，{len(score.findings)} 处）")
         if c.violations:
             lines.append(f"违反硬性规则 {len(c.violations)} 处！")

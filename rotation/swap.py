@@ -12,12 +12,13 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from rotation.checker import HARD_RULES, SOFT_RULE_NAMES, CheckResult, Finding, check
+from rotation.checker import CheckResult, Finding, check
 from rotation.errors import DataError, DataIssue
 from rotation.model import WEEKDAYS, DataSet, Person
 from rotation.problem import Problem
 from rotation.result import points
 from rotation.roster import Assignment, Roster
+from rotation.rules import name as rule_name
 
 _TABLE = "排班"  # where a planner's request is wrong: the roster, not a data table
 _NEAREST_DATES = 10  # how many of a unit's duty dates an error message lists
@@ -105,12 +106,12 @@ def describe_swap(problem: Problem, outcome: SwapOutcome) -> str:
         lines.append(f"目标值（扣分合计）：{points(before.objective)} → {points(after.objective)}")
         differing = [(b, a) for b, a in zip(before.scores, after.scores, strict=True) if b.penalty != a.penalty]
         for b, a in differing:
-            lines.append(f"  {SOFT_RULE_NAMES[b.rule]}：{points(b.penalty)} → {points(a.penalty)}")
+            lines.append(f"  {rule_name(b.rule)}：{points(b.penalty)} → {points(a.penalty)}")
         if not differing:
             lines.append("  各项扣分不变")
     else:
         lines = [f"不能调换：调换后新增违反硬性规则 {len(outcome.new_violations)} 处："]
-        lines += [f"  【{HARD_RULES[f.rule]}】{_where(data, f)}：{f.message}" for f in outcome.new_violations]
+        lines += [f"  【{rule_name(f.rule)}】{_where(data, f)}：{f.message}" for f in outcome.new_violations]
         lines += ["拟调换的两次值班：", *changes]
     if outcome.before.violations:
         lines.append(f"注意：调换前的轮值表已有 {len(outcome.before.violations)} 处违反硬性规则，"

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rotation import cells
+from rotation.rules import SOFT
 
 
 @dataclass(frozen=True)
@@ -164,13 +165,5 @@ RULE_KEYS = (
     RuleKey("max_weekends_per_month", "每月最多周末", "默认 2；一个周末或节假日连休段算一次"),
 )
 
-SOFT_RULE_ZH = {
-    "coverage": "覆盖",
-    "fairness": "公平",
-    "weekend_fairness": "周末公平",
-    "spacing": "间隔",
-    "home_community": "报到社区",
-    "requests": "意愿",
-    "overstaffing": "超员",
-}
-"""Chinese names of the soft rules, used in weight keys (``权重_公平``) and reports."""
+SOFT_RULE_ZH = {rule.key.value: rule.weight_word for rule in SOFT}
+"""The word of each soft rule in its weight key (``权重_公平``), from :mod:`rotation.rules`."""

@@ -59,7 +59,7 @@ def penalty(problem: Problem, rule: str, *duties: Assignment) -> int:
 def test_every_hard_rule_has_a_test_here() -> None:
     tested = {"slot", "unit", "role", "community", "unavailable", "duplicate", "coverage_max", "fixed",
               "max_per_day", "succession", "consecutive", "weekends", "min_total", "max_total",
-              "first_inquiry", "person"}
+              "first_inquiry", "person", "person_once"}
     # limits over the whole horizon, in test_horizon_rules.py
     tested |= {"per_shift", "min_minutes", "max_minutes", "min_consecutive", "min_days_off", "horizon_weekends"}
     assert set(HARD_RULES) == tested
@@ -340,7 +340,7 @@ def test_a_person_serves_at_most_once_a_day() -> None:
     units = (Unit("U1", "县委办", max_per_day=2), Unit("U2", "县财政局"))
     problem = resolve(make_data(*MORNINGS_AND_AFTERNOONS, units=units, people=PEOPLE_U1), MON)
     twice = (duty(MON, "U1", shift="AM", person="张三"), duty(MON, "U1", shift="PM", person="张三"))
-    assert broken(problem, *twice) == [("person", "U1", MON)]
+    assert broken(problem, *twice) == [("person_once", "U1", MON)]
     assert broken(problem, twice[0], duty(MON, "U1", shift="PM", person="李四")) == []
 
 

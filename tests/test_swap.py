@@ -174,9 +174,9 @@ def test_a_swap_no_person_of_the_unit_can_take_is_refused() -> None:
     outcome = swap(problem, roster, "U1", MON, "U2", TUE)
     # 张三 serves Tuesday afternoon and 李四 is away: 张三 is kept and the checker says why not
     assert outcome.moved[1] == duty(TUE, "U1", person="张三")
-    assert refused_for(outcome) == [("person", "U1", TUE)]
+    assert refused_for(outcome) == [("person_once", "U1", TUE)]
     text = describe_swap(problem, outcome)
-    assert "【值班人员】县委办 2026-03-03：张三 当天被安排了 2 次" in text
+    assert "【每人每天一次】县委办 2026-03-03：张三 当天被安排了 2 次" in text
     assert "2026-03-03（周二） 县党群服务中心 上午 值守（首问）：县财政局 → 县委办（张三）" in text
 
 

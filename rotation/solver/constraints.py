@@ -8,45 +8,21 @@ from collections.abc import Callable, Iterable, Sequence
 from itertools import combinations
 
 from rotation.problem import Period
-from rotation.solver.variables import Variables, first_inquiry_capacity
+from rotation.rules import RuleKey
+from rotation.solver.variables import LinearExpr, Variables, first_inquiry_capacity
 
 ONE_DAY = dt.timedelta(days=1)
 
 
-RULE_FAMILIES = {
-    "coverage_max": "人数上限",
-    "max_per_day": "每日最多",
-    "consecutive": "最多连续天数",
-    "weekends": "每月最多周末",
-    "monthly_totals": "每月最少/最多次数",
-    "fixed": "固定安排",
-    "succession": "禁止接续",
-    "first_inquiry": "首问负责",
-    "people": "值班人员（每人每天一次、人员不可安排）",
-    "per_shift": "每类时段最多次数",
-    "minutes": "总时长上下限",
-    "min_consecutive": "最少连续值班天数",
-    "min_days_off": "最少连续休息天数",
-    "horizon_weekends": "排班期内最多周末",
-}
-"""The hard rule families, each added by one function below, with the names explanations use."""
-
-
-def add_hard_rules(v: Variables, guards: dict[str, object] | None = None,
+def add_hard_rules(v: Variables, guards: dict[RuleKey, object] | None = None,
                    between: Callable[[], None] | None = None) -> None:
-    """Every hard rule; with ``guards``, each family holds only when its literal is true, so
-    that assumptions can tell which families conflict (see :mod:`rotation.explain`).
-    ``between`` is called before each family (it may raise to stop building)."""
-    for family, add in (("coverage_max", add_coverage_max), ("max_per_day", add_max_per_day),
-                        ("consecutive", add_consecutive_days), ("weekends", add_weekends),
-                        ("monthly_totals", add_monthly_totals), ("fixed", add_fixed),
-                        ("succession", add_successions), ("first_inquiry", add_first_inquiry),
-                        ("people", add_people), ("per_shift", add_per_shift), ("minutes", add_minutes),
-                        ("min_consecutive", add_min_consecutive), ("min_days_off", add_min_days_off),
-                        ("horizon_weekends", add_horizon_weekends)):
+    """Every hard rule (:data:`CONSTRAINTS`); with ``guards``, each holds only when its literal
+    is true, so that assumptions can tell which rules conflict (see :mod:`rotation.explain`).
+    ``between`` is called before each rule (it may raise to stop building)."""
+    for rule, add in CONSTRAINTS.items():
         if between is not None:
             between()
-        v.guard = guards[family] if guards else None
+        v.guard = guards[rule] if guards else None
         add(v)
     v.guard = None
 
@@ -216,19 +192,24 @@ def add_per_shift(v: Variables) -> None:
                 v.add(sum(grouped[shift]) <= most)
 
 
-def add_minutes(v: Variables) -> None:
-    """The lengths of a unit's duties add up to between its ``min_minutes`` and ``max_minutes``."""
+def _minutes(v: Variables, unit: str) -> LinearExpr:
+    """The lengths of ``unit``'s duties over the horizon, in minutes."""
     data = v.problem.data
-    in_shift = _in_shift(v)
+    return sum(data.shift(shift).minutes * sum(duties) for shift, duties in _in_shift(v)[unit].items())
+
+
+def add_min_minutes(v: Variables) -> None:
+    """A unit's duties last at least its ``min_minutes`` in all."""
     for unit in v.problem.units:
-        if unit.min_minutes is None and unit.max_minutes is None:
-            continue
-        grouped = in_shift[unit.id]
-        total = sum(data.shift(shift).minutes * sum(duties) for shift, duties in grouped.items())
-        if unit.max_minutes is not None:
-            v.add(total <= unit.max_minutes)
         if unit.min_minutes is not None:
-            v.add(total >= unit.min_minutes)
+            v.add(_minutes(v, unit.id) >= unit.min_minutes)
+
+
+def add_max_minutes(v: Variables) -> None:
+    """A unit's duties last at most its ``max_minutes`` in all."""
+    for unit in v.problem.units:
+        if unit.max_minutes is not None:
+            v.add(_minutes(v, unit.id) <= unit.max_minutes)
 
 
 def _forbid_short_blocks(v: Variables, unit: str, least: int, work: bool) -> None:
@@ -264,18 +245,28 @@ def add_min_days_off(v: Variables) -> None:
             _forbid_short_blocks(v, unit.id, unit.min_days_off, work=False)
 
 
-def add_monthly_totals(v: Variables) -> None:
+def _in_month(v: Variables, unit: str, month: tuple[int, int]) -> list:
+    return [var for (u, date), rows in v.unit_day.items() if u == unit and (date.year, date.month) == month
+            for _, var in rows]
+
+
+def add_min_total(v: Variables) -> None:
+    """At least ``min_total`` duties in each calendar month wholly inside the horizon."""
     problem = v.problem
     for unit in problem.units:
-        if unit.min_total is None and unit.max_total is None:
-            continue
-        for month in problem.months:
-            duties = [var for (u, date), rows in v.unit_day.items() if u == unit.id
-                      and (date.year, date.month) == month for _, var in rows]
-            if unit.max_total is not None:
-                v.add(sum(duties) <= unit.max_total)
-            if unit.min_total is not None and problem.month_is_whole(month):
-                v.add(sum(duties) >= unit.min_total)
+        if unit.min_total is not None:
+            for month in problem.months:
+                if problem.month_is_whole(month):
+                    v.add(sum(_in_month(v, unit.id, month)) >= unit.min_total)
+
+
+def add_max_total(v: Variables) -> None:
+    """At most ``max_total`` duties in each calendar month."""
+    problem = v.problem
+    for unit in problem.units:
+        if unit.max_total is not None:
+            for month in problem.months:
+                v.add(sum(_in_month(v, unit.id, month)) <= unit.max_total)
 
 
 def pinned_first_inquiry(v: Variables) -> dict[tuple[Period, str], bool]:
@@ -369,3 +360,26 @@ def add_people(v: Variables) -> None:
                 lhs = sum(sum(count[s]) - sum(owner.get(s, [])) for s in plain) + sum(
                     sum(owner[s]) for s in owning)
                 v.add(lhs <= len(reach))
+
+
+CONSTRAINTS: dict[RuleKey, Callable[[Variables], None]] = {
+    RuleKey.COVERAGE_MAX: add_coverage_max,
+    RuleKey.MAX_PER_DAY: add_max_per_day,
+    RuleKey.CONSECUTIVE: add_consecutive_days,
+    RuleKey.WEEKENDS: add_weekends,
+    RuleKey.MIN_TOTAL: add_min_total,
+    RuleKey.MAX_TOTAL: add_max_total,
+    RuleKey.FIXED: add_fixed,
+    RuleKey.SUCCESSION: add_successions,
+    RuleKey.FIRST_INQUIRY: add_first_inquiry,
+    RuleKey.PERSON_ONCE: add_people,
+    RuleKey.PER_SHIFT: add_per_shift,
+    RuleKey.MIN_MINUTES: add_min_minutes,
+    RuleKey.MAX_MINUTES: add_max_minutes,
+    RuleKey.MIN_CONSECUTIVE: add_min_consecutive,
+    RuleKey.MIN_DAYS_OFF: add_min_days_off,
+    RuleKey.HORIZON_WEEKENDS: add_horizon_weekends,
+}
+"""Each hard rule that needs a constraint, and the function that adds it. The structural rules
+of :mod:`rotation.rules` (slots, roles, availability, communities) need none: a unit that may not
+take a slot gets no variable for it, and a person's name is chosen after solving."""
