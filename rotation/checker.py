@@ -12,6 +12,7 @@ shares are kept in tenths of a duty, is exact.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -124,6 +125,7 @@ def check(problem: Problem, roster: Roster) -> CheckResult:
     weights = dict(problem.data.rules.weights)
     scores = (
         _coverage_score(shortfalls, weights["coverage"]),
+        _gap_runs_score(problem, roster, weights["gap_runs"]),
         _fairness_score(problem, roster, RuleKey.FAIRNESS, weights["fairness"]),
         _fairness_score(problem, roster, RuleKey.WEEKEND_FAIRNESS, weights["weekend_fairness"]),
         _spacing_score(problem, roster, weights["spacing"]),
@@ -399,6 +401,19 @@ def _coverage_score(shortfalls: list[Shortfall], weight: int) -> RuleScore:
     )
     missing = sum(s.missing for s in shortfalls)
     return RuleScore(RuleKey.COVERAGE, weight, missing, weight * SCALE * missing, findings)
+
+
+def _gap_runs_score(problem: Problem, roster: Roster, weight: int) -> RuleScore:
+    """Each pair of consecutive open days of a position (days with a slot that needs someone)
+    on which nobody is on duty there at all."""
+    held = {(a.station, a.date) for a in roster}
+    findings = []
+    for station, days in problem.open_days.items():
+        for first, second in itertools.pairwise(days):
+            if (station, first) not in held and (station, second) not in held:
+                findings.append(Finding(RuleKey.GAP_RUNS, f"{first} 与 {second} 都没有任何单位值守",
+                                        date=second, station=station, penalty=weight * SCALE))
+    return RuleScore(RuleKey.GAP_RUNS, weight, len(findings), weight * SCALE * len(findings), tuple(findings))
 
 
 def _fairness_score(problem: Problem, roster: Roster, rule: RuleKey, weight: int) -> RuleScore:

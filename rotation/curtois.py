@@ -152,7 +152,7 @@ def read_instance(path: Path | str) -> Instance:
     if lines.issues or horizon is None:
         raise DataError(lines.issues)
     weights = {"coverage": under, "overstaffing": over, "requests": 1, "fairness": 0, "weekend_fairness": 0,
-               "spacing": 0, "home_community": 0}
+               "spacing": 0, "home_community": 0, "gap_runs": 0}
     rules = Rules(max_per_day=1, max_consecutive_days=MAX_DAYS,
                   forbidden_successions=tuple((first[0], second) for first, second in banned),
                   home_community=HomeCommunity.IGNORE, min_days_between=0, max_weekends_per_month=31,

@@ -85,6 +85,8 @@ class Problem:
     warnings: tuple[str, ...] = ()
     owned: frozenset[Period] = frozenset()  # periods whose first-inquiry owner is outside the model
     shares: FairShares | None = None  # set when the problem is part of a larger one, whose shares count
+    occupied: frozenset[tuple[str, dt.date]] = frozenset()  # station-days someone outside the model holds
+    station_days: tuple[tuple[str, tuple[dt.date, ...]], ...] | None = None  # a larger problem's open days
 
     # --- calendar ---------------------------------------------------------------------------
 
@@ -140,6 +142,19 @@ class Problem:
             else:
                 runs.append([day.date])
         return tuple(tuple(run) for run in runs)
+
+    @cached_property
+    def open_days(self) -> dict[str, tuple[dt.date, ...]]:
+        """Each station's days with a slot that needs someone, in order: a position left with
+        nobody on two of them in a row is what the rule ``gap_runs`` counts. A part of a larger
+        problem keeps the larger one's days (``station_days``)."""
+        if self.station_days is not None:
+            return dict(self.station_days)
+        days: dict[str, set[dt.date]] = defaultdict(set)
+        for slot in self.slots:
+            if slot.min > 0:
+                days[slot.station].add(slot.date)
+        return {station: tuple(sorted(dates)) for station, dates in days.items()}
 
     def request_days(self, request: Request) -> list[Day]:
         """The days of the horizon a request applies to."""

@@ -44,6 +44,7 @@ class RuleKey(StrEnum):
     HORIZON_WEEKENDS = "horizon_weekends"
     # soft
     COVERAGE = "coverage"
+    GAP_RUNS = "gap_runs"
     FAIRNESS = "fairness"
     WEEKEND_FAIRNESS = "weekend_fairness"
     SPACING = "spacing"
@@ -103,6 +104,9 @@ RULES: tuple[Rule, ...] = (
     # soft rules, in the order reports show them; coverage outweighs every other rule, and units
     # beyond a period's minimum (overstaffing) cost nothing unless a data set asks for it
     _soft(RuleKey.COVERAGE, "覆盖不足", 10000, "覆盖"),
+    # where duties must go uncovered, spread the gaps: a position left with nobody on two open
+    # days in a row costs more than any other rule but coverage
+    _soft(RuleKey.GAP_RUNS, "阵地连续无人", 100, "连续无人"),
     _soft(RuleKey.FAIRNESS, "公平（按党员人数）", 10, "公平"),
     _soft(RuleKey.WEEKEND_FAIRNESS, "周末节假日公平", 10, "周末公平"),
     _soft(RuleKey.SPACING, "值班间隔", 10, "间隔"),

@@ -481,6 +481,21 @@ def test_each_duty_at_an_avoided_time_costs_the_requests_weight() -> None:
     assert penalty(problem, "requests", *roster) == 2400
 
 
+def test_a_position_left_empty_on_consecutive_open_days_counts_once_per_pair() -> None:
+    # S1 open Monday to Thursday; empty Tuesday and Wednesday is one pair, Thursday a third empty day a second
+    problem = resolve(make_data(EVERY_DAY_S1), MON, THU)
+    assert penalty(problem, "gap_runs", duty(MON, "U1"), duty(THU, "U2")) == 100 * SCALE
+    assert penalty(problem, "gap_runs", duty(MON, "U1")) == 2 * 100 * SCALE
+    assert penalty(problem, "gap_runs", duty(TUE, "U1"), duty(THU, "U2")) == 0  # the gaps spread
+
+
+def test_the_open_days_of_a_position_skip_the_days_it_is_closed() -> None:
+    # S1 opens on workdays only: Friday and the next Monday are consecutive open days
+    problem = resolve(make_data(need("S1", "工作日", 1)), FRI, day(3, 9))
+    assert problem.open_days["S1"] == (FRI, day(3, 9))
+    assert penalty(problem, "gap_runs") == 100 * SCALE
+
+
 def test_the_objective_is_the_sum_of_the_rule_penalties() -> None:
     units = (Unit("U1", "县委办", community="西街"), Unit("U2", "县财政局"))
     problem = resolve(make_data(need("S2", "全部", 1), units=units), MON, TUE)
@@ -488,8 +503,8 @@ def test_the_objective_is_the_sum_of_the_rule_penalties() -> None:
     # coverage: Tuesday missing 1 -> 1_000_000; fairness: targets 10 each, U1 10*1 - 10 = 0,
     # U2 0 - 10 = -10 -> 100 * 10 = 1000; home community: U1 away once -> 500
     assert {s.rule: s.penalty for s in result.scores} == {
-        "coverage": 1_000_000, "fairness": 1000, "weekend_fairness": 0, "spacing": 0, "home_community": 500,
-        "requests": 0, "overstaffing": 0}
+        "coverage": 1_000_000, "gap_runs": 0, "fairness": 1000, "weekend_fairness": 0, "spacing": 0,
+        "home_community": 500, "requests": 0, "overstaffing": 0}
     assert result.objective == 1_001_500
     assert DEFAULT_WEIGHTS["coverage"] * SCALE == 1_000_000
 

@@ -24,7 +24,7 @@ from rotation.roster import Roster
 
 MON, TUE, WED, THU, FRI, SAT, SUN = (day(3, n) for n in range(2, 9))  # the week of 2026-03-02
 WEEK = (MON, TUE, WED, THU, FRI, SAT, SUN)
-PLAIN = rules(weights={"fairness": 0, "weekend_fairness": 0, "spacing": 0, "home_community": 0},
+PLAIN = rules(weights={"fairness": 0, "weekend_fairness": 0, "spacing": 0, "home_community": 0, "gap_runs": 0},
               max_consecutive_days=7)
 MISSING = 10_000 * SCALE  # one unit-duty short, at the default coverage weight
 

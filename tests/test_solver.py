@@ -174,6 +174,17 @@ def test_a_unit_serves_at_most_its_monthly_maximum() -> None:
     assert result.objective == 12500  # (20 - 45)^2 + (30 - 5)^2 = 1250, times 10
 
 
+def test_a_position_short_of_units_is_not_left_empty_two_days_in_a_row_where_another_spread_would_do() -> None:
+    # U1 can serve two of the four days: Monday and Thursday keep its duties apart, but leave S1
+    # empty on Tuesday and Wednesday; the gaps spread when the rule counts (its default weight)
+    units = (Unit("U1", "县委办", max_total=2),)
+    spread = solved(build_problem(make_data(EVERY_DAY_S1, units=units), MON, THU))
+    covered = sorted(a.date for a in spread.roster or ())
+    assert covered in ([MON, WED], [TUE, THU])
+    apart = solved(build_problem(make_data(EVERY_DAY_S1, units=units, rules=rules(weights={"gap_runs": 0})), MON, THU))
+    assert sorted(a.date for a in apart.roster or ()) == [MON, THU]
+
+
 # --- first inquiry and people ---------------------------------------------------------------------
 
 

@@ -74,8 +74,10 @@ def sub_problem(problem: Problem, group: set[str], duties: list[Assignment],
     sub_data = replace(data, units=tuple(u for u in data.units if u.id in group), people=keep(data.people),
                        unavailability=keep(data.unavailability), requests=keep(data.requests),
                        fixed=keep(data.fixed), history=keep(data.history))
-    # fair shares are those of the whole problem
-    return replace(problem, data=sub_data, slots=tuple(slots), owned=frozenset(owners),
+    # fair shares, and the days a position must not be left empty, are those of the whole problem
+    occupied = frozenset((a.station, a.date) for a in duties if a.unit not in group)
+    return replace(problem, data=sub_data, slots=tuple(slots), owned=frozenset(owners), occupied=occupied,
+                   station_days=tuple(problem.open_days.items()),
                    shares=FairShares(problem.targets, problem.weekend_targets))
 
 
@@ -281,6 +283,8 @@ class _Search:
         self.progress, self.on_progress = progress, on_progress
         self.steps = 0
         self.sharing = _sharing(problem)
+        self.open_day_index = {(station, date): k for station, dates in problem.open_days.items()
+                               for k, date in enumerate(dates)}
 
     def draw(self) -> frozenset[str]:
         self.steps += 1
@@ -330,8 +334,21 @@ class _Search:
                 for future in done:
                     began, _ = running.pop(future)
                     step = future.result()
-                    if step.after is not None and ledger.keep(step.changed(), began):
+                    if step.after is not None and ledger.keep(self.touched(step), began):
                         self.accept(step)
+
+    def touched(self, step: Step) -> set[object]:
+        """What a step changed, for the :class:`Ledger`: its periods, and while the roster
+        misses duties, each position's open days around them too (a position empty on two
+        open days in a row is a rule across periods, which two steps could each change)."""
+        periods = step.changed()
+        keys: set[object] = set(periods)
+        if self.progress.missing:
+            for period in periods:
+                index = self.open_day_index.get((period.station, period.date))
+                if index is not None:
+                    keys |= {(period.station, index + k) for k in (-1, 0, 1)}
+        return keys
 
     @property
     def objective(self) -> float:
@@ -340,19 +357,20 @@ class _Search:
 
 
 class Ledger:
-    """The periods changed by each step kept so far, in order. A step that began when ``began``
-    steps had been kept saw the roster as it was then; its result still fits the roster now
-    when no step kept since changed a period it changes. Every rule is per unit except
-    coverage and first-inquiry, which are per period, so two such steps on groups with no unit
+    """What each step kept so far changed, in order. A step that began when ``began`` steps had
+    been kept saw the roster as it was then; its result still fits the roster now when no step
+    kept since changed something it changes. Every rule is per unit except coverage and
+    first-inquiry, which are per period, and a position left empty on consecutive days, which is
+    per position and day (see :meth:`_Search.touched`), so two such steps on groups with no unit
     in common combine exactly: the roster's objective falls by the sum of their gains."""
 
     def __init__(self) -> None:
-        self.changes: list[set[Period]] = []
+        self.changes: list[set] = []
 
     def __len__(self) -> int:
         return len(self.changes)
 
-    def keep(self, changed: set[Period], began: int) -> bool:
+    def keep(self, changed: set, began: int) -> bool:
         """Whether a step that changes ``changed`` fits; if so, it is recorded as kept."""
         if any(changed & later for later in self.changes[began:]):
             return False

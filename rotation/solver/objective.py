@@ -8,6 +8,7 @@ independent checker computes for the same roster.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections import defaultdict
 from collections.abc import Callable
 
@@ -31,6 +32,7 @@ def add_objective(v: Variables, soft: bool = True,
         return terms
     amounts = {
         "coverage": lambda: SCALE * _shortfall(v),
+        "gap_runs": lambda: SCALE * _gap_runs(v),
         "fairness": lambda: _fair_share(v, weekend=False),
         "weekend_fairness": lambda: _fair_share(v, weekend=True),
         "spacing": lambda: SCALE * _close_pairs(v),
@@ -69,6 +71,40 @@ def _shortfall(v: Variables) -> LinearExpr:
         missing = v.model.new_int_var(0, slot.min, f"short[{slot.index}]")
         v.model.add_max_equality(missing, [slot.min - assigned, 0])
         total += missing
+    return total
+
+
+def _gap_runs(v: Variables) -> LinearExpr:
+    """Pairs of consecutive open days of a station with nobody on duty there on either."""
+    problem = v.problem
+    at: dict[tuple[str, dt.date], list] = defaultdict(list)
+    for (index, _), var in v.x.items():
+        slot = problem.slots[index]
+        at[(slot.station, slot.date)].append(var)
+    total: LinearExpr = 0
+    for station, days in problem.open_days.items():
+        held: list[LinearExpr] = []  # 1 when someone is on duty there that day
+        for date in days:
+            duties = at.get((station, date), [])
+            if (station, date) in problem.occupied or not duties:
+                held.append(int((station, date) in problem.occupied))
+                continue
+            on = v.model.new_bool_var(f"held[{station},{date}]")
+            v.model.add(sum(duties) >= on)
+            v.model.add(sum(duties) <= len(duties) * on)
+            held.append(on)
+        for k, (first, second) in enumerate(itertools.pairwise(held)):
+            if isinstance(first, int) and isinstance(second, int):
+                total += int(first == second == 0)
+            elif isinstance(first, int) or isinstance(second, int):
+                fixed, free = (first, second) if isinstance(first, int) else (second, first)
+                total += 1 - free if fixed == 0 else 0
+            else:
+                both = v.model.new_bool_var(f"empty[{station},{days[k]}]")
+                v.model.add(both >= 1 - first - second)
+                v.model.add(both <= 1 - first)
+                v.model.add(both <= 1 - second)
+                total += both
     return total
 
 
