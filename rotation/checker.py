@@ -17,16 +17,11 @@ import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from rotation import tables
-from rotation.errors import DataIssue
 from rotation.model import DEFAULT_ROLE, SOFT_RULES, HomeCommunity, RequestKind
-from rotation.problem import TARGET_SCALE, Problem
+from rotation.problem import Problem
 from rotation.roster import Assignment, Roster
 from rotation.rules import HARD, SOFT, RuleKey
-from rotation.rules import name as rule_name
-
-SCALE = 100
-"""Objective units per point: penalties are kept in hundredths of a point."""
+from rotation.units import SCALE, TARGET_SCALE
 
 HARD_RULES = {rule.key.value: rule.name for rule in HARD}
 """Hard rules by key, with the names reports show (from :mod:`rotation.rules`)."""
@@ -362,22 +357,14 @@ def _check_people(problem: Problem, roster: Roster) -> list[Finding]:
     return found
 
 
-def pin_conflicts(problem: Problem) -> list[DataIssue]:
-    """Fixed duties that break a hard rule together (two a day, too many days in a row, a
-    forbidden succession, a month's maximum, one person twice a day), as data errors on the pins."""
-    pins = [p for p in problem.data.fixed if problem.in_horizon(p.date)]
+def pin_conflicts(problem: Problem) -> list[Finding]:
+    """The hard rules the fixed duties break among themselves, whatever else is planned: two a
+    day, too many days in a row, a forbidden succession, a month's maximum, one person twice a
+    day. (Minimums and coverage are for the rest of the roster to meet.)"""
     roster = Roster(Assignment(p.date, p.station, p.shift, p.role, p.unit, p.person, bool(p.first_inquiry))
-                    for p in pins)
+                    for p in problem.data.fixed if problem.in_horizon(p.date))
     findings = _check_days(problem, roster) + [f for f in _check_monthly(problem, roster) if f.rule is RuleKey.MAX_TOTAL]
-    findings += [f for f in _check_people(problem, roster) if f.rule is RuleKey.PERSON_ONCE]
-    issues = []
-    for finding in findings:
-        rows = [p.source.row for p in pins if p.unit == finding.unit and p.source
-                and (finding.date is None or abs((p.date - finding.date).days) <= problem.data.rules.max_consecutive_days)]
-        column = "姓名" if finding.rule is RuleKey.PERSON_ONCE else "单位"  # one person twice: the name is what to change
-        issues.append(DataIssue(tables.FIXED.zh, rows[-1] if rows else None, column,
-                                f"固定安排之间违反「{rule_name(finding.rule)}」：{finding.unit} {finding.message}"))
-    return issues
+    return findings + [f for f in _check_people(problem, roster) if f.rule is RuleKey.PERSON_ONCE]
 
 
 # --- soft rules ---------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rotation import checker
-from rotation.checker import SCALE, CheckResult
+from rotation.checker import CheckResult
 from rotation.engine import FIRST_SHARE, solve_relaxing
 from rotation.errors import DataError, DataIssue
 from rotation.model import (
@@ -42,6 +42,7 @@ from rotation.result import Result
 from rotation.roster import Assignment, Roster
 from rotation.rules import name as rule_name
 from rotation.solver.cpsat import Progress, SearchControl, SolveOptions
+from rotation.units import SCALE
 
 FIRST_DAY = dt.date(2024, 1, 1)
 """The date day 0 becomes: a Monday, as day 0 is in every instance."""

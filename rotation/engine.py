@@ -16,7 +16,7 @@ from rotation.history import history_before
 from rotation.model import DataSet, Fixed
 from rotation.people import name_people
 from rotation.problem import FairShares, Period, Problem, Slot, build_problem
-from rotation.result import Result, SolveStatus
+from rotation.result import Result
 from rotation.roster import Assignment, Roster
 from rotation.solver.bound import soft_lower_bound
 from rotation.solver.cpsat import (
@@ -44,6 +44,7 @@ from rotation.solver.relax import relax_and_resolve
 from rotation.solver.rounding import plan_roster
 from rotation.solver.settle import FIXED_LIMIT, Settled, settle, shortfall
 from rotation.solver.stability import Keep
+from rotation.status import SolveStatus
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -198,7 +199,7 @@ def solve_whole(problem: Problem, options: SolveOptions, control: SearchControl,
         return not control.interrupted and worth(work, passes * pace)
 
     bound: int | None = None
-    status = "FEASIBLE"
+    status = SolveStatus.FEASIBLE
     run = None
     large = len(problem.units) > WHOLE_UNITS
     if (best.roster is None or not large) and fits(SEARCH_PASSES):
@@ -223,11 +224,11 @@ def solve_whole(problem: Problem, options: SolveOptions, control: SearchControl,
         # no roster keeps the minimums, or none was found in time: coverage is soft, so nothing
         # else can leave a run without one
         return conclude(problem, options, budget, None, interrupted=control.interrupted,
-                        status=run.status if run is not None else "UNKNOWN", size=size, phases=phases)
+                        status=run.status if run is not None else SolveStatus.UNKNOWN, size=size, phases=phases)
     best.fill(best.roster, best.source, budget)
     phases["filled"] = round(budget.elapsed(), 1)
-    if status == "OPTIMAL" and best.source != "完整模型搜索":
-        status = "FEASIBLE"  # the search proved its own roster, which a later phase replaced
+    if status is SolveStatus.OPTIMAL and best.source != "完整模型搜索":
+        status = SolveStatus.FEASIBLE  # the search proved its own roster, which a later phase replaced
     return conclude(problem, options, budget, best.roster, best.source, solutions=best.improvements,
                     interrupted=control.interrupted, status=status, bounds=[bound, patterns.bound if patterns else None],
                     size=size, phases=phases)
@@ -286,7 +287,7 @@ def slotted(problem: Problem, duties: list[Assignment]) -> list[tuple[Slot, str]
 
 
 def conclude(problem: Problem, options: SolveOptions, budget: Budget, best: Settled | None, source: str = "",
-             *, solutions: int = 0, interrupted: bool = False, status: str = "FEASIBLE",
+             *, solutions: int = 0, interrupted: bool = False, status: SolveStatus = SolveStatus.FEASIBLE,
              bounds: Sequence[int | None] = (), size: dict[str, int] | None = None,
              phases: dict[str, float] | None = None, method: str = "整体求解",
              preferred: dict[tuple, str] | None = None) -> Result:
@@ -295,7 +296,7 @@ def conclude(problem: Problem, options: SolveOptions, budget: Budget, best: Sett
     rule's term; the best of the bounds (and, for a complete roster, the flow bound), proven
     optimal when one meets it."""
     if best is None:
-        return Result(problem=problem, status=SolveStatus.from_cp_sat(status), roster=None, check=None,
+        return Result(problem=problem, status=status, roster=None, check=None,
                       objective=None, bound=None, wall_time=budget.elapsed(), solutions=solutions,
                       interrupted=interrupted, parameters=options.parameters(), size=size or {}, method=method,
                       phases=phases, cut=budget.cut)
@@ -312,8 +313,8 @@ def conclude(problem: Problem, options: SolveOptions, budget: Budget, best: Sett
             found.append(flow)
     bound = max(found, default=None)
     if bound is not None and bound >= check_result.objective:
-        status = "OPTIMAL"  # a bound of ours meets the roster: it is proven best
-    return Result(problem=problem, status=SolveStatus.from_cp_sat(status), roster=roster, check=check_result,
+        status = SolveStatus.OPTIMAL  # a bound of ours meets the roster: it is proven best
+    return Result(problem=problem, status=status, roster=roster, check=check_result,
                   objective=check_result.objective, bound=bound, wall_time=budget.elapsed(), solutions=solutions,
                   interrupted=interrupted, parameters=options.parameters(), size=size or {}, method=method,
                   phases=phases, source=source, cut=budget.cut)
@@ -370,13 +371,10 @@ FIRST_SHARE = 0.2
 BOUND_SHARE = 0.1
 """... and the share kept for a last full search, seeded with the best roster, for the bound."""
 RELAX_LIMIT = 10_000
-"""Duty Booleans above which neighbourhood steps give way to one CP-SAT search, not restarted.
-Measured on the Curtois instances at 60 s: the steps win on 14-19 (up to 9,728 Booleans), lose
-on 12 (10,452) and 13 (39,936: 7683 against 4698); so does a search restarted from its best
-roster after 20% of the time (13: 5587)."""
+"""Duty Booleans above which neighbourhood steps give way to one CP-SAT search, not restarted
+(docs/curtois.md, "Solving")."""
 GREEDY_LIMIT = 200_000
-"""Duty Booleans above which the greedy first roster is not worth its time: on the largest
-benchmark instance (a million) it takes 19 s and breaks the rules the greedy does not know."""
+"""Duty Booleans above which the greedy first roster is not worth its time (docs/curtois.md, "Solving")."""
 
 
 def solve_relaxing(problem: Problem, options: SolveOptions, control: SearchControl,
@@ -403,14 +401,14 @@ def solve_relaxing(problem: Problem, options: SolveOptions, control: SearchContr
     # a wall-clock budget has spent the building time already; a deterministic one counts searches
     first = search(model, options, budget.part(max(budget.limit * share - budget.spent(), 1.0)), control,
                    on_progress, began, give_up_after=max(budget.limit * first_share - budget.spent(), 1.0))
-    fell_back = first.incumbent is None and first.status != "INFEASIBLE" and first_share < 1
+    fell_back = first.incumbent is None and first.status is not SolveStatus.INFEASIBLE and first_share < 1
     if fell_back and not control.interrupted:
         first = _any_roster(model, terms, options, budget, control, on_progress, began)
     best, status, bound, solutions = first.incumbent, first.status, first.bound, first.solutions
     phases: dict[str, float] = {"model": round(built, 1), "first_search": round(budget.elapsed(), 1)}
     if first.first_at is not None:
         phases["first_roster"] = round(first.first_at, 1)
-    if best is not None and status != "OPTIMAL" and (share < 1 or fell_back) and not control.interrupted:
+    if best is not None and status is not SolveStatus.OPTIMAL and (share < 1 or fell_back) and not control.interrupted:
         progress = Progress(phase="邻域搜索", started=began, objective=best.objective, bound=bound)
         # on large models each step re-reads the whole model: CP-SAT's own search does better there
         steps = budget.limit * (1 - BOUND_SHARE) - budget.spent() if len(variables.x) <= RELAX_LIMIT else 0.0
@@ -435,8 +433,9 @@ def solve_relaxing(problem: Problem, options: SolveOptions, control: SearchContr
     values = {rule: round(solver.value(term)) if not isinstance(term, int) else term for rule, term in terms.items()}
     settled = Settled(duties, best.objective, values, 0, shortfall(problem, duties))
     return conclude(problem, options, budget, settled, "整体模型", solutions=solutions,
-                    interrupted=control.interrupted, status="OPTIMAL" if status == "OPTIMAL" else "FEASIBLE",
-                    bounds=[best.objective if status == "OPTIMAL" else bound], size=size_of(model, variables),
+                    interrupted=control.interrupted,
+                    status=SolveStatus.OPTIMAL if status is SolveStatus.OPTIMAL else SolveStatus.FEASIBLE,
+                    bounds=[best.objective if status is SolveStatus.OPTIMAL else bound], size=size_of(model, variables),
                     phases=phases, method=_RELAXING)
 
 
@@ -456,7 +455,7 @@ def _any_roster(model, terms, options: SolveOptions, budget: Budget,  # type: ig
     if found.incumbent is None:
         return found
     incumbent = Incumbent(found.incumbent.values, objective_of(model, found.incumbent.values))
-    return replace(found, status="FEASIBLE", incumbent=incumbent, bound=None)
+    return replace(found, status=SolveStatus.FEASIBLE, incumbent=incumbent, bound=None)
 
 
 FLOW_SECONDS = 0.3
@@ -484,7 +483,7 @@ def solve_by_month(problem: Problem, options: SolveOptions, control: SearchContr
     duties = [a for a in earlier if a.date < problem.start]
     rest = {d.date: not d.is_working for d in problem.days} | _rest_days_before(problem, data, duties)
     solutions = 0
-    status, bound = "FEASIBLE", None
+    status, bound = SolveStatus.FEASIBLE, None
     parts = problem.month_parts
     work = budget.until(FLOW_SECONDS * len(parts))
     unplanned: tuple[dt.date, dt.date] | None = None
@@ -508,7 +507,7 @@ def solve_by_month(problem: Problem, options: SolveOptions, control: SearchContr
         if result.roster is None:
             return replace(result, problem=problem, wall_time=budget.elapsed(), method=_BY_MONTH)
         if len(parts) == 1 and not earlier:  # the part is the problem itself: its bound counts
-            status, bound = result.status.name, result.bound
+            status, bound = result.status, result.bound
         duties.extend(a for a in result.roster if first <= a.date <= last)
         if unplanned is not None:
             break
@@ -595,7 +594,7 @@ def _rest_days_before(problem: Problem, data: DataSet, earlier: Sequence[Assignm
 
 
 def _checked_whole(problem: Problem, duties: list[Assignment], options: SolveOptions, budget: Budget,
-                   solutions: int, interrupted: bool, method: str, status: str = "FEASIBLE",
+                   solutions: int, interrupted: bool, method: str, status: SolveStatus = SolveStatus.FEASIBLE,
                    bound: int | None = None, unplanned: tuple[dt.date, dt.date] | None = None) -> Result:
     """The result of a roster put together from parts, checked as a whole."""
     roster = Roster(duties)
@@ -608,9 +607,9 @@ def _checked_whole(problem: Problem, duties: list[Assignment], options: SolveOpt
         if flow is not None:
             bound = max(bound if bound is not None else flow, flow)
     if bound is not None and bound >= check_result.objective:
-        status = "OPTIMAL"
+        status = SolveStatus.OPTIMAL
     return Result(
-        problem=problem, status=SolveStatus.from_cp_sat(status), roster=roster, check=check_result,
+        problem=problem, status=status, roster=roster, check=check_result,
         objective=check_result.objective, bound=bound, wall_time=budget.elapsed(),
         solutions=solutions, interrupted=interrupted,
         parameters=options.parameters(),

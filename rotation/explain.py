@@ -29,6 +29,7 @@ from rotation.rules import name as rule_name
 from rotation.solver.constraints import CONSTRAINTS, add_hard_rules
 from rotation.solver.cpsat import Mode, SolveOptions, new_solver, run_model
 from rotation.solver.variables import create_variables, first_inquiry_capacity
+from rotation.status import SolveStatus
 
 UNKNOWN = "时限内未能确定原因（可用 rotation explain 加大 --time-limit 再查）"
 OTHER_COVER = "其他岗位的最少人数"
@@ -67,7 +68,7 @@ def explain(problem: Problem, options: SolveOptions | None = None) -> Explanatio
     run = run_model(problem, SolveOptions(options.time_limit / 2, options.workers, options.seed), mode=Mode.SHORTFALL)
     if run.duties is None:
         return Explanation((), False, found=False)
-    return Explanation(explain_gaps(problem, run.duties, options.time_limit / 2), run.status == "OPTIMAL")
+    return Explanation(explain_gaps(problem, run.duties, options.time_limit / 2), run.status is SolveStatus.OPTIMAL)
 
 
 ANALYSIS_LEAST = 2.0

@@ -17,6 +17,9 @@ from rotation import calendar, tables
 from rotation.calendar import Day
 from rotation.errors import DataError, DataIssue
 from rotation.model import DataSet, Fixed, HomeCommunity, Request, Unit
+from rotation.rules import RuleKey
+from rotation.rules import name as rule_name
+from rotation.units import TARGET_SCALE
 
 
 @dataclass(frozen=True, order=True)
@@ -61,8 +64,6 @@ class RestBlock:
     dates: tuple[dt.date, ...]
 
 
-TARGET_SCALE = 10
-"""Fair-share targets are kept in tenths of a duty, so penalties are exact integers."""
 
 
 @dataclass(frozen=True)
@@ -419,9 +420,23 @@ def _check_pins(problem: Problem) -> list[DataIssue]:
         issues.append(DataIssue(table, row, "首问", "固定安排的单位或人员都不能担任这个时段的首问责任（或「首问」填了否），"
                                 "而时段里没有位置或没有可任首问的单位可以加进来"))
     if not issues:
-        from rotation.checker import pin_conflicts  # the checker judges pins against each other
+        issues = _conflicting_pins(problem)
+    return issues
 
-        issues = pin_conflicts(problem)
+
+def _conflicting_pins(problem: Problem) -> list[DataIssue]:
+    """The pins' conflicts among themselves (:func:`rotation.checker.pin_conflicts`), as data
+    errors on the row of the pin to change."""
+    from rotation.checker import pin_conflicts  # the checker states the rules; here they judge the pins
+
+    pins = [p for p in problem.data.fixed if problem.in_horizon(p.date)]
+    issues = []
+    for finding in pin_conflicts(problem):
+        rows = [p.source.row for p in pins if p.unit == finding.unit and p.source
+                and (finding.date is None or abs((p.date - finding.date).days) <= problem.data.rules.max_consecutive_days)]
+        column = "姓名" if finding.rule is RuleKey.PERSON_ONCE else "单位"  # one person twice: the name is what to change
+        issues.append(DataIssue(tables.FIXED.zh, rows[-1] if rows else None, column,
+                                f"固定安排之间违反「{rule_name(finding.rule)}」：{finding.unit} {finding.message}"))
     return issues
 
 

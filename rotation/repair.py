@@ -34,6 +34,7 @@ from rotation.roster import Assignment, Roster, changes_between, unit_changes
 from rotation.solver.cpsat import Mode, Progress, SearchControl, SolveOptions
 from rotation.solver.greedy import as_assignments, first_roster
 from rotation.solver.stability import Keep
+from rotation.status import SolveStatus
 
 FIRST_SHARE = 0.4
 """Share of the time limit for finding the fewest changes; the rest improves the roster."""
@@ -117,7 +118,7 @@ def repair(problem: Problem, old: Roster, since: dt.date, options: SolveOptions 
         if full is not None and full.duties is not None and full.objective is not None:
             best.offer(settle_within(problem, full.duties, options.seed, budget, keep), "优化")
     if best.roster is None:
-        return replace(conclude(problem, options, budget, None, interrupted=control.interrupted, status="UNKNOWN",
+        return replace(conclude(problem, options, budget, None, interrupted=control.interrupted, status=SolveStatus.UNKNOWN,
                                 method=_METHOD), changes=())
     preferred = {(a.date, a.station, a.shift, a.role, a.unit): a.person for a in published if a.person}
     result = conclude(problem, options, budget, best.roster, best.source, solutions=best.improvements,
@@ -126,7 +127,7 @@ def repair(problem: Problem, old: Roster, since: dt.date, options: SolveOptions 
     changes = changes_between(Roster(published), result.roster, since)
     if unit_changes(changes) != best.roster.terms["changes"]:
         raise CheckerDisagreement(f"changes: solver {best.roster.terms['changes']}, change list {unit_changes(changes)}")
-    proven = first is not None and first.status == "OPTIMAL" and best.roster.terms["changes"] == first.terms["changes"]
+    proven = first is not None and first.status is SolveStatus.OPTIMAL and best.roster.terms["changes"] == first.terms["changes"]
     return replace(result, changes=changes, since=since, fewest_changes_proven=proven)
 
 

@@ -4,28 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from enum import Enum
 from typing import TYPE_CHECKING
 
-from rotation.checker import SCALE, CheckResult
+from rotation.checker import CheckResult
 from rotation.problem import Problem
 from rotation.roster import Change, Roster, unit_changes
 from rotation.rules import name as rule_name
 from rotation.statistics import assignments_frame, statistics_frame
+from rotation.status import SolveStatus
+from rotation.units import SCALE
 
 if TYPE_CHECKING:
     import pandas as pd
-
-
-class SolveStatus(Enum):
-    OPTIMAL = "最优（已证明）"
-    FEASIBLE = "可行（未证明最优）"
-    INFEASIBLE = "无解：硬性规则互相冲突"
-    UNKNOWN = "时限内未找到排班"
-
-    @classmethod
-    def from_cp_sat(cls, name: str) -> SolveStatus:
-        return {"OPTIMAL": cls.OPTIMAL, "FEASIBLE": cls.FEASIBLE, "INFEASIBLE": cls.INFEASIBLE}.get(name, cls.UNKNOWN)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from conftest import (
 )
 
 from rotation.cells import parse_day_spec
-from rotation.checker import HARD_RULES, SCALE, Shortfall, check
+from rotation.checker import HARD_RULES, Shortfall, check
 from rotation.loader import load
 from rotation.model import (
     DEFAULT_WEIGHTS,
@@ -35,6 +35,7 @@ from rotation.model import (
 )
 from rotation.problem import Problem, build_problem
 from rotation.roster import Assignment, Roster
+from rotation.units import SCALE
 
 MON, TUE, WED, THU, FRI, SAT, SUN = (day(3, n) for n in range(2, 9))  # the week of 2026-03-02
 EVERY_DAY_S1 = need("S1", "全部", 1)  # S1 open in the morning every day, one unit

@@ -17,12 +17,12 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rotation.checker import SCALE
 from rotation.cli import main
 from rotation.curtois import FIRST_DAY, Instance, judge, read_instance, read_roster, solve, write_roster
 from rotation.errors import DataError
 from rotation.model import RequestKind
 from rotation.solver.cpsat import SolveOptions
+from rotation.units import SCALE
 
 HERE = Path(__file__).parent / "data" / "curtois"
 BEST_KNOWN = {1: 607, 2: 828, 3: 1001}

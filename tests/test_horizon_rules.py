@@ -17,10 +17,11 @@ from conftest import AM, PM, day, duty, make_data, need, rules
 from test_solver import avoid_all, rows, solved
 
 from rotation.cells import parse_day_spec
-from rotation.checker import SCALE, check
+from rotation.checker import check
 from rotation.model import Demand, Request, RequestKind, Unavailability, Unit
 from rotation.problem import Problem, build_problem
 from rotation.roster import Roster
+from rotation.units import SCALE
 
 MON, TUE, WED, THU, FRI, SAT, SUN = (day(3, n) for n in range(2, 9))  # the week of 2026-03-02
 WEEK = (MON, TUE, WED, THU, FRI, SAT, SUN)

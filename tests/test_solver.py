@@ -485,7 +485,7 @@ def test_a_start_that_keeps_every_rule_is_the_complete_roster_without_a_search()
     problem = build_problem(data, MON, TUE)
     start = [Assignment(d, s, "AM", DEFAULT_ROLE, u) for d in (MON, TUE) for s, u in (("S1", "U1"), ("S2", "U2"))]
     repaired = run_model(problem, SolveOptions(time_limit=0.0, workers=1, seed=0), hint=start, mode=Mode.COVER)
-    assert repaired.status == "OPTIMAL" and repaired.duties is not None
+    assert repaired.status is SolveStatus.OPTIMAL and repaired.duties is not None
     assert sorted((a.date, a.station, a.unit) for a in repaired.duties) == sorted(
         (a.date, a.station, a.unit) for a in start)
     assert check(problem, Roster(repaired.duties)).violations == ()

@@ -26,9 +26,9 @@ from functools import cache
 
 from ortools.graph.python import min_cost_flow
 
-from rotation.checker import SCALE
 from rotation.model import HomeCommunity
-from rotation.problem import TARGET_SCALE, Problem
+from rotation.problem import Problem
+from rotation.units import SCALE, TARGET_SCALE
 
 
 @cache

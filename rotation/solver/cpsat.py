@@ -13,7 +13,6 @@ from enum import Enum
 from ortools.sat.python import cp_model
 
 from rotation.budget import Budget
-from rotation.checker import SCALE
 from rotation.problem import Problem
 from rotation.roster import Assignment
 from rotation.solver.constraints import add_full_coverage, add_hard_rules
@@ -21,6 +20,8 @@ from rotation.solver.extract import extract_duties
 from rotation.solver.objective import add_objective
 from rotation.solver.stability import Keep, add_changes
 from rotation.solver.variables import Variables, create_variables
+from rotation.status import SolveStatus
+from rotation.units import SCALE
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,7 @@ class SearchControl:
 class ModelRun:
     """The raw outcome of one CP-SAT run."""
 
-    status: str  # CP-SAT status name
+    status: SolveStatus
     duties: list[Assignment] | None
     objective: int | None
     bound: int | None
@@ -203,7 +204,7 @@ def run_model(problem: Problem, options: SolveOptions, control: SearchControl | 
     if hinted is not None and mode is Mode.COVER:
         # complete and within every rule, so nothing to repair
         duties, values = _read_back(variables, terms, keep, hinted.value)
-        return ModelRun(status="OPTIMAL", duties=duties, objective=None, bound=None, terms=values,
+        return ModelRun(status=SolveStatus.OPTIMAL, duties=duties, objective=None, bound=None, terms=values,
                         wall_time=hinted.wall_time, solutions=1, interrupted=False,
                         size=size_of(model, variables), deterministic_time=hinted.deterministic_time)
     control = control or SearchControl()
@@ -213,17 +214,17 @@ def run_model(problem: Problem, options: SolveOptions, control: SearchControl | 
     enough = enough_after if not budget.deterministic else None  # one worker: never by the clock
     status = _solve_watched(solver, model, progress, on_progress, enough_after=enough)
     budget.after_cp_sat(solver.deterministic_time, solver.wall_time)
-    found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    outcome = SolveStatus.of(status)
+    found = outcome.found
     value = solver.value
     objective = solver.objective_value
-    name = solver.status_name(status)  # type: ignore[arg-type]
     if not found and hinted is not None and mode is not Mode.COVER:
         # no time to do better than the (complete, feasible) hint: it is the answer
-        found, name = True, "FEASIBLE"
+        found, outcome = True, SolveStatus.FEASIBLE
         value, objective = hinted.value, hinted.objective_value
     duties, values = _read_back(variables, terms, keep, value) if found else (None, {})
     return ModelRun(
-        status=name,
+        status=outcome,
         duties=duties,
         objective=round(objective) if found and terms else None,
         bound=round(solver.best_objective_bound) if found and terms and status != cp_model.UNKNOWN else None,
@@ -312,7 +313,7 @@ class Incumbent:
 class SearchRun:
     """One search of an already built model."""
 
-    status: str
+    status: SolveStatus
     incumbent: Incumbent | None
     bound: int | None
     solutions: int
@@ -333,11 +334,11 @@ def search(model: cp_model.CpModel, options: SolveOptions, budget: Budget, contr
     status = _solve_watched(solver, model, progress, on_progress, enough_after if clock else None,
                             give_up_after if clock else None)
     budget.after_cp_sat(solver.deterministic_time, solver.wall_time)
-    found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    outcome = SolveStatus.of(status)
     spent = solver.deterministic_time if budget.deterministic else solver.wall_time
-    if not found:
-        return SearchRun(solver.status_name(status), None, None, progress.solutions, spent)  # type: ignore[arg-type]
-    return SearchRun(solver.status_name(status), incumbent_of(model, solver),  # type: ignore[arg-type]
+    if not outcome.found:
+        return SearchRun(outcome, None, None, progress.solutions, spent)
+    return SearchRun(outcome, incumbent_of(model, solver),
                      round(solver.best_objective_bound), progress.solutions, spent, progress.first_at)
 
 

@@ -12,11 +12,11 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
-from rotation.checker import SCALE
 from rotation.model import HomeCommunity, RequestKind
-from rotation.problem import TARGET_SCALE, Period, Problem, Slot
+from rotation.problem import Period, Problem, Slot
 from rotation.roster import Assignment
 from rotation.solver.variables import first_inquiry_capacity
+from rotation.units import SCALE, TARGET_SCALE
 
 ONE_DAY = dt.timedelta(days=1)
 SCARCE = 12  # a slot that at most this many units may fill is planned first

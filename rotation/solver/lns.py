@@ -26,21 +26,17 @@ from ortools.sat.python import cp_model
 
 from rotation.budget import AnyOf, Budget, Stopped, StoppingCriterion, TimeUp
 from rotation.model import Unit
-from rotation.problem import TARGET_SCALE, FairShares, Period, Problem, Slot
+from rotation.problem import FairShares, Period, Problem, Slot
 from rotation.roster import Assignment
 from rotation.solver.cpsat import Progress, SearchControl, add_complete_hint, build_model, new_solver
 from rotation.solver.extract import extract_duties
 from rotation.solver.variables import first_inquiry_capacity, is_restricted
+from rotation.units import TARGET_SCALE
 
 GAP_SHARE = 0.5
 """While the roster misses duties, this share of the groups is drawn around a missing duty."""
 GROUP_SIZE = 3
-"""Units per neighbourhood. On the starts of 2026 months, 30 groups of a unit off its fair share
-with units off theirs the other way (:func:`_fair_partners`) improved 8 and 20 of them (December,
-March) with three units, 3 and 13 with six; other kinds 0-11 either way. Whole solves, with
-these groups, ended lower with three units than six in all eight runs: December 120 s
-4217.4, 4237.4 -> 4168.4, 4178.4; at 50 s March 4764.0, 4696.0 -> 4664.0, 4648.0, June
-3191.9, 3292.9 -> 3118.9, 3136.9, October 3911.2, 3781.2 -> 3670.2, 3751.2."""
+"""Units per neighbourhood: three beat six in every measured run (docs/solver.md §5, phase 3)."""
 STEP_LIMIT = 0.3  # deterministic seconds per neighbourhood
 STEP_OVERHEAD = 0.3  # what building one neighbourhood's model costs, in deterministic seconds
 

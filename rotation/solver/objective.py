@@ -14,10 +14,9 @@ from collections.abc import Callable
 
 from ortools.sat.python import cp_model
 
-from rotation.checker import SCALE
 from rotation.model import HomeCommunity, RequestKind
-from rotation.problem import TARGET_SCALE
 from rotation.solver.variables import LinearExpr, Variables
+from rotation.units import SCALE, TARGET_SCALE
 
 
 def add_objective(v: Variables, soft: bool = True,

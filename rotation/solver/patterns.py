@@ -40,10 +40,10 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from ortools.linear_solver import pywraplp
 
-from rotation.checker import SCALE
 from rotation.model import HomeCommunity
 from rotation.problem import Problem, build_problem
 from rotation.solver.bound import convex_marginals, fair
+from rotation.units import SCALE
 
 MAX_STATES = 4_000
 """Pricing states above which the run and weekend parts of the state are dropped (a weaker but
@@ -52,17 +52,10 @@ TOLERANCE = 1e-6
 """Reduced costs above -TOLERANCE (in hundredths of a point) price out."""
 CLOSE_ENOUGH = 0.001
 """Column generation stops once Farley's bound is this close (relatively) to the restricted
-optimum: on December 2026 that is 3905 in 12 s (18 s in an earlier, busier measure); converging
-fully gives 3908."""
+optimum (docs/solver.md §3)."""
 GLOP_PARAMETERS = "use_preprocessing: false"
-"""Presolve pays on the first solve only: every later one starts from the last basis. Without
-scaling as well (``use_scaling: false``) the master converges in about half the time (December
-2026 7 s against 12, October 7 s against 20, to the same bound within CLOSE_ENOUGH), but it
-ends at another optimal vertex of this degenerate LP, and the dive from there rounds December
-to 4541 points instead of 4302: 120 s runs ended at 4359-4360 against 4225-4231 (two seeds
-each). At 50 s, March did worse (4861-4893 against 4681-4762), June better (3136-3180 against
-3217-3251; four runs each). Which vertex the dive starts from decides more than the seconds
-saved."""
+"""Presolve pays on the first solve only: every later one starts from the last basis. Scaling
+stays on: the vertex it ends at rounds better (docs/solver.md §8, "The master's vertex")."""
 SHORT_COST = 100_000
 """What a missing unit-duty costs in the master, when coverage's own weight is higher: the LP
 stays a relaxation (a duty costs it no more than in the roster), and its duals stay near the
@@ -459,9 +452,7 @@ def pattern_bound(problem: Problem, seeds: Iterable[Iterable] = (), time_limit: 
 
 DIVE_STEP = 0.1
 """Each dive step fixes the units already whole and this share of the units (at least one),
-those whose candidate pattern weighs most first. On December 2026, from the same columns, the
-plan rounds to 4558 points in 14 s; with a fifth per step to 5178 in 10 s; all at once to
-5198 in 3 s. The fractional plan itself rounds to 7501."""
+those whose candidate pattern weighs most first (docs/solver.md §4, "Dive")."""
 DIVE_COLUMNS = 3
 """Rounds of columns for the units not yet fixed, at most, after each dive step."""
 

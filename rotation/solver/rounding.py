@@ -40,10 +40,7 @@ PINNED = -1_000_000
 """A pinned duty: always taken."""
 CARRY = 1.0
 """How much of a unit's rounding error so far counts on the next day, when its plan is
-fractional. Without it (0) the December LP plan rounds to fairness 305 (squared duties) instead
-of 82; 0.5 and 1 do alike. A whole plan (one pattern, from the dive) carries nothing: a duty it
-had to take or give up for coverage is no error to make up, and carrying it would shift the rest
-of the pattern (on December 4558 points and 393 close pairs without, 5900 and 471 with)."""
+fractional; a whole plan (from the dive) carries nothing (docs/solver.md §4, "Carrying")."""
 
 
 def plan_roster(problem: Problem, plan: dict[str, tuple[float, ...]]) -> list[Assignment]:

@@ -17,7 +17,8 @@ from ortools.sat.python import cp_model
 
 from rotation.problem import Period, Problem, Slot
 
-LinearExpr = cp_model.LinearExprT
+LinearExpr = cp_model.LinearExpr | int
+"""A linear expression of the model, or a whole number (CP-SAT's IntVar is a LinearExpr)."""
 
 
 @dataclass
