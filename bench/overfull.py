@@ -26,7 +26,6 @@ import argparse
 import csv
 import datetime as dt
 import math
-import os
 import statistics
 import subprocess
 import sys
@@ -60,24 +59,35 @@ def coverage_bounds(problem: Problem, seconds: float, workers: int) -> tuple[int
     only_cover = replace(problem, data=replace(problem.data, rules=replace(problem.data.rules,
                                                                            weights=tuple(weights.items()))))
     found = pattern_bound(only_cover, time_limit=seconds)
-    lp = math.ceil(found.bound / 100 - 1e-6) if found is not None else None  # a duty costs 100 there
+    lp = max(0, math.ceil(found.bound / 100 - 1e-6)) if found is not None else None  # a duty costs 100 there
     run = run_model(problem, SolveOptions(time_limit=seconds, workers=workers), mode=Mode.SHORTFALL)
     unit = dict(problem.data.rules.weights)["coverage"] * 100
-    cp = math.ceil(run.bound / unit - 1e-6) if run.bound is not None and unit else None
+    cp = max(0, math.ceil(run.bound / unit - 1e-6)) if run.bound is not None and unit else None
     return lp, cp
+
+
+PEAK = ("import atexit, runpy, sys\n"
+        "out = sys.argv.pop(1)\n"
+        "def peak():\n"
+        "    with open('/proc/self/status') as f, open(out, 'w') as o:\n"
+        "        o.write(next(line.split()[1] for line in f if line.startswith('VmHWM')))\n"
+        "atexit.register(peak)\n"
+        "sys.argv = sys.argv[1:]\n"
+        "runpy.run_path(sys.argv[0], run_name='__main__')\n")
+"""Runs a script and writes its peak resident memory (kB) when it exits. The kernel's VmHWM
+starts afresh at exec; a fork's rusage would count this process's memory too."""
 
 
 def run_cli(data: Path, limit: float, seed: int, workers: int, out: Path) -> tuple[int, float, float]:
     """(exit code, wall seconds, peak MiB) of ``python solve.py`` on ``data`` for December."""
+    peak = out.with_name("peak.txt")
     began = time.monotonic()
-    process = subprocess.Popen([sys.executable, str(ROOT / "solve.py"), "--data", str(data), "--month", "2026-12",
-                                "--time-limit", str(limit), "--workers", str(workers), "--seed", str(seed),
-                                "--out", str(out), "--force", "--quiet"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
-    _, status, usage = os.wait4(process.pid, 0)
+    done = subprocess.run([sys.executable, "-c", PEAK, str(peak), str(ROOT / "solve.py"), "--data", str(data),
+                           "--month", "2026-12", "--time-limit", str(limit), "--workers", str(workers),
+                           "--seed", str(seed), "--out", str(out), "--force", "--quiet"],
+                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT, check=False)
     wall = time.monotonic() - began
-    process.returncode = os.waitstatus_to_exitcode(status)
-    return process.returncode, wall, usage.ru_maxrss / 1024
+    return done.returncode, wall, int(peak.read_text()) / 1024
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -140,7 +150,7 @@ def summary(rows: list[dict], tightness: list[float], limits: list[float]) -> st
             return "-"
         median = statistics.median(values)
         low, high = min(values), max(values)
-        return f"{median:g}" if low == high else f"{median:g} ({low:g}–{high:g})"
+        return f"{median:.10g}" if low == high else f"{median:.10g} ({low:.10g}–{high:.10g})"
 
     lines = ["| tightness | limit s | needed | missing | LP bound | CP-SAT bound | objective | over the limit s | peak MiB |",
              "|---|---|---|---|---|---|---|---|---|"]

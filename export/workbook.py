@@ -1,7 +1,8 @@
 """Cell-level helpers shared by the workbooks we write: safe text, styles, widths, A4 printing.
 
 Every user-supplied string goes through :func:`put`, so a unit called ``=HYPERLINK(...)`` stays
-text. The layouts themselves live in ``export/excel.py`` (rosters) and ``export/template.py``.
+text. The layouts themselves live in ``export/excel.py`` and the sheet modules it assembles
+(rosters), and in ``export/template.py``.
 """
 
 from __future__ import annotations

@@ -19,20 +19,9 @@ import openpyxl
 import pytest
 from conftest import day, duty, make_data, need
 
-from export.excel import (
-    LEVELS,
-    NO_PERSON,
-    OVERVIEW,
-    REPORT,
-    STATISTICS,
-    UNIT_LISTS,
-    WALL_COLUMNS,
-    read_roster_workbook,
-    sheet_name,
-    short_name,
-    write_roster_workbook,
-    write_unit_workbooks,
-)
+from export.excel import OVERVIEW, REPORT, STATISTICS, UNIT_LISTS, sheet_name, write_roster_workbook, write_unit_workbooks
+from export.report_sheet import short_name
+from export.wall import LEVELS
 from rotation.checker import SOFT_RULE_NAMES, check
 from rotation.engine import solve
 from rotation.errors import DataError
@@ -40,7 +29,9 @@ from rotation.model import DataSet, Demand, Person, Station, Unit
 from rotation.problem import Problem, build_problem
 from rotation.result import Result
 from rotation.roster import Roster
+from rotation.roster_reader import read_roster_workbook
 from rotation.solver.cpsat import SolveOptions
+from rotation.wall_layout import NO_PERSON, WALL_COLUMNS
 
 MON, TUE, WED, THU, FRI, SAT, SUN = (day(3, n) for n in range(2, 9))  # the week of 2026-03-02
 PRINTED = dt.date(2026, 2, 26)
