@@ -657,5 +657,26 @@ def bench_curtois(instance_path: Path, time_limit: float, workers: int, seed: in
     sys.exit(EXIT_INTERRUPTED if result.interrupted else EXIT_OK)
 
 
+@main.command()
+@click.option("--port", type=click.IntRange(1, 65535), default=None,
+              help="端口；默认 8765，被占用时自动换下一个")
+@click.option("--workspace", type=click.Path(path_type=Path), default=None,
+              help="工作文件夹：上传的数据和每次排班的输入、输出都存在这里；默认为用户主目录下的 rotation-workspace")
+@click.option("--no-browser", is_flag=True, help="不自动打开浏览器")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="监听的地址；默认只有本机能打开。设为其他地址（如 0.0.0.0）时需要访问口令")
+@click.option("--token", default=None, help="访问口令；--host 不是本机时不给就自动生成一个（只显示一次）")
+def serve(port: int | None, workspace: Path | None, no_browser: bool, host: str, token: str | None) -> None:
+    """打开网页工作台：在浏览器里上传数据、检查、排班、查看、下载、调整和调班（不需要联网）。"""
+    from web.server import ServeError
+    from web.server import serve as run_server
+
+    try:
+        run_server(workspace, host, port, token, not no_browser, echo=lambda text: click.echo(text, err=True))
+    except ServeError as error:
+        click.echo(str(error), err=True)
+        sys.exit(EXIT_DATA)
+
+
 if __name__ == "__main__":
     run()
