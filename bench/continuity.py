@@ -76,10 +76,10 @@ def repair_case(data_path: str, month: str, from_day: int, away_days: int, limit
     assert repaired.roster is not None and scratch.roster is not None
     return {
         "run": seed, "unit": busiest.id, "lost_duties": lost,
-        "repair_changes": unit_changes(repaired.changes or ()),
-        "repair_slots": sum(1 for c in repaired.changes or () if c.unit_changed),
+        "repair_changes": unit_changes(repaired.repair.changes if repaired.repair else ()),
+        "repair_slots": sum(1 for c in (repaired.repair.changes if repaired.repair else ()) if c.unit_changed),
         "repair_seconds": round(repair_wall, 1), "repair_objective": repaired.objective / 100,
-        "repair_status": repaired.status.name, "fewest_proven": repaired.fewest_changes_proven,
+        "repair_status": repaired.status.name, "fewest_proven": repaired.repair is not None and repaired.repair.fewest_proven,
         "scratch_changes": unit_changes(changes_between(published, scratch.roster, since)),
         "scratch_seconds": round(scratch_wall, 1), "scratch_objective": scratch.objective / 100,
     }

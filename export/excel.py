@@ -44,7 +44,7 @@ def write_roster_workbook(problem: Problem, roster: Roster, check_result: CheckR
     overview = book.active
     overview.title = OVERVIEW
     write_overview(overview, problem, roster, check_result, footer)
-    if result_or_none is not None and result_or_none.changes is not None:
+    if result_or_none is not None and result_or_none.repair is not None:
         write_changes(book.create_sheet(CHANGES), result_or_none, footer)
     write_statistics(book.create_sheet(STATISTICS), problem, roster, footer)
     write_unit_lists(book.create_sheet(UNIT_LISTS), problem, roster, problem.data.units, footer)

@@ -44,9 +44,10 @@ CHANGE_COLUMNS = ("调整", "日期", "星期", "阵地", "时段", "角色", "�
 
 def write_changes(sheet: Worksheet, result: Result, footer: str) -> None:
     """A repair's change list, one row per duty, so the planner can tell each unit concerned."""
-    problem = result.problem
-    changes = result.changes or ()
-    title_row(sheet, 1, f"排班调整清单（{result.since} 起）", len(CHANGE_COLUMNS))
+    problem, repair = result.problem, result.repair
+    assert repair is not None, "only a repair has a change list"
+    changes = repair.changes
+    title_row(sheet, 1, f"排班调整清单（{repair.since} 起）", len(CHANGE_COLUMNS))
     style_cells(put_row(sheet, 2, CHANGE_COLUMNS), BOLD, CENTRE, HEADER_FILL)
     rows: list = [list(CHANGE_COLUMNS)]
     for row, c in enumerate(changes, start=3):
@@ -60,8 +61,8 @@ def write_changes(sheet: Worksheet, result: Result, footer: str) -> None:
     if not changes:
         put(sheet, 3, 1, "原排班无需改动。").font = BODY
     widths = fit_columns(sheet, rows, (6, 8, 6, 16, 14, 6, 14, 10, 14, 10), maximum=30)
-    proven = "已证明没有改动更少的排班。" if result.fewest_changes_proven else "时限内未能证明没有改动更少的排班。"
-    note_block(sheet, len(changes) + 4, (f"{result.since} 之前的值班不变；{proven}请通知表中涉及的单位；"
+    proven = "已证明没有改动更少的排班。" if repair.fewest_proven else "时限内未能证明没有改动更少的排班。"
+    note_block(sheet, len(changes) + 4, (f"{repair.since} 之前的值班不变；{proven}请通知表中涉及的单位；"
                                          "原值班单位空白表示新增的值班，新值班单位空白表示取消的值班。",), widths)
     sheet.freeze_panes = "A3"
     print_a4(sheet, title_rows="2:2", footer=footer, landscape=True)

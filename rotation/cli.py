@@ -28,7 +28,7 @@ from rotation.problem import Problem, build_problem
 from rotation.provenance import provenance
 from rotation.result import Result
 from rotation.roster import Roster
-from rotation.solver.cpsat import Mode, Progress, SearchControl, SolveOptions
+from rotation.solver.cpsat import Progress, SearchControl, SolveOptions
 
 EXIT_OK = 0
 EXIT_BUG = 1
@@ -156,8 +156,8 @@ def _progress_printer():  # type: ignore[no-untyped-def]
         if not interactive and progress.elapsed - last[0] < 10:
             return
         last[0] = progress.elapsed
-        if progress.phase == Mode.COVER.value:
-            found = "已找到完整排班，正在减少改动" if progress.solutions else "正在寻找全部覆盖的排班"
+        if not progress.scored:  # a phase with a measure of its own: say what it does instead
+            found = "已找到排班，正在减少改动" if progress.solutions else "正在寻找缺口最少的排班"
             line = f"[{progress.phase}] {progress.elapsed:6.1f} 秒 | {found}"
             click.echo(("\r" + line + "   ") if interactive else line, err=True, nl=not interactive)
             return
@@ -237,12 +237,14 @@ def run_budget(time_limit: float, workers: int) -> Budget:
     return Budget(time_limit, started=started)
 
 
-def writing_time(problem: Problem, per_unit: bool) -> float:
+def writing_time(problem: Problem, per_unit: bool, busy: float | None = None) -> float:
     """Wall-clock seconds to keep for writing the outputs of ``problem``, on this machine as busy
-    as it has been: the process's wall-clock time against its CPU time so far (imports and
-    loading, one thread) tells how much of a core it gets."""
-    elapsed = time.monotonic() - STARTED
-    busy = min(max(elapsed / max(time.process_time(), 1e-3), 1.0), MAX_BUSY) if elapsed > 0.3 else 1.0
+    as it has been (``busy`` times slower than when idle): by default, the process's wall-clock
+    time against its CPU time so far (imports and loading, one thread), which a fresh command
+    tells and a long-running server does not."""
+    if busy is None:
+        elapsed = time.monotonic() - STARTED
+        busy = min(max(elapsed / max(time.process_time(), 1e-3), 1.0), MAX_BUSY) if elapsed > 0.3 else 1.0
     return busy * (WRITE_SECONDS + WRITE_PER_DUTY * problem.unit_duties * (2 if per_unit else 1))
 
 
@@ -252,18 +254,11 @@ def finish(result: Result, data_path: Path | None, out_dir: Path, force: bool, p
     documented code. The explanation takes what the budget holds beyond writing the outputs."""
     result = replace(result, provenance=provenance(data_path or DEFAULT_DATA), wall_time=budget.elapsed())
     if result.roster is not None and result.check is not None and result.check.shortfalls:
-        from rotation.explain import explain_gaps
+        from rotation.explain import with_causes
 
         # after Ctrl-C the plain reasons only: the planner asked to stop
         explaining = budget.until(writing_time(result.problem, per_unit)) if not result.interrupted else budget.part(0)
-        unplanned = result.unplanned or (result.problem.end, result.problem.start)  # none: an empty span
-        gaps = explain_gaps(result.problem, result.roster, min(max(explaining.left(), 0.0), EXPLAIN_LIMIT), explaining,
-                            skip=lambda slot: unplanned[0] <= slot.date <= unplanned[1])
-        causes = {(g.slot.date, g.slot.station, g.slot.shift, g.slot.role): g.cause for g in gaps}
-        for s in result.check.shortfalls:
-            if unplanned[0] <= s.date <= unplanned[1]:
-                causes[(s.date, s.station, s.shift, s.role)] = UNPLANNED
-        result = replace(result, gap_causes=causes)
+        result = with_causes(result, explaining)
     if not quiet:
         click.echo("", err=True)
     click.echo(result.summary())
@@ -292,10 +287,6 @@ def writable_or_exit(out_dir: Path, force: bool, per_unit: bool) -> None:
         click.echo(str(error), err=True)
         sys.exit(EXIT_OUTPUT)
 
-
-EXPLAIN_LIMIT = 120.0
-"""Deterministic seconds CP-SAT may spend on the causes of a roster's gaps, at most."""
-UNPLANNED = "时限已到，这几天没有排班：请加大 --time-limit 重新排班"
 
 SECONDS_PER_MONTH = 60.0
 """The default time limit per calendar month of the horizon: a year split into twelve minutes'

@@ -353,11 +353,11 @@ def _pattern_bound(problem: Problem, seed: list[Assignment], options: SolveOptio
                                                         / ROUND_COST)))
         dive = min(DIVE_ROUNDS, max(1, int(_short(limit, DIVE_SHARE, DIVE_SECONDS, DIVE_SHORT_SHARE) / ROUND_COST)))
         budget.charge((rounds + dive) * ROUND_COST)
-        return pattern_bound(problem, [seed], max_iterations=rounds, on_round=heard, dive_rounds=dive)
+        return pattern_bound(problem, [seed], max_iterations=rounds, on_round=heard, dive_rounds=dive, control=control)
     bound_time = min(_short(limit, PATTERN_SHARE, PATTERN_SECONDS, SHORT_SHARE), budget.left())
     return pattern_bound(problem, [seed], time_limit=bound_time, on_round=heard,
                          dive_seconds=min(_short(limit, DIVE_SHARE, DIVE_SECONDS, DIVE_SHORT_SHARE),
-                                          max(budget.left() - bound_time, 0.1)))
+                                          max(budget.left() - bound_time, 0.1)), control=control)
 
 
 def _short(limit: float, share: float, seconds: float, most: float) -> float:

@@ -23,6 +23,7 @@ from ortools.sat.python import cp_model
 from rotation.budget import Budget, OutOfTime
 from rotation.model import HomeCommunity
 from rotation.problem import Period, Problem, Slot
+from rotation.result import Result
 from rotation.roster import Assignment
 from rotation.rules import RuleKey
 from rotation.rules import name as rule_name
@@ -332,3 +333,23 @@ class _Analysis:
             cause += "（与 " + "、".join(f"{s.date} {data.station(s.station).label} {data.shift(s.shift).label}"
                                         for s in competing) + " 争用同一批单位）"
         return Gap(slot, missing, cause, (*names, *((OTHER_COVER,) if competing else ())), competing)
+
+
+EXPLAIN_LIMIT = 120.0
+"""Deterministic seconds CP-SAT may spend on the causes of a roster's gaps, at most."""
+UNPLANNED = "时限已到，这几天没有排班：请加大时限重新排班"
+
+
+def with_causes(result: Result, budget: Budget) -> Result:
+    """``result`` with the cause of each of its gaps (:func:`explain_gaps`), CP-SAT asked only
+    within ``budget``; the days the time limit never reached are named as such."""
+    if result.roster is None or result.check is None or not result.check.shortfalls:
+        return result
+    unplanned = result.unplanned or (result.problem.end, result.problem.start)  # none: an empty span
+    gaps = explain_gaps(result.problem, result.roster, min(max(budget.left(), 0.0), EXPLAIN_LIMIT), budget,
+                        skip=lambda slot: unplanned[0] <= slot.date <= unplanned[1])
+    causes = {(g.slot.date, g.slot.station, g.slot.shift, g.slot.role): g.cause for g in gaps}
+    for s in result.check.shortfalls:
+        if unplanned[0] <= s.date <= unplanned[1]:
+            causes[(s.date, s.station, s.shift, s.role)] = UNPLANNED
+    return replace(result, gap_causes=causes)

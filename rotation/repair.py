@@ -29,7 +29,7 @@ from rotation.engine import (
 from rotation.errors import DataError, DataIssue
 from rotation.model import DataSet, Fixed
 from rotation.problem import Problem, build_problem
-from rotation.result import Result
+from rotation.result import RepairInfo, Result
 from rotation.roster import Assignment, Roster, changes_between, unit_changes
 from rotation.solver.cpsat import Mode, Progress, SearchControl, SolveOptions
 from rotation.solver.greedy import as_assignments, first_roster
@@ -119,7 +119,7 @@ def repair(problem: Problem, old: Roster, since: dt.date, options: SolveOptions 
             best.offer(settle_within(problem, full.duties, options.seed, budget, keep), "优化")
     if best.roster is None:
         return replace(conclude(problem, options, budget, None, interrupted=control.interrupted, status=SolveStatus.UNKNOWN,
-                                method=_METHOD), changes=())
+                                method=_METHOD), repair=RepairInfo((), since))
     preferred = {(a.date, a.station, a.shift, a.role, a.unit): a.person for a in published if a.person}
     result = conclude(problem, options, budget, best.roster, best.source, solutions=best.improvements,
                       interrupted=control.interrupted, method=_METHOD, preferred=preferred)
@@ -128,7 +128,7 @@ def repair(problem: Problem, old: Roster, since: dt.date, options: SolveOptions 
     if unit_changes(changes) != best.roster.terms["changes"]:
         raise CheckerDisagreement(f"changes: solver {best.roster.terms['changes']}, change list {unit_changes(changes)}")
     proven = first is not None and first.status is SolveStatus.OPTIMAL and best.roster.terms["changes"] == first.terms["changes"]
-    return replace(result, changes=changes, since=since, fewest_changes_proven=proven)
+    return replace(result, repair=RepairInfo(changes, since, proven))
 
 
 def _kept_and_filled(problem: Problem, published: tuple[Assignment, ...]) -> list[Assignment]:

@@ -19,6 +19,15 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
+class RepairInfo:
+    """What a repair adds to a result: the change list against the published roster."""
+
+    changes: tuple[Change, ...]
+    since: dt.date  # nothing before this date changes
+    fewest_proven: bool = False  # no roster that keeps the rules changes fewer duties
+
+
+@dataclass(frozen=True)
 class Result:
     problem: Problem
     status: SolveStatus
@@ -32,9 +41,7 @@ class Result:
     parameters: dict[str, object]
     size: dict[str, int]
     method: str = "整体求解"
-    changes: tuple[Change, ...] | None = None  # a repair's change list; None for a fresh solve
-    since: dt.date | None = None  # a repair changes nothing before this date
-    fewest_changes_proven: bool = False  # a repair proved that no roster changes fewer duties
+    repair: RepairInfo | None = None  # a repair's change list; None for a fresh solve
     provenance: dict[str, str] | None = None  # the tool's version and the data's fingerprint
     gap_causes: dict[tuple, str] | None = None  # (date, station, shift, role) of a shortfall -> its cause
     phases: dict[str, float] | None = None  # seconds from the start to the end of each phase, for benchmarks
@@ -106,7 +113,7 @@ class Result:
                          f"（权重 {score.weight}，{len(score.findings)} 处）")
         if c.violations:
             lines.append(f"违反硬性规则 {len(c.violations)} 处！")
-        if self.changes is not None:
+        if self.repair is not None:
             lines += self.change_lines()
         return "\n".join(lines)
 
@@ -122,12 +129,14 @@ class Result:
 
     def change_lines(self) -> list[str]:
         """A repair's change list, one line per duty, for the planner to tell the units."""
-        p = self.problem
-        changed = [c for c in self.changes or () if c.unit_changed]
-        proven = "，已证明不能更少" if self.fewest_changes_proven else "，时限内未能证明不能更少"
-        lines = [f"调整：{self.since} 之前的值班不变；之后改动 {unit_changes(changed)} 人次（单位次），"
+        p, repair = self.problem, self.repair
+        if repair is None:
+            return []
+        changed = [c for c in repair.changes if c.unit_changed]
+        proven = "，已证明不能更少" if repair.fewest_proven else "，时限内未能证明不能更少"
+        lines = [f"调整：{repair.since} 之前的值班不变；之后改动 {unit_changes(changed)} 人次（单位次），"
                  f"涉及 {len(changed)} 个岗位" + (f"{proven}。" if changed else "，原排班无需改动。")]
-        for c in self.changes or ():
+        for c in repair.changes:
             old = _who(p, c.old_unit, c.old_person)
             new = _who(p, c.new_unit, c.new_person)
             lines.append(f"  {c.kind}：{c.date} {_station(p, c.station)} {_shift(p, c.shift)} {c.role}：{old} → {new}")

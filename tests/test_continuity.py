@@ -142,8 +142,8 @@ def test_a_repair_changes_only_the_duties_of_the_absent_unit_and_nothing_before_
     lost = [a for a in old if a.unit == "U2" and away.start <= a.date <= away.end]
     assert lost and all(a.unit != "U2" for a in new if away.start <= a.date <= away.end)
     # each lost duty is taken by another unit, and nothing else moves
-    assert result.changes is not None and unit_changes(result.changes) == 2 * len(lost)
-    assert {(c.date, c.old_unit) for c in result.changes} == {(a.date, "U2") for a in lost}
+    assert result.repair is not None and unit_changes(result.repair.changes) == 2 * len(lost)
+    assert {(c.date, c.old_unit) for c in result.repair.changes} == {(a.date, "U2") for a in lost}
     assert "调整" in result.summary() and f"改动 {2 * len(lost)} 人次" in result.summary()
 
 
@@ -151,7 +151,7 @@ def test_a_repair_with_nothing_to_change_returns_the_published_roster() -> None:
     data = make_data(EVERY_DAY_S1, units=FOUR_UNITS)
     old = _published(data)
     result = repair(repair_problem(data, old, *MARCH, day(3, 15)), old, day(3, 15), OPTIONS)
-    assert result.changes == () and _clean(result) == old
+    assert result.repair is not None and result.repair.changes == () and _clean(result) == old
     assert "原排班无需改动" in result.summary()
 
 
@@ -164,7 +164,7 @@ def test_a_repair_keeps_the_people_it_need_not_move() -> None:
     result = repair(repair_problem(make_data(EVERY_DAY_S1, units=units, people=people, unavailability=(away,)),
                                    old, *MARCH, day(3, 10)), old, day(3, 10), OPTIONS)
     new = _clean(result)
-    moved = [c for c in result.changes or () if not c.unit_changed]
+    moved = [c for c in (result.repair.changes if result.repair else ()) if not c.unit_changed]
     # only a duty of 张三 on 03-20, if there was one, changes person; U1 keeps its other people
     assert all(c.date == day(3, 20) and c.old_person == "张三" for c in moved)
     kept = {(a.date, a.unit): a.person for a in old}

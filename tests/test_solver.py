@@ -20,7 +20,6 @@ from rotation.checker import Shortfall, check
 from rotation.engine import solve
 from rotation.errors import DataError
 from rotation.model import (
-    DEFAULT_ROLE,
     DataSet,
     Fixed,
     History,
@@ -35,7 +34,7 @@ from rotation.people import PeopleError, name_people
 from rotation.problem import Problem, build_problem
 from rotation.result import Result, SolveStatus
 from rotation.roster import Assignment, Roster
-from rotation.solver.cpsat import Mode, SolveOptions, run_model
+from rotation.solver.cpsat import SolveOptions
 
 OPTIONS = SolveOptions(time_limit=5, workers=1, seed=0)
 MON, TUE, WED, THU, FRI, SAT, SUN = (day(3, n) for n in range(2, 9))  # the week of 2026-03-02
@@ -463,29 +462,3 @@ def test_any_small_data_set_solves_without_violations_and_with_the_checkers_obje
     assert [(v.rule, v.unit, v.date, v.message) for v in again.violations] == []
     assert result.objective == again.objective == sum(score.penalty for score in result.check.scores)
     assert result.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
-
-
-def test_repairing_a_start_swaps_slots_within_a_day_before_moving_a_duty_to_another_unit() -> None:
-    # the start puts U1 on a morning it may not take; giving that morning to U3 changes one slot
-    # but moves a duty from U1 to U3 (their close pairs and fairness); U1 and U2 swapping their
-    # slots changes three slots and keeps every unit's day as the start had it
-    units = (Unit("U1", "县委办", roles=("讲解",)), Unit("U2", "县财政局", roles=(DEFAULT_ROLE, "讲解")),
-             Unit("U3", "县市场监管局"))
-    data = make_data(need("S1", "全部", 1), need("S1", "全部", 1, shift="PM", role="讲解"), units=units)
-    problem = build_problem(data, MON, MON)
-    start = [Assignment(MON, "S1", "AM", DEFAULT_ROLE, "U1"), Assignment(MON, "S1", "PM", "讲解", "U2")]
-    repaired = run_model(problem, SolveOptions(time_limit=5, workers=1, seed=0), hint=start, mode=Mode.COVER)
-    assert repaired.duties is not None
-    assert sorted((a.shift, a.unit) for a in repaired.duties) == [("AM", "U2"), ("PM", "U1")]
-
-
-def test_a_start_that_keeps_every_rule_is_the_complete_roster_without_a_search() -> None:
-    # no time to search at all: the start is checked with its duties fixed, and needs no repair
-    data = make_data(need("S1", "全部", 1), need("S2", "全部", 1))
-    problem = build_problem(data, MON, TUE)
-    start = [Assignment(d, s, "AM", DEFAULT_ROLE, u) for d in (MON, TUE) for s, u in (("S1", "U1"), ("S2", "U2"))]
-    repaired = run_model(problem, SolveOptions(time_limit=0.0, workers=1, seed=0), hint=start, mode=Mode.COVER)
-    assert repaired.status is SolveStatus.OPTIMAL and repaired.duties is not None
-    assert sorted((a.date, a.station, a.unit) for a in repaired.duties) == sorted(
-        (a.date, a.station, a.unit) for a in start)
-    assert check(problem, Roster(repaired.duties)).violations == ()

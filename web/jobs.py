@@ -18,7 +18,6 @@ from typing import Any, BinaryIO
 
 from rotation.solver.cpsat import Mode, Progress, SearchControl, relative_gap
 
-OTHER_OBJECTIVE = {Mode.COVER.value, Mode.SHORTFALL.value, Mode.REPAIR.value}
 """Phases whose objective counts something else (missing duties, changes): the panel keeps the
 roster's own objective and bound from the other phases meanwhile."""
 BUSY_HERE = "已有一项{kind}正在进行（{title}），同一个工作文件夹一次只进行一项。请等它完成，或在它的页面上点「停止」。"
@@ -111,7 +110,7 @@ class Job:
             self.solutions = progress.solutions
             if progress.missing is not None:
                 self.missing = progress.missing
-            if progress.phase in OTHER_OBJECTIVE:
+            if not progress.scored:
                 return
             if progress.objective is not None:
                 self.objective = min(progress.objective, self.objective if self.objective is not None else math.inf)
@@ -141,8 +140,8 @@ class Job:
         with self._lock:
             elapsed = (self.ended or time.monotonic()) - self.started
             note = ""
-            if self.phase == Mode.COVER.value:
-                note = "已找到全部覆盖的排班，正在减少改动" if self.solutions else "正在寻找全部覆盖的排班"
+            if self.phase == Mode.SHORTFALL.value:
+                note = "已找到排班，正在减少缺口" if self.solutions else "正在寻找缺口最少的排班"
             elif self.phase == Mode.REPAIR.value:
                 note = "正在寻找改动最少的排班"
             objective = None if self.objective is None else self.objective / 100

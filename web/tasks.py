@@ -22,13 +22,15 @@ from typing import Any
 from export.assignments import read_assignments, write_assignments
 from export.files import OutputError, write_atomically
 from export.outputs import REPORT, UNIT_FOLDER, write_outputs, write_roster
+from export.report import describe_check
 from rotation import api
 from rotation.budget import Budget
 from rotation.calendar import month_end
 from rotation.checker import HARD_RULES, CheckResult, Finding
 from rotation.checker import check as check_roster
-from rotation.cli import EXPLAIN_LIMIT, WRITE_PER_DUTY, WRITE_SECONDS, check_previous, describe_check, read_roster_file
+from rotation.cli import check_previous, read_roster_file, writing_time
 from rotation.errors import DataError, DataIssue
+from rotation.explain import with_causes
 from rotation.model import DataSet, Unavailability
 from rotation.problem import Problem, build_problem
 from rotation.provenance import provenance
@@ -56,7 +58,6 @@ ABSENCE_FILE = "新增不可安排.csv"
 INTERNAL = "程序内部错误，这次没有完成。详细情况已记入工作文件夹的「日志/server.log」，请发给维护人员。"
 NO_ROSTER = ("没有得到任何排班：每个单位的每月最少次数等下限规则无法同时满足（或时限太短，来不及找到满足下限的排班）。"
              "请检查单位表的「最少次数」，或加大时限再试。")
-UNPLANNED = "时限已到，这几天没有排班：请加大时限重新排班"
 
 
 # --- shared steps ---------------------------------------------------------------------------------
@@ -99,7 +100,7 @@ def inputs_zip(run: Run) -> bytes:
 
 def writing_reserve(problem: Problem) -> float:
     """Seconds of the limit kept for writing the outputs (per-unit files and their zip too)."""
-    return WRITE_BUSY * (WRITE_SECONDS + WRITE_PER_DUTY * problem.unit_duties * 2) + ZIP_SECONDS
+    return writing_time(problem, per_unit=True, busy=WRITE_BUSY) + ZIP_SECONDS
 
 
 def coverage(check: CheckResult) -> tuple[int, int]:
@@ -120,21 +121,10 @@ def summary_of(result: Result) -> dict[str, Any]:
 
 
 def _explain(result: Result, budget: Budget) -> Result:
-    """The cause of each gap, as ``rotation.cli.finish`` gives it, within what the budget holds
-    beyond writing the outputs (only the plain reasons after a stop)."""
-    if result.roster is None or result.check is None or not result.check.shortfalls:
-        return result
-    from rotation.explain import explain_gaps
-
+    """The cause of each gap, as the command line gives it, within what the budget holds beyond
+    writing the outputs (only the plain reasons after a stop)."""
     explaining = budget.until(writing_reserve(result.problem)) if not result.interrupted else budget.part(0)
-    unplanned = result.unplanned or (result.problem.end, result.problem.start)  # none: an empty span
-    gaps = explain_gaps(result.problem, result.roster, min(max(explaining.left(), 0.0), EXPLAIN_LIMIT), explaining,
-                        skip=lambda slot: unplanned[0] <= slot.date <= unplanned[1])
-    causes = {(g.slot.date, g.slot.station, g.slot.shift, g.slot.role): g.cause for g in gaps}
-    for s in result.check.shortfalls:
-        if unplanned[0] <= s.date <= unplanned[1]:
-            causes[(s.date, s.station, s.shift, s.role)] = UNPLANNED
-    return replace(result, gap_causes=causes)
+    return with_causes(result, explaining)
 
 
 def _changes(result: Result) -> list[dict[str, str]]:
@@ -148,7 +138,7 @@ def _changes(result: Result) -> list[dict[str, str]]:
 
     return [{"kind": c.kind, "date": c.date.isoformat(), "station": _label(data.stations_by_id, c.station),
              "shift": _label(data.shifts_by_id, c.shift), "role": c.role, "old": who(c.old_unit, c.old_person),
-             "new": who(c.new_unit, c.new_person)} for c in result.changes or ()]
+             "new": who(c.new_unit, c.new_person)} for c in (result.repair.changes if result.repair else ())]
 
 
 def _label(by_id: Mapping[str, Any], key: str) -> str:
@@ -161,7 +151,7 @@ def _conclude(job: Job, run: Run, result: Result, data_path: Path, budget: Budge
     result = replace(result, provenance=provenance(data_path), wall_time=budget.elapsed())
     result = _explain(result, budget)
     record: dict[str, Any] = {"summary": summary_of(result), "report": result.summary(timing=False)}
-    if result.changes is not None:
+    if result.repair is not None:
         record["changes"] = _changes(result)
         record["change_lines"] = result.change_lines()
     if result.roster is None:

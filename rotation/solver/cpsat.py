@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
-from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
@@ -54,6 +53,7 @@ class Progress:
 
     phase: str = ""
     started: float = field(default_factory=time.monotonic)
+    scored: bool = True  # the objective is the roster's penalty total (not a phase's own measure)
     objective: float | None = None
     bound: float | None = None
     solutions: int = 0
@@ -95,6 +95,7 @@ class SearchControl:
 
     def __init__(self) -> None:
         self._solver: cp_model.CpSolver | None = None
+        self._interrupt: Callable[[], object] | None = None
         self.interrupted = False
 
     def attach(self, solver: cp_model.CpSolver) -> None:
@@ -102,10 +103,16 @@ class SearchControl:
         if self.interrupted:  # stopped before this search began: CP-SAT forgets a stop asked before solve()
             solver.parameters.max_time_in_seconds = 0.0
 
+    def attach_interrupt(self, interrupt: Callable[[], object] | None) -> None:
+        """Another solver's way to stop at once (GLOP's InterruptSolve), called on stop."""
+        self._interrupt = interrupt
+
     def stop(self) -> None:
         self.interrupted = True
         if self._solver is not None:
             self._solver.stop_search()
+        if self._interrupt is not None:
+            self._interrupt()
 
 
 @dataclass(frozen=True)
@@ -143,12 +150,16 @@ class _Callback(cp_model.CpSolverSolutionCallback):
 
 
 class Mode(Enum):
-    """What a run optimises: everything, or only how to reach a complete roster fast."""
+    """What a run optimises: every soft rule, or coverage (and, repairing, changes) first."""
 
     FULL = "优化"  # every soft rule
-    COVER = "覆盖"  # coverage as a hard rule, fewest changes to the hint: a complete roster, if one exists
     SHORTFALL = "补缺"  # fewest missing duties, nothing else
     REPAIR = "调整"  # fewest missing duties, then fewest changes to a published roster
+
+    @property
+    def scored(self) -> bool:
+        """Whether the run's objective is the roster's penalty total (FULL), not another measure."""
+        return self is Mode.FULL
 
 
 def build_model(problem: Problem, mode: Mode = Mode.FULL, keep: Keep | None = None,
@@ -162,10 +173,8 @@ def build_model(problem: Problem, mode: Mode = Mode.FULL, keep: Keep | None = No
     model = cp_model.CpModel()
     variables = create_variables(model, problem)
     add_hard_rules(variables, between=between)
-    if mode is Mode.COVER or (mode is Mode.REPAIR and keep is not None and keep.cover):
+    if mode is Mode.REPAIR and keep is not None and keep.cover:
         add_full_coverage(variables)
-        if mode is Mode.COVER:
-            return model, variables, {}
         changes, _ = add_changes(variables, keep)
         model.minimize(changes)
         return model, variables, {"coverage": 0, "changes": changes}
@@ -198,17 +207,9 @@ def run_model(problem: Problem, options: SolveOptions, control: SearchControl | 
     ends once that long has passed and it has a solution."""
     budget = budget or options.budget()
     model, variables, terms = build_model(problem, mode, keep, budget)
-    if hint and mode is Mode.COVER:
-        _stay_near(variables, hint)  # repair the hint: as few changes as full coverage needs
     hinted = add_complete_hint(variables, hint, options.seed, budget) if hint else None
-    if hinted is not None and mode is Mode.COVER:
-        # complete and within every rule, so nothing to repair
-        duties, values = _read_back(variables, terms, keep, hinted.value)
-        return ModelRun(status=SolveStatus.OPTIMAL, duties=duties, objective=None, bound=None, terms=values,
-                        wall_time=hinted.wall_time, solutions=1, interrupted=False,
-                        size=size_of(model, variables), deterministic_time=hinted.deterministic_time)
     control = control or SearchControl()
-    progress = Progress(phase=mode.value, started=started or time.monotonic())
+    progress = Progress(phase=mode.value, started=started or time.monotonic(), scored=mode.scored)
     solver = _watched_solver(options, budget, control, progress)
     solver.parameters.use_lns_only = lns_only
     enough = enough_after if not budget.deterministic else None  # one worker: never by the clock
@@ -218,7 +219,7 @@ def run_model(problem: Problem, options: SolveOptions, control: SearchControl | 
     found = outcome.found
     value = solver.value
     objective = solver.objective_value
-    if not found and hinted is not None and mode is not Mode.COVER:
+    if not found and hinted is not None:
         # no time to do better than the (complete, feasible) hint: it is the answer
         found, outcome = True, SolveStatus.FEASIBLE
         value, objective = hinted.value, hinted.objective_value
@@ -393,31 +394,6 @@ def hint_all(v: Variables, values: list[int]) -> None:
     v.model.clear_hints()
     for index, value in enumerate(values):
         v.model.add_hint(v.model.get_int_var_from_proto_index(index), value)
-
-
-MOVED_DAY = 5
-"""In a repair, what a unit's duties on a day moving off the hint's count costs, against 1 for
-each slot changed. A unit taking another of the day's slots keeps its close pairs and fairness;
-one giving a duty to another unit changes both. On December 2026 the rounded plan then keeps
-every unit-day and loses 50 points (home community), against 1331 points with slots alone."""
-
-
-def _stay_near(v: Variables, hint: list[Assignment]) -> None:
-    on = _hinted(v, hint)
-    changes = [1 - var if key in on else var for key, var in v.x.items()]
-    hinted = Counter((a.unit, a.date) for a in hint)
-    for (unit, date), candidates in v.unit_day.items():
-        duties = sum(var for _, var in candidates)
-        start = hinted[(unit, date)]
-        most = min(len(candidates), v.problem.max_per_day(unit))
-        if start == 0 or start >= most:  # the distance is linear: no variable needed
-            changes.append(MOVED_DAY * (duties if start == 0 else start - duties))
-            continue
-        moved = v.model.new_int_var(0, most, "")
-        v.model.add(duties - start <= moved)
-        v.model.add(start - duties <= moved)
-        changes.append(MOVED_DAY * moved)
-    v.model.minimize(sum(changes))
 
 
 def _hinted(v: Variables, hint: list[Assignment]) -> set[tuple[int, str]]:

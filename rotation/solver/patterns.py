@@ -43,6 +43,7 @@ from ortools.linear_solver import pywraplp
 from rotation.model import HomeCommunity
 from rotation.problem import Problem, build_problem
 from rotation.solver.bound import convex_marginals, fair
+from rotation.solver.cpsat import SearchControl
 from rotation.units import SCALE
 
 MAX_STATES = 4_000
@@ -367,7 +368,7 @@ class _Master:
 def pattern_bound(problem: Problem, seeds: Iterable[Iterable] = (), time_limit: float | None = None,
                   max_iterations: int | None = None, on_round: Callable[[float], bool] | None = None,
                   dive_seconds: float | None = None, dive_rounds: int | None = None,
-                  costs: DutyCosts | None = None) -> PatternBound | None:
+                  costs: DutyCosts | None = None, control: SearchControl | None = None) -> PatternBound | None:
     """The master LP's bound on every roster's objective, or ``None`` when the pricing states do
     not fit. ``seeds`` are rosters (iterables of assignments) whose patterns start the master.
     Column generation stops at convergence, when Farley's bound is within CLOSE_ENOUGH of the
@@ -375,7 +376,8 @@ def pattern_bound(problem: Problem, seeds: Iterable[Iterable] = (), time_limit: 
     run with deterministic limits deterministic). ``on_round`` hears the bound after each round
     of columns and stops the search by returning False. With ``dive_seconds`` or ``dive_rounds``
     the plan returned is whole: one pattern per unit, found by diving (:func:`_dive`). With
-    ``costs``, each duty also costs what they say (see :func:`months_bound`)."""
+    ``costs``, each duty also costs what they say (see :func:`months_bound`). ``control`` can
+    stop a solve of the master at once; the last round's bound and plan then stand."""
     began = time.monotonic()
     data = problem.data
     units = [u.id for u in data.units if u.max_total != 0]
@@ -398,6 +400,8 @@ def pattern_bound(problem: Problem, seeds: Iterable[Iterable] = (), time_limit: 
         return None
 
     master = _Master(problem, units, cap, pins, pricer, costs)
+    if control is not None:
+        control.attach_interrupt(master.lp.InterruptSolve)
     for i in range(len(units)):
         master.add(i, low[i].copy())
     for roster in seeds:
@@ -416,9 +420,10 @@ def pattern_bound(problem: Problem, seeds: Iterable[Iterable] = (), time_limit: 
         iterations += 1
         solved = master.solve(deadline - time.monotonic())
         if solved is None:
-            if plan is None or time.monotonic() < deadline:
-                return None
-            break  # out of time in the middle of a solve: the last round's bound and plan stand
+            stopped = time.monotonic() >= deadline or (control is not None and control.interrupted)
+            if plan is None or not stopped:
+                return _detached(control, None)
+            break  # out of time, or stopped, in the middle of a solve: the last round's bound and plan stand
         value, plan, duals, mu = solved
         slopes = master.slopes()  # before columns are added: GLOP has no duals after
         # a pattern's reduced cost is its spacing cost less what its duties earn (-dual) less mu
@@ -435,7 +440,7 @@ def pattern_bound(problem: Problem, seeds: Iterable[Iterable] = (), time_limit: 
                 or (max_iterations is not None and iterations >= max_iterations)
                 or (on_round is not None and not on_round(bound))):
             break
-    if dive_seconds or dive_rounds:
+    if (dive_seconds or dive_rounds) and not (control is not None and control.interrupted):
         dived = _dive(master, time.monotonic() + (dive_seconds or math.inf), dive_rounds,
                       None if on_round is None else lambda: on_round(bound), plan)
         if dived is not None:  # whole duties come back from GLOP a hair off
@@ -446,8 +451,15 @@ def pattern_bound(problem: Problem, seeds: Iterable[Iterable] = (), time_limit: 
     # fraction of a hundredth
     margin = 1e-3 + 1e-6 * abs(bound)
     whole = max(math.ceil(bound - margin), 0) if costs is None else math.floor(bound - margin)
-    return PatternBound(whole, converged, iterations, len(master.seen),
-                        time.monotonic() - began, {unit: tuple(plan[row[unit]].tolist()) for unit in units}, slopes)
+    return _detached(control, PatternBound(whole, converged, iterations, len(master.seen), time.monotonic() - began,
+                                           {unit: tuple(plan[row[unit]].tolist()) for unit in units}, slopes))
+
+
+def _detached(control: SearchControl | None, found: PatternBound | None) -> PatternBound | None:
+    """``found``, once ``control`` no longer interrupts this master."""
+    if control is not None:
+        control.attach_interrupt(None)
+    return found
 
 
 DIVE_STEP = 0.1
