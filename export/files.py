@@ -21,13 +21,13 @@ def check_writable(paths: list[Path], force: bool) -> None:
         raise OutputError(f"输出文件已存在，未覆盖：{names}。如需覆盖请加 --force，或用 --out 指定其他文件夹。")
 
 
-def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
+def write_atomically(path: Path, write: Callable[[Path], object]) -> None:
     """Write through a temporary file in the same folder, then rename it into place, so a
     crash, a full disk or Ctrl-C never leaves a half-written file under ``path``."""
     write_all_atomically([(path, write)])
 
 
-def write_all_atomically(writers: list[tuple[Path, Callable[[Path], None]]]) -> None:
+def write_all_atomically(writers: list[tuple[Path, Callable[[Path], object]]]) -> None:
     """Write several files as one: each to a temporary file first, and only when all of them
     are written (the step a full disk or Ctrl-C interrupts) are they renamed into place. On a
     failure nothing is replaced and no temporary file is left."""

@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -25,6 +27,7 @@ def write_statistics(sheet: Worksheet, problem: Problem, roster: Roster, footer:
     style_cells(put_row(sheet, 2, STAT_COLUMNS), BOLD, CENTRE, HEADER_FILL)
     rows: list = [list(STAT_COLUMNS)]
     row = 3
+    record: Any  # pandas-stubs types every field as any scalar; statistics_frame fixes each column's type
     for record in frame.itertuples(index=False):
         values = [record.name, record.category, record.community, int(record.members), record.month.date(),
                   int(record.duties), round(float(record.hours), 1), int(record.person_duties), int(record.weekend_duties),

@@ -8,6 +8,7 @@ template cannot drift from what the loader reads. The example rows make a valid 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -51,7 +52,7 @@ CALENDAR_KINDS = ("工作日", "休息日", "节假日")
 REQUIRED_HEADER = Font(name=BODY_FONT, size=11, bold=True, color="C00000")
 
 _DEFAULT_RULES = Rules()
-_RULE_DEFAULTS = {
+_RULE_DEFAULTS: dict[str, object] = {
     "max_per_day": _DEFAULT_RULES.max_per_day,
     "max_consecutive_days": _DEFAULT_RULES.max_consecutive_days,
     "forbidden_successions": None,
@@ -101,7 +102,7 @@ def _write_table(sheet: Worksheet, table: tables.Table) -> None:
         style_cells([cell], REQUIRED_HEADER if column is not None and column.required else BOLD, CENTRE, HEADER_FILL)
         if column is not None and column.help:
             cell.comment = Comment(f"{column.zh}（{column.key}）：{column.help}", "rotation", width=240, height=80)
-    rows: list[list[object]] = [headers]
+    rows: list[Sequence[object]] = [headers]
     for n, example in enumerate(EXAMPLES.get(table.key, []), start=2):
         values = [example.get(c.key) for c in table.columns] + [EXAMPLE_NOTE if n == 2 else None]
         style_cells(put_row(sheet, n, values), border=None)
@@ -109,8 +110,8 @@ def _write_table(sheet: Worksheet, table: tables.Table) -> None:
     fit_columns(sheet, rows, [10] * len(headers), maximum=30)
     sheet.freeze_panes = "A2"
     print_a4(sheet, title_rows="1:1", landscape=True)
-    for key, values, style, hint in _dropdowns(table.key):
-        _add_dropdown(sheet, table.columns.index(table.column(key)) + 1, values, style, hint)
+    for key, formula, style, hint in _dropdowns(table.key):
+        _add_dropdown(sheet, table.columns.index(table.column(key)) + 1, formula, style, hint)
 
 
 def _list(values: tuple[str, ...]) -> str:
@@ -128,7 +129,7 @@ def _dropdowns(table: str) -> list[tuple[str, str, str, str | None]]:
     shifts, units, stations = _ids(tables.SHIFTS), _ids(tables.UNITS), _ids(tables.STATIONS)
     rule_keys = tuple(r.zh for r in tables.RULE_KEYS) + tuple(f"权重_{tables.SOFT_RULE_ZH[n]}" for n in DEFAULT_WEIGHTS)
     day_hint = "也可以填写具体日期，如 2026-12-01"
-    return {
+    dropdowns: dict[str, list[tuple[str, str, str, str | None]]] = {
         "stations": [("level", _list(LEVELS), "stop", "1 中心，2 社区中心，3 服务站，4 服务点，0 特设岗位")],
         "demand": [("station", stations, "information", "也可以填写 L0..L4（该层级全部阵地）或 *（全部阵地）"),
                    ("day", _list(DAY_TYPES), "information", day_hint), ("shift", shifts, "stop", None)],
@@ -143,7 +144,8 @@ def _dropdowns(table: str) -> list[tuple[str, str, str, str | None]]:
         "rules": [("key", _list(rule_keys), "stop", None)],
         "calendar": [("day", _list(CALENDAR_KINDS), "stop", None)],
         "history": [("unit", units, "stop", None), ("last_shift", shifts, "stop", None)],
-    }.get(table, [])
+    }
+    return dropdowns.get(table, [])
 
 
 def _add_dropdown(sheet: Worksheet, column: int, formula: str, style: str, hint: str | None) -> None:
@@ -217,9 +219,9 @@ def _write_instructions(sheet: Worksheet) -> None:
     rules += [(f"权重_{tables.SOFT_RULE_ZH[name]}", f"weight_{name}", weight,
                f"软性规则「{rule_name(name)}」每单位数量的扣分；0 表示不考虑这条规则")
               for name, weight in DEFAULT_WEIGHTS.items()]
-    for values in rules:
-        style_cells(put_row(sheet, row, values))
-        fit_row_height(sheet, row, values, widths, minimum=16)
+    for rule_values in rules:
+        style_cells(put_row(sheet, row, rule_values))
+        fit_row_height(sheet, row, rule_values, widths, minimum=16)
         row += 1
     print_a4(sheet, title_rows=None)
 

@@ -211,7 +211,7 @@ def write_wall(sheet: Worksheet, problem: Problem, wall: _Wall, compiler: str, f
         subtitle += f"　　电话：{station.phone}"
     title_row(sheet, 2, subtitle, len(columns), SUBTITLE, 20)
     style_cells(put_row(sheet, WALL_HEADER_ROW, columns), BOLD, CENTRE, HEADER_FILL)
-    rows = [list(columns)]
+    rows: list[list[object]] = [list(columns)]
     written = []
     for number, line in enumerate(wall.lines, start=WALL_HEADER_ROW + 1):
         values, short = _wall_values(problem, wall, line)

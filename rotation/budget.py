@@ -23,6 +23,13 @@ from typing import Protocol
 Clock = Callable[[], float]
 
 
+class CpSatLimits(Protocol):
+    """The limits of a CP-SAT search a budget sets (in ``cp_model.SatParameters``)."""
+
+    max_deterministic_time: float
+    max_time_in_seconds: float
+
+
 class OutOfTime(Exception):
     """Raised by :meth:`Budget.check` inside work that cannot stop on its own (building a model)."""
 
@@ -120,23 +127,23 @@ class Budget:
         if self.parent is not None:
             self.parent._mark_cut()
 
-    def limit_cp_sat(self, parameters: object, seconds: float | None = None) -> None:
+    def limit_cp_sat(self, parameters: CpSatLimits, seconds: float | None = None) -> None:
         """Set a CP-SAT search's limits: ``seconds`` of this budget (all that is left by
         default), and in any case the wall-clock deadline."""
         allowed = self.left() if seconds is None else min(seconds, self.left())
         wall = max(0.0, self.wall_left())
         if self.deterministic:
-            parameters.max_deterministic_time = allowed  # type: ignore[attr-defined]
+            parameters.max_deterministic_time = allowed
             if math.isfinite(wall):
-                parameters.max_time_in_seconds = wall  # type: ignore[attr-defined]
+                parameters.max_time_in_seconds = wall
         else:
-            parameters.max_time_in_seconds = min(allowed, wall)  # type: ignore[attr-defined]
+            parameters.max_time_in_seconds = min(allowed, wall)
 
-    def guard_cp_sat(self, parameters: object) -> None:
+    def guard_cp_sat(self, parameters: CpSatLimits) -> None:
         """Keep a CP-SAT run that has a limit of its own within the wall-clock deadline."""
         wall = self.wall_left()
         if math.isfinite(wall):
-            parameters.max_time_in_seconds = max(0.0, wall)  # type: ignore[attr-defined]
+            parameters.max_time_in_seconds = max(0.0, wall)
 
     def after_cp_sat(self, deterministic_time: float, wall_time: float) -> None:
         """Charge a finished CP-SAT search, and note when the wall-clock guard ended it."""

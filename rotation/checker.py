@@ -16,6 +16,7 @@ import itertools
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 from rotation.model import DEFAULT_ROLE, SOFT_RULES, HomeCommunity, RequestKind
 from rotation.problem import Problem
@@ -135,7 +136,16 @@ def check(problem: Problem, roster: Roster) -> CheckResult:
 # --- hard rules ---------------------------------------------------------------------------------
 
 
-def _where(a: Assignment) -> dict:
+class _Where(TypedDict, total=False):
+    """Where a finding is, as keyword arguments of :class:`Finding`."""
+
+    unit: str | None
+    date: dt.date | None
+    station: str | None
+    shift: str | None
+
+
+def _where(a: Assignment) -> _Where:
     return {"unit": a.unit, "date": a.date, "station": a.station, "shift": a.shift}
 
 
@@ -183,7 +193,7 @@ def _check_fixed(problem: Problem, roster: Roster) -> list[Finding]:
     for pin in problem.data.fixed:
         if not problem.in_horizon(pin.date):
             continue
-        where = {"unit": pin.unit, "date": pin.date, "station": pin.station, "shift": pin.shift}
+        where: _Where = {"unit": pin.unit, "date": pin.date, "station": pin.station, "shift": pin.shift}
         a = present.get((pin.date, pin.station, pin.shift, pin.role, pin.unit))
         if a is None:
             found.append(Finding(RuleKey.FIXED, f"固定安排未执行：{pin.unit} 担任「{pin.role}」", **where))
@@ -282,8 +292,8 @@ def _check_horizon_limits(problem: Problem, roster: Roster) -> list[Finding]:
         if unit.min_minutes is not None and minutes < unit.min_minutes:
             found.append(Finding(RuleKey.MIN_MINUTES, f"总时长 {minutes} 分钟，最短 {unit.min_minutes} 分钟", unit=unit.id))
         on = {a.date for a in duties}
-        for working, least, rule, what in ((True, unit.min_consecutive_days, "min_consecutive", "连续值班"),
-                                           (False, unit.min_days_off, "min_days_off", "连续休息")):
+        for working, least, rule, what in ((True, unit.min_consecutive_days, RuleKey.MIN_CONSECUTIVE, "连续值班"),
+                                           (False, unit.min_days_off, RuleKey.MIN_DAYS_OFF, "连续休息")):
             if least is None:
                 continue
             for first, last in _runs(days, on, working):
@@ -317,7 +327,7 @@ def _check_first_inquiry(problem: Problem, roster: Roster) -> list[Finding]:
     data = problem.data
     found = []
     for (date, station, shift), rows in roster.by_period.items():
-        where = {"date": date, "station": station, "shift": shift}
+        where: _Where = {"date": date, "station": station, "shift": shift}
         owners = [a for a in rows if a.first_inquiry]
         if len(owners) != 1:
             found.append(Finding(RuleKey.FIRST_INQUIRY, f"该时段有 {len(owners)} 个首问责任人，应恰好 1 个", **where))

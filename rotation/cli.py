@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
@@ -51,6 +52,9 @@ EXIT_CODES_HELP = (
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = PROJECT_ROOT / "data" / "fengqing"
+
+_Command = TypeVar("_Command", bound=Callable[..., Any])
+"""A command function that shared options decorate."""
 
 
 class DefaultToSolve(click.Group):
@@ -112,7 +116,7 @@ def _horizon(month: str | None, start: dt.datetime | None, end: dt.datetime | No
     return _month_range(month or _default_month())
 
 
-def horizon_options(function):  # type: ignore[no-untyped-def]
+def horizon_options(function: _Command) -> _Command:
     function = click.option("--assume-weekends", is_flag=True,
                             help="内置日历不认识的年份按普通周末推定（会在报告中注明）")(function)
     function = click.option("--end", type=click.DateTime(["%Y-%m-%d"]), help="结束日期 YYYY-MM-DD（含）")(function)
@@ -148,7 +152,7 @@ def exit_on_bad_data(heading: str | None = None) -> Iterator[None]:
         sys.exit(EXIT_DATA)
 
 
-def _progress_printer():  # type: ignore[no-untyped-def]
+def _progress_printer() -> Callable[[Progress], None]:
     interactive = sys.stderr.isatty()
     last = [-10.0]
 
@@ -303,7 +307,7 @@ def default_time_limit(time_limit: float | None, problem: Problem) -> float:
     return months * SECONDS_PER_MONTH
 
 
-def search_options(function):  # type: ignore[no-untyped-def]
+def search_options(function: _Command) -> _Command:
     """The options every command that searches for a roster shares."""
     for option in reversed((
         click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("out"), show_default=True,

@@ -8,6 +8,8 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
+from ortools.sat.python import cp_model
+
 from rotation import checker
 from rotation.budget import Budget, OutOfTime
 from rotation.calendar import resolve_days
@@ -44,6 +46,7 @@ from rotation.solver.relax import relax_and_resolve
 from rotation.solver.rounding import plan_roster
 from rotation.solver.settle import FIXED_LIMIT, Settled, settle, shortfall
 from rotation.solver.stability import Keep
+from rotation.solver.variables import LinearExpr
 from rotation.status import SolveStatus
 
 ONE_DAY = dt.timedelta(days=1)
@@ -300,7 +303,7 @@ def conclude(problem: Problem, options: SolveOptions, budget: Budget, best: Sett
                       objective=None, bound=None, wall_time=budget.elapsed(), solutions=solutions,
                       interrupted=interrupted, parameters=options.parameters(), size=size or {}, method=method,
                       phases=phases, cut=budget.cut)
-    roster = Roster(name_people(problem, best.duties, options.seed, preferred))
+    roster = Roster(name_people(problem, best.duties, options.seed, preferred, budget))
     check_result = checker.check(problem, roster)
     agree(best.objective, best.terms, check_result)
     found = [b for b in bounds if b is not None]
@@ -442,7 +445,7 @@ def solve_relaxing(problem: Problem, options: SolveOptions, control: SearchContr
 _RELAXING = "整体模型 + 邻域搜索（逐次放开部分单位或日期重新求解）"
 
 
-def _any_roster(model, terms, options: SolveOptions, budget: Budget,  # type: ignore[no-untyped-def]
+def _any_roster(model: cp_model.CpModel, terms: dict[str, LinearExpr], options: SolveOptions, budget: Budget,
                 control: SearchControl, on_progress: Callable[[Progress], None] | None, began: float) -> SearchRun:
     """A roster that keeps every hard rule, however costly, found without the objective: on
     Instance20 of the benchmark that takes 3 s, against nothing in 54 s with it. Its cost is
@@ -559,7 +562,7 @@ def continuation(data: DataSet, earlier: Sequence[Assignment], back: dt.date, fi
     held: dict[tuple, list[str]] = defaultdict(list)
     for pin in carried:
         held[(pin.date, pin.station, pin.shift, pin.role)].append(pin.unit)
-    slots = []
+    slots: list[Slot] = []
     for slot in problem.slots:
         if slot.date >= first:
             slots.append(replace(slot, index=len(slots)))

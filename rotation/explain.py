@@ -270,10 +270,10 @@ class _Analysis:
         model = cp_model.CpModel()
         v = create_variables(model, problem)
         self.guards = {rule: model.new_bool_var(f"rule[{rule}]") for rule in CONSTRAINTS}
-        add_hard_rules(v, self.guards, between=budget.check if budget is not None else None)  # type: ignore[arg-type]
+        add_hard_rules(v, self.guards, between=budget.check if budget is not None else None)
         by_slot: dict[int, list] = defaultdict(list)
-        for (slot, _), var in v.x.items():
-            by_slot[slot].append(var)
+        for (slot_index, _), var in v.x.items():
+            by_slot[slot_index].append(var)
         self.keep: dict[int, cp_model.IntVar] = {}  # cover reached by the fewest-missing roster
         self.full: dict[int, cp_model.IntVar] = {}  # full cover, for short positions
         for slot in problem.slots:
@@ -286,7 +286,7 @@ class _Analysis:
                 model.add(sum(by_slot[slot.index]) >= slot.min).only_enforce_if(self.full[slot.index])
         self.model = model
 
-    def _query(self, assumptions: list, limit: float, core: bool = False) -> tuple[int, list[int]]:
+    def _query(self, assumptions: list, limit: float, core: bool = False) -> tuple[cp_model.CpSolverStatus, list[int]]:
         """CP-SAT's status under ``assumptions`` within ``limit`` deterministic seconds, and the
         assumptions it found sufficient for infeasibility (with ``core``)."""
         self.model.clear_assumptions()

@@ -32,8 +32,8 @@ def history_before(data: DataSet, duties: Iterable[Assignment], start: dt.date,
         mine = by_unit.get(unit.id, [])
         past = earlier.get(unit.id)
         same_year = past is not None and past.last_duty is not None and past.last_duty.year == start.year
-        ytd = past.duties_ytd if same_year or (past and past.last_duty is None) else 0
-        weekends = past.weekends_ytd if same_year or (past and past.last_duty is None) else 0
+        ytd = past.duties_ytd if past is not None and (same_year or past.last_duty is None) else 0
+        weekends = past.weekends_ytd if past is not None and (same_year or past.last_duty is None) else 0
         this_year = [a for a in mine if a.date.year == start.year]
         ytd += len(this_year)
         weekends += sum(1 for a in this_year if is_rest.get(a.date, False))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from functools import cached_property
@@ -16,7 +17,7 @@ from functools import cached_property
 from rotation import calendar, tables
 from rotation.calendar import Day
 from rotation.errors import DataError, DataIssue
-from rotation.model import DataSet, Fixed, HomeCommunity, Request, Unit
+from rotation.model import DataSet, Fixed, History, HomeCommunity, Request, Unit
 from rotation.rules import RuleKey
 from rotation.rules import name as rule_name
 from rotation.units import TARGET_SCALE
@@ -185,7 +186,7 @@ class Problem:
 
     def unit_unavailable(self, unit_id: str, date: dt.date, shift: str) -> bool:
         shifts = self._unavailable.get((unit_id, None, date))
-        return bool(shifts) and (None in shifts or shift in shifts)
+        return bool(shifts and (None in shifts or shift in shifts))
 
     def person_available(self, unit_id: str, person: str, date: dt.date, shift: str) -> bool:
         if self.unit_unavailable(unit_id, date, shift):
@@ -237,7 +238,8 @@ class Problem:
             self._targets(lambda slot: within(slot) and self.is_rest(slot.date),
                           lambda h: h.weekends_ytd if history else 0, whole=lambda slot: self.is_rest(slot.date)))
 
-    def _targets(self, counts, ytd_of, whole=None) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    def _targets(self, counts: Callable[[Slot], bool], ytd_of: Callable[[History], int],
+                 whole: Callable[[Slot], bool] | None = None) -> dict[str, int]:
         """Each slot's demand is shared among the units that may fill it, in proportion to their
         members; the year so far (history) is shared in the same proportions as the slots
         ``whole`` counts (by default those ``counts`` counts)."""
@@ -252,7 +254,7 @@ class Problem:
             targets[unit] = round(year * TARGET_SCALE)
         return targets
 
-    def _shares(self, counts) -> dict[str, Fraction]:  # type: ignore[no-untyped-def]
+    def _shares(self, counts: Callable[[Slot], bool]) -> dict[str, Fraction]:
         members = {u.id: u.members for u in self.units}
         share: dict[str, Fraction] = {u.id: Fraction(0) for u in self.units}
         needed: dict[tuple[str, ...], int] = defaultdict(int)  # slots open to the same units share alike
@@ -312,6 +314,7 @@ def _resolve_slots(data: DataSet, days: list[Day]) -> list[tuple[Period, str, in
     on_date: dict[tuple[str, str, dt.date], list] = defaultdict(list)  # rows for one date, looked up
     for row in data.demand:
         if row.day.kind == "date":
+            assert row.day.date is not None  # a "date" day always names its date
             on_date[(row.shift, row.role, row.day.date)].append(row)
             by_key.setdefault((row.shift, row.role), [])
         else:

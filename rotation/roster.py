@@ -93,8 +93,8 @@ def changes_between(old: Roster, new: Roster, since: dt.date) -> tuple[Change, .
     """Every duty on or after ``since`` that differs between the rosters: a unit taken off is
     paired with a unit put on in the same slot where there is one; a duty kept by the same
     unit with another person is listed too."""
-    def by_slot(roster: Roster) -> dict[tuple, dict[str, Assignment]]:
-        slots: dict[tuple, dict[str, Assignment]] = defaultdict(dict)
+    def by_slot(roster: Roster) -> dict[tuple[dt.date, str, str, str], dict[str, Assignment]]:
+        slots: dict[tuple[dt.date, str, str, str], dict[str, Assignment]] = defaultdict(dict)
         for a in roster:
             if a.date >= since:
                 slots[(a.date, a.station, a.shift, a.role)][a.unit] = a

@@ -14,7 +14,7 @@ class SolveStatus(Enum):
     UNKNOWN = "时限内未找到排班"
 
     @classmethod
-    def of(cls, code: int) -> SolveStatus:
+    def of(cls, code: cp_model.CpSolverStatus) -> SolveStatus:
         """The status of a CP-SAT status code (MODEL_INVALID is a bug, reported as UNKNOWN)."""
         return {cp_model.OPTIMAL: cls.OPTIMAL, cp_model.FEASIBLE: cls.FEASIBLE,
                 cp_model.INFEASIBLE: cls.INFEASIBLE}.get(code, cls.UNKNOWN)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from typing import Any, Protocol, TypeVar
 
 from rotation import model, tables
 from rotation.errors import DataIssue
@@ -25,9 +25,11 @@ def cross_check(data: model.DataSet, rule_rows: Mapping[str, int] | None = None,
         column = table.column(column_key).zh if column_key else None
         issues.append(DataIssue(table.zh, source.row if source else None, column, message))
 
-    for table, rows in ((tables.STATIONS, data.stations), (tables.SHIFTS, data.shifts), (tables.UNITS, data.units)):
-        def duplicate(row: object, first: int | None, table: tables.Table = table) -> None:
-            issue(row, "id", f"编号「{row.id}」重复（第 {first} 行已使用）", table)  # type: ignore[attr-defined]
+    with_ids: tuple[tuple[tables.Table, tuple[_Identified, ...]], ...] = (
+        (tables.STATIONS, data.stations), (tables.SHIFTS, data.shifts), (tables.UNITS, data.units))
+    for table, rows in with_ids:
+        def duplicate(row: _Identified, first: int | None, table: tables.Table = table) -> None:
+            issue(row, "id", f"编号「{row.id}」重复（第 {first} 行已使用）", table)
 
         _unique(rows, lambda r: r.id, duplicate)
 
@@ -117,7 +119,25 @@ def cross_check(data: model.DataSet, rule_rows: Mapping[str, int] | None = None,
     return issues
 
 
-def _unique(rows: Iterable, key, report) -> None:  # type: ignore[no-untyped-def]
+class _Sourced(Protocol):
+    """A record of a table, which knows its row."""
+
+    @property
+    def source(self) -> model.Source | None: ...
+
+
+class _Identified(_Sourced, Protocol):
+    """A record of a table with an id column."""
+
+    @property
+    def id(self) -> str: ...
+
+
+_Row = TypeVar("_Row", bound=_Sourced)
+
+
+def _unique(rows: Iterable[_Row], key: Callable[[_Row], Hashable],
+            report: Callable[[_Row, int | None], None]) -> None:
     seen: dict[object, int | None] = {}
     for row in rows:
         k = key(row)

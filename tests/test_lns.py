@@ -9,6 +9,7 @@ import random
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from conftest import day, duty, make_data, need
 
 from rotation.budget import Budget
@@ -27,6 +28,7 @@ DEFAULT_DATA = Path(__file__).resolve().parent.parent / "data" / "fengqing"
 SETTLED_LATER = {"person", "first_inquiry"}
 
 
+@pytest.mark.wallclock
 def test_groups_re_planned_side_by_side_lower_the_objective_by_what_they_report() -> None:
     problem = build_problem(load(DEFAULT_DATA), dt.date(2026, 12, 7), dt.date(2026, 12, 13))
     start = as_assignments(first_roster(problem, []))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import math
-import os
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -47,11 +47,11 @@ class FileLock:
     def acquire(self) -> bool:
         handle = open(self.path, "a+b")  # noqa: SIM115 -- held open for as long as the lock is
         try:
-            if os.name == "nt":
+            if sys.platform == "win32":  # os.name == "nt", as mypy understands it
                 import msvcrt
 
                 handle.seek(0)
-                msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
+                msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
             else:
                 import fcntl
 
@@ -67,11 +67,11 @@ class FileLock:
         if handle is None:
             return
         with contextlib.suppress(OSError):
-            if os.name == "nt":
+            if sys.platform == "win32":  # os.name == "nt", as mypy understands it
                 import msvcrt
 
                 handle.seek(0)
-                msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)  # type: ignore[attr-defined]
+                msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
             else:
                 import fcntl
 
@@ -146,8 +146,7 @@ class Job:
                 note = "正在寻找改动最少的排班"
             objective = None if self.objective is None else self.objective / 100
             bound = None if self.bound is None else self.bound / 100
-            known = self.objective is not None and self.bound is not None
-            gap = relative_gap(self.objective, self.bound) if known else None  # type: ignore[arg-type]
+            gap = relative_gap(self.objective, self.bound) if self.objective is not None and self.bound is not None else None
             covered = None if self.missing is None else max(self.needed - self.missing, 0)
             return {
                 "run": self.run_id, "kind": self.kind, "title": self.title, "running": not self.done.is_set(),

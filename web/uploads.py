@@ -9,7 +9,7 @@ from __future__ import annotations
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
 from rotation.errors import DataError, DataIssue
 from rotation.loader import MAX_INPUT_BYTES
@@ -39,7 +39,7 @@ def _issue(message: str, table: str = UPLOAD) -> DataError:
     return DataError([DataIssue(table, None, None, message)])
 
 
-def _copy(stream: BinaryIO, target: Path, limit: int = MAX_INPUT_BYTES) -> int:
+def _copy(stream: IO[bytes], target: Path, limit: int = MAX_INPUT_BYTES) -> int:
     """Copy at most ``limit`` bytes into a new file ``target``; DataError beyond that."""
     written = 0
     with open(target, "xb") as out:

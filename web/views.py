@@ -115,7 +115,7 @@ def calendar_months(days: list[Day]) -> list[dict[str, Any]]:
                 week = []
         if week:
             weeks.append(week + [None] * (7 - len(week)))
-        counts = defaultdict(int)
+        counts: defaultdict[str, int] = defaultdict(int)
         for day in month_days:
             counts[day_info(day)["kind"]] += 1
         sheets.append({"title": f"{year} 年 {month} 月", "weeks": weeks, "counts": dict(counts)})
@@ -157,7 +157,7 @@ def station_grid(view: RosterView, station_id: str) -> dict[str, Any]:
     unit_order = {u.id: i for i, u in enumerate(data.units)}
     rows = []
     for day in problem.days:
-        cells = []
+        cells: list[dict[str, Any]] = []
         for shift, role in columns:
             key = (day.date, shift, role)
             here = sorted(duties.get(key, []), key=lambda a: (not a.first_inquiry, unit_order.get(a.unit, 1 << 30), a.unit))
@@ -188,7 +188,7 @@ def station_grid(view: RosterView, station_id: str) -> dict[str, Any]:
 
 
 def units(view: RosterView) -> list[dict[str, Any]]:
-    counts = defaultdict(int)
+    counts: defaultdict[str, int] = defaultdict(int)
     for a in view.roster:
         counts[a.unit] += 1
     return [{"id": u.id, "label": u.label, "duties": counts[u.id]} for u in view.problem.data.units]

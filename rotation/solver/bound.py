@@ -93,8 +93,8 @@ def soft_lower_bound(problem: Problem) -> int | None:
     for slot in problem.slots:
         key = (slot.community, slot.role, problem.is_rest(slot.date))
         pools[key] += slot.min
-        for unit in slot.eligible:
-            reach[key][unit][slot.date] += 1
+        for unit_id in slot.eligible:
+            reach[key][unit_id][slot.date] += 1
     flow = min_cost_flow.SimpleMinCostFlow()
     nodes: dict[object, int] = {}
 
@@ -111,15 +111,15 @@ def soft_lower_bound(problem: Problem) -> int | None:
             continue
         flow.add_arc_with_capacity_and_unit_cost(source, node(key), need, 0)
         community, _, rest = key
-        for unit, per_day in reach[key].items():
-            most = problem.max_per_day(unit)
+        for unit_id, per_day in reach[key].items():
+            most = problem.max_per_day(unit_id)
             cap = sum(min(most, n) for n in per_day.values())
-            home = data.unit(unit).community
+            home = data.unit(unit_id).community
             cost = weights["home_community"] * SCALE if prefer and home and community and home != community else 0
-            flow.add_arc_with_capacity_and_unit_cost(node(key), node((unit, rest)), cap, cost)
-            capacity[unit] += cap
+            flow.add_arc_with_capacity_and_unit_cost(node(key), node((unit_id, rest)), cap, cost)
+            capacity[unit_id] += cap
             if rest:
-                rest_capacity[unit] += cap
+                rest_capacity[unit_id] += cap
 
     for unit in problem.units:
         if capacity[unit.id] == 0:

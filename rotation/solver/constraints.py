@@ -7,6 +7,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from itertools import combinations
 
+from ortools.sat.python import cp_model
+
 from rotation.problem import Period
 from rotation.rules import RuleKey
 from rotation.solver.variables import LinearExpr, Variables, first_inquiry_capacity
@@ -14,7 +16,7 @@ from rotation.solver.variables import LinearExpr, Variables, first_inquiry_capac
 ONE_DAY = dt.timedelta(days=1)
 
 
-def add_hard_rules(v: Variables, guards: dict[RuleKey, object] | None = None,
+def add_hard_rules(v: Variables, guards: dict[RuleKey, cp_model.IntVar] | None = None,
                    between: Callable[[], None] | None = None) -> None:
     """Every hard rule (:data:`CONSTRAINTS`); with ``guards``, each holds only when its literal
     is true, so that assumptions can tell which rules conflict (see :mod:`rotation.explain`).
@@ -29,8 +31,8 @@ def add_hard_rules(v: Variables, guards: dict[RuleKey, object] | None = None,
 
 def add_coverage_max(v: Variables) -> None:
     by_slot: dict[int, list] = defaultdict(list)
-    for (slot, _), var in v.x.items():
-        by_slot[slot].append(var)
+    for (slot_index, _), var in v.x.items():
+        by_slot[slot_index].append(var)
     for slot in v.problem.slots:
         if len(by_slot[slot.index]) > slot.max:
             v.add(sum(by_slot[slot.index]) <= slot.max)
@@ -39,8 +41,8 @@ def add_coverage_max(v: Variables) -> None:
 def add_full_coverage(v: Variables) -> None:
     """Every slot gets at least its minimum: only for finding a first complete roster."""
     by_slot: dict[int, list] = defaultdict(list)
-    for (slot, _), var in v.x.items():
-        by_slot[slot].append(var)
+    for (slot_index, _), var in v.x.items():
+        by_slot[slot_index].append(var)
     for slot in v.problem.slots:
         if slot.min > 0:
             v.add(sum(by_slot[slot.index]) >= slot.min)
@@ -91,12 +93,12 @@ def add_successions(v: Variables) -> None:
                 v.add(sum(earlier) + sum(later) <= 1)
             continue
         for second in banned.get(shift, ()):
-            later = in_shift.get((unit, date + ONE_DAY, second))
-            if later:
+            next_day = in_shift.get((unit, date + ONE_DAY, second))
+            if next_day:
                 on_first = v.model.new_bool_var(f"on[{unit},{date},{shift}]")
                 for var in earlier:
                     v.implies(var, on_first)
-                v.add(limit * on_first + sum(later) <= limit)
+                v.add(limit * on_first + sum(next_day) <= limit)
     for past in problem.data.history:
         if past.last_duty == problem.start - ONE_DAY and past.last_shift is not None:
             for first, second in forbidden:
@@ -286,8 +288,8 @@ def add_first_inquiry(v: Variables) -> None:
     problem = v.problem
     pins = pinned_first_inquiry(v)
     on_duty: dict[Period, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-    for (unit, _), duties in v.unit_day.items():
-        for slot, var in duties:
+    for (unit, _), candidates in v.unit_day.items():
+        for slot, var in candidates:
             on_duty[slot.period][unit].append(var)
     for period, units in on_duty.items():
         if period in problem.owned:

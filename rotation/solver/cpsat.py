@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import TYPE_CHECKING, TypedDict
 
 from ortools.sat.python import cp_model
 
@@ -18,9 +19,12 @@ from rotation.solver.constraints import add_full_coverage, add_hard_rules
 from rotation.solver.extract import extract_duties
 from rotation.solver.objective import add_objective
 from rotation.solver.stability import Keep, add_changes
-from rotation.solver.variables import Variables, create_variables
+from rotation.solver.variables import LinearExpr, Variables, create_variables
 from rotation.status import SolveStatus
 from rotation.units import SCALE
+
+if TYPE_CHECKING:
+    from ortools.sat.python import cp_model_helper
 
 
 @dataclass(frozen=True)
@@ -163,7 +167,7 @@ class Mode(Enum):
 
 
 def build_model(problem: Problem, mode: Mode = Mode.FULL, keep: Keep | None = None,
-                budget: Budget | None = None) -> tuple[cp_model.CpModel, Variables, dict]:
+                budget: Budget | None = None) -> tuple[cp_model.CpModel, Variables, dict[str, LinearExpr]]:
     """The model of ``problem`` for ``mode``, with the term of each soft rule it minimises.
     With ``keep``, the term ``changes`` counts changes to a published roster: REPAIR minimises
     them (after coverage); FULL keeps them and coverage within what REPAIR reached. With
@@ -266,13 +270,20 @@ def _watched_solver(options: SolveOptions, budget: Budget, control: SearchContro
     return solver
 
 
+class _Outcome(TypedDict, total=False):
+    """What the worker thread of :func:`_solve_watched` leaves: the status, or the error it raised."""
+
+    status: cp_model.CpSolverStatus
+    error: BaseException
+
+
 def _solve_watched(solver: cp_model.CpSolver, model: cp_model.CpModel, progress: Progress,
                    on_progress: Callable[[Progress], None] | None, enough_after: float | None = None,
-                   give_up_after: float | None = None) -> int:
+                   give_up_after: float | None = None) -> cp_model.CpSolverStatus:
     """Solve in a worker thread, so that the main thread stays free for Ctrl-C and reports progress.
     The search stops once ``enough_after`` seconds have passed and it has a solution, or once
     ``give_up_after`` seconds have passed and it has none."""
-    outcome: dict[str, object] = {}
+    outcome: _Outcome = {}
     changed = progress.changed
     callback = _Callback(progress)
 
@@ -298,8 +309,8 @@ def _solve_watched(solver: cp_model.CpSolver, model: cp_model.CpModel, progress:
             last_report = progress.elapsed
             on_progress(progress)
     if "error" in outcome:
-        raise outcome["error"]  # type: ignore[misc]
-    return outcome["status"]  # type: ignore[return-value]
+        raise outcome["error"]
+    return outcome["status"]
 
 
 @dataclass
@@ -374,7 +385,7 @@ def narrowed(model: cp_model.CpModel, values: dict[int, int]) -> Iterator[None]:
             _set_domain(proto.variables[index].domain, domain)
 
 
-def _set_domain(domain, bounds: list[int]) -> None:  # type: ignore[no-untyped-def]
+def _set_domain(domain: cp_model_helper.repeated_scalar_int64_t, bounds: list[int]) -> None:
     domain.clear()
     domain.extend(bounds)
 

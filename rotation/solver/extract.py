@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable
 
+from ortools.sat.python import cp_model
+
 from rotation.problem import Period
 from rotation.roster import Assignment
 from rotation.solver.constraints import pinned_first_inquiry
 from rotation.solver.variables import Variables, first_inquiry_capacity
 
 
-def extract_duties(v: Variables, value: Callable[[object], int],
+def extract_duties(v: Variables, value: Callable[[cp_model.IntVar], int],
                    preferred: dict[Period, str] | None = None) -> list[Assignment]:
     """The duties chosen by the solver, each period with exactly one first-inquiry owner.
 
@@ -44,7 +46,7 @@ def extract_duties(v: Variables, value: Callable[[object], int],
     return duties
 
 
-def _owner(v: Variables, period: Period, units: list[str], pins: dict, value: Callable[[object], int],
+def _owner(v: Variables, period: Period, units: list[str], pins: dict, value: Callable[[cp_model.IntVar], int],
            owned: Counter, order: dict[str, int], preferred: str | None = None) -> str:
     for unit in units:
         if pins.get((period, unit)):

@@ -56,7 +56,7 @@ def sub_problem(problem: Problem, group: set[str], duties: list[Assignment],
         capable = (a.unit, a.date) not in restricted and first_inquiry_capacity(problem, a.unit, a.date, a.shift) > 0
         if capable or (a.first_inquiry and (a.unit, a.date) in restricted):
             owners.add(Period(a.date, a.station, a.shift))
-    slots = []
+    slots: list[Slot] = []
     for slot in problem.slots:
         eligible = tuple(u for u in slot.eligible if u in group)
         fixed = others[(slot.date, slot.station, slot.shift, slot.role)]

@@ -124,7 +124,7 @@ def _overstaffing(v: Variables) -> LinearExpr:
     return total
 
 
-def _convex(v: Variables, value: LinearExpr, most: int, cost, name: str) -> LinearExpr:  # type: ignore[no-untyped-def]
+def _convex(v: Variables, value: LinearExpr, most: int, cost: Callable[[int], int], name: str) -> LinearExpr:
     """``cost(value)`` for an integer ``value`` in 0..most, with ``cost`` convex: the maximum of
     its secants, which is exact at every integer and tight for the LP relaxation."""
     if most == 0:
@@ -145,11 +145,11 @@ def _fair_share(v: Variables, weekend: bool) -> LinearExpr:
     targets = problem.weekend_targets if weekend else problem.targets
     duties: dict[str, list] = defaultdict(list)
     capacity: dict[str, int] = defaultdict(int)
-    for (unit, date), rows in v.unit_day.items():
+    for (unit_id, date), rows in v.unit_day.items():
         if weekend and not problem.is_rest(date):
             continue
-        duties[unit].extend(var for _, var in rows)
-        capacity[unit] += min(problem.max_per_day(unit), len(rows))
+        duties[unit_id].extend(var for _, var in rows)
+        capacity[unit_id] += min(problem.max_per_day(unit_id), len(rows))
     total: LinearExpr = 0
     for unit in problem.units:
         ytd = problem.ytd(unit.id)[1 if weekend else 0]

@@ -330,7 +330,9 @@ class _Master:
                                                                                   self.past[i]))
         self.convexity[i].SetCoefficient(column, 1)
         for t in np.flatnonzero(pattern):
-            self.link[i][t].SetCoefficient(column, -float(pattern[t]))
+            link = self.link[i][t]
+            assert link is not None  # a pattern has duties only on days the unit can serve
+            link.SetCoefficient(column, -float(pattern[t]))
         return True
 
     def add_roster(self, roster: Iterable, low: np.ndarray) -> None:
@@ -430,7 +432,7 @@ def pattern_bound(problem: Problem, seeds: Iterable[Iterable] = (), time_limit: 
         cost, patterns = pricer.price(-duals)
         reduced = cost - mu
         bound = max(bound, value + float(np.minimum(reduced, 0).sum()))
-        if not sum(master.add(i, patterns[i]) for i in np.flatnonzero(reduced < -TOLERANCE)):
+        if not sum(master.add(int(i), patterns[i]) for i in np.flatnonzero(reduced < -TOLERANCE)):
             converged = True
             bound = max(bound, value)
             break
@@ -493,7 +495,7 @@ def _dive(master: _Master, deadline: float, max_rounds: int | None,
                 return solved[1]
             _, _, duals, mu = solved
             cost, patterns = master.pricer.price(-duals)
-            if not sum(master.add(i, patterns[i]) for i in np.flatnonzero((cost - mu < -TOLERANCE) & ~fixed)):
+            if not sum(master.add(int(i), patterns[i]) for i in np.flatnonzero((cost - mu < -TOLERANCE) & ~fixed)):
                 break
         else:  # the weights below need a solve after the last column added
             solved = master.solve(deadline - time.monotonic())
@@ -565,9 +567,9 @@ def fairness_floor(problem: Problem, costs: DutyCosts) -> int:
     slots: Counter = Counter()
     rest_slots: Counter = Counter()
     for slot in problem.slots:
-        for unit in slot.eligible:
-            slots[unit] += 1
-            rest_slots[unit] += problem.is_rest(slot.date)
+        for unit_id in slot.eligible:
+            slots[unit_id] += 1
+            rest_slots[unit_id] += problem.is_rest(slot.date)
     days = len(problem.days)
     rest_days = sum(1 for d in problem.days if problem.is_rest(d.date))
     total = 0.0

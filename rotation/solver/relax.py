@@ -98,7 +98,7 @@ def _neighbourhood(rng: random.Random, kind: int, units: list[str], dates: list[
 
 
 def _solve_around(v: Variables, incumbent: Incumbent, free: set[int], duty_vars: list[int], budget: Budget,
-                  seed: int, workers: int, control: SearchControl) -> tuple[int, cp_model.CpSolver]:
+                  seed: int, workers: int, control: SearchControl) -> tuple[cp_model.CpSolverStatus, cp_model.CpSolver]:
     hint_all(v, incumbent.values)
     solver = new_solver(workers, seed)
     budget.limit_cp_sat(solver.parameters)

@@ -119,7 +119,7 @@ class _Limits:
         return {unit for unit in self.plan
                 if self.run.get(unit, 0) >= self.longest[unit]
                 or (self._opens_block(unit, date) and len(self.used[(unit, month)]) >= self.most_weekends)
-                or (self.most[unit] is not None and self.taken[(unit, month)] >= self.most[unit])}
+                or ((most := self.most[unit]) is not None and self.taken[(unit, month)] >= most)}
 
     def squeezed(self, date: dt.date) -> list[str]:
         month, t = (date.year, date.month), (date - self.start).days

@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from ortools.sat.python import cp_model
 
 from rotation.budget import Budget
-from rotation.problem import FairShares, Problem
+from rotation.problem import FairShares, Problem, Slot
 from rotation.roster import Assignment
 from rotation.solver.cpsat import build_model, narrowed, new_solver
 from rotation.solver.extract import extract_duties
@@ -80,7 +80,7 @@ def shortfall(problem: Problem, duties: list[Assignment]) -> int:
     return sum(max(0, s.min - len(placed.get(_key(s), ()))) for s in problem.slots)
 
 
-def _key(slot) -> tuple:  # type: ignore[no-untyped-def]
+def _key(slot: Slot) -> tuple:
     return (slot.date, slot.station, slot.shift, slot.role)
 
 

@@ -29,15 +29,15 @@ class Variables:
     # (unit, date) -> [(slot, var)]: a unit's candidate duties on one day
     unit_day: dict[tuple[str, dt.date], list[tuple[Slot, cp_model.IntVar]]] = field(default_factory=dict)
     # (unit, date) -> [b1, b2, ...]: b_k is true when the unit has at least k duties that day
-    levels: dict[tuple[str, dt.date], list[LinearExpr]] = field(default_factory=dict)
+    levels: dict[tuple[str, dt.date], list[cp_model.IntVar]] = field(default_factory=dict)
     # (period, unit) -> first-inquiry Boolean, only on restricted unit-days
     fi: dict[tuple[Period, str], cp_model.IntVar] = field(default_factory=dict)
     restricted: set[tuple[str, dt.date]] = field(default_factory=set)
     guard: cp_model.IntVar | None = None  # while set, constraints hold only when it is true
 
-    def add(self, constraint: object) -> cp_model.Constraint:
+    def add(self, constraint: cp_model.BoundedLinearExpression | bool) -> cp_model.Constraint:
         """A rule's constraint, enforced by the current guard if any."""
-        added = self.model.add(constraint)  # type: ignore[arg-type]
+        added = self.model.add(constraint)
         if self.guard is not None:
             added.only_enforce_if(self.guard)
         return added
@@ -49,8 +49,8 @@ class Variables:
             added.only_enforce_if(self.guard)
         return added
 
-    def implies(self, a: object, b: object) -> cp_model.Constraint:
-        added = self.model.add_implication(a, b)  # type: ignore[arg-type]
+    def implies(self, a: cp_model.LiteralT, b: cp_model.LiteralT) -> cp_model.Constraint:
+        added = self.model.add_implication(a, b)
         if self.guard is not None:
             added.only_enforce_if(self.guard)
         return added
@@ -59,8 +59,8 @@ class Variables:
         """The number of duties of ``unit`` on ``date`` (0 when it has no candidates)."""
         return sum(var for _, var in self.unit_day.get((unit, date), []))
 
-    def worked(self, unit: str, date: dt.date) -> LinearExpr:
-        """1 when ``unit`` is on duty at all on ``date``."""
+    def worked(self, unit: str, date: dt.date) -> cp_model.IntVar | int:
+        """1 when ``unit`` is on duty at all on ``date`` (a Boolean, or 0 when it cannot be)."""
         levels = self.levels.get((unit, date))
         return levels[0] if levels else 0
 
