@@ -53,8 +53,7 @@ def month_range(first: dt.date) -> tuple[dt.date, dt.date]:
     return first, month_end(first)
 
 
-def repair_case(data_path: str, month: str, from_day: int, away_days: int, limit: float, workers: int,
-                seed: int) -> dict:
+def repair_case(data_path: str, month: str, from_day: int, away_days: int, limit: float, workers: int, seed: int) -> dict:
     data = load(data_path)
     start, end = month_range(dt.date.fromisoformat(month + "-01"))
     options = SolveOptions(time_limit=limit, workers=workers, seed=seed)
@@ -62,8 +61,7 @@ def repair_case(data_path: str, month: str, from_day: int, away_days: int, limit
     assert published is not None
     since = start.replace(day=from_day)
     until = since + dt.timedelta(days=away_days - 1)
-    busiest = max(data.units, key=lambda u: (sum(1 for a in published.duties_of(u.id) if since <= a.date <= until),
-                                             u.id))
+    busiest = max(data.units, key=lambda u: (sum(1 for a in published.duties_of(u.id) if since <= a.date <= until), u.id))
     lost = sum(1 for a in published.duties_of(busiest.id) if since <= a.date <= until)
     changed = replace(data, unavailability=(*data.unavailability, Unavailability(busiest.id, since, until)))
 
@@ -75,13 +73,18 @@ def repair_case(data_path: str, month: str, from_day: int, away_days: int, limit
     scratch_wall = time.monotonic() - began
     assert repaired.roster is not None and scratch.roster is not None
     return {
-        "run": seed, "unit": busiest.id, "lost_duties": lost,
+        "run": seed,
+        "unit": busiest.id,
+        "lost_duties": lost,
         "repair_changes": unit_changes(repaired.repair.changes if repaired.repair else ()),
         "repair_slots": sum(1 for c in (repaired.repair.changes if repaired.repair else ()) if c.unit_changed),
-        "repair_seconds": round(repair_wall, 1), "repair_objective": repaired.objective / 100,
-        "repair_status": repaired.status.name, "fewest_proven": repaired.repair is not None and repaired.repair.fewest_proven,
+        "repair_seconds": round(repair_wall, 1),
+        "repair_objective": repaired.objective / 100,
+        "repair_status": repaired.status.name,
+        "fewest_proven": repaired.repair is not None and repaired.repair.fewest_proven,
         "scratch_changes": unit_changes(changes_between(published, scratch.roster, since)),
-        "scratch_seconds": round(scratch_wall, 1), "scratch_objective": scratch.objective / 100,
+        "scratch_seconds": round(scratch_wall, 1),
+        "scratch_objective": scratch.objective / 100,
     }
 
 
@@ -89,8 +92,7 @@ def spread(problem: Problem, roster: Roster, rest_only: bool) -> float:
     """Coefficient of variation of duties per party member over the rotation units."""
     units = [u for u in problem.units if DEFAULT_ROLE in u.roles and problem.targets[u.id] > 0]
     rest = {d.date for d in problem.days if not d.is_working}
-    per_member = [sum(1 for a in roster.duties_of(u.id) if not rest_only or a.date in rest) / u.members
-                  for u in units]
+    per_member = [sum(1 for a in roster.duties_of(u.id) if not rest_only or a.date in rest) / u.members for u in units]
     mean = statistics.mean(per_member)
     return statistics.pstdev(per_member) / mean if mean else 0.0
 
@@ -112,17 +114,23 @@ def year_cases(data_path: str, year: int, limit: float, workers: int) -> list[di
         assert part.roster is not None
         duties.extend(part.roster)
     independent_wall = time.monotonic() - began
-    for case, roster, wall in (("rolling (rotation solve)", rolling.roster, rolling_wall),
-                               ("twelve independent months", Roster(duties), independent_wall)):
+    for case, roster, wall in (
+        ("rolling (rotation solve)", rolling.roster, rolling_wall),
+        ("twelve independent months", Roster(duties), independent_wall),
+    ):
         result = check(whole, roster)
-        rows.append({
-            "case": case, "seconds": round(wall, 1), "objective": result.objective / 100,
-            "covered": result.figures.needed_unit_duties - sum(s.missing for s in result.shortfalls),
-            "needed": result.figures.needed_unit_duties,
-            "cv_duties_per_member": round(spread(whole, roster, rest_only=False), 4),
-            "cv_rest_day_duties_per_member": round(spread(whole, roster, rest_only=True), 4),
-            "hard_violations": len(result.violations),
-        })
+        rows.append(
+            {
+                "case": case,
+                "seconds": round(wall, 1),
+                "objective": result.objective / 100,
+                "covered": result.figures.needed_unit_duties - sum(s.missing for s in result.shortfalls),
+                "needed": result.figures.needed_unit_duties,
+                "cv_duties_per_member": round(spread(whole, roster, rest_only=False), 4),
+                "cv_rest_day_duties_per_member": round(spread(whole, roster, rest_only=True), 4),
+                "hard_violations": len(result.violations),
+            }
+        )
         print(rows[-1], flush=True)
     return rows
 
@@ -138,7 +146,8 @@ def horizon_case(data_path: str, start: str, end: str, limit: float, workers: in
     wall = time.monotonic() - began
     c = result.check
     return {
-        "case": "one model" if whole else "month by month", "seconds": round(wall, 1),
+        "case": "one model" if whole else "month by month",
+        "seconds": round(wall, 1),
         "objective": result.objective / 100 if result.objective is not None else None,
         "covered": c.figures.needed_unit_duties - sum(s.missing for s in c.shortfalls) if c else None,
         "needed": c.figures.needed_unit_duties if c else None,
@@ -198,8 +207,22 @@ def main() -> None:
     else:
         rows = []
         for child in ("months", "whole"):
-            command = [sys.executable, __file__, "horizon", args.data, "--start", args.start, "--end", args.end,
-                       "--time-limit", str(args.time_limit or 240.0), "--workers", str(args.workers), "--child", child]
+            command = [
+                sys.executable,
+                __file__,
+                "horizon",
+                args.data,
+                "--start",
+                args.start,
+                "--end",
+                args.end,
+                "--time-limit",
+                str(args.time_limit or 240.0),
+                "--workers",
+                str(args.workers),
+                "--child",
+                child,
+            ]
             done = subprocess.run(command, capture_output=True, text=True, check=False)
             if done.returncode != 0:
                 print(done.stderr, file=sys.stderr)

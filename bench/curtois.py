@@ -23,8 +23,23 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-FIELDS = ("instance", "method", "status", "objective", "bound", "best_known", "gap_to_best_known_percent",
-          "seconds", "checker", "peak_mib", "booleans", "read_s", "model_s", "first_roster_s", "steps")
+FIELDS = (
+    "instance",
+    "method",
+    "status",
+    "objective",
+    "bound",
+    "best_known",
+    "gap_to_best_known_percent",
+    "seconds",
+    "checker",
+    "peak_mib",
+    "booleans",
+    "read_s",
+    "model_s",
+    "first_roster_s",
+    "steps",
+)
 
 
 def run_child(path: str, time_limit: float, workers: int, seed: int, method: str) -> dict:
@@ -91,8 +106,16 @@ def main() -> None:
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     for number in parse_instances(args.instances):
         name = f"Instance{number}"
-        command = [sys.executable, __file__, "--child", str(args.folder / f"{name}.txt"), str(args.time_limit),
-                   str(args.workers), str(args.seed), args.method]
+        command = [
+            sys.executable,
+            __file__,
+            "--child",
+            str(args.folder / f"{name}.txt"),
+            str(args.time_limit),
+            str(args.workers),
+            str(args.seed),
+            args.method,
+        ]
         done = subprocess.run(command, capture_output=True, text=True, check=False)
         if done.returncode != 0:
             row = {"status": "ERROR", "checker": done.stderr.strip().splitlines()[-1][:80] if done.stderr else "crashed"}
@@ -100,9 +123,13 @@ def main() -> None:
             row = json.loads(done.stdout.strip().splitlines()[-1])
         best = known.get(name)
         objective = row.get("objective")
-        row = {"instance": name, "method": args.method, **row, "best_known": best,
-               "gap_to_best_known_percent": round(100 * (objective - best) / best, 2)
-               if best and objective is not None else None}
+        row = {
+            "instance": name,
+            "method": args.method,
+            **row,
+            "best_known": best,
+            "gap_to_best_known_percent": round(100 * (objective - best) / best, 2) if best and objective is not None else None,
+        }
         rows.append(row)
         print(json.dumps(row), flush=True)
         write(rows, args.out, stamp, args)
@@ -115,14 +142,38 @@ def write(rows: list[dict], out: Path, stamp: str, args: argparse.Namespace) -> 
         writer = csv.DictWriter(stream, fieldnames=FIELDS, extrasaction="ignore")
         writer.writeheader()
         writer.writerows(rows)
-    lines = [f"Method {args.method}, {args.time_limit:g} s, {args.workers} workers, seed {args.seed}.", "",
-             "| instance | objective | bound | best known | gap to best known % | seconds | checker | peak MiB | status "
-             "| model s | first roster s |",
-             "|---|---|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        f"Method {args.method}, {args.time_limit:g} s, {args.workers} workers, seed {args.seed}.",
+        "",
+        "| instance | objective | bound | best known | gap to best known % | seconds | checker | peak MiB | status "
+        "| model s | first roster s |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for r in rows:
-        lines.append(" | ".join(["", r["instance"], *(str(r.get(k)) if r.get(k) is not None else "-" for k in (
-            "objective", "bound", "best_known", "gap_to_best_known_percent", "seconds", "checker", "peak_mib",
-            "status", "model_s", "first_roster_s")), ""]).strip())
+        lines.append(
+            " | ".join(
+                [
+                    "",
+                    r["instance"],
+                    *(
+                        str(r.get(k)) if r.get(k) is not None else "-"
+                        for k in (
+                            "objective",
+                            "bound",
+                            "best_known",
+                            "gap_to_best_known_percent",
+                            "seconds",
+                            "checker",
+                            "peak_mib",
+                            "status",
+                            "model_s",
+                            "first_roster_s",
+                        )
+                    ),
+                    "",
+                ]
+            ).strip()
+        )
     (out / f"{name}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 

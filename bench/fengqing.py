@@ -36,9 +36,26 @@ sys.path.insert(0, str(ROOT))
 
 from rotation.calendar import month_end  # noqa: E402
 
-FIELDS = ("case", "run", "status", "objective", "bound", "gap_percent", "wall_seconds", "peak_mib", "covered",
-          "needed", "cv_all", "cv_rotation", "spacing_pairs", "away", "community_duties", "violations",
-          "months_bound", "months_gap_percent")
+FIELDS = (
+    "case",
+    "run",
+    "status",
+    "objective",
+    "bound",
+    "gap_percent",
+    "wall_seconds",
+    "peak_mib",
+    "covered",
+    "needed",
+    "cv_all",
+    "cv_rotation",
+    "spacing_pairs",
+    "away",
+    "community_duties",
+    "violations",
+    "months_bound",
+    "months_gap_percent",
+)
 
 
 def run_child(data: str, start: str, end: str, time_limit: float, workers: int, seed: int) -> dict:
@@ -84,10 +101,14 @@ def months_child(data: str, start: str, end: str, time_limit: float) -> dict:
     slopes = month_slopes(problem, time_limit=time_limit) if plain else None
     priced = months_bound(problem, time_limit=time_limit, costs=slopes) if slopes else None
     found = max((b for b in (plain, priced) if b is not None), key=lambda b: b[0], default=None)
-    return {"months_bound": found[0] / 100 if found else None, "seconds": round(time.monotonic() - began, 1),
-            "plain": plain[0] / 100 if plain else None, "priced": priced[0] / 100 if priced else None,
-            "converged": sum(part.converged for part in found[1]) if found else 0,
-            "months": len(found[1]) if found else 0}
+    return {
+        "months_bound": found[0] / 100 if found else None,
+        "seconds": round(time.monotonic() - began, 1),
+        "plain": plain[0] / 100 if plain else None,
+        "priced": priced[0] / 100 if priced else None,
+        "converged": sum(part.converged for part in found[1]) if found else 0,
+        "months": len(found[1]) if found else 0,
+    }
 
 
 def child(command: list[str]) -> dict | None:
@@ -135,8 +156,7 @@ def main() -> None:
             months = child(["--months-child", args.data, start.isoformat(), end.isoformat(), str(args.months_bound)])
             print(json.dumps({"case": case, **(months or {})}, ensure_ascii=False), flush=True)
         for run in range(1, args.repeat + 1):
-            found = child(["--child", args.data, start.isoformat(), end.isoformat(), str(limit), str(args.workers),
-                           str(run)])
+            found = child(["--child", args.data, start.isoformat(), end.isoformat(), str(limit), str(args.workers), str(run)])
             if found is None:
                 continue
             row = {"case": case, "run": run, **found, "months_bound": None, "months_gap_percent": None}
@@ -156,8 +176,11 @@ def write(rows: list[dict], out: Path) -> None:
         writer = csv.DictWriter(stream, fieldnames=FIELDS)
         writer.writeheader()
         writer.writerows(rows)
-    lines = ["| case | runs | status | objective | bound | gap % | wall s | peak MiB | covered | CV (all / rotation) "
-             "| close pairs | away / community | months bound | gap to it % |", "|" + "---|" * 14]
+    lines = [
+        "| case | runs | status | objective | bound | gap % | wall s | peak MiB | covered | CV (all / rotation) "
+        "| close pairs | away / community | months bound | gap to it % |",
+        "|" + "---|" * 14,
+    ]
     for case in dict.fromkeys(r["case"] for r in rows):
         mine = [r for r in rows if r["case"] == case]
 
@@ -165,15 +188,19 @@ def write(rows: list[dict], out: Path) -> None:
             values = [r[key] for r in mine if r[key] is not None]
             return f"{round(statistics.median(values), 3):.12g}" if values else "-"  # no float noise
 
-        lines.append(f"| {case} | {len(mine)} | {'/'.join(sorted({r['status'] for r in mine}))} | {median('objective')} "
-                     f"| {median('bound')} | {median('gap_percent')} | {median('wall_seconds')} | {median('peak_mib')} "
-                     f"| {median('covered')}/{median('needed')} | {median('cv_all')} / {median('cv_rotation')} "
-                     f"| {median('spacing_pairs')} | {median('away')} / {median('community_duties')} "
-                     f"| {median('months_bound')} | {median('months_gap_percent')} |")
-    text = "\n".join(lines) + ("\n\nMedians over the runs; figures computed by the checker. The months bound "
-                   "(multi-month cases) is the sum of each month's pattern bound without fairness plus the least "
-                   "fairness can cost, the larger of it with every duty free and with duties priced at the "
-                   "months' fairness slopes; the gap is to the larger of it and the run's bound.\n")
+        lines.append(
+            f"| {case} | {len(mine)} | {'/'.join(sorted({r['status'] for r in mine}))} | {median('objective')} "
+            f"| {median('bound')} | {median('gap_percent')} | {median('wall_seconds')} | {median('peak_mib')} "
+            f"| {median('covered')}/{median('needed')} | {median('cv_all')} / {median('cv_rotation')} "
+            f"| {median('spacing_pairs')} | {median('away')} / {median('community_duties')} "
+            f"| {median('months_bound')} | {median('months_gap_percent')} |"
+        )
+    text = "\n".join(lines) + (
+        "\n\nMedians over the runs; figures computed by the checker. The months bound "
+        "(multi-month cases) is the sum of each month's pattern bound without fairness plus the least "
+        "fairness can cost, the larger of it with every duty free and with duties priced at the "
+        "months' fairness slopes; the gap is to the larger of it and the run's bound.\n"
+    )
     (out / f"fengqing-{stamp}.md").write_text(text, encoding="utf-8")
     print(text)
 

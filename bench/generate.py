@@ -78,14 +78,23 @@ LEADER, SITTING, ROTATING = "领班", "坐班", "轮班"
 MAX_MIN = 4  # most units one level or station row asks for in a slot
 MAX_MIN_DATE = 6  # most units a single-date row asks for
 
-SHIFTS = (("ZJ", "早间", "07:30", "08:30"), ("SW", "上午", "09:00", "12:00"), ("WJ", "午间", "12:00", "14:30"),
-          ("XW", "下午", "14:30", "17:30"), ("FX", "放学", "16:30", "18:00"), ("WS", "晚间", "18:00", "20:30"))
+SHIFTS = (
+    ("ZJ", "早间", "07:30", "08:30"),
+    ("SW", "上午", "09:00", "12:00"),
+    ("WJ", "午间", "12:00", "14:30"),
+    ("XW", "下午", "14:30", "17:30"),
+    ("FX", "放学", "16:30", "18:00"),
+    ("WS", "晚间", "18:00", "20:30"),
+)
 SUCCESSIONS = (("WS", "ZJ"), ("WS", "SW"), ("FX", "ZJ"), ("XW", "ZJ"))
 """Forbidden successions to draw from: a late shift, then an early one the next day."""
 
 TEMPLATE: dict[int, dict[str, dict[str, int]]] = {
-    1: {"工作日": {"ZJ": 1, "WJ": 2, "WS": 2, "SW": 0, "XW": 0}, "休息日": {"SW": 2, "XW": 2, "WS": 0},
-        "节假日": {"SW": 1, "XW": 1}},
+    1: {
+        "工作日": {"ZJ": 1, "WJ": 2, "WS": 2, "SW": 0, "XW": 0},
+        "休息日": {"SW": 2, "XW": 2, "WS": 0},
+        "节假日": {"SW": 1, "XW": 1},
+    },
     2: {"工作日": {"WJ": 1, "WS": 1, "ZJ": 0}, "休息日": {"SW": 1, "XW": 1}, "节假日": {"SW": 1, "XW": 0}},
     3: {"工作日": {"WS": 1, "WJ": 0}, "休息日": {"SW": 1, "XW": 0}, "节假日": {"SW": 0}},
     4: {"工作日": {"WJ": 1, "WS": 0}, "休息日": {"SW": 1}},
@@ -94,23 +103,134 @@ TEMPLATE: dict[int, dict[str, dict[str, int]]] = {
 for (0: opened only when the tightness needs more), after data/fengqing's demand table."""
 
 TOWNS = ("青山", "云岭", "临溪", "白塔", "金川", "玉屏", "南屏", "石门", "清源", "长宁", "永安", "双河")
-WORDS = ("东风", "新华", "和平", "文昌", "北门", "南街", "西城", "朝阳", "春晓", "育才", "团结", "兴隆", "光明", "振兴",
-         "龙泉", "桂园", "柳岸", "松涛", "翠湖", "荷塘", "人民", "建设", "解放", "滨江", "学府", "环城", "胜利", "红旗",
-         "迎宾", "府前", "站前", "花园", "长安", "富民", "幸福", "友谊", "青年", "安康", "锦绣", "丰收")
-GOVERNMENT = ("财政局", "审计局", "统计局", "民政局", "司法局", "水务局", "交通运输局", "自然资源局", "住房和城乡建设局",
-              "农业农村局", "文化和旅游局", "卫生健康局", "教育体育局", "退役军人事务局", "应急管理局", "医疗保障局",
-              "林业和草原局", "市场监督管理局", "发展和改革局", "人力资源和社会保障局", "生态环境分局", "档案馆", "信访局",
-              "政务服务管理局", "民族宗教事务局", "气象局", "粮食和物资储备局", "机关事务服务中心", "工业信息化局",
-              "税务局", "城市管理局", "投资促进局", "委办公室", "人民政府办公室", "人大常委会办公室", "政协办公室",
-              "委宣传部", "委统战部", "委政法委", "人民法院", "人民检察院", "委党校", "委老干部局", "委编办", "委巡察办")
-PUBLIC = ("人民医院", "中医医院", "疾病预防控制中心", "第一中学", "第二中学", "第三中学", "实验小学", "第一小学",
-          "第二小学", "第一幼儿园", "图书馆", "文化馆", "博物馆", "融媒体中心", "妇幼保健院", "职业高级中学",
-          "茶叶产业发展中心", "农业技术推广中心", "不动产登记中心", "社会保险中心")
+WORDS = (
+    "东风",
+    "新华",
+    "和平",
+    "文昌",
+    "北门",
+    "南街",
+    "西城",
+    "朝阳",
+    "春晓",
+    "育才",
+    "团结",
+    "兴隆",
+    "光明",
+    "振兴",
+    "龙泉",
+    "桂园",
+    "柳岸",
+    "松涛",
+    "翠湖",
+    "荷塘",
+    "人民",
+    "建设",
+    "解放",
+    "滨江",
+    "学府",
+    "环城",
+    "胜利",
+    "红旗",
+    "迎宾",
+    "府前",
+    "站前",
+    "花园",
+    "长安",
+    "富民",
+    "幸福",
+    "友谊",
+    "青年",
+    "安康",
+    "锦绣",
+    "丰收",
+)
+GOVERNMENT = (
+    "财政局",
+    "审计局",
+    "统计局",
+    "民政局",
+    "司法局",
+    "水务局",
+    "交通运输局",
+    "自然资源局",
+    "住房和城乡建设局",
+    "农业农村局",
+    "文化和旅游局",
+    "卫生健康局",
+    "教育体育局",
+    "退役军人事务局",
+    "应急管理局",
+    "医疗保障局",
+    "林业和草原局",
+    "市场监督管理局",
+    "发展和改革局",
+    "人力资源和社会保障局",
+    "生态环境分局",
+    "档案馆",
+    "信访局",
+    "政务服务管理局",
+    "民族宗教事务局",
+    "气象局",
+    "粮食和物资储备局",
+    "机关事务服务中心",
+    "工业信息化局",
+    "税务局",
+    "城市管理局",
+    "投资促进局",
+    "委办公室",
+    "人民政府办公室",
+    "人大常委会办公室",
+    "政协办公室",
+    "委宣传部",
+    "委统战部",
+    "委政法委",
+    "人民法院",
+    "人民检察院",
+    "委党校",
+    "委老干部局",
+    "委编办",
+    "委巡察办",
+)
+PUBLIC = (
+    "人民医院",
+    "中医医院",
+    "疾病预防控制中心",
+    "第一中学",
+    "第二中学",
+    "第三中学",
+    "实验小学",
+    "第一小学",
+    "第二小学",
+    "第一幼儿园",
+    "图书馆",
+    "文化馆",
+    "博物馆",
+    "融媒体中心",
+    "妇幼保健院",
+    "职业高级中学",
+    "茶叶产业发展中心",
+    "农业技术推广中心",
+    "不动产登记中心",
+    "社会保险中心",
+)
 GROUPS = ("总工会", "妇联", "科协", "残联", "工商联", "红十字会", "文联", "侨联")
-FIRMS = ("供电局", "烟草专卖局", "邮政分公司", "农村信用合作联社", "自来水公司", "电信分公司", "移动分公司",
-         "农业银行支行", "建设银行支行", "石油分公司")
-SURNAMES = ("王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁"
-            "魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段字杞鲁俸番")
+FIRMS = (
+    "供电局",
+    "烟草专卖局",
+    "邮政分公司",
+    "农村信用合作联社",
+    "自来水公司",
+    "电信分公司",
+    "移动分公司",
+    "农业银行支行",
+    "建设银行支行",
+    "石油分公司",
+)
+SURNAMES = (
+    "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁"
+    "魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段字杞鲁俸番"
+)
 GIVEN = "建华明国平志强军伟芳丽敏静秀英红梅玉兰海涛永昌德学光荣文杰娟琳瑶雪燕晓丹凤云霞波斌勇林峰超鹏宏成"
 LEADER_TITLES = ("县委副书记", "县委常委", "副县长", "县人大常委会副主任", "县政协副主席")
 ABSENCE_REASONS = ("年终决算", "外出学习", "迎检", "集中培训", "督导检查", "专项工作", "会议保障")
@@ -253,8 +373,11 @@ class _Resolver:
         if self.count[i] == 0:
             return True
         kinds = {d.date: d.kind for d in self.days}
-        others = [(set(self._stations(r.station)), r.day) for j, r in enumerate(self.rows)
-                  if j != i and r.shift == row.shift and r.role == row.role]
+        others = [
+            (set(self._stations(r.station)), r.day)
+            for j, r in enumerate(self.rows)
+            if j != i and r.shift == row.shift and r.role == row.role
+        ]
         for cell in self._cells(row):
             if self.winner.get(cell) == i and any(cell[0] in on and day.matches(cell[1], kinds[cell[1]]) for on, day in others):
                 return False
@@ -344,9 +467,14 @@ def _unit_months(ds: DataSet, days: Sequence[Day]) -> dict[str, list[int]]:
         most_run = ds.max_consecutive_days(unit)
         per_month = []
         for month_days in months.values():
-            caps = tuple(0 if (unit.id, d.date) in unit_off
-                         else min(per_day, people - len(people_off.get((unit.id, d.date), ()))) if people
-                         else per_day for d in month_days)
+            caps = tuple(
+                0
+                if (unit.id, d.date) in unit_off
+                else min(per_day, people - len(people_off.get((unit.id, d.date), ())))
+                if people
+                else per_day
+                for d in month_days
+            )
             rest = tuple(not d.is_working for d in month_days)
             key = (caps, rest, most_run, most_weekends)
             if key not in memo:
@@ -408,8 +536,7 @@ def _max_flow(supply: Mapping[tuple[str, ...], int], intake: Mapping[str, int | 
         flow += push
 
 
-def _capacity(ds: DataSet, days: Sequence[Day], need: Mapping[str, int],
-              max_totals: Mapping[str, int] | None = None) -> int:
+def _capacity(ds: DataSet, days: Sequence[Day], need: Mapping[str, int], max_totals: Mapping[str, int] | None = None) -> int:
     supply: dict[tuple[str, ...], int] = {}
     for unit_id, cap in _unit_capacities(ds, days, max_totals or {}).items():
         roles = ds.unit(unit_id).roles
@@ -479,11 +606,22 @@ def _yes(flag: bool) -> str:
 # --- the generator ---------------------------------------------------------------------------------
 
 
-def generate(seed: int, *, stations: int = 27, units: int = 76, tightness: float | None = 0.9,
-             start: dt.date = dt.date(2026, 12, 1), end: dt.date = dt.date(2026, 12, 31),
-             leaders: int | None = None, communities: int | None = None, people_share: float | None = None,
-             tiny_share: float | None = None, pins: int | None = None, special: bool = True,
-             rules: Mapping[str, object] | None = None) -> Tables:
+def generate(
+    seed: int,
+    *,
+    stations: int = 27,
+    units: int = 76,
+    tightness: float | None = 0.9,
+    start: dt.date = dt.date(2026, 12, 1),
+    end: dt.date = dt.date(2026, 12, 31),
+    leaders: int | None = None,
+    communities: int | None = None,
+    people_share: float | None = None,
+    tiny_share: float | None = None,
+    pins: int | None = None,
+    special: bool = True,
+    rules: Mapping[str, object] | None = None,
+) -> Tables:
     """A data set of ``stations`` positions and ``units`` units whose needed unit-duties over
     ``start``..``end`` are ``tightness`` times its capacity (module docstring), rounded.
 
@@ -520,15 +658,20 @@ def generate(seed: int, *, stations: int = 27, units: int = 76, tightness: float
         raise ValueError("tightness must be positive")
     names = _Names(rng("names"))
 
-    calendar_rows = [{"date": f"{year}-01-01", "day": "节假日", "name": "元旦"}
-                     for year in range(start.year, end.year + 1) if year not in builtin_years()]
-    days = resolve_days(start, end, [CalendarDay(dt.date(int(r["date"][:4]), 1, 1), DayKind.HOLIDAY, r["name"])
-                                     for r in calendar_rows])
+    calendar_rows = [
+        {"date": f"{year}-01-01", "day": "节假日", "name": "元旦"}
+        for year in range(start.year, end.year + 1)
+        if year not in builtin_years()
+    ]
+    days = resolve_days(
+        start, end, [CalendarDay(dt.date(int(r["date"][:4]), 1, 1), DayKind.HOLIDAY, r["name"]) for r in calendar_rows]
+    )
 
     special = special and stations >= 3 and units >= 6 and leaders != 0  # its 领班 needs leaders
     station_rows, community_names = _stations(rng("stations"), names, stations, special, communities)
-    unit_rows, people_rows, roles_of = _units(rng("units"), names, units, special, leaders, community_names,
-                                              people_share, tiny_share)
+    unit_rows, people_rows, roles_of = _units(
+        rng("units"), names, units, special, leaders, community_names, people_share, tiny_share
+    )
     absence_rows = _absences(rng("absences"), unit_rows, people_rows, days)
     rule_rows = _rules(rng("rules"), rules)
 
@@ -539,8 +682,11 @@ def generate(seed: int, *, stations: int = 27, units: int = 76, tightness: float
         weekdays = sorted(r.sample(range(5), r.choice((1, 2, 2))))
         shift = r.choice(("XW", "XW", "SW"))
         special_id = station_rows[-1]["id"]
-        special_rows = [_Row(special_id, DaySpec("weekday", weekday=w), shift, role, 1)
-                        for w in weekdays for role in (LEADER, SITTING, ROTATING)]
+        special_rows = [
+            _Row(special_id, DaySpec("weekday", weekday=w), shift, role, 1)
+            for w in weekdays
+            for role in (LEADER, SITTING, ROTATING)
+        ]
 
     tables: Tables = {
         "stations": station_rows,
@@ -596,12 +742,12 @@ def generate(seed: int, *, stations: int = 27, units: int = 76, tightness: float
 
 
 def _demand_row(row: _Row) -> dict[str, str]:
-    return {"station": row.station, "day": str(row.day), "shift": row.shift, "role": row.role,
-            "min": str(row.min), "max": ""}
+    return {"station": row.station, "day": str(row.day), "shift": row.shift, "role": row.role, "min": str(row.min), "max": ""}
 
 
-def _stations(r: random.Random, names: _Names, count: int, special: bool,
-              communities: int | None) -> tuple[list[dict[str, str]], list[str]]:
+def _stations(
+    r: random.Random, names: _Names, count: int, special: bool, communities: int | None
+) -> tuple[list[dict[str, str]], list[str]]:
     """A centre, a community centre per community, stations and points under them, the special
     station last; returns the rows and the community names."""
     town = names.take(TOWNS, "城关")
@@ -616,8 +762,16 @@ def _stations(r: random.Random, names: _Names, count: int, special: bool,
     community_names = [names.take([w + "社区" for w in WORDS], "新区社区") for _ in range(n_communities)]
     rows = [{"id": "ZX", "name": f"{town}镇党群服务中心", "level": "1", "community": "", "parent": "", "phone": phone()}]
     for i, community in enumerate(community_names, 1):
-        rows.append({"id": f"SQ{i}", "name": f"{community}党群服务中心", "level": "2", "community": community,
-                     "parent": "ZX", "phone": phone()})
+        rows.append(
+            {
+                "id": f"SQ{i}",
+                "name": f"{community}党群服务中心",
+                "level": "2",
+                "community": community,
+                "parent": "ZX",
+                "phone": phone(),
+            }
+        )
     lower = []
     for _ in range(rest - n_communities):
         level = r.choice((3, 4))
@@ -633,17 +787,33 @@ def _stations(r: random.Random, names: _Names, count: int, special: bool,
         else:
             station_id = f"PT{numbers[4]:02d}"
             name = names.take([w + s for w in WORDS for s in ("小区", "市场", "广场", "公园", "新村")], "服务点") + "党群服务点"
-        rows.append({"id": station_id, "name": name, "level": str(level), "community": community_names[community],
-                     "parent": f"SQ{community + 1}", "phone": phone()})
+        rows.append(
+            {
+                "id": station_id,
+                "name": name,
+                "level": str(level),
+                "community": community_names[community],
+                "parent": f"SQ{community + 1}",
+                "phone": phone(),
+            }
+        )
     if special:
-        rows.append({"id": "YZ", "name": f"{town}产业园区企业服务驿站", "level": "0", "community": "", "parent": "",
-                     "phone": phone()})
+        rows.append(
+            {"id": "YZ", "name": f"{town}产业园区企业服务驿站", "level": "0", "community": "", "parent": "", "phone": phone()}
+        )
     return rows, community_names
 
 
-def _units(r: random.Random, names: _Names, count: int, special: bool, leaders: int | None, communities: list[str],
-           people_share: float | None, tiny_share: float | None
-           ) -> tuple[list[dict[str, str]], list[dict[str, str]], dict[str, tuple[str, ...]]]:
+def _units(
+    r: random.Random,
+    names: _Names,
+    count: int,
+    special: bool,
+    leaders: int | None,
+    communities: list[str],
+    people_share: float | None,
+    tiny_share: float | None,
+) -> tuple[list[dict[str, str]], list[dict[str, str]], dict[str, tuple[str, ...]]]:
     """Leaders, supervising and industry units (for the special station's roles) and the rest;
     returns unit rows, people rows and each unit's roles."""
     if not special:
@@ -667,17 +837,31 @@ def _units(r: random.Random, names: _Names, count: int, special: bool, leaders: 
 
     def add_people(unit_id: str, n: int) -> None:
         for k in range(n):
-            people_rows.append({"unit": unit_id, "name": names.person(), "phone": _mobile(r),
-                                "first_inquiry": _yes(k == 0 or r.random() > 0.08)})
+            people_rows.append(
+                {"unit": unit_id, "name": names.person(), "phone": _mobile(r), "first_inquiry": _yes(k == 0 or r.random() > 0.08)}
+            )
 
     for i in range(1, n_leaders + 1):
         person = names.person()
         unit_id = f"LD{i:02d}"
         roles_of[unit_id] = (LEADER,)
         phone = _mobile(r)
-        unit_rows.append({"id": unit_id, "name": f"{r.choice(LEADER_TITLES)} {person}", "category": "县处领导",
-                          "community": "", "members": "1", "roles": LEADER, "first_inquiry": "是",
-                          "max_per_day": "", "min_total": "", "max_total": "1", "contact": person, "phone": phone})
+        unit_rows.append(
+            {
+                "id": unit_id,
+                "name": f"{r.choice(LEADER_TITLES)} {person}",
+                "category": "县处领导",
+                "community": "",
+                "members": "1",
+                "roles": LEADER,
+                "first_inquiry": "是",
+                "max_per_day": "",
+                "min_total": "",
+                "max_total": "1",
+                "contact": person,
+                "phone": phone,
+            }
+        )
         people_rows.append({"unit": unit_id, "name": person, "phone": phone, "first_inquiry": "是"})
 
     others = count - n_leaders
@@ -707,11 +891,22 @@ def _units(r: random.Random, names: _Names, count: int, special: bool, leaders: 
         max_total = str(r.randint(4, 8)) if not is_tiny and r.random() < 0.06 else ""
         no_first_inquiry = category not in ("监管部门", "行业部门") and r.random() < 0.04
         contact = names.person()
-        unit_rows.append({"id": unit_id, "name": name, "category": category,
-                          "community": r.choice(communities) if communities and r.random() < 0.95 else "",
-                          "members": str(members), "roles": ";".join(roles), "first_inquiry": _yes(not no_first_inquiry),
-                          "max_per_day": per_day, "min_total": "", "max_total": max_total, "contact": contact,
-                          "phone": _mobile(r)})
+        unit_rows.append(
+            {
+                "id": unit_id,
+                "name": name,
+                "category": category,
+                "community": r.choice(communities) if communities and r.random() < 0.95 else "",
+                "members": str(members),
+                "roles": ";".join(roles),
+                "first_inquiry": _yes(not no_first_inquiry),
+                "max_per_day": per_day,
+                "min_total": "",
+                "max_total": max_total,
+                "contact": contact,
+                "phone": _mobile(r),
+            }
+        )
         if is_tiny:
             add_people(unit_id, r.randint(1, min(3, members)))
         elif r.random() < people_share:
@@ -719,8 +914,9 @@ def _units(r: random.Random, names: _Names, count: int, special: bool, leaders: 
     return unit_rows, people_rows, roles_of
 
 
-def _absences(r: random.Random, unit_rows: list[dict[str, str]], people_rows: list[dict[str, str]],
-              days: Sequence[Day]) -> list[dict[str, str]]:
+def _absences(
+    r: random.Random, unit_rows: list[dict[str, str]], people_rows: list[dict[str, str]], days: Sequence[Day]
+) -> list[dict[str, str]]:
     """A little unavailability: whole units for a few days, one shift for a while, single people."""
     first, last = days[0].date, days[-1].date
     span = len(days)
@@ -736,13 +932,29 @@ def _absences(r: random.Random, unit_rows: list[dict[str, str]], people_rows: li
     for unit in chosen:
         begin, finish = dates()
         shift = "WS" if r.random() < 0.2 else ""
-        rows.append({"unit": unit["id"], "person": "", "start": begin.isoformat(), "end": finish.isoformat(),
-                     "shift": shift, "reason": r.choice(ABSENCE_REASONS)})
+        rows.append(
+            {
+                "unit": unit["id"],
+                "person": "",
+                "start": begin.isoformat(),
+                "end": finish.isoformat(),
+                "shift": shift,
+                "reason": r.choice(ABSENCE_REASONS),
+            }
+        )
     listed = [p for p in people_rows if not p["unit"].startswith("LD")]
     for person in sorted(r.sample(listed, min(len(listed), r.randint(1, 3))), key=lambda p: (p["unit"], p["name"])):
         begin, finish = dates()
-        rows.append({"unit": person["unit"], "person": person["name"], "start": begin.isoformat(),
-                     "end": finish.isoformat(), "shift": "", "reason": r.choice(("休假", "外出培训", "出差", "病假"))})
+        rows.append(
+            {
+                "unit": person["unit"],
+                "person": person["name"],
+                "start": begin.isoformat(),
+                "end": finish.isoformat(),
+                "shift": "",
+                "reason": r.choice(("休假", "外出培训", "出差", "病假")),
+            }
+        )
     return rows
 
 
@@ -766,8 +978,9 @@ def _rules(r: random.Random, overrides: Mapping[str, object] | None) -> list[dic
     return [{"key": key, "value": str(value)} for key, value in values.items()]
 
 
-def _open_duty(r: random.Random, resolver: _Resolver, station_rows: list[dict[str, str]], days: Sequence[Day],
-               target: int) -> _Resolver:
+def _open_duty(
+    r: random.Random, resolver: _Resolver, station_rows: list[dict[str, str]], days: Sequence[Day], target: int
+) -> _Resolver:
     """Open 值守 demand until it adds up to ``target`` unit-duties: level rows in the default shape
     first (coarse steps), then rows for single stations, then single dates (steps of one)."""
     levels = sorted({int(s["level"]) for s in station_rows if s["level"] != "0"})
@@ -809,8 +1022,13 @@ def _open_duty(r: random.Random, resolver: _Resolver, station_rows: list[dict[st
     for i, weight in pool:
         if resolver.count[i] == 0:
             resolver.put(_Row(*resolver.rows[i].key, weight))
-    candidates = [(station, kind, shift) for station, level in level_of.items() if level in shape
-                  for kind, shifts in shape[level].items() for shift in shifts]
+    candidates = [
+        (station, kind, shift)
+        for station, level in level_of.items()
+        if level in shape
+        for kind, shifts in shape[level].items()
+        for shift in shifts
+    ]
     cells = []
     for station, level in level_of.items():
         if level in shape:
@@ -867,8 +1085,13 @@ def _open_cells(resolver: _Resolver) -> list[Cell]:
     return [cell for cell, i in resolver.winner.items() if resolver.rows[i].min > 0]
 
 
-def _requests(r: random.Random, resolver: _Resolver, unit_rows: list[dict[str, str]],
-              roles_of: Mapping[str, tuple[str, ...]], days: Sequence[Day]) -> list[dict[str, str]]:
+def _requests(
+    r: random.Random,
+    resolver: _Resolver,
+    unit_rows: list[dict[str, str]],
+    roles_of: Mapping[str, tuple[str, ...]],
+    days: Sequence[Day],
+) -> list[dict[str, str]]:
     """A few wishes: to serve at a given position, date and shift; to avoid a weekday's evenings; to avoid a date."""
     duty_units = [u["id"] for u in unit_rows if DEFAULT_ROLE in roles_of[u["id"]]]
     cells = [c for c in _open_cells(resolver) if c[3] == DEFAULT_ROLE]
@@ -880,14 +1103,38 @@ def _requests(r: random.Random, resolver: _Resolver, unit_rows: list[dict[str, s
         kind = r.random()
         if kind < 0.5 and cells:
             station, date, shift, _ = r.choice(cells)
-            rows.append({"unit": unit, "day": date.isoformat(), "shift": shift, "station": station, "kind": "希望",
-                         "weight": str(r.randint(1, 2))})
+            rows.append(
+                {
+                    "unit": unit,
+                    "day": date.isoformat(),
+                    "shift": shift,
+                    "station": station,
+                    "kind": "希望",
+                    "weight": str(r.randint(1, 2)),
+                }
+            )
         elif kind < 0.8:
-            rows.append({"unit": unit, "day": "周" + "一二三四五"[r.randrange(5)], "shift": r.choice(("WS", "ZJ")),
-                         "station": "", "kind": "避免", "weight": "1"})
+            rows.append(
+                {
+                    "unit": unit,
+                    "day": "周" + "一二三四五"[r.randrange(5)],
+                    "shift": r.choice(("WS", "ZJ")),
+                    "station": "",
+                    "kind": "避免",
+                    "weight": "1",
+                }
+            )
         else:
-            rows.append({"unit": unit, "day": r.choice(days).date.isoformat(), "shift": "", "station": "",
-                         "kind": "避免", "weight": str(r.randint(1, 2))})
+            rows.append(
+                {
+                    "unit": unit,
+                    "day": r.choice(days).date.isoformat(),
+                    "shift": "",
+                    "station": "",
+                    "kind": "避免",
+                    "weight": str(r.randint(1, 2)),
+                }
+            )
     return rows
 
 
@@ -905,24 +1152,42 @@ def _pins(r: random.Random, resolver: _Resolver, tables: Tables, count: int | No
     pinned: set[str] = set()
 
     def away(unit: str, person: str | None, date: dt.date, shift: str) -> bool:
-        return any(a.unit == unit and a.person in (None, person) and a.start <= date <= a.end and a.shift in (None, shift)
-                   for a in ds.unavailability)
+        return any(
+            a.unit == unit and a.person in (None, person) and a.start <= date <= a.end and a.shift in (None, shift)
+            for a in ds.unavailability
+        )
 
     for station, date, shift, role in cells:
         if len(pins) >= count:
             break
         if (station, date, shift) in periods:
             continue
-        fits = [u for u in ds.units if role in u.roles and u.first_inquiry and u.id not in pinned and u.max_total != 0
-                and not away(u.id, None, date, shift)]
+        fits = [
+            u
+            for u in ds.units
+            if role in u.roles
+            and u.first_inquiry
+            and u.id not in pinned
+            and u.max_total != 0
+            and not away(u.id, None, date, shift)
+        ]
         if not fits:
             continue
         unit = r.choice(fits)
         people = [p.name for p in ds.people_of(unit.id) if p.first_inquiry and not away(unit.id, p.name, date, shift)]
         if ds.people_of(unit.id) and not people:
             continue
-        pins.append({"date": date.isoformat(), "station": station, "shift": shift, "role": role, "unit": unit.id,
-                     "person": r.choice(people) if people else "", "first_inquiry": r.choice(("是", ""))})
+        pins.append(
+            {
+                "date": date.isoformat(),
+                "station": station,
+                "shift": shift,
+                "role": role,
+                "unit": unit.id,
+                "person": r.choice(people) if people else "",
+                "first_inquiry": r.choice(("是", "")),
+            }
+        )
         periods.add((station, date, shift))
         pinned.add(unit.id)
     # pins are on distinct units and periods, so each can only break a rule on its own day: the

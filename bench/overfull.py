@@ -49,15 +49,27 @@ from rotation.solver.cpsat import Mode, SolveOptions, run_model  # noqa: E402
 from rotation.solver.patterns import pattern_bound  # noqa: E402
 
 MONTH = (dt.date(2026, 12, 1), dt.date(2026, 12, 31))
-FIELDS = ("tightness", "seed", "limit", "needed", "covered", "missing", "bound_lp", "bound_cp", "objective",
-          "exit", "wall", "over", "peak_mib")
+FIELDS = (
+    "tightness",
+    "seed",
+    "limit",
+    "needed",
+    "covered",
+    "missing",
+    "bound_lp",
+    "bound_cp",
+    "objective",
+    "exit",
+    "wall",
+    "over",
+    "peak_mib",
+)
 
 
 def coverage_bounds(problem: Problem, seconds: float, workers: int) -> tuple[int | None, int | None]:
     """(LP bound, CP-SAT bound) on the fewest missing unit-duties (see the module docstring)."""
     weights = {rule: 0 for rule in DEFAULT_WEIGHTS} | {"coverage": 1}
-    only_cover = replace(problem, data=replace(problem.data, rules=replace(problem.data.rules,
-                                                                           weights=tuple(weights.items()))))
+    only_cover = replace(problem, data=replace(problem.data, rules=replace(problem.data.rules, weights=tuple(weights.items()))))
     found = pattern_bound(only_cover, time_limit=seconds)
     lp = max(0, math.ceil(found.bound / 100 - 1e-6)) if found is not None else None  # a duty costs 100 there
     run = run_model(problem, SolveOptions(time_limit=seconds, workers=workers), mode=Mode.SHORTFALL)
@@ -66,14 +78,16 @@ def coverage_bounds(problem: Problem, seconds: float, workers: int) -> tuple[int
     return lp, cp
 
 
-PEAK = ("import atexit, runpy, sys\n"
-        "out = sys.argv.pop(1)\n"
-        "def peak():\n"
-        "    with open('/proc/self/status') as f, open(out, 'w') as o:\n"
-        "        o.write(next(line.split()[1] for line in f if line.startswith('VmHWM')))\n"
-        "atexit.register(peak)\n"
-        "sys.argv = sys.argv[1:]\n"
-        "runpy.run_path(sys.argv[0], run_name='__main__')\n")
+PEAK = (
+    "import atexit, runpy, sys\n"
+    "out = sys.argv.pop(1)\n"
+    "def peak():\n"
+    "    with open('/proc/self/status') as f, open(out, 'w') as o:\n"
+    "        o.write(next(line.split()[1] for line in f if line.startswith('VmHWM')))\n"
+    "atexit.register(peak)\n"
+    "sys.argv = sys.argv[1:]\n"
+    "runpy.run_path(sys.argv[0], run_name='__main__')\n"
+)
 """Runs a script and writes its peak resident memory (kB) when it exits. The kernel's VmHWM
 starts afresh at exec; a fork's rusage would count this process's memory too."""
 
@@ -82,10 +96,33 @@ def run_cli(data: Path, limit: float, seed: int, workers: int, out: Path) -> tup
     """(exit code, wall seconds, peak MiB) of ``python solve.py`` on ``data`` for December."""
     peak = out.with_name("peak.txt")
     began = time.monotonic()
-    done = subprocess.run([sys.executable, "-c", PEAK, str(peak), str(ROOT / "solve.py"), "--data", str(data),
-                           "--month", "2026-12", "--time-limit", str(limit), "--workers", str(workers),
-                           "--seed", str(seed), "--out", str(out), "--force", "--quiet"],
-                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT, check=False)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            PEAK,
+            str(peak),
+            str(ROOT / "solve.py"),
+            "--data",
+            str(data),
+            "--month",
+            "2026-12",
+            "--time-limit",
+            str(limit),
+            "--workers",
+            str(workers),
+            "--seed",
+            str(seed),
+            "--out",
+            str(out),
+            "--force",
+            "--quiet",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=ROOT,
+        check=False,
+    )
     wall = time.monotonic() - began
     return done.returncode, wall, int(peak.read_text()) / 1024
 
@@ -110,8 +147,9 @@ def main(argv: list[str] | None = None) -> int:
         for t in tightness:
             for seed in seeds:
                 folder = Path(scratch) / f"data-{t}-{seed}"
-                generate.write(folder, generate.generate(seed, tightness=t, start=MONTH[0], end=MONTH[1],
-                                                         **generate.PRESETS[args.preset]))
+                generate.write(
+                    folder, generate.generate(seed, tightness=t, start=MONTH[0], end=MONTH[1], **generate.PRESETS[args.preset])
+                )
                 problem = build_problem(load(folder), *MONTH)
                 lp, cp = coverage_bounds(problem, args.bound_seconds, args.workers)
                 for limit in limits:
@@ -119,11 +157,21 @@ def main(argv: list[str] | None = None) -> int:
                     code, wall, peak = run_cli(folder, limit, seed, args.workers, out)
                     result = check(problem, Roster(_read(out / "assignments.csv"))) if code in (0, 3) else None
                     missing = sum(s.missing for s in result.shortfalls) if result else None
-                    row = {"tightness": t, "seed": seed, "limit": limit, "needed": problem.unit_duties,
-                           "covered": problem.unit_duties - missing if missing is not None else None,
-                           "missing": missing, "bound_lp": lp, "bound_cp": cp,
-                           "objective": result.objective / 100 if result else None, "exit": code,
-                           "wall": round(wall, 2), "over": round(wall - limit, 2), "peak_mib": round(peak)}
+                    row = {
+                        "tightness": t,
+                        "seed": seed,
+                        "limit": limit,
+                        "needed": problem.unit_duties,
+                        "covered": problem.unit_duties - missing if missing is not None else None,
+                        "missing": missing,
+                        "bound_lp": lp,
+                        "bound_cp": cp,
+                        "objective": result.objective / 100 if result else None,
+                        "exit": code,
+                        "wall": round(wall, 2),
+                        "over": round(wall - limit, 2),
+                        "peak_mib": round(peak),
+                    }
                     rows.append(row)
                     print(" ".join(f"{k}={row[k]}" for k in FIELDS), flush=True)
     with open(args.out / f"overfull-{stamp}.csv", "w", newline="", encoding="utf-8") as f:
@@ -144,6 +192,7 @@ def _read(path: Path) -> list:
 
 def summary(rows: list[dict], tightness: list[float], limits: list[float]) -> str:
     """Medians over the seeds (ranges in brackets) per tightness and limit."""
+
     def cell(values: list) -> str:
         values = [v for v in values if v is not None]
         if not values:
@@ -152,15 +201,19 @@ def summary(rows: list[dict], tightness: list[float], limits: list[float]) -> st
         low, high = min(values), max(values)
         return f"{median:.10g}" if low == high else f"{median:.10g} ({low:.10g}–{high:.10g})"
 
-    lines = ["| tightness | limit s | needed | missing | LP bound | CP-SAT bound | objective | over the limit s | peak MiB |",
-             "|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "| tightness | limit s | needed | missing | LP bound | CP-SAT bound | objective | over the limit s | peak MiB |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
     for t in tightness:
         for limit in limits:
             mine = [r for r in rows if r["tightness"] == t and r["limit"] == limit]
-            lines.append(f"| {t:g} | {limit:g} | {cell([r['needed'] for r in mine])} | {cell([r['missing'] for r in mine])} "
-                         f"| {cell([r['bound_lp'] for r in mine])} | {cell([r['bound_cp'] for r in mine])} "
-                         f"| {cell([r['objective'] for r in mine])} | {cell([r['over'] for r in mine])} "
-                         f"| {cell([r['peak_mib'] for r in mine])} |")
+            lines.append(
+                f"| {t:g} | {limit:g} | {cell([r['needed'] for r in mine])} | {cell([r['missing'] for r in mine])} "
+                f"| {cell([r['bound_lp'] for r in mine])} | {cell([r['bound_cp'] for r in mine])} "
+                f"| {cell([r['objective'] for r in mine])} | {cell([r['over'] for r in mine])} "
+                f"| {cell([r['peak_mib'] for r in mine])} |"
+            )
     return "\n".join(lines)
 
 

@@ -33,8 +33,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-DEFAULT_RULES = {"max_per_day": 1, "max_consecutive_days": 2, "min_days_between": 3, "max_weekends_per_month": 2,
-                 "forbidden_successions": "", "home_community": "优先"}
+DEFAULT_RULES = {
+    "max_per_day": 1,
+    "max_consecutive_days": 2,
+    "min_days_between": 3,
+    "max_weekends_per_month": 2,
+    "forbidden_successions": "",
+    "home_community": "优先",
+}
 
 
 def figures(data: str, start: str, end: str, limit: float, seed: int, whole: bool) -> dict:
@@ -72,7 +78,9 @@ def figures(data: str, start: str, end: str, limit: float, seed: int, whole: boo
         "forced_pairs": sum(max(0, n - math.ceil(days / gap)) for n in duties.values()) if gap > 1 else 0,
         "fairness": checked.score("fairness").penalty / 100,
         "fairness_amount": checked.score("fairness").amount,
-        "units": len(sharing), "needed": problem.unit_duties, "wall": round(result.wall_time, 1),
+        "units": len(sharing),
+        "needed": problem.unit_duties,
+        "wall": round(result.wall_time, 1),
     }
 
 
@@ -134,15 +142,32 @@ def main(argv: list[str] | None = None) -> int:
             import generate
 
             data = str(Path(scratch) / "data")
-            tables = generate.generate(args.generate, tightness=args.tightness, start=dt.date.fromisoformat(args.start),
-                                       end=dt.date.fromisoformat(args.end), rules=DEFAULT_RULES,
-                                       **generate.PRESETS["county"])
+            tables = generate.generate(
+                args.generate,
+                tightness=args.tightness,
+                start=dt.date.fromisoformat(args.start),
+                end=dt.date.fromisoformat(args.end),
+                rules=DEFAULT_RULES,
+                **generate.PRESETS["county"],
+            )
             generate.write(Path(data), tables)
         for seed in [int(s) for s in args.seeds.split(",")]:
-            for whole in ([False, True] if args.whole else [False]):
-                done = subprocess.run([sys.executable, __file__, "--child", data, args.start, args.end,
-                                       str(args.time_limit), f"{seed}:{int(whole)}"],
-                                      capture_output=True, text=True, check=True)
+            for whole in [False, True] if args.whole else [False]:
+                done = subprocess.run(
+                    [
+                        sys.executable,
+                        __file__,
+                        "--child",
+                        data,
+                        args.start,
+                        args.end,
+                        str(args.time_limit),
+                        f"{seed}:{int(whole)}",
+                    ],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                )
                 row = json.loads(done.stdout.strip().splitlines()[-1])
                 print(json.dumps({"seed": seed, "method": "whole" if whole else "by month", **row}), flush=True)
     return 0

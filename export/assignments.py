@@ -21,8 +21,7 @@ def assignments_csv(roster: Roster) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
     for a in roster:
-        writer.writerow((a.date.isoformat(), a.station, a.shift, a.role, a.unit, a.person or "",
-                         "1" if a.first_inquiry else "0"))
+        writer.writerow((a.date.isoformat(), a.station, a.shift, a.role, a.unit, a.person or "", "1" if a.first_inquiry else "0"))
     return out.getvalue()
 
 
@@ -59,8 +58,9 @@ def read_assignments(path: Path) -> Roster:
         for column in ("station", "shift", "role", "unit"):
             if not cells[column]:
                 issues.append(DataIssue(TABLE, number, column, "不能为空"))
-        assignments.append(Assignment(date, cells["station"], cells["shift"], cells["role"], cells["unit"],
-                                      cells["person"] or None, first))
+        assignments.append(
+            Assignment(date, cells["station"], cells["shift"], cells["role"], cells["unit"], cells["person"] or None, first)
+        )
     if issues:
         raise DataError(issues)
     return Roster(assignments)

@@ -35,8 +35,16 @@ _BAD_SHEET_CHARS = str.maketrans(dict.fromkeys("[]:*?/\\", "_"))
 _BAD_FILE_CHARS = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
 
 
-def write_roster_workbook(problem: Problem, roster: Roster, check_result: CheckResult, result_or_none: Result | None,
-                          path: Path, *, compiler: str = "县委组织部", printed: dt.date | None = None) -> None:
+def write_roster_workbook(
+    problem: Problem,
+    roster: Roster,
+    check_result: CheckResult,
+    result_or_none: Result | None,
+    path: Path,
+    *,
+    compiler: str = "县委组织部",
+    printed: dt.date | None = None,
+) -> None:
     """Write the whole workbook to ``path``: 总览, 统计, 各单位值班表, 求解报告 and one wall roster
     per position and month. ``printed`` (default today) and ``compiler`` go in every footer."""
     footer = f"{compiler} 编制　{zh_date(printed or dt.date.today())}"
@@ -75,8 +83,9 @@ def sheet_name(base: str, suffix: str, used: set[str]) -> str:
     return candidate
 
 
-def write_unit_workbooks(problem: Problem, roster: Roster, folder: Path, *, compiler: str = "县委组织部",
-                         printed: dt.date | None = None) -> list[Path]:
+def write_unit_workbooks(
+    problem: Problem, roster: Roster, folder: Path, *, compiler: str = "县委组织部", printed: dt.date | None = None
+) -> list[Path]:
     """One workbook per unit in ``folder`` (file name = unit name, made safe), to send to that
     unit; every unit gets one, so a unit without duties learns it too. Returns the paths."""
     footer = f"{compiler} 编制　{zh_date(printed or dt.date.today())}"

@@ -51,9 +51,18 @@ def write_changes(sheet: Worksheet, result: Result, footer: str) -> None:
     style_cells(put_row(sheet, 2, CHANGE_COLUMNS), BOLD, CENTRE, HEADER_FILL)
     rows: list = [list(CHANGE_COLUMNS)]
     for row, c in enumerate(changes, start=3):
-        values = [c.kind, c.date, weekday(c.date), _station_label(problem, c.station), shift_text(problem, c.shift),
-                  c.role, unit_label(problem, c.old_unit) if c.old_unit else "", c.old_person or "",
-                  unit_label(problem, c.new_unit) if c.new_unit else "", c.new_person or ""]
+        values = [
+            c.kind,
+            c.date,
+            weekday(c.date),
+            _station_label(problem, c.station),
+            shift_text(problem, c.shift),
+            c.role,
+            unit_label(problem, c.old_unit) if c.old_unit else "",
+            c.old_person or "",
+            unit_label(problem, c.new_unit) if c.new_unit else "",
+            c.new_person or "",
+        ]
         written = put_row(sheet, row, values)
         style_cells(written, fill=day_fill(problem, c.date))
         written[1].number_format = DAY_FORMAT
@@ -62,8 +71,15 @@ def write_changes(sheet: Worksheet, result: Result, footer: str) -> None:
         put(sheet, 3, 1, "原排班无需改动。").font = BODY
     widths = fit_columns(sheet, rows, (6, 8, 6, 16, 14, 6, 14, 10, 14, 10), maximum=30)
     proven = "已证明没有改动更少的排班。" if repair.fewest_proven else "时限内未能证明没有改动更少的排班。"
-    note_block(sheet, len(changes) + 4, (f"{repair.since} 之前的值班不变；{proven}请通知表中涉及的单位；"
-                                         "原值班单位空白表示新增的值班，新值班单位空白表示取消的值班。",), widths)
+    note_block(
+        sheet,
+        len(changes) + 4,
+        (
+            f"{repair.since} 之前的值班不变；{proven}请通知表中涉及的单位；"
+            "原值班单位空白表示新增的值班，新值班单位空白表示取消的值班。",
+        ),
+        widths,
+    )
     sheet.freeze_panes = "A3"
     print_a4(sheet, title_rows="2:2", footer=footer, landscape=True)
 
@@ -102,10 +118,13 @@ def write_overview(sheet: Worksheet, problem: Problem, roster: Roster, check_res
         for station in stations:
             lines = []
             for period in sorted(by_day.get((day.date, station.id), []), key=lambda p: shift_key(p.shift)):
-                duties = sorted(roster.by_period.get((period.date, period.station, period.shift), ()),
-                                key=lambda a: role_key(a.role))
-                names = [(f"{a.role}" if a.role != DEFAULT_ROLE else "")
-                         + (short_name(units[a.unit]) if a.unit in units else a.unit) for a in duties]
+                duties = sorted(
+                    roster.by_period.get((period.date, period.station, period.shift), ()), key=lambda a: role_key(a.role)
+                )
+                names = [
+                    (f"{a.role}" if a.role != DEFAULT_ROLE else "") + (short_name(units[a.unit]) if a.unit in units else a.unit)
+                    for a in duties
+                ]
                 parts = [data.shift(period.shift).label, "、".join(names)]
                 if missing.get(period):
                     parts.append(f"缺{missing[period]}")
@@ -152,8 +171,14 @@ class _Report:
         self.texts.append((self.row, str(value)))
         self.row += 1
 
-    def table(self, header: Sequence[str], rows: Sequence[Sequence[object]], empty: str = "无",
-              at: Sequence[int] | None = None, span_to: int | None = None) -> None:
+    def table(
+        self,
+        header: Sequence[str],
+        rows: Sequence[Sequence[object]],
+        empty: str = "无",
+        at: Sequence[int] | None = None,
+        span_to: int | None = None,
+    ) -> None:
         """A table; ``at`` puts its columns in these sheet columns, so that the tables of the
         report share one grid (rule, unit, date, position, shift, text, points); ``span_to``
         merges the last column's cells up to that column."""
@@ -172,8 +197,10 @@ class _Report:
             else:
                 style_cells(written, BOLD, CENTRE, HEADER_FILL)
             if span_to is not None:
-                style_cells([self.sheet.cell(row=self.row, column=c) for c in range(at[-1] + 1, span_to + 1)],
-                            fill=HEADER_FILL if not n else None)
+                style_cells(
+                    [self.sheet.cell(row=self.row, column=c) for c in range(at[-1] + 1, span_to + 1)],
+                    fill=HEADER_FILL if not n else None,
+                )
                 self.sheet.merge_cells(start_row=self.row, start_column=at[-1], end_row=self.row, end_column=span_to)
             if span_to is None:  # merged text does not widen the columns it spans
                 grid: list[object] = [None] * max(at)
@@ -196,8 +223,11 @@ def write_report(sheet: Worksheet, problem: Problem, check_result: CheckResult, 
     report.heading("数据与排班范围")
     report.line("数据", data.name or "（未命名）")
     report.line("排班范围", f"{horizon_text(problem)}，共 {len(problem.days)} 天")
-    report.line("规模", f"阵地 {len(data.stations)} 个，单位 {len(data.units)} 个，人员 {len(data.people)} 名；"
-                      f"开放岗位 {len(problem.slots)} 个，需 {problem.unit_duties} 人次")
+    report.line(
+        "规模",
+        f"阵地 {len(data.stations)} 个，单位 {len(data.units)} 个，人员 {len(data.people)} 名；"
+        f"开放岗位 {len(problem.slots)} 个，需 {problem.unit_duties} 人次",
+    )
     report.line("日历", _calendar_text(problem))
     special = [f"{d.date.month}月{d.date.day}日（{weekday(d.date)}）{d.note}" for d in problem.days if d.note]
     report.line("节假日与调休", "；".join(special) if special else "无")
@@ -225,31 +255,52 @@ def write_report(sheet: Worksheet, problem: Problem, check_result: CheckResult, 
     if result is not None:
         report.line("下界", points(result.bound) if result.bound is not None else "-")
         report.line("差距", f"{result.gap * 100:.2f}%" if result.gap is not None else "-")
-    report.line("覆盖", f"{covered}/{figures.needed_unit_duties} 人次"
-                + ("，全部覆盖" if not check_result.shortfalls else f"，{len(check_result.shortfalls)} 个岗位人数不足"))
+    report.line(
+        "覆盖",
+        f"{covered}/{figures.needed_unit_duties} 人次"
+        + ("，全部覆盖" if not check_result.shortfalls else f"，{len(check_result.shortfalls)} 个岗位人数不足"),
+    )
     report.line("硬性规则", "全部遵守" if not check_result.violations else f"违反 {len(check_result.violations)} 处，见下表")
 
     report.heading("各项扣分")
-    report.table(("规则", "权重", "数量", "扣分", "处数"),
-                 [(rule_name(s.rule), s.weight, float(s.amount), s.penalty / SCALE, len(s.findings))
-                  for s in check_result.scores])
+    report.table(
+        ("规则", "权重", "数量", "扣分", "处数"),
+        [(rule_name(s.rule), s.weight, float(s.amount), s.penalty / SCALE, len(s.findings)) for s in check_result.scores],
+    )
 
     report.heading("缺口（人数不足的岗位）")
     causes = (result.gap_causes if result is not None else None) or {}
-    report.table(("角色", "缺", "日期", "阵地", "时段", "说明"),
-                 [(s.role, s.missing, s.date.isoformat(), _station_label(problem, s.station),
-                   shift_text(problem, s.shift), f"{weekday(s.date)}；需要 {s.needed} 个单位，已安排 {s.assigned} 个"
-                   + (f"。原因：{causes[key]}" if (key := (s.date, s.station, s.shift, s.role)) in causes else ""))
-                  for s in check_result.shortfalls])
+    report.table(
+        ("角色", "缺", "日期", "阵地", "时段", "说明"),
+        [
+            (
+                s.role,
+                s.missing,
+                s.date.isoformat(),
+                _station_label(problem, s.station),
+                shift_text(problem, s.shift),
+                f"{weekday(s.date)}；需要 {s.needed} 个单位，已安排 {s.assigned} 个"
+                + (f"。原因：{causes[key]}" if (key := (s.date, s.station, s.shift, s.role)) in causes else ""),
+            )
+            for s in check_result.shortfalls
+        ],
+    )
 
     report.heading("违反硬性规则")
-    report.table(("规则", "单位", "日期", "阵地", "时段", "说明"),
-                 [(rule_name(f.rule), *_where(problem, f), f.message) for f in check_result.violations])
+    report.table(
+        ("规则", "单位", "日期", "阵地", "时段", "说明"),
+        [(rule_name(f.rule), *_where(problem, f), f.message) for f in check_result.violations],
+    )
 
     report.heading("软性规则扣分明细（谁、哪天、哪个阵地）")
-    report.table(("规则", "单位", "日期", "阵地", "时段", "说明", "扣分"),
-                 [(rule_name(f.rule), *_where(problem, f), f.message, f.penalty / SCALE)
-                  for score in check_result.scores for f in score.findings])
+    report.table(
+        ("规则", "单位", "日期", "阵地", "时段", "说明", "扣分"),
+        [
+            (rule_name(f.rule), *_where(problem, f), f.message, f.penalty / SCALE)
+            for score in check_result.scores
+            for f in score.findings
+        ],
+    )
     report.finish()
     sheet.freeze_panes = "A2"
     print_a4(sheet, title_rows=None, landscape=True)
@@ -284,15 +335,18 @@ def _rule_rows(problem: Problem) -> list[tuple[str, str, str]]:
         "max_per_day": str(rules.max_per_day),
         "max_consecutive_days": str(rules.max_consecutive_days),
         "forbidden_successions": "；".join(
-            f"{a}>{b}（{_shift_label(problem, a)}之后次日不接{_shift_label(problem, b)}）"
-            for a, b in rules.forbidden_successions) or "无",
+            f"{a}>{b}（{_shift_label(problem, a)}之后次日不接{_shift_label(problem, b)}）" for a, b in rules.forbidden_successions
+        )
+        or "无",
         "home_community": _HOME_ZH[rules.home_community],
         "min_days_between": str(rules.min_days_between),
         "max_weekends_per_month": str(rules.max_weekends_per_month),
     }
     rows = [(key.zh, values[key.key], key.help) for key in tables.RULE_KEYS]
-    rows += [(f"权重_{tables.SOFT_RULE_ZH[rule]}", str(weight), f"软性规则「{rule_name(rule)}」每单位数量的扣分")
-             for rule, weight in rules.weights]
+    rows += [
+        (f"权重_{tables.SOFT_RULE_ZH[rule]}", str(weight), f"软性规则「{rule_name(rule)}」每单位数量的扣分")
+        for rule, weight in rules.weights
+    ]
     return rows
 
 
@@ -309,7 +363,9 @@ def _station_label(problem: Problem, station_id: str | None) -> str:
 
 
 def _where(problem: Problem, finding: Finding) -> tuple[str, str, str, str]:
-    return (unit_label(problem, finding.unit) if finding.unit else "",
-            finding.date.isoformat() if finding.date else "",
-            _station_label(problem, finding.station),
-            shift_text(problem, finding.shift) if finding.shift else "")
+    return (
+        unit_label(problem, finding.unit) if finding.unit else "",
+        finding.date.isoformat() if finding.date else "",
+        _station_label(problem, finding.station),
+        shift_text(problem, finding.shift) if finding.shift else "",
+    )

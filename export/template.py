@@ -67,19 +67,39 @@ EXAMPLES: dict[str, list[dict[str, object]]] = {
     "stations": [{"id": "FS", "name": "凤山镇党群服务中心", "level": 1, "phone": "0883-4223233"}],
     "shifts": [{"id": "WJ", "name": "午间", "start": "12:00", "end": "14:30"}],
     "demand": [{"station": "L1", "day": "工作日", "shift": "WJ", "role": "值守", "min": 1}],
-    "units": [{"id": "ZZB", "name": "县委组织部", "category": "党政机关", "members": 20, "roles": "值守",
-               "first_inquiry": "是", "contact": "张三", "phone": "0883-4222000"}],
+    "units": [
+        {
+            "id": "ZZB",
+            "name": "县委组织部",
+            "category": "党政机关",
+            "members": 20,
+            "roles": "值守",
+            "first_inquiry": "是",
+            "contact": "张三",
+            "phone": "0883-4222000",
+        }
+    ],
     "people": [{"unit": "ZZB", "name": "张三", "phone": "13800000000", "first_inquiry": "是"}],
     "unavailability": [{"unit": "ZZB", "start": "2026-12-21", "end": "2026-12-23", "reason": "年终总结会议"}],
     "requests": [{"unit": "ZZB", "day": "周五", "shift": "WJ", "station": "FS", "kind": "避免", "weight": 1}],
-    "fixed": [{"date": "2026-12-01", "station": "FS", "shift": "WJ", "role": "值守", "unit": "ZZB",
-               "person": "张三", "first_inquiry": "是"}],
+    "fixed": [
+        {
+            "date": "2026-12-01",
+            "station": "FS",
+            "shift": "WJ",
+            "role": "值守",
+            "unit": "ZZB",
+            "person": "张三",
+            "first_inquiry": "是",
+        }
+    ],
     "rules": [{"key": rule.zh, "value": _RULE_DEFAULTS[rule.key]} for rule in tables.RULE_KEYS]
     + [{"key": f"权重_{tables.SOFT_RULE_ZH[name]}", "value": weight} for name, weight in DEFAULT_WEIGHTS.items()],
     # the same as the built-in calendar, so a row left in by mistake changes nothing
     "calendar": [{"date": "2026-10-01", "day": "节假日", "name": "国庆节"}],
-    "history": [{"unit": "ZZB", "last_duty": "2026-11-27", "last_shift": "WJ", "run_days": 1, "duties_ytd": 20,
-                 "weekends_ytd": 3}],
+    "history": [
+        {"unit": "ZZB", "last_duty": "2026-11-27", "last_shift": "WJ", "run_days": 1, "duties_ytd": 20, "weekends_ytd": 3}
+    ],
 }
 
 
@@ -131,16 +151,27 @@ def _dropdowns(table: str) -> list[tuple[str, str, str, str | None]]:
     day_hint = "也可以填写具体日期，如 2026-12-01"
     dropdowns: dict[str, list[tuple[str, str, str, str | None]]] = {
         "stations": [("level", _list(LEVELS), "stop", "1 中心，2 社区中心，3 服务站，4 服务点，0 特设岗位")],
-        "demand": [("station", stations, "information", "也可以填写 L0..L4（该层级全部阵地）或 *（全部阵地）"),
-                   ("day", _list(DAY_TYPES), "information", day_hint), ("shift", shifts, "stop", None)],
+        "demand": [
+            ("station", stations, "information", "也可以填写 L0..L4（该层级全部阵地）或 *（全部阵地）"),
+            ("day", _list(DAY_TYPES), "information", day_hint),
+            ("shift", shifts, "stop", None),
+        ],
         "units": [("first_inquiry", _list(YES_NO), "stop", None)],
         "people": [("unit", units, "stop", None), ("first_inquiry", _list(YES_NO), "stop", None)],
         "unavailability": [("unit", units, "stop", None), ("shift", shifts, "stop", "空 = 全天")],
-        "requests": [("unit", units, "stop", None), ("day", _list(DAY_TYPES), "information", day_hint),
-                     ("shift", shifts, "stop", None), ("station", stations, "stop", None),
-                     ("kind", _list(REQUEST_KINDS), "stop", None)],
-        "fixed": [("station", stations, "stop", None), ("shift", shifts, "stop", None), ("unit", units, "stop", None),
-                  ("first_inquiry", _list(YES_NO), "stop", None)],
+        "requests": [
+            ("unit", units, "stop", None),
+            ("day", _list(DAY_TYPES), "information", day_hint),
+            ("shift", shifts, "stop", None),
+            ("station", stations, "stop", None),
+            ("kind", _list(REQUEST_KINDS), "stop", None),
+        ],
+        "fixed": [
+            ("station", stations, "stop", None),
+            ("shift", shifts, "stop", None),
+            ("unit", units, "stop", None),
+            ("first_inquiry", _list(YES_NO), "stop", None),
+        ],
         "rules": [("key", _list(rule_keys), "stop", None)],
         "calendar": [("day", _list(CALENDAR_KINDS), "stop", None)],
         "history": [("unit", units, "stop", None), ("last_shift", shifts, "stop", None)],
@@ -150,9 +181,15 @@ def _dropdowns(table: str) -> list[tuple[str, str, str, str | None]]:
 
 def _add_dropdown(sheet: Worksheet, column: int, formula: str, style: str, hint: str | None) -> None:
     letter = get_column_letter(column)
-    validation = DataValidation(type="list", formula1=formula, allow_blank=True, showErrorMessage=True,
-                                errorStyle=style, errorTitle="请从列表中选择",
-                                error="该值不在下拉列表中。" + (hint or ""))
+    validation = DataValidation(
+        type="list",
+        formula1=formula,
+        allow_blank=True,
+        showErrorMessage=True,
+        errorStyle=style,
+        errorTitle="请从列表中选择",
+        error="该值不在下拉列表中。" + (hint or ""),
+    )
     if hint:
         validation.showInputMessage = True
         validation.prompt = hint
@@ -216,9 +253,15 @@ def _write_instructions(sheet: Worksheet) -> None:
     style_cells(put_row(sheet, row, ("项目", "英文名", "默认", "说明")), BOLD, CENTRE, HEADER_FILL)
     row += 1
     rules = [(r.zh, r.key, _RULE_DEFAULTS[r.key], r.help) for r in tables.RULE_KEYS]
-    rules += [(f"权重_{tables.SOFT_RULE_ZH[name]}", f"weight_{name}", weight,
-               f"软性规则「{rule_name(name)}」每单位数量的扣分；0 表示不考虑这条规则")
-              for name, weight in DEFAULT_WEIGHTS.items()]
+    rules += [
+        (
+            f"权重_{tables.SOFT_RULE_ZH[name]}",
+            f"weight_{name}",
+            weight,
+            f"软性规则「{rule_name(name)}」每单位数量的扣分；0 表示不考虑这条规则",
+        )
+        for name, weight in DEFAULT_WEIGHTS.items()
+    ]
     for rule_values in rules:
         style_cells(put_row(sheet, row, rule_values))
         fit_row_height(sheet, row, rule_values, widths, minimum=16)

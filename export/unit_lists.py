@@ -52,8 +52,16 @@ def _unit_block(sheet: Worksheet, row: int, problem: Problem, roster: Roster, un
         return row + 1, header, rows
     for a in duties:
         station = data.stations_by_id.get(a.station)
-        values = [a.date, weekday(a.date), shift_text(problem, a.shift), station.label if station else a.station,
-                  a.role, a.person or "", "是" if a.first_inquiry else "否", day_note(problem, a.date)]
+        values = [
+            a.date,
+            weekday(a.date),
+            shift_text(problem, a.shift),
+            station.label if station else a.station,
+            a.role,
+            a.person or "",
+            "是" if a.first_inquiry else "否",
+            day_note(problem, a.date),
+        ]
         written = put_row(sheet, row, values)
         style_cells(written, fill=day_fill(problem, a.date))
         written[0].number_format = DAY_FORMAT

@@ -140,13 +140,17 @@ def walls_of(problem: Problem, roster: Roster, check_result: CheckResult) -> lis
     for month in sorted(months):
         for station in data.stations:
             lines = []
-            for period in sorted((p for p in periods[station.id] if (p.date.year, p.date.month) == month),
-                                 key=lambda p: (p.date, shift_key(p.shift))):
+            for period in sorted(
+                (p for p in periods[station.id] if (p.date.year, p.date.month) == month),
+                key=lambda p: (p.date, shift_key(p.shift)),
+            ):
                 duties: dict[str, list[Assignment]] = defaultdict(list)
                 for a in roster.by_period.get((period.date, period.station, period.shift), ()):
                     duties[a.role].append(a)
-                ordered = {role: tuple(sorted(rows, key=lambda a: (unit_order.get(a.unit, len(unit_order)), a.unit)))
-                           for role, rows in duties.items()}
+                ordered = {
+                    role: tuple(sorted(rows, key=lambda a: (unit_order.get(a.unit, len(unit_order)), a.unit)))
+                    for role, rows in duties.items()
+                }
                 lines.append(_Line(period, ordered, missing.get(period, {})))
             if lines:
                 walls.append(_Wall(station, month, tuple(sorted(roles[station.id], key=role_key)), tuple(lines)))

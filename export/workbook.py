@@ -80,8 +80,7 @@ def line_count(text: object, width: float) -> int:
     return sum(max(1, math.ceil(text_width(line) / usable)) for line in str(text).split("\n"))
 
 
-def fit_columns(sheet: Worksheet, rows: Iterable[Sequence[object]], minimum: Sequence[int],
-                maximum: int = 40) -> list[float]:
+def fit_columns(sheet: Worksheet, rows: Iterable[Sequence[object]], minimum: Sequence[int], maximum: int = 40) -> list[float]:
     """Set each column's width to its longest text (between ``minimum[i]`` and ``maximum``)."""
     widths = [float(m) for m in minimum]
     for row in rows:
@@ -93,16 +92,21 @@ def fit_columns(sheet: Worksheet, rows: Iterable[Sequence[object]], minimum: Seq
     return widths
 
 
-def fit_row_height(sheet: Worksheet, row: int, values: Sequence[object], widths: Sequence[float],
-                   start: int = 1, minimum: float = 20.0) -> None:
+def fit_row_height(
+    sheet: Worksheet, row: int, values: Sequence[object], widths: Sequence[float], start: int = 1, minimum: float = 20.0
+) -> None:
     """An explicit height for a row of wrapped text, so Excel and LibreOffice show every line."""
-    lines = max((line_count(v, widths[i + start - 1]) for i, v in enumerate(values)
-                 if i + start - 1 < len(widths)), default=1)
+    lines = max((line_count(v, widths[i + start - 1]) for i, v in enumerate(values) if i + start - 1 < len(widths)), default=1)
     sheet.row_dimensions[row].height = max(minimum, lines * LINE_HEIGHT + 5)
 
 
-def style_cells(cells: Iterable[Cell], font: Font = BODY, alignment: Alignment = WRAP,
-                fill: PatternFill | None = None, border: Border | None = BOX) -> None:
+def style_cells(
+    cells: Iterable[Cell],
+    font: Font = BODY,
+    alignment: Alignment = WRAP,
+    fill: PatternFill | None = None,
+    border: Border | None = BOX,
+) -> None:
     """Give ``cells`` one style. The first cell is styled through openpyxl's descriptors; the
     others copy its style ids, as openpyxl's own sheet copy does: each descriptor hashes its
     style, which was most of the time a month's workbook took to write."""
@@ -122,8 +126,7 @@ def style_cells(cells: Iterable[Cell], font: Font = BODY, alignment: Alignment =
         first = cell
 
 
-def title_row(sheet: Worksheet, row: int, text: str, columns: int, font: Font = TITLE,
-              height: float = 30.0) -> None:
+def title_row(sheet: Worksheet, row: int, text: str, columns: int, font: Font = TITLE, height: float = 30.0) -> None:
     """A line of text across ``columns`` columns (merged), centred."""
     cell = put(sheet, row, 1, text)
     cell.font = font
@@ -146,8 +149,15 @@ def note_block(sheet: Worksheet, row: int, paragraphs: Sequence[str], widths: Se
     return row
 
 
-def print_a4(sheet: Worksheet, *, title_rows: str | None, footer: str = "", landscape: bool = False,
-             paper: int | None = None, fit: bool = True) -> None:
+def print_a4(
+    sheet: Worksheet,
+    *,
+    title_rows: str | None,
+    footer: str = "",
+    landscape: bool = False,
+    paper: int | None = None,
+    fit: bool = True,
+) -> None:
     """A4 (or ``paper``), one page wide (unless not ``fit``) and as many pages long as needed,
     header rows repeated on every page, page numbers and ``footer`` (plain text: ``&`` is
     escaped) at the bottom."""

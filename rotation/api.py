@@ -44,10 +44,20 @@ def problem(data: DataSet, start: Day, end: Day, assume_weekends: bool = False) 
     return build_problem(data, _day(start), _day(end), assume_weekends)
 
 
-def solve(data: DataSet | Problem, start: Day | None = None, end: Day | None = None, *, time_limit: float = 60.0,
-          workers: int = 2, seed: int = 0, previous: Iterable[Assignment] | None = None,
-          assume_weekends: bool = False, control: SearchControl | None = None,
-          on_progress: Callable[[Progress], None] | None = None, budget: Budget | None = None) -> Result:
+def solve(
+    data: DataSet | Problem,
+    start: Day | None = None,
+    end: Day | None = None,
+    *,
+    time_limit: float = 60.0,
+    workers: int = 2,
+    seed: int = 0,
+    previous: Iterable[Assignment] | None = None,
+    assume_weekends: bool = False,
+    control: SearchControl | None = None,
+    on_progress: Callable[[Progress], None] | None = None,
+    budget: Budget | None = None,
+) -> Result:
     """The best roster for ``start``..``end`` within ``time_limit`` seconds (with one worker,
     deterministic seconds: the same data and seed give the same roster), checked by the
     independent checker. ``previous`` is an earlier roster to continue (``--previous``);
@@ -64,8 +74,13 @@ def solve(data: DataSet | Problem, start: Day | None = None, end: Day | None = N
     return solve_problem(resolved, options, control, on_progress, budget)
 
 
-def check(data: DataSet | Problem, roster: Roster | Iterable[Assignment], start: Day | None = None,
-          end: Day | None = None, assume_weekends: bool = False) -> CheckResult:
+def check(
+    data: DataSet | Problem,
+    roster: Roster | Iterable[Assignment],
+    start: Day | None = None,
+    end: Day | None = None,
+    assume_weekends: bool = False,
+) -> CheckResult:
     """Every hard rule a roster breaks and every soft penalty, over ``start``..``end`` (by
     default the calendar months its duties span)."""
     roster = roster if isinstance(roster, Roster) else Roster(roster)

@@ -42,9 +42,16 @@ class Budget:
     ``clock``) may end either kind sooner.
     """
 
-    def __init__(self, limit: float, deterministic: bool = False, *, started: float | None = None,
-                 deadline: float | None = None, clock: Clock = time.monotonic,
-                 parent: Budget | None = None) -> None:
+    def __init__(
+        self,
+        limit: float,
+        deterministic: bool = False,
+        *,
+        started: float | None = None,
+        deadline: float | None = None,
+        clock: Clock = time.monotonic,
+        parent: Budget | None = None,
+    ) -> None:
         self.limit = max(0.0, limit)
         self.deterministic = deterministic
         self.clock = clock

@@ -109,8 +109,7 @@ def builtin_years() -> range:
     return range(min(years), max(years) + 1)
 
 
-def resolve_days(start: dt.date, end: dt.date, overrides: Iterable[CalendarDay] = (),
-                 assume_weekends: bool = False) -> list[Day]:
+def resolve_days(start: dt.date, end: dt.date, overrides: Iterable[CalendarDay] = (), assume_weekends: bool = False) -> list[Day]:
     """The day type of every date from ``start`` to ``end`` inclusive.
 
     A date in the data set's ``calendar`` table takes that row. A year the built-in calendar

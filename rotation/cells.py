@@ -119,10 +119,17 @@ def parse_time(text: str) -> dt.time:
 
 
 _DAY_WORDS = {
-    "工作日": "workday", "workday": "workday",
-    "休息日": "restday", "restday": "restday", "周末": "restday", "weekend": "restday",
-    "节假日": "holiday", "holiday": "holiday",
-    "全部": "all", "all": "all", "每天": "all",
+    "工作日": "workday",
+    "workday": "workday",
+    "休息日": "restday",
+    "restday": "restday",
+    "周末": "restday",
+    "weekend": "restday",
+    "节假日": "holiday",
+    "holiday": "holiday",
+    "全部": "all",
+    "all": "all",
+    "每天": "all",
 }
 _WEEKDAY_WORDS = {name: i for i, name in enumerate(WEEKDAYS)}
 _WEEKDAY_WORDS.update({f"星期{name[1]}": i for i, name in enumerate(WEEKDAYS)})
@@ -147,9 +154,15 @@ def parse_day_spec(text: str) -> DaySpec:
     raise CellError(f"应为 工作日、休息日、节假日、全部、周一..周日 或日期 (如 2026-12-01)，实际为「{text}」")
 
 
-_DAY_KINDS = {"工作日": DayKind.WORKDAY, "workday": DayKind.WORKDAY, "上班": DayKind.WORKDAY,
-              "休息日": DayKind.RESTDAY, "restday": DayKind.RESTDAY,
-              "节假日": DayKind.HOLIDAY, "holiday": DayKind.HOLIDAY}
+_DAY_KINDS = {
+    "工作日": DayKind.WORKDAY,
+    "workday": DayKind.WORKDAY,
+    "上班": DayKind.WORKDAY,
+    "休息日": DayKind.RESTDAY,
+    "restday": DayKind.RESTDAY,
+    "节假日": DayKind.HOLIDAY,
+    "holiday": DayKind.HOLIDAY,
+}
 
 
 def parse_day_kind(text: str) -> DayKind:

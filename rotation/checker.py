@@ -168,22 +168,35 @@ def _check_slots(problem: Problem, roster: Roster) -> list[Finding]:
         if a.role not in unit.roles:
             found.append(Finding(RuleKey.ROLE, f"{unit.label} 不能担任「{a.role}」", **_where(a)))
         community = data.station(a.station).community
-        if (data.rules.home_community is HomeCommunity.REQUIRE and community is not None
-                and unit.community != community):
-            found.append(Finding(RuleKey.COMMUNITY, f"{unit.label} 不属于「{community}」，报到社区规则为「必须」",
-                                 **_where(a)))
+        if data.rules.home_community is HomeCommunity.REQUIRE and community is not None and unit.community != community:
+            found.append(Finding(RuleKey.COMMUNITY, f"{unit.label} 不属于「{community}」，报到社区规则为「必须」", **_where(a)))
         if problem.unit_unavailable(a.unit, a.date, a.shift):
             found.append(Finding(RuleKey.UNAVAILABLE, f"{unit.label} 在 {a.date} 登记为不可安排", **_where(a)))
     seen: Counter = Counter((a.date, a.station, a.shift, a.role, a.unit) for a in roster)
     for (date, station, shift, _, unit), n in seen.items():
         if n > 1:
-            found.append(Finding(RuleKey.DUPLICATE, f"同一单位在同一时段同一角色被安排了 {n} 次",
-                                 unit=unit, date=date, station=station, shift=shift))
+            found.append(
+                Finding(
+                    RuleKey.DUPLICATE,
+                    f"同一单位在同一时段同一角色被安排了 {n} 次",
+                    unit=unit,
+                    date=date,
+                    station=station,
+                    shift=shift,
+                )
+            )
     for key, n in count.items():
         slot = slots.get(key)
         if slot is not None and n > slot.max:
-            found.append(Finding(RuleKey.COVERAGE_MAX, f"「{key[3]}」安排了 {n} 个单位，最多 {slot.max} 个",
-                                 date=key[0], station=key[1], shift=key[2]))
+            found.append(
+                Finding(
+                    RuleKey.COVERAGE_MAX,
+                    f"「{key[3]}」安排了 {n} 个单位，最多 {slot.max} 个",
+                    date=key[0],
+                    station=key[1],
+                    shift=key[2],
+                )
+            )
     return found
 
 
@@ -235,8 +248,14 @@ def _check_days(problem: Problem, roster: Roster) -> list[Finding]:
             for first in shifts_on[date]:
                 for second in shifts_on.get(date + one_day, ()):
                     if (first, second) in forbidden:
-                        found.append(Finding(RuleKey.SUCCESSION, f"{date} 值「{first}」后，次日不能值「{second}」",
-                                             unit=unit_id, date=date + one_day))
+                        found.append(
+                            Finding(
+                                RuleKey.SUCCESSION,
+                                f"{date} 值「{first}」后，次日不能值「{second}」",
+                                unit=unit_id,
+                                date=date + one_day,
+                            )
+                        )
 
         worked = set(per_day)
         if past is not None and past.last_duty is not None:
@@ -254,8 +273,13 @@ def _check_days(problem: Problem, roster: Roster) -> list[Finding]:
                 blocks_by_month[block.month] += 1
         for month, n in sorted(blocks_by_month.items()):
             if n > rules.max_weekends_per_month:
-                found.append(Finding(RuleKey.WEEKENDS, f"{month[0]}年{month[1]}月值了 {n} 个周末或节假日，"
-                                     f"最多 {rules.max_weekends_per_month} 个", unit=unit_id))
+                found.append(
+                    Finding(
+                        RuleKey.WEEKENDS,
+                        f"{month[0]}年{month[1]}月值了 {n} 个周末或节假日，最多 {rules.max_weekends_per_month} 个",
+                        unit=unit_id,
+                    )
+                )
     return found
 
 
@@ -266,11 +290,13 @@ def _check_monthly(problem: Problem, roster: Roster) -> list[Finding]:
         for month in problem.months:
             n = per_month.get(month, 0)
             if unit.max_total is not None and n > unit.max_total:
-                found.append(Finding(RuleKey.MAX_TOTAL, f"{month[0]}年{month[1]}月值班 {n} 次，最多 {unit.max_total} 次",
-                                     unit=unit.id))
+                found.append(
+                    Finding(RuleKey.MAX_TOTAL, f"{month[0]}年{month[1]}月值班 {n} 次，最多 {unit.max_total} 次", unit=unit.id)
+                )
             if unit.min_total is not None and problem.month_is_whole(month) and n < unit.min_total:
-                found.append(Finding(RuleKey.MIN_TOTAL, f"{month[0]}年{month[1]}月值班 {n} 次，最少 {unit.min_total} 次",
-                                     unit=unit.id))
+                found.append(
+                    Finding(RuleKey.MIN_TOTAL, f"{month[0]}年{month[1]}月值班 {n} 次，最少 {unit.min_total} 次", unit=unit.id)
+                )
     return found
 
 
@@ -292,21 +318,27 @@ def _check_horizon_limits(problem: Problem, roster: Roster) -> list[Finding]:
         if unit.min_minutes is not None and minutes < unit.min_minutes:
             found.append(Finding(RuleKey.MIN_MINUTES, f"总时长 {minutes} 分钟，最短 {unit.min_minutes} 分钟", unit=unit.id))
         on = {a.date for a in duties}
-        for working, least, rule, what in ((True, unit.min_consecutive_days, RuleKey.MIN_CONSECUTIVE, "连续值班"),
-                                           (False, unit.min_days_off, RuleKey.MIN_DAYS_OFF, "连续休息")):
+        for working, least, rule, what in (
+            (True, unit.min_consecutive_days, RuleKey.MIN_CONSECUTIVE, "连续值班"),
+            (False, unit.min_days_off, RuleKey.MIN_DAYS_OFF, "连续休息"),
+        ):
             if least is None:
                 continue
             for first, last in _runs(days, on, working):
                 # a run touching the first or last day may go on outside the horizon
                 length = (last - first).days + 1
                 if first > problem.start and last < problem.end and length < least:
-                    found.append(Finding(rule, f"{first} 起{what} {length} 天，最少 {least} 天",
-                                         unit=unit.id, date=first))
+                    found.append(Finding(rule, f"{first} 起{what} {length} 天，最少 {least} 天", unit=unit.id, date=first))
         if unit.max_weekends is not None:
             worked = sum(1 for block in problem.weekends if on.intersection(block))
             if worked > unit.max_weekends:
-                found.append(Finding(RuleKey.HORIZON_WEEKENDS, f"排班期内值了 {worked} 个周末或节假日，"
-                                     f"最多 {unit.max_weekends} 个", unit=unit.id))
+                found.append(
+                    Finding(
+                        RuleKey.HORIZON_WEEKENDS,
+                        f"排班期内值了 {worked} 个周末或节假日，最多 {unit.max_weekends} 个",
+                        unit=unit.id,
+                    )
+                )
     return found
 
 
@@ -357,13 +389,15 @@ def _check_people(problem: Problem, roster: Roster) -> list[Finding]:
                 found.append(Finding(RuleKey.PERSON, f"「{a.person}」不在该单位的人员名单中", **_where(a)))
                 continue
             if not problem.unit_unavailable(unit_id, a.date, a.shift) and not problem.person_available(
-                    unit_id, a.person, a.date, a.shift):  # a unit away is reported once, in _check_slots
+                unit_id, a.person, a.date, a.shift
+            ):  # a unit away is reported once, in _check_slots
                 found.append(Finding(RuleKey.UNAVAILABLE, f"{a.person} 在 {a.date} 登记为不可安排", **_where(a)))
             per_person_day[(a.person, a.date)] += 1
         for (person, date), n in sorted(per_person_day.items(), key=lambda kv: (kv[0][1], kv[0][0])):
             if n > 1:
-                found.append(Finding(RuleKey.PERSON_ONCE, f"{person} 当天被安排了 {n} 次，每人每天最多 1 次",
-                                     unit=unit_id, date=date))
+                found.append(
+                    Finding(RuleKey.PERSON_ONCE, f"{person} 当天被安排了 {n} 次，每人每天最多 1 次", unit=unit_id, date=date)
+                )
     return found
 
 
@@ -371,8 +405,11 @@ def pin_conflicts(problem: Problem) -> list[Finding]:
     """The hard rules the fixed duties break among themselves, whatever else is planned: two a
     day, too many days in a row, a forbidden succession, a month's maximum, one person twice a
     day. (Minimums and coverage are for the rest of the roster to meet.)"""
-    roster = Roster(Assignment(p.date, p.station, p.shift, p.role, p.unit, p.person, bool(p.first_inquiry))
-                    for p in problem.data.fixed if problem.in_horizon(p.date))
+    roster = Roster(
+        Assignment(p.date, p.station, p.shift, p.role, p.unit, p.person, bool(p.first_inquiry))
+        for p in problem.data.fixed
+        if problem.in_horizon(p.date)
+    )
     findings = _check_days(problem, roster) + [f for f in _check_monthly(problem, roster) if f.rule is RuleKey.MAX_TOTAL]
     return findings + [f for f in _check_people(problem, roster) if f.rule is RuleKey.PERSON_ONCE]
 
@@ -392,8 +429,15 @@ def _shortfalls(problem: Problem, roster: Roster) -> list[Shortfall]:
 
 def _coverage_score(shortfalls: list[Shortfall], weight: int) -> RuleScore:
     findings = tuple(
-        Finding(RuleKey.COVERAGE, f"「{s.role}」需要 {s.needed} 个单位，只安排了 {s.assigned} 个", None, s.date, s.station,
-                s.shift, weight * SCALE * s.missing)
+        Finding(
+            RuleKey.COVERAGE,
+            f"「{s.role}」需要 {s.needed} 个单位，只安排了 {s.assigned} 个",
+            None,
+            s.date,
+            s.station,
+            s.shift,
+            weight * SCALE * s.missing,
+        )
         for s in shortfalls
     )
     missing = sum(s.missing for s in shortfalls)
@@ -408,8 +452,15 @@ def _gap_runs_score(problem: Problem, roster: Roster, weight: int) -> RuleScore:
     for station, days in problem.open_days.items():
         for first, second in itertools.pairwise(days):
             if (station, first) not in held and (station, second) not in held:
-                findings.append(Finding(RuleKey.GAP_RUNS, f"{first} 与 {second} 都没有任何单位值守",
-                                        date=second, station=station, penalty=weight * SCALE))
+                findings.append(
+                    Finding(
+                        RuleKey.GAP_RUNS,
+                        f"{first} 与 {second} 都没有任何单位值守",
+                        date=second,
+                        station=station,
+                        penalty=weight * SCALE,
+                    )
+                )
     return RuleScore(RuleKey.GAP_RUNS, weight, len(findings), weight * SCALE * len(findings), tuple(findings))
 
 
@@ -426,8 +477,14 @@ def _fairness_score(problem: Problem, roster: Roster, rule: RuleKey, weight: int
         amount += deviation * deviation
         if deviation:
             what = "周末节假日值班" if weekend else "值班"
-            findings.append(Finding(rule, f"{what} {ytd + duties} 次，公平份额 {targets[unit.id] / TARGET_SCALE:.1f} 次",
-                                    unit=unit.id, penalty=weight * deviation * deviation))
+            findings.append(
+                Finding(
+                    rule,
+                    f"{what} {ytd + duties} 次，公平份额 {targets[unit.id] / TARGET_SCALE:.1f} 次",
+                    unit=unit.id,
+                    penalty=weight * deviation * deviation,
+                )
+            )
     # amount is in hundredths of a squared duty, so weight * amount is already in SCALE units
     return RuleScore(rule, weight, amount / (TARGET_SCALE * TARGET_SCALE), weight * amount, tuple(findings))
 
@@ -445,14 +502,21 @@ def _spacing_score(problem: Problem, roster: Roster, weight: int) -> RuleScore:
             dates.append(past.last_duty)
         dates.sort()
         for i, first in enumerate(dates):
-            for second in dates[i + 1:]:
+            for second in dates[i + 1 :]:
                 distance = (second - first).days
                 if distance >= gap:
                     break
                 if distance > 0:
                     pairs += 1
-                    findings.append(Finding(RuleKey.SPACING, f"{first} 与 {second} 两次值班只隔 {distance} 天",
-                                            unit=unit_id, date=second, penalty=weight * SCALE))
+                    findings.append(
+                        Finding(
+                            RuleKey.SPACING,
+                            f"{first} 与 {second} 两次值班只隔 {distance} 天",
+                            unit=unit_id,
+                            date=second,
+                            penalty=weight * SCALE,
+                        )
+                    )
     return RuleScore(RuleKey.SPACING, weight, pairs, weight * SCALE * pairs, tuple(findings))
 
 
@@ -464,8 +528,14 @@ def _home_community_score(problem: Problem, roster: Roster, weight: int) -> Rule
             unit = data.units_by_id.get(a.unit)
             community = data.station(a.station).community if a.station in data.stations_by_id else None
             if unit is not None and unit.community and community and community != unit.community:
-                findings.append(Finding(RuleKey.HOME_COMMUNITY, f"报到社区为「{unit.community}」，在「{community}」值班",
-                                        penalty=weight * SCALE, **_where(a)))
+                findings.append(
+                    Finding(
+                        RuleKey.HOME_COMMUNITY,
+                        f"报到社区为「{unit.community}」，在「{community}」值班",
+                        penalty=weight * SCALE,
+                        **_where(a),
+                    )
+                )
     return RuleScore(RuleKey.HOME_COMMUNITY, weight, len(findings), weight * SCALE * len(findings), tuple(findings))
 
 
@@ -475,19 +545,32 @@ def _requests_score(problem: Problem, roster: Roster, weight: int) -> RuleScore:
     for request in problem.data.requests:
         duties = roster.duties_of(request.unit)
         for day in problem.request_days(request):
-            matching = [a for a in duties if a.date == day.date
-                        and (request.shift is None or a.shift == request.shift)
-                        and (request.station is None or a.station == request.station)]
+            matching = [
+                a
+                for a in duties
+                if a.date == day.date
+                and (request.shift is None or a.shift == request.shift)
+                and (request.station is None or a.station == request.station)
+            ]
             if request.kind is RequestKind.WANT and not matching:
                 amount += request.weight
-                findings.append(Finding(RuleKey.REQUESTS, "希望值班未满足", unit=request.unit, date=day.date,
-                                        station=request.station, shift=request.shift,
-                                        penalty=weight * SCALE * request.weight))
+                findings.append(
+                    Finding(
+                        RuleKey.REQUESTS,
+                        "希望值班未满足",
+                        unit=request.unit,
+                        date=day.date,
+                        station=request.station,
+                        shift=request.shift,
+                        penalty=weight * SCALE * request.weight,
+                    )
+                )
             if request.kind is RequestKind.AVOID:
                 for a in matching:
                     amount += request.weight
-                    findings.append(Finding(RuleKey.REQUESTS, "安排在希望避免的时间", penalty=weight * SCALE * request.weight,
-                                            **_where(a)))
+                    findings.append(
+                        Finding(RuleKey.REQUESTS, "安排在希望避免的时间", penalty=weight * SCALE * request.weight, **_where(a))
+                    )
     return RuleScore(RuleKey.REQUESTS, weight, amount, weight * SCALE * amount, tuple(findings))
 
 
@@ -500,8 +583,17 @@ def _overstaffing_score(problem: Problem, roster: Roster, weight: int) -> RuleSc
         n = count.get((slot.date, slot.station, slot.shift, slot.role), 0)
         if n > slot.min:
             amount += n - slot.min
-            findings.append(Finding(RuleKey.OVERSTAFFING, f"「{slot.role}」需要 {slot.min} 个单位，安排了 {n} 个",
-                                    None, slot.date, slot.station, slot.shift, weight * SCALE * (n - slot.min)))
+            findings.append(
+                Finding(
+                    RuleKey.OVERSTAFFING,
+                    f"「{slot.role}」需要 {slot.min} 个单位，安排了 {n} 个",
+                    None,
+                    slot.date,
+                    slot.station,
+                    slot.shift,
+                    weight * SCALE * (n - slot.min),
+                )
+            )
     return RuleScore(RuleKey.OVERSTAFFING, weight, amount, weight * SCALE * amount, tuple(findings))
 
 

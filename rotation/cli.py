@@ -73,8 +73,11 @@ class DefaultToSolve(click.Group):
             ctx.exit(EXIT_INTERRUPTED)
 
 
-@click.group(cls=DefaultToSolve, context_settings={"help_option_names": ["-h", "--help"]},
-             epilog=EXIT_CODES_HELP.replace("退出码：", "退出码（solve，即不带命令时）："))
+@click.group(
+    cls=DefaultToSolve,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog=EXIT_CODES_HELP.replace("退出码：", "退出码（solve，即不带命令时）："),
+)
 @click.version_option(__version__, prog_name="rotation", message="%(prog)s %(version)s")
 def main() -> None:
     """党群服务阵地轮值排班工具。
@@ -117,18 +120,25 @@ def _horizon(month: str | None, start: dt.datetime | None, end: dt.datetime | No
 
 
 def horizon_options(function: _Command) -> _Command:
-    function = click.option("--assume-weekends", is_flag=True,
-                            help="内置日历不认识的年份按普通周末推定（会在报告中注明）")(function)
+    function = click.option("--assume-weekends", is_flag=True, help="内置日历不认识的年份按普通周末推定（会在报告中注明）")(
+        function
+    )
     function = click.option("--end", type=click.DateTime(["%Y-%m-%d"]), help="结束日期 YYYY-MM-DD（含）")(function)
     function = click.option("--start", type=click.DateTime(["%Y-%m-%d"]), help="开始日期 YYYY-MM-DD")(function)
     function = click.option("--month", help="排一个自然月，如 2026-12；默认下个月")(function)
-    function = click.option("--data", "data_path", type=click.Path(path_type=Path), default=None,
-                            help="数据：CSV 文件夹或 .xlsx 工作簿；默认内置的凤庆县示例数据")(function)
+    function = click.option(
+        "--data",
+        "data_path",
+        type=click.Path(path_type=Path),
+        default=None,
+        help="数据：CSV 文件夹或 .xlsx 工作簿；默认内置的凤庆县示例数据",
+    )(function)
     return function
 
 
-def load_problem(data_path: Path | None, month: str | None, start: dt.datetime | None,
-                 end: dt.datetime | None, assume_weekends: bool) -> Problem:
+def load_problem(
+    data_path: Path | None, month: str | None, start: dt.datetime | None, end: dt.datetime | None, assume_weekends: bool
+) -> Problem:
     """Load, validate and resolve; on bad data print every problem and exit 2."""
     path = data_path or DEFAULT_DATA
     first, last = _horizon(month, start, end)
@@ -168,15 +178,18 @@ def _progress_printer() -> Callable[[Progress], None]:
         best = f"{progress.objective / 100:.2f}" if progress.objective is not None else "-"
         bound = f"{progress.bound / 100:.2f}" if progress.bound is not None else "-"
         gap = f"{progress.gap * 100:.2f}%" if progress.gap is not None else "-"
-        line = (f"[{progress.phase}] {progress.elapsed:6.1f} 秒 | 目标 {best} | 下界 {bound} | 差距 {gap} | "
-                f"已找到 {progress.solutions} 个解")
+        line = (
+            f"[{progress.phase}] {progress.elapsed:6.1f} 秒 | 目标 {best} | 下界 {bound} | 差距 {gap} | "
+            f"已找到 {progress.solutions} 个解"
+        )
         click.echo(("\r" + line + "   ") if interactive else line, err=True, nl=not interactive)
 
     return show
 
 
-def read_roster_file(path: Path, data: DataSet, assume_weekends: bool = False,
-                     horizon: tuple[dt.date, dt.date] | None = None) -> tuple[Roster, tuple[dt.date, dt.date]]:
+def read_roster_file(
+    path: Path, data: DataSet, assume_weekends: bool = False, horizon: tuple[dt.date, dt.date] | None = None
+) -> tuple[Roster, tuple[dt.date, dt.date]]:
     """A roster from assignments.csv or a roster workbook, and the calendar months it spans (or
     ``horizon``); raises DataError or UnknownDatesError."""
     from export.assignments import read_assignments
@@ -236,8 +249,7 @@ def run_budget(time_limit: float, workers: int) -> Budget:
     roster may not repeat)."""
     started = (click.get_current_context().find_root().obj or {}).get("started", time.monotonic())
     if workers == 1:
-        return Budget(time_limit * DETERMINISTIC_RATE, deterministic=True, started=started,
-                      deadline=started + time_limit)
+        return Budget(time_limit * DETERMINISTIC_RATE, deterministic=True, started=started, deadline=started + time_limit)
     return Budget(time_limit, started=started)
 
 
@@ -252,8 +264,9 @@ def writing_time(problem: Problem, per_unit: bool, busy: float | None = None) ->
     return busy * (WRITE_SECONDS + WRITE_PER_DUTY * problem.unit_duties * (2 if per_unit else 1))
 
 
-def finish(result: Result, data_path: Path | None, out_dir: Path, force: bool, per_unit: bool, quiet: bool,
-           budget: Budget) -> None:
+def finish(
+    result: Result, data_path: Path | None, out_dir: Path, force: bool, per_unit: bool, quiet: bool, budget: Budget
+) -> None:
     """Explain any shortfall, print the summary, write the checked roster and exit with the
     documented code. The explanation takes what the budget holds beyond writing the outputs."""
     result = replace(result, provenance=provenance(data_path or DEFAULT_DATA), wall_time=budget.elapsed())
@@ -269,8 +282,11 @@ def finish(result: Result, data_path: Path | None, out_dir: Path, force: bool, p
     if result.roster is None:
         # not even a partial roster: coverage is soft, so only a minimum (a month's least
         # duties, and the benchmark's least minutes and runs) can leave none
-        click.echo("没有得到任何排班：每个单位的每月最少次数等下限规则无法同时满足（或时限太短，来不及找到满足下限的排班）。"
-                   "请检查单位表的「最少次数」，或加大 --time-limit 再试。", err=True)
+        click.echo(
+            "没有得到任何排班：每个单位的每月最少次数等下限规则无法同时满足（或时限太短，来不及找到满足下限的排班）。"
+            "请检查单位表的「最少次数」，或加大 --time-limit 再试。",
+            err=True,
+        )
         sys.exit(EXIT_NO_ROSTER)
     try:
         written = write_outputs(result, out_dir, force, per_unit)
@@ -302,25 +318,35 @@ def default_time_limit(time_limit: float | None, problem: Problem) -> float:
         return time_limit
     months = len(problem.months)
     if months > 1:
-        click.echo(f"共 {months} 个月，时限按每月 {SECONDS_PER_MONTH:.0f} 秒计为 {months * SECONDS_PER_MONTH:.0f} 秒"
-                   "（可用 --time-limit 改）", err=True)
+        click.echo(
+            f"共 {months} 个月，时限按每月 {SECONDS_PER_MONTH:.0f} 秒计为 {months * SECONDS_PER_MONTH:.0f} 秒"
+            "（可用 --time-limit 改）",
+            err=True,
+        )
     return months * SECONDS_PER_MONTH
 
 
 def search_options(function: _Command) -> _Command:
     """The options every command that searches for a roster shares."""
-    for option in reversed((
-        click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("out"), show_default=True,
-                     help="输出文件夹"),
-        click.option("--time-limit", type=click.FloatRange(min=0.1), default=None,
-                     help=f"求解时限（秒），默认每个月 {SECONDS_PER_MONTH:.0f} 秒（排全年即 {12 * SECONDS_PER_MONTH:.0f} 秒）。"
-                          "--workers 1 时按 CP-SAT 的确定性时间计：结果可完全重现，实际用时约为设定的 2–3 倍"),
-        click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True, help="并行求解线程数"),
-        click.option("--seed", type=int, default=0, show_default=True, help="随机种子"),
-        click.option("--force", is_flag=True, help="覆盖已有的输出文件"),
-        click.option("--per-unit", is_flag=True, help="另为每个单位写一个值班表文件（在「各单位值班表」文件夹）"),
-        click.option("--quiet", is_flag=True, help="不显示求解进度"),
-    )):
+    for option in reversed(
+        (
+            click.option(
+                "--out", "out_dir", type=click.Path(path_type=Path), default=Path("out"), show_default=True, help="输出文件夹"
+            ),
+            click.option(
+                "--time-limit",
+                type=click.FloatRange(min=0.1),
+                default=None,
+                help=f"求解时限（秒），默认每个月 {SECONDS_PER_MONTH:.0f} 秒（排全年即 {12 * SECONDS_PER_MONTH:.0f} 秒）。"
+                "--workers 1 时按 CP-SAT 的确定性时间计：结果可完全重现，实际用时约为设定的 2–3 倍",
+            ),
+            click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True, help="并行求解线程数"),
+            click.option("--seed", type=int, default=0, show_default=True, help="随机种子"),
+            click.option("--force", is_flag=True, help="覆盖已有的输出文件"),
+            click.option("--per-unit", is_flag=True, help="另为每个单位写一个值班表文件（在「各单位值班表」文件夹）"),
+            click.option("--quiet", is_flag=True, help="不显示求解进度"),
+        )
+    ):
         function = option(function)
     return function
 
@@ -328,11 +354,28 @@ def search_options(function: _Command) -> _Command:
 @main.command(epilog=EXIT_CODES_HELP)
 @horizon_options
 @search_options
-@click.option("--previous", "previous_path", type=click.Path(path_type=Path), default=None,
-              help="上一份排班（assignments.csv 或 轮值表.xlsx）：接着它排，跨月的规则和全年的公平累计都据此计算")
-def solve(data_path: Path | None, month: str | None, start: dt.datetime | None, end: dt.datetime | None,
-          assume_weekends: bool, out_dir: Path, time_limit: float | None, workers: int, seed: int, force: bool,
-          per_unit: bool, quiet: bool, previous_path: Path | None) -> None:
+@click.option(
+    "--previous",
+    "previous_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="上一份排班（assignments.csv 或 轮值表.xlsx）：接着它排，跨月的规则和全年的公平累计都据此计算",
+)
+def solve(
+    data_path: Path | None,
+    month: str | None,
+    start: dt.datetime | None,
+    end: dt.datetime | None,
+    assume_weekends: bool,
+    out_dir: Path,
+    time_limit: float | None,
+    workers: int,
+    seed: int,
+    force: bool,
+    per_unit: bool,
+    quiet: bool,
+    previous_path: Path | None,
+) -> None:
     """排班：求出最好的轮值表，经独立校验后写出 assignments.csv、轮值表.xlsx（上墙轮值表、各单位值班表、
     统计、总览、求解报告）和求解报告.txt。"""
     problem = load_problem(data_path, month, start, end, assume_weekends)
@@ -352,8 +395,7 @@ def solve(data_path: Path | None, month: str | None, start: dt.datetime | None, 
     if previous is None:
         result = run_interruptibly(lambda control: run_solve(problem, options, control, progress, solving))
     else:
-        result = run_interruptibly(lambda control: solve_after(problem, list(previous), options, control, progress,
-                                                               solving))
+        result = run_interruptibly(lambda control: solve_after(problem, list(previous), options, control, progress, solving))
     finish(result, data_path, out_dir, force, per_unit, quiet, budget)
 
 
@@ -364,14 +406,30 @@ def check_previous(problem: Problem, previous: Roster) -> None:
     if not dates:
         raise DataError([DataIssue("上一份排班", None, None, "上一份排班里没有任何值班")])
     if dates[-1] >= problem.start:
-        raise DataError([DataIssue("上一份排班", None, None, f"上一份排班排到了 {dates[-1]}，"
-                                   f"不早于本次开始日期 {problem.start}：请给出之前的排班，或调整开始日期")])
+        raise DataError(
+            [
+                DataIssue(
+                    "上一份排班",
+                    None,
+                    None,
+                    f"上一份排班排到了 {dates[-1]}，不早于本次开始日期 {problem.start}：请给出之前的排班，或调整开始日期",
+                )
+            ]
+        )
     for past in problem.data.history:
         if past.last_duty is not None and past.last_duty >= dates[0]:
             row = past.source.row if past.source else None
-            raise DataError([DataIssue(tables.HISTORY.zh, row, "上次值班日期",
-                                       f"历史表已写到 {past.last_duty}，在上一份排班（{dates[0]} 起）之内：同时使用 "
-                                       "--previous 会重复计算。请删去历史表中这些行，或不用 --previous")])
+            raise DataError(
+                [
+                    DataIssue(
+                        tables.HISTORY.zh,
+                        row,
+                        "上次值班日期",
+                        f"历史表已写到 {past.last_duty}，在上一份排班（{dates[0]} 起）之内：同时使用 "
+                        "--previous 会重复计算。请删去历史表中这些行，或不用 --previous",
+                    )
+                ]
+            )
 
 
 def _published_span(roster: Roster, start: dt.datetime | None, end: dt.datetime | None) -> tuple[dt.date, dt.date]:
@@ -382,8 +440,9 @@ def _published_span(roster: Roster, start: dt.datetime | None, end: dt.datetime 
         raise DataError([DataIssue("原排班", None, None, "排班文件里没有任何值班")])
     first, last = (start.date() if start else dates[0]), (end.date() if end else dates[-1])
     if not first <= dates[0] <= dates[-1] <= last:
-        raise DataError([DataIssue("原排班", None, None, f"排班里的值班（{dates[0]} 至 {dates[-1]}）"
-                                   f"超出了给定的范围 {first} 至 {last}")])
+        raise DataError(
+            [DataIssue("原排班", None, None, f"排班里的值班（{dates[0]} 至 {dates[-1]}）超出了给定的范围 {first} 至 {last}")]
+        )
     return first, last
 
 
@@ -391,20 +450,42 @@ REPAIR_EXIT_HELP = EXIT_CODES_HELP.replace("排班完成", "调整完成")
 
 
 @main.command(epilog=REPAIR_EXIT_HELP)
-@click.option("--roster", "roster_path", type=click.Path(path_type=Path), required=True,
-              help="已发布的排班：assignments.csv 或 轮值表.xlsx")
-@click.option("--data", "data_path", type=click.Path(path_type=Path), default=None,
-              help="改过的数据：CSV 文件夹或 .xlsx 工作簿；默认内置的凤庆县示例数据")
-@click.option("--from", "since", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="从这天起可以调整（之前的值班一律不动）；默认今天，排班尚未开始时为第一天")
-@click.option("--start", "start_option", type=click.DateTime(["%Y-%m-%d"]),
-              help="原排班的开始日期；默认为其中最早的值班日期")
+@click.option(
+    "--roster", "roster_path", type=click.Path(path_type=Path), required=True, help="已发布的排班：assignments.csv 或 轮值表.xlsx"
+)
+@click.option(
+    "--data",
+    "data_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="改过的数据：CSV 文件夹或 .xlsx 工作簿；默认内置的凤庆县示例数据",
+)
+@click.option(
+    "--from",
+    "since",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="从这天起可以调整（之前的值班一律不动）；默认今天，排班尚未开始时为第一天",
+)
+@click.option("--start", "start_option", type=click.DateTime(["%Y-%m-%d"]), help="原排班的开始日期；默认为其中最早的值班日期")
 @click.option("--end", "end_option", type=click.DateTime(["%Y-%m-%d"]), help="原排班的结束日期；默认为其中最晚的值班日期")
 @click.option("--assume-weekends", is_flag=True, help="内置日历不认识的年份按普通周末推定")
 @search_options
-def repair(roster_path: Path, data_path: Path | None, since: dt.datetime | None, start_option: dt.datetime | None,
-           end_option: dt.datetime | None, assume_weekends: bool, out_dir: Path,
-           time_limit: float | None, workers: int, seed: int, force: bool, per_unit: bool, quiet: bool) -> None:
+def repair(
+    roster_path: Path,
+    data_path: Path | None,
+    since: dt.datetime | None,
+    start_option: dt.datetime | None,
+    end_option: dt.datetime | None,
+    assume_weekends: bool,
+    out_dir: Path,
+    time_limit: float | None,
+    workers: int,
+    seed: int,
+    force: bool,
+    per_unit: bool,
+    quiet: bool,
+) -> None:
     """调整已发布的排班：数据变了（单位临时不可安排、增减单位、需求变化）以后，改动尽量少地重排。
     先使改动的值班最少，再在此基础上优化公平等各项；写出新的排班和「调整清单」（哪天哪个岗位由谁换成谁）。"""
     from rotation.repair import repair as run_repair
@@ -416,8 +497,16 @@ def repair(roster_path: Path, data_path: Path | None, since: dt.datetime | None,
         first, last = _published_span(old, start_option, end_option)
         start = since.date() if since else min(max(dt.date.today(), first), last + dt.timedelta(days=1))
         if start > last:
-            raise DataError([DataIssue("调整", None, None, f"排班（{first} 至 {last}）已经过去，没有可以调整的日子；"
-                                       "如确需调整，请用 --from 指定日期")])
+            raise DataError(
+                [
+                    DataIssue(
+                        "调整",
+                        None,
+                        None,
+                        f"排班（{first} 至 {last}）已经过去，没有可以调整的日子；如确需调整，请用 --from 指定日期",
+                    )
+                ]
+            )
         problem = repair_problem(data, old, first, last, start, assume_weekends)
     writable_or_exit(out_dir, force, per_unit)
     time_limit = default_time_limit(time_limit, problem)
@@ -435,8 +524,9 @@ def repair(roster_path: Path, data_path: Path | None, since: dt.datetime | None,
 @click.option("--start", type=click.DateTime(["%Y-%m-%d"]), help="开始日期")
 @click.option("--end", type=click.DateTime(["%Y-%m-%d"]), help="结束日期（含）")
 @click.option("--assume-weekends", is_flag=True, help="内置日历不认识的年份按普通周末推定")
-def validate(path: Path | None, month: str | None, start: dt.datetime | None, end: dt.datetime | None,
-             assume_weekends: bool) -> None:
+def validate(
+    path: Path | None, month: str | None, start: dt.datetime | None, end: dt.datetime | None, assume_weekends: bool
+) -> None:
     """检查数据（CSV 文件夹或 .xlsx 工作簿），并汇总阵地、单位和每月需求。"""
     problem = load_problem(path, month, start, end, assume_weekends)
     click.echo(describe(problem))
@@ -468,14 +558,25 @@ CHECK_EXIT_HELP = (
 
 @main.command(epilog=CHECK_EXIT_HELP)
 @click.argument("roster_path", type=click.Path(path_type=Path))
-@click.option("--data", "data_path", type=click.Path(path_type=Path), default=None,
-              help="数据：CSV 文件夹或 .xlsx 工作簿；默认内置的凤庆县示例数据")
+@click.option(
+    "--data",
+    "data_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="数据：CSV 文件夹或 .xlsx 工作簿；默认内置的凤庆县示例数据",
+)
 @click.option("--month", help="检查哪个月；默认为排班表涉及的月份")
 @click.option("--start", type=click.DateTime(["%Y-%m-%d"]), help="开始日期")
 @click.option("--end", type=click.DateTime(["%Y-%m-%d"]), help="结束日期（含）")
 @click.option("--assume-weekends", is_flag=True, help="内置日历不认识的年份按普通周末推定")
-def check(roster_path: Path, data_path: Path | None, month: str | None, start: dt.datetime | None,
-          end: dt.datetime | None, assume_weekends: bool) -> None:
+def check(
+    roster_path: Path,
+    data_path: Path | None,
+    month: str | None,
+    start: dt.datetime | None,
+    end: dt.datetime | None,
+    assume_weekends: bool,
+) -> None:
     """检查一份排班（手工改过的轮值表.xlsx 或 assignments.csv）：逐条列出违反的规则和各项扣分。"""
     from rotation.checker import check as check_roster
 
@@ -485,8 +586,16 @@ def check(roster_path: Path, data_path: Path | None, month: str | None, start: d
         roster, (first, last) = read_roster_file(roster_path, data, assume_weekends, horizon)
         outside = [d for d in roster.dates() if not first <= d <= last]
         if outside:
-            raise DataError([DataIssue(roster_path.name, None, None, f"排班里有 {outside[0]} 等 {len(outside)} 天"
-                                       f"不在检查范围 {first} 至 {last} 内")])
+            raise DataError(
+                [
+                    DataIssue(
+                        roster_path.name,
+                        None,
+                        None,
+                        f"排班里有 {outside[0]} 等 {len(outside)} 天不在检查范围 {first} 至 {last} 内",
+                    )
+                ]
+            )
         problem = build_problem(data, first, last, assume_weekends)
     result = check_roster(problem, roster)
     click.echo(describe_check(problem, result))
@@ -494,11 +603,7 @@ def check(roster_path: Path, data_path: Path | None, month: str | None, start: d
 
 
 EXPLAIN_EXIT_HELP = (
-    "\b\n退出码：\n"
-    "  0  全部岗位都能排满\n"
-    "  2  数据或参数有误\n"
-    "  3  有排不满的岗位（逐个列出原因）\n"
-    "  4  时限内没有找到任何排班"
+    "\b\n退出码：\n  0  全部岗位都能排满\n  2  数据或参数有误\n  3  有排不满的岗位（逐个列出原因）\n  4  时限内没有找到任何排班"
 )
 
 
@@ -506,8 +611,15 @@ EXPLAIN_EXIT_HELP = (
 @horizon_options
 @click.option("--time-limit", type=click.FloatRange(min=1), default=30.0, show_default=True, help="分析时限（秒）")
 @click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True, help="并行求解线程数")
-def explain(data_path: Path | None, month: str | None, start: dt.datetime | None, end: dt.datetime | None,
-            assume_weekends: bool, time_limit: float, workers: int) -> None:
+def explain(
+    data_path: Path | None,
+    month: str | None,
+    start: dt.datetime | None,
+    end: dt.datetime | None,
+    assume_weekends: bool,
+    time_limit: float,
+    workers: int,
+) -> None:
     """找出排不满的岗位和原因（不排完整的轮值表，不写文件）：哪个岗位缺几个单位，是没有单位能担任、
     能担任的单位都不可安排，还是被每日最多、最多连续天数、每月最多周末、每月最多次数、固定安排等规则用完了。"""
     from rotation.explain import explain as find_gaps
@@ -521,16 +633,18 @@ def explain(data_path: Path | None, month: str | None, start: dt.datetime | None
         click.echo("时限内没有找到任何排班：硬性规则之间可能互相冲突（如固定安排），或请加大 --time-limit 再试。")
         sys.exit(EXIT_NO_ROSTER)
     if not found.gaps:
-        click.echo(f"{problem.start} 至 {problem.end}：全部 {len(problem.slots)} 个岗位都能排满"
-                   f"（需 {problem.unit_duties} 人次）。")
+        click.echo(
+            f"{problem.start} 至 {problem.end}：全部 {len(problem.slots)} 个岗位都能排满（需 {problem.unit_duties} 人次）。"
+        )
         sys.exit(EXIT_OK)
     proven = "已证明不能更少" if found.proven else "时限内未能证明不能更少，加大 --time-limit 可能更少"
-    click.echo(f"{problem.start} 至 {problem.end}：最少缺 {found.missing} 人次，{len(found.gaps)} 个岗位排不满"
-               f"（{proven}）。")
+    click.echo(f"{problem.start} 至 {problem.end}：最少缺 {found.missing} 人次，{len(found.gaps)} 个岗位排不满（{proven}）。")
     for gap in found.gaps:
         slot = gap.slot
-        click.echo(f"  {slot.date} {data.station(slot.station).label} {data.shift(slot.shift).label} {slot.role} "
-                   f"缺 {gap.missing}：{gap.cause}")
+        click.echo(
+            f"  {slot.date} {data.station(slot.station).label} {data.shift(slot.shift).label} {slot.role} "
+            f"缺 {gap.missing}：{gap.cause}"
+        )
     sys.exit(EXIT_SHORTFALL)
 
 
@@ -548,21 +662,40 @@ SWAP_EXIT_HELP = (
 @click.argument("date_a", type=click.DateTime(["%Y-%m-%d"]))
 @click.argument("unit_b")
 @click.argument("date_b", type=click.DateTime(["%Y-%m-%d"]))
-@click.option("--roster", "roster_path", type=click.Path(path_type=Path), required=True,
-              help="已发布的排班：assignments.csv 或 轮值表.xlsx")
-@click.option("--data", "data_path", type=click.Path(path_type=Path), default=None,
-              help="数据：CSV 文件夹或 .xlsx 工作簿；默认内置的凤庆县示例数据")
+@click.option(
+    "--roster", "roster_path", type=click.Path(path_type=Path), required=True, help="已发布的排班：assignments.csv 或 轮值表.xlsx"
+)
+@click.option(
+    "--data",
+    "data_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="数据：CSV 文件夹或 .xlsx 工作簿；默认内置的凤庆县示例数据",
+)
 @click.option("--station-a", help="单位甲当天不止一次值班时，写明阵地（编号或名称）")
 @click.option("--shift-a", help="单位甲当天不止一次值班时，写明时段（编号或名称）")
 @click.option("--station-b", help="单位乙当天不止一次值班时，写明阵地")
 @click.option("--shift-b", help="单位乙当天不止一次值班时，写明时段")
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("out"), show_default=True,
-              help="调换后的排班写到这个文件夹")
+@click.option(
+    "--out", "out_dir", type=click.Path(path_type=Path), default=Path("out"), show_default=True, help="调换后的排班写到这个文件夹"
+)
 @click.option("--force", is_flag=True, help="覆盖已有的输出文件")
 @click.option("--assume-weekends", is_flag=True, help="内置日历不认识的年份按普通周末推定")
-def swap(unit_a: str, date_a: dt.datetime, unit_b: str, date_b: dt.datetime, roster_path: Path,
-         data_path: Path | None, station_a: str | None, shift_a: str | None, station_b: str | None,
-         shift_b: str | None, out_dir: Path, force: bool, assume_weekends: bool) -> None:
+def swap(
+    unit_a: str,
+    date_a: dt.datetime,
+    unit_b: str,
+    date_b: dt.datetime,
+    roster_path: Path,
+    data_path: Path | None,
+    station_a: str | None,
+    shift_a: str | None,
+    station_b: str | None,
+    shift_b: str | None,
+    out_dir: Path,
+    force: bool,
+    assume_weekends: bool,
+) -> None:
     """调班：单位甲（UNIT_A）把 DATE_A 的值班换给单位乙（UNIT_B），换来单位乙 DATE_B 的值班。
     逐条检查所有硬性规则：可以换就写出调换后的排班，不能换就说明是哪条规则不允许。
 
@@ -577,8 +710,18 @@ def swap(unit_a: str, date_a: dt.datetime, unit_b: str, date_b: dt.datetime, ros
     with exit_on_bad_data("不能调换："):
         roster, _ = read_roster_file(roster_path, data, assume_weekends)
         problem = build_problem(data, *_published_span(roster, None, None), assume_weekends)
-        outcome = try_swap(problem, roster, unit_a, date_a.date(), unit_b, date_b.date(), station_a=station_a,
-                           shift_a=shift_a, station_b=station_b, shift_b=shift_b)
+        outcome = try_swap(
+            problem,
+            roster,
+            unit_a,
+            date_a.date(),
+            unit_b,
+            date_b.date(),
+            station_a=station_a,
+            shift_a=shift_a,
+            station_b=station_b,
+            shift_b=shift_b,
+        )
     text = describe_swap(problem, outcome)
     click.echo(text)
     if not outcome.allowed:
@@ -601,16 +744,36 @@ def bench() -> None:
 @click.option("--time-limit", type=click.FloatRange(min=0.1), default=60.0, show_default=True, help="求解时限（秒）")
 @click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True, help="并行求解线程数")
 @click.option("--seed", type=int, default=0, show_default=True, help="随机种子")
-@click.option("--out", "out_path", type=click.Path(path_type=Path), default=None,
-              help="把排班按基准的排班格式写到这个文件（每名员工一行，每天一个班次，「-」为休息）")
-@click.option("--check", "roster_path", type=click.Path(path_type=Path), default=None,
-              help="不求解，只用检查器检查这个排班文件并给出目标值")
-@click.option("--method", type=click.Choice(["relax", "plain"]), default="relax", show_default=True,
-              help="relax：整体模型 + 邻域搜索；plain：整体模型一次 CP-SAT 搜索（用于对比）")
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="把排班按基准的排班格式写到这个文件（每名员工一行，每天一个班次，「-」为休息）",
+)
+@click.option(
+    "--check", "roster_path", type=click.Path(path_type=Path), default=None, help="不求解，只用检查器检查这个排班文件并给出目标值"
+)
+@click.option(
+    "--method",
+    type=click.Choice(["relax", "plain"]),
+    default="relax",
+    show_default=True,
+    help="relax：整体模型 + 邻域搜索；plain：整体模型一次 CP-SAT 搜索（用于对比）",
+)
 @click.option("--force", is_flag=True, help="覆盖已有的排班文件")
 @click.option("--quiet", is_flag=True, help="不显示求解进度")
-def bench_curtois(instance_path: Path, time_limit: float, workers: int, seed: int, out_path: Path | None,
-                  roster_path: Path | None, method: str, force: bool, quiet: bool) -> None:
+def bench_curtois(
+    instance_path: Path,
+    time_limit: float,
+    workers: int,
+    seed: int,
+    out_path: Path | None,
+    roster_path: Path | None,
+    method: str,
+    force: bool,
+    quiet: bool,
+) -> None:
     """求解 Curtois & Qu 排班基准的一个实例（INSTANCE_PATH，如 Instance1.txt），用检查器复核，
     输出目标值、下界、状态和用时。退出码：0 求得可行排班，2 实例或排班文件有误，
     3 排班违反硬性规则，4 时限内未找到可行排班，5 被中止，6 无法写出。"""
@@ -622,8 +785,7 @@ def bench_curtois(instance_path: Path, time_limit: float, workers: int, seed: in
         with exit_on_bad_data("排班文件有误："):
             if not roster_path.is_file():
                 raise DataError([DataIssue(roster_path.name, None, None, "文件不存在")])
-            roster = curtois.read_roster(instance, roster_path.read_text(encoding="utf-8", errors="replace"),
-                                         roster_path.name)
+            roster = curtois.read_roster(instance, roster_path.read_text(encoding="utf-8", errors="replace"), roster_path.name)
         outcome = curtois.judge(instance, roster)
         click.echo(curtois.describe(instance, outcome))
         sys.exit(EXIT_SHORTFALL if outcome.violations else EXIT_OK)
@@ -653,13 +815,20 @@ def bench_curtois(instance_path: Path, time_limit: float, workers: int, seed: in
 
 
 @main.command()
-@click.option("--port", type=click.IntRange(1, 65535), default=None,
-              help="端口；默认 8765，被占用时自动换下一个")
-@click.option("--workspace", type=click.Path(path_type=Path), default=None,
-              help="工作文件夹：上传的数据和每次排班的输入、输出都存在这里；默认为用户主目录下的 rotation-workspace")
+@click.option("--port", type=click.IntRange(1, 65535), default=None, help="端口；默认 8765，被占用时自动换下一个")
+@click.option(
+    "--workspace",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="工作文件夹：上传的数据和每次排班的输入、输出都存在这里；默认为用户主目录下的 rotation-workspace",
+)
 @click.option("--no-browser", is_flag=True, help="不自动打开浏览器")
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="监听的地址；默认只有本机能打开。设为其他地址（如 0.0.0.0）时需要访问口令")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="监听的地址；默认只有本机能打开。设为其他地址（如 0.0.0.0）时需要访问口令",
+)
 @click.option("--token", default=None, help="访问口令；--host 不是本机时不给就自动生成一个（只显示一次）")
 def serve(port: int | None, workspace: Path | None, no_browser: bool, host: str, token: str | None) -> None:
     """打开网页工作台：在浏览器里上传数据、检查、排班、查看、下载、调整和调班（不需要联网）。"""

@@ -51,10 +51,25 @@ WARD = "ward"
 OFF = "-"
 """A day off in the roster format."""
 
-SECTIONS = ("SECTION_HORIZON", "SECTION_SHIFTS", "SECTION_STAFF", "SECTION_DAYS_OFF",
-            "SECTION_SHIFT_ON_REQUESTS", "SECTION_SHIFT_OFF_REQUESTS", "SECTION_COVER")
-STAFF_FIELDS = ("ID", "MaxShifts", "MaxTotalMinutes", "MinTotalMinutes", "MaxConsecutiveShifts",
-                "MinConsecutiveShifts", "MinConsecutiveDaysOff", "MaxWeekends")
+SECTIONS = (
+    "SECTION_HORIZON",
+    "SECTION_SHIFTS",
+    "SECTION_STAFF",
+    "SECTION_DAYS_OFF",
+    "SECTION_SHIFT_ON_REQUESTS",
+    "SECTION_SHIFT_OFF_REQUESTS",
+    "SECTION_COVER",
+)
+STAFF_FIELDS = (
+    "ID",
+    "MaxShifts",
+    "MaxTotalMinutes",
+    "MinTotalMinutes",
+    "MaxConsecutiveShifts",
+    "MinConsecutiveShifts",
+    "MinConsecutiveDaysOff",
+    "MaxWeekends",
+)
 
 
 @dataclass(frozen=True)
@@ -145,27 +160,57 @@ def read_instance(path: Path | str) -> Instance:
     staff = {u.id for u in units}
     days_off = _days_off(lines, staff, horizon)
     requests = _requests(lines, "SECTION_SHIFT_ON_REQUESTS", RequestKind.WANT, staff, known, horizon) + _requests(
-        lines, "SECTION_SHIFT_OFF_REQUESTS", RequestKind.AVOID, staff, known, horizon)
+        lines, "SECTION_SHIFT_OFF_REQUESTS", RequestKind.AVOID, staff, known, horizon
+    )
     demand, under, over = _cover(lines, known, horizon, len(units))
     for first, second in banned:
         if second not in known:
             lines.fail(first[1], "Banned", f"禁止接续的班次「{second}」未在 SECTION_SHIFTS 中定义")
     if lines.issues or horizon is None:
         raise DataError(lines.issues)
-    weights = {"coverage": under, "overstaffing": over, "requests": 1, "fairness": 0, "weekend_fairness": 0,
-               "spacing": 0, "home_community": 0, "gap_runs": 0}
-    rules = Rules(max_per_day=1, max_consecutive_days=MAX_DAYS,
-                  forbidden_successions=tuple((first[0], second) for first, second in banned),
-                  home_community=HomeCommunity.IGNORE, min_days_between=0, max_weekends_per_month=31,
-                  weights=tuple(weights.items()))
+    weights = {
+        "coverage": under,
+        "overstaffing": over,
+        "requests": 1,
+        "fairness": 0,
+        "weekend_fairness": 0,
+        "spacing": 0,
+        "home_community": 0,
+        "gap_runs": 0,
+    }
+    rules = Rules(
+        max_per_day=1,
+        max_consecutive_days=MAX_DAYS,
+        forbidden_successions=tuple((first[0], second) for first, second in banned),
+        home_community=HomeCommunity.IGNORE,
+        min_days_between=0,
+        max_weekends_per_month=31,
+        weights=tuple(weights.items()),
+    )
     dates = [_date(d) for d in range(horizon)]
     calendar = tuple(CalendarDay(d, DayKind.RESTDAY if d.weekday() >= 5 else DayKind.WORKDAY) for d in dates)
-    data = DataSet(stations=(Station(WARD, "病区", 0),), shifts=tuple(shifts), demand=tuple(demand), units=tuple(units),
-                   unavailability=tuple(days_off), requests=tuple(requests), rules=rules, calendar=calendar,
-                   name=path.stem)
+    data = DataSet(
+        stations=(Station(WARD, "病区", 0),),
+        shifts=tuple(shifts),
+        demand=tuple(demand),
+        units=tuple(units),
+        unavailability=tuple(days_off),
+        requests=tuple(requests),
+        rules=rules,
+        calendar=calendar,
+        name=path.stem,
+    )
     problem = build_problem(data, dates[0], dates[-1])
-    return Instance(path.stem, data, problem, horizon, tuple(u.id for u in units), len(demand),
-                    sum(r.kind is RequestKind.WANT for r in requests), sum(r.kind is RequestKind.AVOID for r in requests))
+    return Instance(
+        path.stem,
+        data,
+        problem,
+        horizon,
+        tuple(u.id for u in units),
+        len(demand),
+        sum(r.kind is RequestKind.WANT for r in requests),
+        sum(r.kind is RequestKind.AVOID for r in requests),
+    )
 
 
 def _horizon(lines: _Lines) -> int | None:
@@ -224,12 +269,19 @@ def _staff(lines: _Lines, known: set[str]) -> list[Unit]:
             lines.fail(number, "ID", f"员工「{values['ID']}」重复")
             continue
         try:
-            units.append(Unit(values["ID"], values["ID"], max_per_shift=tuple(per_shift),
-                              max_minutes=numbers["MaxTotalMinutes"], min_minutes=numbers["MinTotalMinutes"],
-                              max_consecutive_days=numbers["MaxConsecutiveShifts"],
-                              min_consecutive_days=numbers["MinConsecutiveShifts"] or None,
-                              min_days_off=numbers["MinConsecutiveDaysOff"] or None,
-                              max_weekends=numbers["MaxWeekends"]))
+            units.append(
+                Unit(
+                    values["ID"],
+                    values["ID"],
+                    max_per_shift=tuple(per_shift),
+                    max_minutes=numbers["MaxTotalMinutes"],
+                    min_minutes=numbers["MinTotalMinutes"],
+                    max_consecutive_days=numbers["MaxConsecutiveShifts"],
+                    min_consecutive_days=numbers["MinConsecutiveShifts"] or None,
+                    min_days_off=numbers["MinConsecutiveDaysOff"] or None,
+                    max_weekends=numbers["MaxWeekends"],
+                )
+            )
         except FieldError as error:
             lines.fail(number, _STAFF_COLUMN.get(error.column, error.column), error.message)
     if not units:
@@ -237,9 +289,15 @@ def _staff(lines: _Lines, known: set[str]) -> list[Unit]:
     return units
 
 
-_STAFF_COLUMN = {"id": "ID", "max_minutes": "MaxTotalMinutes", "min_minutes": "MinTotalMinutes",
-                 "max_consecutive_days": "MaxConsecutiveShifts", "min_consecutive_days": "MinConsecutiveShifts",
-                 "min_days_off": "MinConsecutiveDaysOff", "max_weekends": "MaxWeekends"}
+_STAFF_COLUMN = {
+    "id": "ID",
+    "max_minutes": "MaxTotalMinutes",
+    "min_minutes": "MinTotalMinutes",
+    "max_consecutive_days": "MaxConsecutiveShifts",
+    "min_consecutive_days": "MinConsecutiveShifts",
+    "min_days_off": "MinConsecutiveDaysOff",
+    "max_weekends": "MaxWeekends",
+}
 
 
 def _days_off(lines: _Lines, staff: set[str], horizon: int | None) -> list[Unavailability]:
@@ -255,8 +313,9 @@ def _days_off(lines: _Lines, staff: set[str], horizon: int | None) -> list[Unava
     return rows
 
 
-def _requests(lines: _Lines, section: str, kind: RequestKind, staff: set[str], known: set[str],
-              horizon: int | None) -> list[Request]:
+def _requests(
+    lines: _Lines, section: str, kind: RequestKind, staff: set[str], known: set[str], horizon: int | None
+) -> list[Request]:
     rows = []
     for number, fields in lines.sections[section]:
         if len(fields) != 4:
@@ -282,8 +341,9 @@ def _cover(lines: _Lines, known: set[str], horizon: int | None, staff: int) -> t
     weights: dict[str, set[int]] = {"UnderWeight": set(), "OverWeight": set()}
     for number, fields in lines.sections["SECTION_COVER"]:
         if len(fields) != 5:
-            lines.fail(number, None, "应有 5 个字段（Day, ShiftID, Requirement, UnderWeight, OverWeight），"
-                       f"实际 {len(fields)} 个")
+            lines.fail(
+                number, None, f"应有 5 个字段（Day, ShiftID, Requirement, UnderWeight, OverWeight），实际 {len(fields)} 个"
+            )
             continue
         day = lines.integer(number, "Day", fields[0], 0, (horizon or 1) - 1)
         requirement = lines.integer(number, "Requirement", fields[2], 0, 1000)
@@ -306,8 +366,7 @@ def _cover(lines: _Lines, known: set[str], horizon: int | None, staff: int) -> t
         if len(values) > 1:
             lines.fail(None, column, f"各行的 {column} 不同（{sorted(values)}）：本工具每条软规则只有一个权重")
     if horizon is not None and not lines.issues and len(seen) != horizon * len(known):
-        lines.fail(None, "SECTION_COVER", f"应为每天每个班次各写一行（{horizon} 天 × {len(known)} 个班次），"
-                   f"实际 {len(seen)} 行")
+        lines.fail(None, "SECTION_COVER", f"应为每天每个班次各写一行（{horizon} 天 × {len(known)} 个班次），实际 {len(seen)} 行")
     return demand, min(weights["UnderWeight"], default=100), min(weights["OverWeight"], default=1)
 
 
@@ -328,8 +387,9 @@ def read_roster(instance: Instance, text: str, name: str = "排班") -> Roster:
     """A roster in the format :func:`write_roster` writes; raises :class:`DataError` naming the
     line of any token or line count that does not fit the instance."""
     issues = []
-    rows = [(n, line.split()) for n, line in enumerate(text.splitlines(), 1)
-            if line.strip() and not line.lstrip().startswith("#")]
+    rows = [
+        (n, line.split()) for n, line in enumerate(text.splitlines(), 1) if line.strip() and not line.lstrip().startswith("#")
+    ]
     if len(rows) != len(instance.staff):
         issues.append(DataIssue(name, None, None, f"应有 {len(instance.staff)} 行（每名员工一行），实际 {len(rows)} 行"))
     known = set(instance.shift_ids)
@@ -367,8 +427,13 @@ def judge(instance: Instance, roster: Roster) -> CheckResult:
     return checker.check(instance.problem, roster)
 
 
-def solve(instance: Instance, options: SolveOptions, control: SearchControl | None = None,
-          on_progress: Callable[[Progress], None] | None = None, method: str = "relax") -> Result:
+def solve(
+    instance: Instance,
+    options: SolveOptions,
+    control: SearchControl | None = None,
+    on_progress: Callable[[Progress], None] | None = None,
+    method: str = "relax",
+) -> Result:
     """One model of the whole horizon (never month by month: the benchmark's limits span it),
     searched by neighbourhoods (``relax``) or by one CP-SAT search (``plain``); the roster is
     checked by the independent checker like every roster."""
@@ -382,24 +447,30 @@ def describe(instance: Instance, result: CheckResult) -> str:
     lines = [f"实例 {instance.name}：{len(instance.staff)} 名员工，{instance.horizon} 天，{len(instance.shift_ids)} 种班次"]
     if result.violations:
         lines.append(f"违反硬性约束 {len(result.violations)} 处（不可行排班）：")
-        lines += [f"  【{rule_name(v.rule)}】{v.unit or ''} {f'第 {instance.day(v.date)} 天' if v.date else ''}"
-                  f"：{v.message}" for v in result.violations[:50]]
+        lines += [
+            f"  【{rule_name(v.rule)}】{v.unit or ''} {f'第 {instance.day(v.date)} 天' if v.date else ''}：{v.message}"
+            for v in result.violations[:50]
+        ]
         if len(result.violations) > 50:
             lines.append(f"  ……另有 {len(result.violations) - 50} 处")
     else:
         lines.append("满足全部硬性约束。")
-    lines.append(f"目标值 {points(result.objective)}：需求不足 {points(result.score('coverage').penalty)}，"
-                 f"超出需求 {points(result.score('overstaffing').penalty)}，"
-                 f"班次请求 {points(result.score('requests').penalty)}")
+    lines.append(
+        f"目标值 {points(result.objective)}：需求不足 {points(result.score('coverage').penalty)}，"
+        f"超出需求 {points(result.score('overstaffing').penalty)}，"
+        f"班次请求 {points(result.score('requests').penalty)}"
+    )
     return "\n".join(lines)
 
 
 def report(instance: Instance, result: Result) -> str:
     """Objective, best bound, status and seconds of a solve, then the checker's verdict."""
     gap = f"{result.gap * 100:.2f}%" if result.gap is not None else "-"
-    lines = [f"状态：{result.status.value}{'（已中止）' if result.interrupted else ''}，用时 {result.wall_time:.1f} 秒，"
-             f"找到 {result.solutions} 个改进解",
-             f"目标值 {points(result.objective)}，下界 {points(result.bound)}，差距 {gap}"]
+    lines = [
+        f"状态：{result.status.value}{'（已中止）' if result.interrupted else ''}，用时 {result.wall_time:.1f} 秒，"
+        f"找到 {result.solutions} 个改进解",
+        f"目标值 {points(result.objective)}，下界 {points(result.bound)}，差距 {gap}",
+    ]
     if result.check is not None:
         lines.append(describe(instance, result.check))
     return "\n".join(lines)

@@ -91,8 +91,13 @@ LEAST_WORK = 0.5
 which a deterministic run must not depend on)."""
 
 
-def solve(problem: Problem, options: SolveOptions | None = None, control: SearchControl | None = None,
-          on_progress: Callable[[Progress], None] | None = None, budget: Budget | None = None) -> Result:
+def solve(
+    problem: Problem,
+    options: SolveOptions | None = None,
+    control: SearchControl | None = None,
+    on_progress: Callable[[Progress], None] | None = None,
+    budget: Budget | None = None,
+) -> Result:
     """The best roster found within ``budget`` (by default the options' time limit), re-checked
     before it is returned. A horizon of several months is solved month by month
     (:func:`solve_by_month`); a month by :func:`solve_whole`. Once any phase holds a roster,
@@ -152,8 +157,13 @@ class Best:
         return None if self.roster is None else self.roster.missing
 
 
-def solve_whole(problem: Problem, options: SolveOptions, control: SearchControl,
-                on_progress: Callable[[Progress], None] | None = None, budget: Budget | None = None) -> Result:
+def solve_whole(
+    problem: Problem,
+    options: SolveOptions,
+    control: SearchControl,
+    on_progress: Callable[[Progress], None] | None = None,
+    budget: Budget | None = None,
+) -> Result:
     """One model for the whole horizon, in phases that each offer their roster to the best so far:
 
     1. the greedy roster, always, settled (:mod:`rotation.solver.settle`): the answer when
@@ -189,12 +199,11 @@ def solve_whole(problem: Problem, options: SolveOptions, control: SearchControl,
     _announce(on_progress, "初始排班", began, best)
     work = budget.until(pace + CLOSING_SCORES * scoring)  # a last fill, scoring it, naming people
     phases: dict[str, float] = {"first_roster": round(budget.elapsed(), 1)}
-    patterns = planned = None
+    patterns = None
     if not stopped() and _plan_time(work) > 0:
         patterns = _pattern_bound(problem, greedy, options, work, control, on_progress, began)
         if patterns is not None:
-            planned = plan_roster(problem, patterns.plan)
-            best.offer(settle_within(problem, planned, seed, work), "线性规划取整", work)
+            best.offer(settle_within(problem, plan_roster(problem, patterns.plan), seed, work), "线性规划取整", work)
         phases["pattern_bound"] = round(budget.elapsed(), 1)
     size: dict[str, int] = {}
 
@@ -210,15 +219,33 @@ def solve_whole(problem: Problem, options: SolveOptions, control: SearchControl,
         # minimum (a month's least duties, the benchmark's least minutes and runs), the one kind
         # of hard rule that dropping duties cannot mend
         hint = best.roster.duties if best.roster is not None else greedy
-        run = run_within(problem, options, work if not large else work.part(work.share(FIRST_SHARE)), control,
-                         _with_bound(on_progress, patterns), hint, Mode.FULL, began)
+        run = run_within(
+            problem,
+            options,
+            work if not large else work.part(work.share(FIRST_SHARE)),
+            control,
+            _with_bound(on_progress, patterns),
+            hint,
+            Mode.FULL,
+            began,
+        )
         if run is not None and run.duties is not None and run.objective is not None:
             size, bound, status = run.size, run.bound, run.status
             best.offer(Settled(run.duties, run.objective, run.terms, 0, shortfall(problem, run.duties)), "完整模型搜索")
         phases["search"] = round(budget.elapsed(), 1)
     if best.roster is not None and large and fits(SEARCH_PASSES):
-        duties, improved = improve(problem, best.roster.duties, best.roster.objective, work, seed, control,
-                                   on_progress, began, options.workers, best.roster.missing)
+        duties, improved = improve(
+            problem,
+            best.roster.duties,
+            best.roster.objective,
+            work,
+            seed,
+            control,
+            on_progress,
+            began,
+            options.workers,
+            best.roster.missing,
+        )
         phases["neighbourhoods"] = round(budget.elapsed(), 1)
         if improved and best.offer(settle_within(problem, duties, seed, budget), "邻域搜索"):
             best.improvements += improved - 1
@@ -226,15 +253,33 @@ def solve_whole(problem: Problem, options: SolveOptions, control: SearchControl,
     if best.roster is None:
         # no roster keeps the minimums, or none was found in time: coverage is soft, so nothing
         # else can leave a run without one
-        return conclude(problem, options, budget, None, interrupted=control.interrupted,
-                        status=run.status if run is not None else SolveStatus.UNKNOWN, size=size, phases=phases)
+        return conclude(
+            problem,
+            options,
+            budget,
+            None,
+            interrupted=control.interrupted,
+            status=run.status if run is not None else SolveStatus.UNKNOWN,
+            size=size,
+            phases=phases,
+        )
     best.fill(best.roster, best.source, budget)
     phases["filled"] = round(budget.elapsed(), 1)
     if status is SolveStatus.OPTIMAL and best.source != "完整模型搜索":
         status = SolveStatus.FEASIBLE  # the search proved its own roster, which a later phase replaced
-    return conclude(problem, options, budget, best.roster, best.source, solutions=best.improvements,
-                    interrupted=control.interrupted, status=status, bounds=[bound, patterns.bound if patterns else None],
-                    size=size, phases=phases)
+    return conclude(
+        problem,
+        options,
+        budget,
+        best.roster,
+        best.source,
+        solutions=best.improvements,
+        interrupted=control.interrupted,
+        status=status,
+        bounds=[bound, patterns.bound if patterns else None],
+        size=size,
+        phases=phases,
+    )
 
 
 def worth(budget: Budget, seconds: float) -> bool:
@@ -249,8 +294,9 @@ def essential(budget: Budget) -> Budget:
     return Budget(FIXED_LIMIT, deterministic=True, clock=budget.clock)
 
 
-def settle_within(problem: Problem, duties: list[Assignment], seed: int, budget: Budget,
-            keep: Keep | None = None) -> Settled | None:
+def settle_within(
+    problem: Problem, duties: list[Assignment], seed: int, budget: Budget, keep: Keep | None = None
+) -> Settled | None:
     """:func:`settle`, or None when the budget ends while its model is built."""
     try:
         return settle(problem, duties, seed, budget, keep)
@@ -258,15 +304,25 @@ def settle_within(problem: Problem, duties: list[Assignment], seed: int, budget:
         return None
 
 
-def run_within(problem: Problem, options: SolveOptions, budget: Budget, control: SearchControl,
-         on_progress: Callable[[Progress], None] | None, hint: list[Assignment], mode: Mode,
-         began: float, enough_after: float | None = None, keep: Keep | None = None) -> ModelRun | None:
+def run_within(
+    problem: Problem,
+    options: SolveOptions,
+    budget: Budget,
+    control: SearchControl,
+    on_progress: Callable[[Progress], None] | None,
+    hint: list[Assignment],
+    mode: Mode,
+    began: float,
+    enough_after: float | None = None,
+    keep: Keep | None = None,
+) -> ModelRun | None:
     """One CP-SAT run in ``budget``, or None when the budget ends while its model is built."""
     if budget.expired:
         return None
     try:
-        return run_model(problem, options, control, on_progress, hint, mode, began, budget=budget,
-                         enough_after=enough_after, keep=keep)
+        return run_model(
+            problem, options, control, on_progress, hint, mode, began, budget=budget, enough_after=enough_after, keep=keep
+        )
     except OutOfTime:
         return None
 
@@ -289,20 +345,43 @@ def slotted(problem: Problem, duties: list[Assignment]) -> list[tuple[Slot, str]
     return [(slots[key], a.unit) for a in duties if (key := (a.date, a.station, a.shift, a.role)) in slots]
 
 
-def conclude(problem: Problem, options: SolveOptions, budget: Budget, best: Settled | None, source: str = "",
-             *, solutions: int = 0, interrupted: bool = False, status: SolveStatus = SolveStatus.FEASIBLE,
-             bounds: Sequence[int | None] = (), size: dict[str, int] | None = None,
-             phases: dict[str, float] | None = None, method: str = "整体求解",
-             preferred: dict[tuple, str] | None = None) -> Result:
+def conclude(
+    problem: Problem,
+    options: SolveOptions,
+    budget: Budget,
+    best: Settled | None,
+    source: str = "",
+    *,
+    solutions: int = 0,
+    interrupted: bool = False,
+    status: SolveStatus = SolveStatus.FEASIBLE,
+    bounds: Sequence[int | None] = (),
+    size: dict[str, int] | None = None,
+    phases: dict[str, float] | None = None,
+    method: str = "整体求解",
+    preferred: dict[tuple, str] | None = None,
+) -> Result:
     """The result of a run: the best roster with people named (``preferred`` ones first),
     checked by the independent checker, which must agree with the model's objective and every
     rule's term; the best of the bounds (and, for a complete roster, the flow bound), proven
     optimal when one meets it."""
     if best is None:
-        return Result(problem=problem, status=status, roster=None, check=None,
-                      objective=None, bound=None, wall_time=budget.elapsed(), solutions=solutions,
-                      interrupted=interrupted, parameters=options.parameters(), size=size or {}, method=method,
-                      phases=phases, cut=budget.cut)
+        return Result(
+            problem=problem,
+            status=status,
+            roster=None,
+            check=None,
+            objective=None,
+            bound=None,
+            wall_time=budget.elapsed(),
+            solutions=solutions,
+            interrupted=interrupted,
+            parameters=options.parameters(),
+            size=size or {},
+            method=method,
+            phases=phases,
+            cut=budget.cut,
+        )
     roster = Roster(name_people(problem, best.duties, options.seed, preferred, budget))
     check_result = checker.check(problem, roster)
     agree(best.objective, best.terms, check_result)
@@ -317,14 +396,28 @@ def conclude(problem: Problem, options: SolveOptions, budget: Budget, best: Sett
     bound = max(found, default=None)
     if bound is not None and bound >= check_result.objective:
         status = SolveStatus.OPTIMAL  # a bound of ours meets the roster: it is proven best
-    return Result(problem=problem, status=status, roster=roster, check=check_result,
-                  objective=check_result.objective, bound=bound, wall_time=budget.elapsed(), solutions=solutions,
-                  interrupted=interrupted, parameters=options.parameters(), size=size or {}, method=method,
-                  phases=phases, source=source, cut=budget.cut)
+    return Result(
+        problem=problem,
+        status=status,
+        roster=roster,
+        check=check_result,
+        objective=check_result.objective,
+        bound=bound,
+        wall_time=budget.elapsed(),
+        solutions=solutions,
+        interrupted=interrupted,
+        parameters=options.parameters(),
+        size=size or {},
+        method=method,
+        phases=phases,
+        source=source,
+        cut=budget.cut,
+    )
 
 
-def _with_bound(on_progress: Callable[[Progress], None] | None,
-                patterns: PatternBound | None) -> Callable[[Progress], None] | None:
+def _with_bound(
+    on_progress: Callable[[Progress], None] | None, patterns: PatternBound | None
+) -> Callable[[Progress], None] | None:
     """The progress line shows the pattern bound while CP-SAT's own is weaker (for minutes)."""
     if on_progress is None or patterns is None:
         return on_progress
@@ -337,9 +430,15 @@ def _with_bound(on_progress: Callable[[Progress], None] | None,
     return show
 
 
-def _pattern_bound(problem: Problem, seed: list[Assignment], options: SolveOptions, budget: Budget,
-                   control: SearchControl, on_progress: Callable[[Progress], None] | None,
-                   began: float) -> PatternBound | None:
+def _pattern_bound(
+    problem: Problem,
+    seed: list[Assignment],
+    options: SolveOptions,
+    budget: Budget,
+    control: SearchControl,
+    on_progress: Callable[[Progress], None] | None,
+    began: float,
+) -> PatternBound | None:
     """The pattern bound within its share of the time; deterministic runs count rounds of
     columns instead of seconds, so that their report is repeatable too."""
     progress = Progress(phase="计算下界", started=began)
@@ -352,15 +451,19 @@ def _pattern_bound(problem: Problem, seed: list[Assignment], options: SolveOptio
 
     limit = budget.limit
     if budget.deterministic:  # rounds of columns, each charged as ROUND_COST
-        rounds = min(PATTERN_ITERATIONS, max(1, int(_short(limit, PATTERN_SHARE, PATTERN_SECONDS, SHORT_SHARE)
-                                                        / ROUND_COST)))
+        rounds = min(PATTERN_ITERATIONS, max(1, int(_short(limit, PATTERN_SHARE, PATTERN_SECONDS, SHORT_SHARE) / ROUND_COST)))
         dive = min(DIVE_ROUNDS, max(1, int(_short(limit, DIVE_SHARE, DIVE_SECONDS, DIVE_SHORT_SHARE) / ROUND_COST)))
         budget.charge((rounds + dive) * ROUND_COST)
         return pattern_bound(problem, [seed], max_iterations=rounds, on_round=heard, dive_rounds=dive, control=control)
     bound_time = min(_short(limit, PATTERN_SHARE, PATTERN_SECONDS, SHORT_SHARE), budget.left())
-    return pattern_bound(problem, [seed], time_limit=bound_time, on_round=heard,
-                         dive_seconds=min(_short(limit, DIVE_SHARE, DIVE_SECONDS, DIVE_SHORT_SHARE),
-                                          max(budget.left() - bound_time, 0.1)), control=control)
+    return pattern_bound(
+        problem,
+        [seed],
+        time_limit=bound_time,
+        on_round=heard,
+        dive_seconds=min(_short(limit, DIVE_SHARE, DIVE_SECONDS, DIVE_SHORT_SHARE), max(budget.left() - bound_time, 0.1)),
+        control=control,
+    )
 
 
 def _short(limit: float, share: float, seconds: float, most: float) -> float:
@@ -380,9 +483,14 @@ GREEDY_LIMIT = 200_000
 """Duty Booleans above which the greedy first roster is not worth its time (docs/curtois.md, "Solving")."""
 
 
-def solve_relaxing(problem: Problem, options: SolveOptions, control: SearchControl,
-                   on_progress: Callable[[Progress], None] | None = None, first_share: float = FIRST_SHARE,
-                   budget: Budget | None = None) -> Result:
+def solve_relaxing(
+    problem: Problem,
+    options: SolveOptions,
+    control: SearchControl,
+    on_progress: Callable[[Progress], None] | None = None,
+    first_share: float = FIRST_SHARE,
+    budget: Budget | None = None,
+) -> Result:
     """One model for the whole horizon, improved by neighbourhood search on that model (see
     :mod:`rotation.solver.relax`): a full search from the greedy roster first, which proves
     small problems optimal (when it finds no roster in its share, a search without the objective
@@ -402,8 +510,15 @@ def solve_relaxing(problem: Problem, options: SolveOptions, control: SearchContr
     large = len(variables.x) > RELAX_LIMIT and not budget.deterministic
     share = 1.0 if large else first_share
     # a wall-clock budget has spent the building time already; a deterministic one counts searches
-    first = search(model, options, budget.part(max(budget.limit * share - budget.spent(), 1.0)), control,
-                   on_progress, began, give_up_after=max(budget.limit * first_share - budget.spent(), 1.0))
+    first = search(
+        model,
+        options,
+        budget.part(max(budget.limit * share - budget.spent(), 1.0)),
+        control,
+        on_progress,
+        began,
+        give_up_after=max(budget.limit * first_share - budget.spent(), 1.0),
+    )
     fell_back = first.incumbent is None and first.status is not SolveStatus.INFEASIBLE and first_share < 1
     if fell_back and not control.interrupted:
         first = _any_roster(model, terms, options, budget, control, on_progress, began)
@@ -415,8 +530,9 @@ def solve_relaxing(problem: Problem, options: SolveOptions, control: SearchContr
         progress = Progress(phase="邻域搜索", started=began, objective=best.objective, bound=bound)
         # on large models each step re-reads the whole model: CP-SAT's own search does better there
         steps = budget.limit * (1 - BOUND_SHARE) - budget.spent() if len(variables.x) <= RELAX_LIMIT else 0.0
-        best, log = relax_and_resolve(variables, best, budget.part(steps), options.seed, options.workers, control,
-                                      on_progress, progress)
+        best, log = relax_and_resolve(
+            variables, best, budget.part(steps), options.seed, options.workers, control, on_progress, progress
+        )
         solutions += log.improvements
         phases["neighbourhoods"] = round(budget.elapsed(), 1)
         phases["steps"] = log.steps
@@ -429,24 +545,50 @@ def solve_relaxing(problem: Problem, options: SolveOptions, control: SearchContr
             if last.incumbent is not None and last.incumbent.objective <= best.objective:
                 best, status = last.incumbent, last.status
     if best is None:
-        return conclude(problem, options, budget, None, solutions=solutions, interrupted=control.interrupted,
-                        status=status, size=size_of(model, variables), phases=phases, method=_RELAXING)
+        return conclude(
+            problem,
+            options,
+            budget,
+            None,
+            solutions=solutions,
+            interrupted=control.interrupted,
+            status=status,
+            size=size_of(model, variables),
+            phases=phases,
+            method=_RELAXING,
+        )
     solver = fixed_solution(variables, best.values, options.seed)
     duties = extract_duties(variables, solver.value)
     values = {rule: round(solver.value(term)) if not isinstance(term, int) else term for rule, term in terms.items()}
     settled = Settled(duties, best.objective, values, 0, shortfall(problem, duties))
-    return conclude(problem, options, budget, settled, "整体模型", solutions=solutions,
-                    interrupted=control.interrupted,
-                    status=SolveStatus.OPTIMAL if status is SolveStatus.OPTIMAL else SolveStatus.FEASIBLE,
-                    bounds=[best.objective if status is SolveStatus.OPTIMAL else bound], size=size_of(model, variables),
-                    phases=phases, method=_RELAXING)
+    return conclude(
+        problem,
+        options,
+        budget,
+        settled,
+        "整体模型",
+        solutions=solutions,
+        interrupted=control.interrupted,
+        status=SolveStatus.OPTIMAL if status is SolveStatus.OPTIMAL else SolveStatus.FEASIBLE,
+        bounds=[best.objective if status is SolveStatus.OPTIMAL else bound],
+        size=size_of(model, variables),
+        phases=phases,
+        method=_RELAXING,
+    )
 
 
 _RELAXING = "整体模型 + 邻域搜索（逐次放开部分单位或日期重新求解）"
 
 
-def _any_roster(model: cp_model.CpModel, terms: dict[str, LinearExpr], options: SolveOptions, budget: Budget,
-                control: SearchControl, on_progress: Callable[[Progress], None] | None, began: float) -> SearchRun:
+def _any_roster(
+    model: cp_model.CpModel,
+    terms: dict[str, LinearExpr],
+    options: SolveOptions,
+    budget: Budget,
+    control: SearchControl,
+    on_progress: Callable[[Progress], None] | None,
+    began: float,
+) -> SearchRun:
     """A roster that keeps every hard rule, however costly, found without the objective: on
     Instance20 of the benchmark that takes 3 s, against nothing in 54 s with it. Its cost is
     then taken with the objective back."""
@@ -465,10 +607,15 @@ FLOW_SECONDS = 0.3
 """Wall-clock seconds per month a horizon keeps for its closing check and flow bound."""
 
 
-def solve_by_month(problem: Problem, options: SolveOptions, control: SearchControl,
-                   on_progress: Callable[[Progress], None] | None = None,
-                   earlier: Sequence[Assignment] = (), data: DataSet | None = None,
-                   budget: Budget | None = None) -> Result:
+def solve_by_month(
+    problem: Problem,
+    options: SolveOptions,
+    control: SearchControl,
+    on_progress: Callable[[Progress], None] | None = None,
+    earlier: Sequence[Assignment] = (),
+    data: DataSet | None = None,
+    budget: Budget | None = None,
+) -> Result:
     """A horizon of several months, one month at a time; one model of a whole year would need
     over ten times the memory of a month. Each month continues from the duties before it (see
     :func:`continuation`): the months already solved, and first ``earlier``, a previous roster
@@ -515,9 +662,18 @@ def solve_by_month(problem: Problem, options: SolveOptions, control: SearchContr
         if unplanned is not None:
             break
     method = _BY_MONTH if len(parts) > 1 else "整体求解"
-    return _checked_whole(problem, [a for a in duties if a.date >= problem.start], options, budget, solutions,
-                          control.interrupted, method + ("，接续上一份排班" if earlier else ""), status, bound,
-                          unplanned)
+    return _checked_whole(
+        problem,
+        [a for a in duties if a.date >= problem.start],
+        options,
+        budget,
+        solutions,
+        control.interrupted,
+        method + ("，接续上一份排班" if earlier else ""),
+        status,
+        bound,
+        unplanned,
+    )
 
 
 def _pinned_only(part: Problem) -> Problem:
@@ -545,8 +701,15 @@ def carry_margin(data: DataSet) -> dt.timedelta:
     return dt.timedelta(days=max(longest, data.rules.min_days_between, 1) + 1)
 
 
-def continuation(data: DataSet, earlier: Sequence[Assignment], back: dt.date, first: dt.date, end: dt.date,
-                 rest: dict[dt.date, bool], assume: bool) -> Problem:
+def continuation(
+    data: DataSet,
+    earlier: Sequence[Assignment],
+    back: dt.date,
+    first: dt.date,
+    end: dt.date,
+    rest: dict[dt.date, bool],
+    assume: bool,
+) -> Problem:
     """The problem of ``back``..``end`` that continues the roster ``earlier`` from ``first`` on.
 
     The earlier duties from ``back`` to ``first`` are fixed as they were planned, and nothing is
@@ -554,11 +717,11 @@ def continuation(data: DataSet, earlier: Sequence[Assignment], back: dt.date, fi
     weekend blocks, the month's counts) holds exactly; the duties before ``back`` become
     ``history`` rows, which carry the year's counts. Raises DataError when the earlier duties
     no longer fit the data as pins."""
-    carried = tuple(Fixed(a.date, a.station, a.shift, a.unit, a.role, a.person, a.first_inquiry)
-                    for a in earlier if back <= a.date < first)
+    carried = tuple(
+        Fixed(a.date, a.station, a.shift, a.unit, a.role, a.person, a.first_inquiry) for a in earlier if back <= a.date < first
+    )
     pins = tuple(p for p in data.fixed if not back <= p.date < first) + carried
-    problem = build_problem(replace(data, history=history_before(data, earlier, back, rest), fixed=pins),
-                            back, end, assume)
+    problem = build_problem(replace(data, history=history_before(data, earlier, back, rest), fixed=pins), back, end, assume)
     held: dict[tuple, list[str]] = defaultdict(list)
     for pin in carried:
         held[(pin.date, pin.station, pin.shift, pin.role)].append(pin.unit)
@@ -572,9 +735,14 @@ def continuation(data: DataSet, earlier: Sequence[Assignment], back: dt.date, fi
     return replace(problem, slots=tuple(slots))
 
 
-def solve_after(problem: Problem, earlier: Sequence[Assignment], options: SolveOptions | None = None,
-                control: SearchControl | None = None,
-                on_progress: Callable[[Progress], None] | None = None, budget: Budget | None = None) -> Result:
+def solve_after(
+    problem: Problem,
+    earlier: Sequence[Assignment],
+    options: SolveOptions | None = None,
+    control: SearchControl | None = None,
+    on_progress: Callable[[Progress], None] | None = None,
+    budget: Budget | None = None,
+) -> Result:
     """Solve ``problem`` as the continuation of a previous roster ``earlier`` (``--previous``):
     month by month as :func:`solve_by_month` does, the first month continuing ``earlier``.
     The roster is then checked against ``problem`` with the ``history`` rows ``earlier`` leaves
@@ -596,15 +764,26 @@ def _rest_days_before(problem: Problem, data: DataSet, earlier: Sequence[Assignm
     return {d.date: not d.is_working for d in days}
 
 
-def _checked_whole(problem: Problem, duties: list[Assignment], options: SolveOptions, budget: Budget,
-                   solutions: int, interrupted: bool, method: str, status: SolveStatus = SolveStatus.FEASIBLE,
-                   bound: int | None = None, unplanned: tuple[dt.date, dt.date] | None = None) -> Result:
+def _checked_whole(
+    problem: Problem,
+    duties: list[Assignment],
+    options: SolveOptions,
+    budget: Budget,
+    solutions: int,
+    interrupted: bool,
+    method: str,
+    status: SolveStatus = SolveStatus.FEASIBLE,
+    bound: int | None = None,
+    unplanned: tuple[dt.date, dt.date] | None = None,
+) -> Result:
     """The result of a roster put together from parts, checked as a whole."""
     roster = Roster(duties)
     check_result = checker.check(problem, roster)
     if check_result.violations:
-        raise CheckerDisagreement("a roster solved in parts breaks a hard rule as a whole: "
-                                  + "; ".join(f"{v.rule} {v.unit} {v.date}" for v in check_result.violations[:5]))
+        raise CheckerDisagreement(
+            "a roster solved in parts breaks a hard rule as a whole: "
+            + "; ".join(f"{v.rule} {v.unit} {v.date}" for v in check_result.violations[:5])
+        )
     if not check_result.shortfalls and not budget.expired:
         flow = soft_lower_bound(problem)
         if flow is not None:
@@ -612,11 +791,20 @@ def _checked_whole(problem: Problem, duties: list[Assignment], options: SolveOpt
     if bound is not None and bound >= check_result.objective:
         status = SolveStatus.OPTIMAL
     return Result(
-        problem=problem, status=status, roster=roster, check=check_result,
-        objective=check_result.objective, bound=bound, wall_time=budget.elapsed(),
-        solutions=solutions, interrupted=interrupted,
+        problem=problem,
+        status=status,
+        roster=roster,
+        check=check_result,
+        objective=check_result.objective,
+        bound=bound,
+        wall_time=budget.elapsed(),
+        solutions=solutions,
+        interrupted=interrupted,
         parameters=options.parameters(),
-        size={}, method=method, unplanned=unplanned, cut=budget.cut,
+        size={},
+        method=method,
+        unplanned=unplanned,
+        cut=budget.cut,
     )
 
 
@@ -625,8 +813,7 @@ _BY_MONTH = "逐月滚动求解（各月接续上月的排班和历史）"
 
 def pinned_duties(problem: Problem) -> list[tuple[Slot, str]]:
     slots = {(s.date, s.station, s.shift, s.role): s for s in problem.slots}
-    return [(slots[(p.date, p.station, p.shift, p.role)], p.unit) for p in problem.data.fixed
-            if problem.in_horizon(p.date)]
+    return [(slots[(p.date, p.station, p.shift, p.role)], p.unit) for p in problem.data.fixed if problem.in_horizon(p.date)]
 
 
 def agree(objective: int | None, terms: dict[str, int], result: checker.CheckResult) -> None:

@@ -80,8 +80,13 @@ ANALYSIS_LIMIT = 20_000
 longer than a planner waits); the reasons read off the roster still name every unit's limit."""
 
 
-def explain_gaps(problem: Problem, duties: Iterable[Assignment], time_limit: float,
-                 budget: Budget | None = None, skip: Callable[[Slot], bool] | None = None) -> tuple[Gap, ...]:
+def explain_gaps(
+    problem: Problem,
+    duties: Iterable[Assignment],
+    time_limit: float,
+    budget: Budget | None = None,
+    skip: Callable[[Slot], bool] | None = None,
+) -> tuple[Gap, ...]:
     """The cause of each position that ``duties`` leave short: by counting over the data; else
     by what stops each unit that may take it, given the roster (its day, run, weekends, month);
     and, on problems small enough, the rule families CP-SAT proves to be in conflict, within
@@ -146,7 +151,9 @@ class _Blocking:
                 self.blocks[(a.unit, problem.rest_blocks[self.block_of[a.date]].month)].add(self.block_of[a.date])
         self.before: dict[str, set[dt.date]] = {
             h.unit: {h.last_duty - k * ONE_DAY for k in range(h.run_days)}
-            for h in problem.data.history if h.last_duty is not None}
+            for h in problem.data.history
+            if h.last_duty is not None
+        }
         self.last_shift = {h.unit: (h.last_duty, h.last_shift) for h in problem.data.history}
 
     def reason(self, unit_id: str, slot: Slot) -> tuple[RuleKey, str] | None:
@@ -172,15 +179,15 @@ class _Blocking:
             neighbour = self._shifts(unit_id, date + other * ONE_DAY)
             for first, second in rules.forbidden_successions:
                 if (other < 0 and first in neighbour and second == slot.shift) or (
-                        other > 0 and first == slot.shift and second in neighbour):
+                    other > 0 and first == slot.shift and second in neighbour
+                ):
                     pair = f"{data.shift(first).label}接{data.shift(second).label}"
                     return RuleKey.SUCCESSION, f"与{'前' if other < 0 else '后'}一天的班次禁止接续（{pair}）"
         if date in self.block_of:
             month = problem.rest_blocks[self.block_of[date]].month
             touched = self.blocks[(unit_id, month)]
             if self.block_of[date] not in touched and len(touched) >= rules.max_weekends_per_month:
-                return RuleKey.WEEKENDS, (f"本月已值 {len(touched)} 个周末或节假日"
-                                          f"（每月最多 {rules.max_weekends_per_month} 个）")
+                return RuleKey.WEEKENDS, (f"本月已值 {len(touched)} 个周末或节假日（每月最多 {rules.max_weekends_per_month} 个）")
         if not self.owned(slot) and first_inquiry_capacity(problem, unit_id, date, slot.shift) == 0:
             return RuleKey.FIRST_INQUIRY, "不能担任首问责任单位，而这个时段还没有可任首问的单位"
         if problem.has_people(unit_id):
@@ -192,8 +199,9 @@ class _Blocking:
 
     def owned(self, slot: Slot) -> bool:
         """Whether a unit on duty in ``slot``'s period may own its first inquiry."""
-        return any(first_inquiry_capacity(self.problem, a.unit, a.date, a.shift) > 0
-                   for a in self.per_period.get(slot.period, ()))
+        return any(
+            first_inquiry_capacity(self.problem, a.unit, a.date, a.shift) > 0 for a in self.per_period.get(slot.period, ())
+        )
 
     def _run(self, unit_id: str, date: dt.date, step: int) -> int:
         days, probe = 0, date + step * ONE_DAY
@@ -226,8 +234,9 @@ class _Blocking:
             return "、".join(units) if len(units) <= 3 else f"{units[0]}、{units[1]}等 {len(units)} 个单位"
 
         if free:  # no rule stops them: the search stopped too early
-            return (f"{names(free)}按现有排班看可以直接排进来，没有哪条规则挡住：这个缺口多半是求解时间不够，"
-                    "加大 --time-limit 再排"), set()
+            return (
+                f"{names(free)}按现有排班看可以直接排进来，没有哪条规则挡住：这个缺口多半是求解时间不够，加大 --time-limit 再排"
+            ), set()
         parts = [f"{names(units)}：{reason}" for reason, units in sorted(by_reason.items(), key=lambda i: -len(i[1]))]
         return f"能担任的 {len(slot.eligible)} 个单位都排不进来——" + "；".join(parts), keys
 
@@ -241,8 +250,10 @@ def _counted(problem: Problem, slot: Slot) -> str | None:
     if data.rules.home_community is HomeCommunity.REQUIRE and slot.community is not None:
         holders = [u for u in holders if u.community == slot.community]
         if not holders:
-            return (f"报到社区规则为「必须」，而报到在「{slot.community}」社区的单位中没有能担任「{slot.role}」的"
-                    f"（规则表「报到社区」）")
+            return (
+                f"报到社区规则为「必须」，而报到在「{slot.community}」社区的单位中没有能担任「{slot.role}」的"
+                f"（规则表「报到社区」）"
+            )
     if len(slot.eligible) >= slot.min:
         return None
     away = [u for u in holders if u.id not in slot.eligible]
@@ -256,8 +267,9 @@ def _counted(problem: Problem, slot: Slot) -> str | None:
     if not slot.eligible:
         return f"能担任「{slot.role}」的单位这天都不能值班：" + "、".join(reasons) + more + "（见「不可安排」表）"
     names = "、".join(data.unit(u).label for u in slot.eligible)
-    return (f"只有 {len(slot.eligible)} 个单位这天可以担任（{names}），需要 {slot.min} 个；"
-            "其余不能值班：" + "、".join(reasons) + more)
+    return (
+        f"只有 {len(slot.eligible)} 个单位这天可以担任（{names}），需要 {slot.min} 个；其余不能值班：" + "、".join(reasons) + more
+    )
 
 
 class _Analysis:
@@ -279,8 +291,7 @@ class _Analysis:
         for slot in problem.slots:
             if min(assigned[slot.index], slot.min) > 0:
                 self.keep[slot.index] = model.new_bool_var(f"keep[{slot.index}]")
-                model.add(sum(by_slot[slot.index]) >= min(assigned[slot.index], slot.min)).only_enforce_if(
-                    self.keep[slot.index])
+                model.add(sum(by_slot[slot.index]) >= min(assigned[slot.index], slot.min)).only_enforce_if(self.keep[slot.index])
             if assigned[slot.index] < slot.min:
                 self.full[slot.index] = model.new_bool_var(f"full[{slot.index}]")
                 model.add(sum(by_slot[slot.index]) >= slot.min).only_enforce_if(self.full[slot.index])
@@ -309,8 +320,13 @@ class _Analysis:
         target = self.full[slot.index]
         status, core = self._query([target, *self.guards.values(), *others], limit / 3, core=True)
         if status != cp_model.INFEASIBLE:
-            return Gap(slot, missing, UNKNOWN if status == cp_model.UNKNOWN else
-                       "其他岗位保持现有安排时，这里其实还可以排上：调整其他值班后可以补上这个缺口")
+            return Gap(
+                slot,
+                missing,
+                UNKNOWN
+                if status == cp_model.UNKNOWN
+                else "其他岗位保持现有安排时，这里其实还可以排上：调整其他值班后可以补上这个缺口",
+            )
         in_core = set(core)
         # max_per_day is also built into the day-level variables, so its guard proves nothing;
         # the caller names it from what the roster shows
@@ -330,8 +346,11 @@ class _Analysis:
         rules_text = "「" + "」「".join(names) + "」" if names else "现有规则"
         cause = f"在其他岗位都保持现有人数时，{rules_text}{'共同' if len(names) > 1 else ''}使这里排不满"
         if competing and len(competing) <= 3:
-            cause += "（与 " + "、".join(f"{s.date} {data.station(s.station).label} {data.shift(s.shift).label}"
-                                        for s in competing) + " 争用同一批单位）"
+            cause += (
+                "（与 "
+                + "、".join(f"{s.date} {data.station(s.station).label} {data.shift(s.shift).label}" for s in competing)
+                + " 争用同一批单位）"
+            )
         return Gap(slot, missing, cause, (*names, *((OTHER_COVER,) if competing else ())), competing)
 
 
@@ -346,8 +365,13 @@ def with_causes(result: Result, budget: Budget) -> Result:
     if result.roster is None or result.check is None or not result.check.shortfalls:
         return result
     unplanned = result.unplanned or (result.problem.end, result.problem.start)  # none: an empty span
-    gaps = explain_gaps(result.problem, result.roster, min(max(budget.left(), 0.0), EXPLAIN_LIMIT), budget,
-                        skip=lambda slot: unplanned[0] <= slot.date <= unplanned[1])
+    gaps = explain_gaps(
+        result.problem,
+        result.roster,
+        min(max(budget.left(), 0.0), EXPLAIN_LIMIT),
+        budget,
+        skip=lambda slot: unplanned[0] <= slot.date <= unplanned[1],
+    )
     causes = {(g.slot.date, g.slot.station, g.slot.shift, g.slot.role): g.cause for g in gaps}
     for s in result.check.shortfalls:
         if unplanned[0] <= s.date <= unplanned[1]:

@@ -17,8 +17,9 @@ from rotation.roster import Assignment
 ONE_DAY = dt.timedelta(days=1)
 
 
-def history_before(data: DataSet, duties: Iterable[Assignment], start: dt.date,
-                   is_rest: dict[dt.date, bool]) -> tuple[History, ...]:
+def history_before(
+    data: DataSet, duties: Iterable[Assignment], start: dt.date, is_rest: dict[dt.date, bool]
+) -> tuple[History, ...]:
     """The ``history`` rows for a horizon starting on ``start``, from earlier ``duties``;
     ``is_rest`` tells which of their dates were rest days or holidays. A unit's earlier
     ``history`` row is continued for the year's counts."""

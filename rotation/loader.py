@@ -25,8 +25,7 @@ MAX_INPUT_BYTES = 50 * 1024 * 1024
 
 IGNORED_TABLES = {"说明", "instructions", "readme", "assignments", "使用说明"}
 
-EXCEL_ERRORS = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#SPILL!", "#CALC!",
-                "#GETTING_DATA"}
+EXCEL_ERRORS = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#SPILL!", "#CALC!", "#GETTING_DATA"}
 """What Excel shows (and saves, also to CSV) in a cell whose formula failed."""
 
 
@@ -113,8 +112,7 @@ def read_raw_tables(path: Path, issues: list[DataIssue]) -> dict[str, RawTable] 
             return None
         found = sheets
     else:
-        issues.append(DataIssue(path.name, None, None,
-                                "数据应为一个存放 CSV 文件的文件夹，或一个 .xlsx 工作簿"))
+        issues.append(DataIssue(path.name, None, None, "数据应为一个存放 CSV 文件的文件夹，或一个 .xlsx 工作簿"))
         return None
     return _match_tables(found, issues)
 
@@ -131,8 +129,7 @@ def _match_tables(found: list[RawTable], issues: list[DataIssue]) -> dict[str, R
                 issues.append(DataIssue(spelt, None, None, f"不认识的表名；可用的表名：{known}"))
             continue
         if table.key in by_key:
-            issues.append(DataIssue(table.zh, None, None,
-                                    f"表出现了两次（「{by_key[table.key].name}」和「{raw.name}」）"))
+            issues.append(DataIssue(table.zh, None, None, f"表出现了两次（「{by_key[table.key].name}」和「{raw.name}」）"))
             continue
         by_key[table.key] = raw
     return by_key
@@ -141,9 +138,14 @@ def _match_tables(found: list[RawTable], issues: list[DataIssue]) -> dict[str, R
 def _too_big(path: Path, issues: list[DataIssue]) -> bool:
     size = path.stat().st_size
     if size > MAX_INPUT_BYTES:
-        issues.append(DataIssue(path.name, None, None,
-                                f"文件过大（{size / 1048576:.0f} MB，上限 {MAX_INPUT_BYTES // 1048576} MB），"
-                                "不像是一份排班数据"))
+        issues.append(
+            DataIssue(
+                path.name,
+                None,
+                None,
+                f"文件过大（{size / 1048576:.0f} MB，上限 {MAX_INPUT_BYTES // 1048576} MB），不像是一份排班数据",
+            )
+        )
         return True
     return False
 
@@ -181,8 +183,7 @@ def _misread_gbk(text: str) -> bool:
     (U+0080-U+07FF), some of them Hebrew to Syriac (U+0590-U+07FF), which a county's tables
     never hold. Latin letters alone (¤, ë, pinyin's ā) stay UTF-8: GBK would read them too."""
     wide = [c for c in text if ord(c) > 127 and c != "\ufeff"]
-    return (bool(wide) and all(c <= "\u07ff" for c in wide)
-            and any(c >= "\u0590" for c in wide))
+    return bool(wide) and all(c <= "\u07ff" for c in wide) and any(c >= "\u0590" for c in wide)
 
 
 def _read_csv(file: Path, issues: list[DataIssue]) -> RawTable | None:
@@ -196,8 +197,7 @@ def _read_csv(file: Path, issues: list[DataIssue]) -> RawTable | None:
     try:
         text = decode_csv_bytes(data)
     except UnicodeDecodeError:
-        issues.append(DataIssue(file.stem, None, None,
-                                "文件编码无法识别；请另存为「CSV UTF-8」或 GBK 编码的 CSV"))
+        issues.append(DataIssue(file.stem, None, None, "文件编码无法识别；请另存为「CSV UTF-8」或 GBK 编码的 CSV"))
         return None
     if "\x00" in text:
         issues.append(DataIssue(file.stem, None, None, "文件含有二进制内容，不是 CSV 文本"))
@@ -228,8 +228,7 @@ def _read_csv(file: Path, issues: list[DataIssue]) -> RawTable | None:
         return RawTable(file.stem, [], [])
     width = max(len(row) for row in values)
     header = values[header_at] + [""] * (width - len(values[header_at]))
-    return RawTable(file.stem, header, [(n + 1, row) for n, row in enumerate(values) if n > header_at],
-                    header_row=header_at + 1)
+    return RawTable(file.stem, header, [(n + 1, row) for n, row in enumerate(values) if n > header_at], header_row=header_at + 1)
 
 
 def _read_workbook(path: Path, issues: list[DataIssue]) -> list[RawTable] | None:
@@ -238,8 +237,7 @@ def _read_workbook(path: Path, issues: list[DataIssue]) -> list[RawTable] | None
     try:
         sheets = _read_sheets(path)
     except Exception as error:  # a damaged file fails deep in zip, zlib, XML or openpyxl, in many ways
-        issues.append(DataIssue(path.name, None, None,
-                                f"不是有效的 Excel 工作簿（.xlsx），或文件已损坏：{type(error).__name__}"))
+        issues.append(DataIssue(path.name, None, None, f"不是有效的 Excel 工作簿（.xlsx），或文件已损坏：{type(error).__name__}"))
         return None
     found = []
     for title, rows, merged in sheets:
@@ -249,12 +247,23 @@ def _read_workbook(path: Path, issues: list[DataIssue]) -> list[RawTable] | None
             continue
         # a merge is read as its top-left value and blanks; it only matters if it carries a value
         # and reaches below the header
-        kept = [(ref, top, left, right) for ref, top, left, bottom, right in merged
-                if bottom > header_at + 1 and top <= len(rows) and left <= len(rows[top - 1])
-                and cells.cell_text(rows[top - 1][left - 1])]
-        found.append(RawTable(title, rows[header_at],
-                              [(i + 1, row) for i, row in enumerate(rows) if i > header_at],
-                              header_row=header_at + 1, merged=kept))
+        kept = [
+            (ref, top, left, right)
+            for ref, top, left, bottom, right in merged
+            if bottom > header_at + 1
+            and top <= len(rows)
+            and left <= len(rows[top - 1])
+            and cells.cell_text(rows[top - 1][left - 1])
+        ]
+        found.append(
+            RawTable(
+                title,
+                rows[header_at],
+                [(i + 1, row) for i, row in enumerate(rows) if i > header_at],
+                header_row=header_at + 1,
+                merged=kept,
+            )
+        )
     return found
 
 
@@ -269,8 +278,10 @@ def _read_sheets(path: Path) -> list[tuple[str, list[list[object]], list[tuple[s
     def read(data_only: bool) -> list[tuple[str, list[list[object]], list[str]]]:
         book = openpyxl.load_workbook(path, read_only=True, data_only=data_only)
         try:
-            return [(sheet.title, [list(row) for row in sheet.iter_rows(values_only=True)],
-                     _merged_refs(sheet) if data_only else []) for sheet in book.worksheets]
+            return [
+                (sheet.title, [list(row) for row in sheet.iter_rows(values_only=True)], _merged_refs(sheet) if data_only else [])
+                for sheet in book.worksheets
+            ]
         finally:
             book.close()
 
@@ -309,8 +320,9 @@ def _merged_refs(sheet: Any) -> list[str]:
 # --- building records ---------------------------------------------------------------------------
 
 
-def build_dataset(raw: dict[str, RawTable], issues: list[DataIssue], name: str = "",
-                  notes: LoadNotes | None = None) -> model.DataSet | None:
+def build_dataset(
+    raw: dict[str, RawTable], issues: list[DataIssue], name: str = "", notes: LoadNotes | None = None
+) -> model.DataSet | None:
     """Parse every table into records; ``None`` when a required table is missing or unusable.
 
     ``notes``, when given, receives what the cross-reference pass needs to know beyond the
@@ -320,8 +332,9 @@ def build_dataset(raw: dict[str, RawTable], issues: list[DataIssue], name: str =
     for table in tables.TABLES:
         if table.key not in raw:
             if table.required:
-                issues.append(DataIssue(table.zh, None, None,
-                                        f"缺少必需的表（CSV 文件 {table.key}.csv 或 {table.zh}.csv，或同名工作表）"))
+                issues.append(
+                    DataIssue(table.zh, None, None, f"缺少必需的表（CSV 文件 {table.key}.csv 或 {table.zh}.csv，或同名工作表）")
+                )
             continue
         rows = _parse_rows(table, raw[table.key], issues, notes)
         if rows is not None:
@@ -365,8 +378,9 @@ def _zh_column(table: tables.Table, key: str) -> str | None:
     return None
 
 
-def _parse_rows(table: tables.Table, raw: RawTable, issues: list[DataIssue],
-                notes: LoadNotes) -> list[tuple[int, dict[str, Any]]] | None:
+def _parse_rows(
+    table: tables.Table, raw: RawTable, issues: list[DataIssue], notes: LoadNotes
+) -> list[tuple[int, dict[str, Any]]] | None:
     header = [cells.fold(cells.cell_text(v)) for v in raw.header]
     if not any(header):
         issues.append(DataIssue(table.zh, None, None, "表是空的：第一行应为列名"))
@@ -402,8 +416,14 @@ def _parse_rows(table: tables.Table, raw: RawTable, issues: list[DataIssue],
     for ref, top, left, right in raw.merged:
         column = next((by_index[i] for i in range(left - 1, right) if i in by_index), None)
         if column is not None:
-            issues.append(DataIssue(table.zh, top, column.zh, f"合并单元格 {ref}：合并后只有左上角的单元格有值，其余读作空白；"
-                                    "请取消合并，在每个单元格分别填写"))
+            issues.append(
+                DataIssue(
+                    table.zh,
+                    top,
+                    column.zh,
+                    f"合并单元格 {ref}：合并后只有左上角的单元格有值，其余读作空白；请取消合并，在每个单元格分别填写",
+                )
+            )
 
     parsed = []
     for number, row in raw.rows:
@@ -417,13 +437,21 @@ def _parse_rows(table: tables.Table, raw: RawTable, issues: list[DataIssue],
             text = texts.get(column.key, "")
             cell = row[positions[column.key]] if column.key in positions and positions[column.key] < len(row) else None
             if isinstance(cell, UncomputedFormula):
-                issues.append(DataIssue(table.zh, number, column.zh, f"单元格是公式「{cell}」，但文件里没有保存它的计算结果"
-                                        "（本程序不计算公式）；请用 Excel 打开并保存一次，或直接填写数值"))
+                issues.append(
+                    DataIssue(
+                        table.zh,
+                        number,
+                        column.zh,
+                        f"单元格是公式「{cell}」，但文件里没有保存它的计算结果"
+                        "（本程序不计算公式）；请用 Excel 打开并保存一次，或直接填写数值",
+                    )
+                )
                 row_ok = False
                 continue
             if text in EXCEL_ERRORS:
-                issues.append(DataIssue(table.zh, number, column.zh, f"单元格是 Excel 的错误值「{text}」（公式出错）；"
-                                        "请改为实际的值"))
+                issues.append(
+                    DataIssue(table.zh, number, column.zh, f"单元格是 Excel 的错误值「{text}」（公式出错）；请改为实际的值")
+                )
                 row_ok = False
                 continue
             if not text:
@@ -457,14 +485,27 @@ def _shift(v: dict[str, Any], source: Source) -> model.Shift:
 
 
 def _demand(v: dict[str, Any], source: Source) -> model.Demand:
-    return model.Demand(v["station"], v["day"], v["shift"], _or(v["role"], model.DEFAULT_ROLE),
-                        v["min"], _or(v["max"], v["min"]), source)
+    return model.Demand(
+        v["station"], v["day"], v["shift"], _or(v["role"], model.DEFAULT_ROLE), v["min"], _or(v["max"], v["min"]), source
+    )
 
 
 def _unit(v: dict[str, Any], source: Source) -> model.Unit:
-    return model.Unit(v["id"], v["name"], v["category"], v["community"], _or(v["members"], 1),
-                      _or(v["roles"], (model.DEFAULT_ROLE,)), _or(v["first_inquiry"], True),
-                      v["max_per_day"], v["min_total"], v["max_total"], v["contact"], v["phone"], source)
+    return model.Unit(
+        v["id"],
+        v["name"],
+        v["category"],
+        v["community"],
+        _or(v["members"], 1),
+        _or(v["roles"], (model.DEFAULT_ROLE,)),
+        _or(v["first_inquiry"], True),
+        v["max_per_day"],
+        v["min_total"],
+        v["max_total"],
+        v["contact"],
+        v["phone"],
+        source,
+    )
 
 
 def _person(v: dict[str, Any], source: Source) -> model.Person:
@@ -472,8 +513,7 @@ def _person(v: dict[str, Any], source: Source) -> model.Person:
 
 
 def _unavailability(v: dict[str, Any], source: Source) -> model.Unavailability:
-    return model.Unavailability(v["unit"], v["start"], _or(v["end"], v["start"]), v["person"], v["shift"],
-                                v["reason"], source)
+    return model.Unavailability(v["unit"], v["start"], _or(v["end"], v["start"]), v["person"], v["shift"], v["reason"], source)
 
 
 def _request(v: dict[str, Any], source: Source) -> model.Request:
@@ -481,8 +521,16 @@ def _request(v: dict[str, Any], source: Source) -> model.Request:
 
 
 def _fixed(v: dict[str, Any], source: Source) -> model.Fixed:
-    return model.Fixed(v["date"], v["station"], v["shift"], v["unit"], _or(v["role"], model.DEFAULT_ROLE),
-                       v["person"], v["first_inquiry"], source)
+    return model.Fixed(
+        v["date"],
+        v["station"],
+        v["shift"],
+        v["unit"],
+        _or(v["role"], model.DEFAULT_ROLE),
+        v["person"],
+        v["first_inquiry"],
+        source,
+    )
 
 
 def _calendar_day(v: dict[str, Any], source: Source) -> model.CalendarDay:
@@ -490,13 +538,25 @@ def _calendar_day(v: dict[str, Any], source: Source) -> model.CalendarDay:
 
 
 def _history(v: dict[str, Any], source: Source) -> model.History:
-    return model.History(v["unit"], v["last_duty"], v["last_shift"], _or(v["run_days"], 1),
-                         _or(v["duties_ytd"], 0), _or(v["weekends_ytd"], 0), source)
+    return model.History(
+        v["unit"],
+        v["last_duty"],
+        v["last_shift"],
+        _or(v["run_days"], 1),
+        _or(v["duties_ytd"], 0),
+        _or(v["weekends_ytd"], 0),
+        source,
+    )
 
 
-_HOME_COMMUNITY = {"prefer": model.HomeCommunity.PREFER, "优先": model.HomeCommunity.PREFER,
-                   "require": model.HomeCommunity.REQUIRE, "必须": model.HomeCommunity.REQUIRE,
-                   "ignore": model.HomeCommunity.IGNORE, "不限": model.HomeCommunity.IGNORE}
+_HOME_COMMUNITY = {
+    "prefer": model.HomeCommunity.PREFER,
+    "优先": model.HomeCommunity.PREFER,
+    "require": model.HomeCommunity.REQUIRE,
+    "必须": model.HomeCommunity.REQUIRE,
+    "ignore": model.HomeCommunity.IGNORE,
+    "不限": model.HomeCommunity.IGNORE,
+}
 
 
 def _parse_successions(text: str) -> tuple[tuple[str, str], ...]:
@@ -532,8 +592,7 @@ def _parse_home_community(text: str) -> model.HomeCommunity:
     return value
 
 
-def _build_rules(rows: list[tuple[int, dict[str, Any]]], issues: list[DataIssue],
-                 seen: dict[str, int]) -> model.Rules:
+def _build_rules(rows: list[tuple[int, dict[str, Any]]], issues: list[DataIssue], seen: dict[str, int]) -> model.Rules:
     """The rules table; ``seen`` receives the row of every rule key it sets."""
     zh = tables.RULES.zh
     settings: dict[str, Any] = {}
@@ -542,8 +601,14 @@ def _build_rules(rows: list[tuple[int, dict[str, Any]]], issues: list[DataIssue]
         found = _rule_key(values["key"])
         if found is None:
             known = "、".join(f"{r.zh} ({r.key})" for r in tables.RULE_KEYS)
-            issues.append(DataIssue(zh, number, "项目", f"不认识的规则「{values['key']}」；可用的规则：{known}，"
-                                    "以及权重 weight_<规则> / 权重_<规则>"))
+            issues.append(
+                DataIssue(
+                    zh,
+                    number,
+                    "项目",
+                    f"不认识的规则「{values['key']}」；可用的规则：{known}，以及权重 weight_<规则> / 权重_<规则>",
+                )
+            )
             continue
         key, parser = found
         if key in seen:

@@ -29,8 +29,13 @@ the search leaves unbalanced. One model per unit: a single model of every unit, 
 problem, took CP-SAT 25 s on a generated county of small units where these take under a second."""
 
 
-def name_people(problem: Problem, duties: list[Assignment], seed: int = 0,
-                preferred: dict[tuple, str] | None = None, budget: Budget | None = None) -> list[Assignment]:
+def name_people(
+    problem: Problem,
+    duties: list[Assignment],
+    seed: int = 0,
+    preferred: dict[tuple, str] | None = None,
+    budget: Budget | None = None,
+) -> list[Assignment]:
     """``duties`` with ``person`` filled in for every unit that lists people. ``preferred`` maps
     (date, station, shift, role, unit) to the person a published roster named: kept where
     possible before anything else (a repair should not move people it need not move). Within
@@ -53,29 +58,31 @@ def name_people(problem: Problem, duties: list[Assignment], seed: int = 0,
             if budget is not None:
                 budget.guard_cp_sat(solver.parameters)
             if solver.solve(model) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                people = [next(name for (j, name), var in take.items() if j == k and solver.value(var))
-                          for k in range(len(mine))]
+                people = [next(name for (j, name), var in take.items() if j == k and solver.value(var)) for k in range(len(mine))]
         for i, person in zip(indexes, people, strict=True):
             named[i] = replace(duties[i], person=person)
     return named
 
 
-def _add_unit(model: cp_model.CpModel, problem: Problem, unit: str, duties: list[Assignment],
-              wishes: list[str | None]) -> tuple[dict[tuple[int, str], cp_model.IntVar], list[str], cp_model.LinearExpr]:
+def _add_unit(
+    model: cp_model.CpModel, problem: Problem, unit: str, duties: list[Assignment], wishes: list[str | None]
+) -> tuple[dict[tuple[int, str], cp_model.IntVar], list[str], cp_model.LinearExpr]:
     """One unit's part of the model: who takes each duty, each person once a day, and the cost:
     the spread between its busiest and least busy person, after every wish kept (a wish moved
     costs more than any spread). Also a matching that always exists, to fall back on."""
     people = problem.data.people_of(unit)
-    pins = {(p.date, p.station, p.shift, p.role): p.person for p in problem.data.fixed
-            if p.unit == unit and p.person is not None}
+    pins = {(p.date, p.station, p.shift, p.role): p.person for p in problem.data.fixed if p.unit == unit and p.person is not None}
     take: dict[tuple[int, str], cp_model.IntVar] = {}
     choices: list[list[str]] = []
     for i, duty in enumerate(duties):
         pinned = pins.get((duty.date, duty.station, duty.shift, duty.role))
-        options = [p for p in people
-                   if problem.person_available(unit, p.name, duty.date, duty.shift)
-                   and (p.first_inquiry or not duty.first_inquiry)
-                   and (pinned is None or p.name == pinned)]
+        options = [
+            p
+            for p in people
+            if problem.person_available(unit, p.name, duty.date, duty.shift)
+            and (p.first_inquiry or not duty.first_inquiry)
+            and (pinned is None or p.name == pinned)
+        ]
         if not options:
             raise PeopleError(f"{unit} {duty.date} {duty.station} {duty.shift}: no person can take this duty")
         choices.append(sorted((p.name for p in options), key=lambda name: name != wishes[i]))  # a wish first

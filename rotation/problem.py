@@ -65,8 +65,6 @@ class RestBlock:
     dates: tuple[dt.date, ...]
 
 
-
-
 @dataclass(frozen=True)
 class FairShares:
     """Each unit's fair share of duties and of rest-day duties, in tenths (see Problem.targets)."""
@@ -117,8 +115,10 @@ class Problem:
     @property
     def month_parts(self) -> list[tuple[dt.date, dt.date]]:
         """The first and last day of each month of the horizon, cut at the horizon's ends."""
-        return [(max(self.start, dt.date(year, month, 1)), min(self.end, calendar.month_end(dt.date(year, month, 1))))
-                for year, month in self.months]
+        return [
+            (max(self.start, dt.date(year, month, 1)), min(self.end, calendar.month_end(dt.date(year, month, 1))))
+            for year, month in self.months
+        ]
 
     @property
     def calendar_assumed(self) -> bool:
@@ -128,8 +128,11 @@ class Problem:
     @cached_property
     def rest_blocks(self) -> tuple[RestBlock, ...]:
         """The horizon's weekends (see :attr:`weekends`) cut at month ends."""
-        return tuple(RestBlock(month, tuple(dates)) for run in self.weekends
-                     for month, dates in itertools.groupby(run, key=lambda d: (d.year, d.month)))
+        return tuple(
+            RestBlock(month, tuple(dates))
+            for run in self.weekends
+            for month, dates in itertools.groupby(run, key=lambda d: (d.year, d.month))
+        )
 
     @cached_property
     def weekends(self) -> tuple[tuple[dt.date, ...], ...]:
@@ -198,8 +201,7 @@ class Problem:
         key = (unit_id, date, shift)
         found = self._available.get(key)
         if found is None:
-            found = tuple(p.name for p in self.data.people_of(unit_id)
-                          if self.person_available(unit_id, p.name, date, shift))
+            found = tuple(p.name for p in self.data.people_of(unit_id) if self.person_available(unit_id, p.name, date, shift))
             self._available[key] = found
         return found
 
@@ -230,16 +232,22 @@ class Problem:
         the year so far. A month solved alone would share the year so far in its own month's
         proportions, which drift from the year's: a year solved month by month then ended
         with units 20-40 duties off their share."""
+
         def within(slot: Slot) -> bool:
             return since <= slot.date <= through
 
         return FairShares(
             self._targets(within, lambda h: h.duties_ytd if history else 0, whole=lambda slot: True),
-            self._targets(lambda slot: within(slot) and self.is_rest(slot.date),
-                          lambda h: h.weekends_ytd if history else 0, whole=lambda slot: self.is_rest(slot.date)))
+            self._targets(
+                lambda slot: within(slot) and self.is_rest(slot.date),
+                lambda h: h.weekends_ytd if history else 0,
+                whole=lambda slot: self.is_rest(slot.date),
+            ),
+        )
 
-    def _targets(self, counts: Callable[[Slot], bool], ytd_of: Callable[[History], int],
-                 whole: Callable[[Slot], bool] | None = None) -> dict[str, int]:
+    def _targets(
+        self, counts: Callable[[Slot], bool], ytd_of: Callable[[History], int], whole: Callable[[Slot], bool] | None = None
+    ) -> dict[str, int]:
         """Each slot's demand is shared among the units that may fill it, in proportion to their
         members; the year so far (history) is shared in the same proportions as the slots
         ``whole`` counts (by default those ``counts`` counts)."""
@@ -297,8 +305,10 @@ def build_problem(data: DataSet, start: dt.date, end: dt.date, assume_weekends: 
     warnings = []
     assumed = [d.date for d in days if d.source is calendar.CalendarSource.ASSUMED]
     if assumed:
-        warnings.append(f"注意：{assumed[0]} 至 {assumed[-1]} 中有 {len(assumed)} 天不在内置日历中，"
-                        "已按普通周一至周五上班、周六周日休息推定；法定节假日安排公布后请补充「日历调整」表并重新排班。")
+        warnings.append(
+            f"注意：{assumed[0]} 至 {assumed[-1]} 中有 {len(assumed)} 天不在内置日历中，"
+            "已按普通周一至周五上班、周六周日休息推定；法定节假日安排公布后请补充「日历调整」表并重新排班。"
+        )
     slots = _resolve_slots(data, days)
     bare = Problem(data, start, end, tuple(days), (), tuple(warnings))
     problem = replace(bare, slots=tuple(_with_eligibility(bare, slots)))
@@ -358,7 +368,8 @@ def _with_eligibility(problem: Problem, resolved: list[tuple[Period, str, int, i
     for index, (period, role, low, high) in enumerate(resolved):
         community = data.station(period.station).community
         eligible = tuple(
-            unit.id for unit in by_role.get(role, [])
+            unit.id
+            for unit in by_role.get(role, [])
             if not (require and community is not None and unit.community != community)
             and not problem.unit_unavailable(unit.id, period.date, period.shift)
             and unit.most_in_shift(period.shift) != 0
@@ -387,20 +398,32 @@ def _check_pins(problem: Problem) -> list[DataIssue]:
         period = (pin.date, pin.station, pin.shift)
         slot = slots.get((Period(*period), pin.role))
         if slot is None:
-            issues.append(DataIssue(table, row, "时段", f"{pin.date} {pin.station} 的时段「{pin.shift}」"
-                                    f"没有开放角色「{pin.role}」（见需求表）"))
+            issues.append(
+                DataIssue(
+                    table, row, "时段", f"{pin.date} {pin.station} 的时段「{pin.shift}」没有开放角色「{pin.role}」（见需求表）"
+                )
+            )
         elif problem.unit_unavailable(pin.unit, pin.date, pin.shift):
             issues.append(DataIssue(table, row, "单位", f"单位「{pin.unit}」在 {pin.date} 登记为不可安排"))
         elif pin.unit not in slot.eligible:
-            issues.append(DataIssue(table, row, "单位", f"单位「{pin.unit}」不能在该阵地担任「{pin.role}」"
-                                    "（报到社区规则为「必须」或该单位无可用人员）"))
+            issues.append(
+                DataIssue(
+                    table,
+                    row,
+                    "单位",
+                    f"单位「{pin.unit}」不能在该阵地担任「{pin.role}」（报到社区规则为「必须」或该单位无可用人员）",
+                )
+            )
         elif pin.person is not None and not problem.person_available(pin.unit, pin.person, pin.date, pin.shift):
             issues.append(DataIssue(table, row, "姓名", f"人员「{pin.person}」在 {pin.date} 登记为不可安排"))
         elif problem.data.unit(pin.unit).max_total == 0:
             issues.append(DataIssue(table, row, "单位", f"单位「{pin.unit}」每月最多次数为 0"))
         elif (pin.date, pin.station, pin.shift, pin.role, pin.unit) in seen:
-            issues.append(DataIssue(table, row, "单位", f"与第 {seen[(pin.date, pin.station, pin.shift, pin.role, pin.unit)]} "
-                                    "行是同一个值班"))
+            issues.append(
+                DataIssue(
+                    table, row, "单位", f"与第 {seen[(pin.date, pin.station, pin.shift, pin.role, pin.unit)]} 行是同一个值班"
+                )
+            )
         else:
             pinned[period].append(pin)
         seen.setdefault((pin.date, pin.station, pin.shift, pin.role, pin.unit), row)
@@ -415,13 +438,25 @@ def _check_pins(problem: Problem) -> list[DataIssue]:
     for period, pins in pinned.items():
         if any(_can_own(problem, pin) or pin.first_inquiry for pin in pins):
             continue  # a pin marked 首问 is judged on its own row above
-        others = {u for s in problem.slots if (s.date, s.station, s.shift) == period for u in s.eligible
-                  if _qualified(problem, u, period[0], period[2])} - {pin.unit for pin in pins}
+        others = {
+            u
+            for s in problem.slots
+            if (s.date, s.station, s.shift) == period
+            for u in s.eligible
+            if _qualified(problem, u, period[0], period[2])
+        } - {pin.unit for pin in pins}
         if places[period] > len(pins) and others:
             continue
         row = pins[-1].source.row if pins[-1].source else None
-        issues.append(DataIssue(table, row, "首问", "固定安排的单位或人员都不能担任这个时段的首问责任（或「首问」填了否），"
-                                "而时段里没有位置或没有可任首问的单位可以加进来"))
+        issues.append(
+            DataIssue(
+                table,
+                row,
+                "首问",
+                "固定安排的单位或人员都不能担任这个时段的首问责任（或「首问」填了否），"
+                "而时段里没有位置或没有可任首问的单位可以加进来",
+            )
+        )
     if not issues:
         issues = _conflicting_pins(problem)
     return issues
@@ -435,11 +470,22 @@ def _conflicting_pins(problem: Problem) -> list[DataIssue]:
     pins = [p for p in problem.data.fixed if problem.in_horizon(p.date)]
     issues = []
     for finding in pin_conflicts(problem):
-        rows = [p.source.row for p in pins if p.unit == finding.unit and p.source
-                and (finding.date is None or abs((p.date - finding.date).days) <= problem.data.rules.max_consecutive_days)]
+        rows = [
+            p.source.row
+            for p in pins
+            if p.unit == finding.unit
+            and p.source
+            and (finding.date is None or abs((p.date - finding.date).days) <= problem.data.rules.max_consecutive_days)
+        ]
         column = "姓名" if finding.rule is RuleKey.PERSON_ONCE else "单位"  # one person twice: the name is what to change
-        issues.append(DataIssue(tables.FIXED.zh, rows[-1] if rows else None, column,
-                                f"固定安排之间违反「{rule_name(finding.rule)}」：{finding.unit} {finding.message}"))
+        issues.append(
+            DataIssue(
+                tables.FIXED.zh,
+                rows[-1] if rows else None,
+                column,
+                f"固定安排之间违反「{rule_name(finding.rule)}」：{finding.unit} {finding.message}",
+            )
+        )
     return issues
 
 
@@ -460,7 +506,13 @@ def _can_own(problem: Problem, pin: Fixed) -> bool:
 
 
 def _check_history(data: DataSet, start: dt.date) -> list[DataIssue]:
-    return [DataIssue(tables.HISTORY.zh, past.source.row if past.source else None, "上次值班日期",
-                      f"上次值班日期 {past.last_duty} 不早于排班开始日期 {start}")
-            for past in data.history if past.last_duty is not None and past.last_duty >= start]
-
+    return [
+        DataIssue(
+            tables.HISTORY.zh,
+            past.source.row if past.source else None,
+            "上次值班日期",
+            f"上次值班日期 {past.last_duty} 不早于排班开始日期 {start}",
+        )
+        for past in data.history
+        if past.last_duty is not None and past.last_duty >= start
+    ]

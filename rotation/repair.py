@@ -43,8 +43,9 @@ MODEL_PASSES = 3.0
 begun with less time left."""
 
 
-def repair_problem(data: DataSet, old: Roster, start: dt.date, end: dt.date, since: dt.date,
-                   assume_weekends: bool = False) -> Problem:
+def repair_problem(
+    data: DataSet, old: Roster, start: dt.date, end: dt.date, since: dt.date, assume_weekends: bool = False
+) -> Problem:
     """The problem of ``start``..``end`` with the published duties before ``since`` pinned.
     A duty before ``since`` that the data no longer allows stops the repair with a message:
     the past cannot change, so the repair has to start earlier."""
@@ -69,8 +70,15 @@ def repair_problem(data: DataSet, old: Roster, start: dt.date, end: dt.date, sin
         elif a.person and not problem.person_available(a.unit, a.person, a.date, a.shift):
             reason = f"人员「{a.person}」现在登记为不可安排"
         if reason:
-            where = " ".join((str(a.date), _label(data.stations_by_id, a.station), _label(data.shifts_by_id, a.shift),
-                              a.role, _label(data.units_by_id, a.unit)))
+            where = " ".join(
+                (
+                    str(a.date),
+                    _label(data.stations_by_id, a.station),
+                    _label(data.shifts_by_id, a.shift),
+                    a.role,
+                    _label(data.units_by_id, a.unit),
+                )
+            )
             issues.append(DataIssue("原排班", None, None, f"{where}：{reason}。{advice}"))
     if issues:
         raise DataError(issues)
@@ -82,9 +90,15 @@ def _label(by_id: dict, key: str) -> str:
     return by_id[key].label if key in by_id else key
 
 
-def repair(problem: Problem, old: Roster, since: dt.date, options: SolveOptions | None = None,
-           control: SearchControl | None = None, on_progress: Callable[[Progress], None] | None = None,
-           budget: Budget | None = None) -> Result:
+def repair(
+    problem: Problem,
+    old: Roster,
+    since: dt.date,
+    options: SolveOptions | None = None,
+    control: SearchControl | None = None,
+    on_progress: Callable[[Progress], None] | None = None,
+    budget: Budget | None = None,
+) -> Result:
     """The repaired roster of ``problem`` (built by :func:`repair_problem`), checked, with its
     change list. Fewest changes first (coverage before that), then the usual objective."""
     options = options or SolveOptions()
@@ -104,25 +118,43 @@ def repair(problem: Problem, old: Roster, since: dt.date, options: SolveOptions 
         if control.interrupted or not worth(budget, MODEL_PASSES * pace):
             break
         share = budget.part(budget.share(FIRST_SHARE))
-        first = run_within(problem, options, share, control, on_progress, best.roster.duties if best.roster else [],
-                           Mode.REPAIR, began, keep=replace(keep, cover=cover))
+        first = run_within(
+            problem,
+            options,
+            share,
+            control,
+            on_progress,
+            best.roster.duties if best.roster else [],
+            Mode.REPAIR,
+            began,
+            keep=replace(keep, cover=cover),
+        )
         if first is not None and first.duties is not None:
             best.offer(settle_within(problem, first.duties, options.seed, budget, keep), "最少改动", budget)
             break
     if best.roster is not None and not control.interrupted and worth(budget, MODEL_PASSES * pace):
         # no more changes, and no more missing duties, than the best so far
-        limited = replace(keep, max_changes=best.roster.terms["changes"],
-                          max_coverage_penalty=best.roster.terms["coverage"])
-        full = run_within(problem, options, budget, control, on_progress, best.roster.duties, Mode.FULL, began,
-                          keep=limited)
+        limited = replace(keep, max_changes=best.roster.terms["changes"], max_coverage_penalty=best.roster.terms["coverage"])
+        full = run_within(problem, options, budget, control, on_progress, best.roster.duties, Mode.FULL, began, keep=limited)
         if full is not None and full.duties is not None and full.objective is not None:
             best.offer(settle_within(problem, full.duties, options.seed, budget, keep), "优化")
     if best.roster is None:
-        return replace(conclude(problem, options, budget, None, interrupted=control.interrupted, status=SolveStatus.UNKNOWN,
-                                method=_METHOD), repair=RepairInfo((), since))
+        return replace(
+            conclude(problem, options, budget, None, interrupted=control.interrupted, status=SolveStatus.UNKNOWN, method=_METHOD),
+            repair=RepairInfo((), since),
+        )
     preferred = {(a.date, a.station, a.shift, a.role, a.unit): a.person for a in published if a.person}
-    result = conclude(problem, options, budget, best.roster, best.source, solutions=best.improvements,
-                      interrupted=control.interrupted, method=_METHOD, preferred=preferred)
+    result = conclude(
+        problem,
+        options,
+        budget,
+        best.roster,
+        best.source,
+        solutions=best.improvements,
+        interrupted=control.interrupted,
+        method=_METHOD,
+        preferred=preferred,
+    )
     assert result.roster is not None
     changes = changes_between(Roster(published), result.roster, since)
     if unit_changes(changes) != best.roster.terms["changes"]:

@@ -77,11 +77,15 @@ class Result:
         lines = [f"排班范围：{p.start} 至 {p.end}，{len(p.slots)} 个开放岗位，需 {p.unit_duties} 人次（单位次）"]
         status = self.status.value + ("（已按 Ctrl-C 中止，保留目前最好的排班）" if self.interrupted else "")
         took = f"用时 {self.wall_time:.1f} 秒，" if timing else ""
-        lines.append(f"求解状态：{status}，{took}找到 {self.solutions} 个改进解（{self.method}）"
-                     + (f"；最好排班来自「{self.source}」" if self.source else ""))
+        lines.append(
+            f"求解状态：{status}，{took}找到 {self.solutions} 个改进解（{self.method}）"
+            + (f"；最好排班来自「{self.source}」" if self.source else "")
+        )
         if self.unplanned is not None:
-            lines.append(f"注意：时限已到，{self.unplanned[0]} 至 {self.unplanned[1]} 没有排班（相应岗位都列为缺口）；"
-                         "请加大 --time-limit 重新排班")
+            lines.append(
+                f"注意：时限已到，{self.unplanned[0]} 至 {self.unplanned[1]} 没有排班（相应岗位都列为缺口）；"
+                "请加大 --time-limit 重新排班"
+            )
         if self.cut:
             lines.append("注意：确定性时限未用完就到了实际时限（机器较忙），本次结果不一定能重现")
         lines.append(self.provenance_line())
@@ -94,23 +98,30 @@ class Result:
         bound = points(self.bound) if self.bound is not None else "-"
         lines.append(f"目标值 {points(self.objective)}，下界 {bound}，差距 {gap}")
         covered = c.figures.needed_unit_duties - sum(s.missing for s in c.shortfalls)
-        lines.append(f"覆盖：{covered}/{c.figures.needed_unit_duties} 人次"
-                     + ("，全部覆盖" if not c.shortfalls else f"，{len(c.shortfalls)} 个岗位人数不足"))
+        lines.append(
+            f"覆盖：{covered}/{c.figures.needed_unit_duties} 人次"
+            + ("，全部覆盖" if not c.shortfalls else f"，{len(c.shortfalls)} 个岗位人数不足")
+        )
         for s in c.shortfalls[:20]:
             cause = (self.gap_causes or {}).get((s.date, s.station, s.shift, s.role))
-            lines.append(f"  缺 {s.missing}：{s.date} {_station(p, s.station)} {_shift(p, s.shift)} {s.role}"
-                         + (f"。原因：{cause}" if cause else ""))
+            lines.append(
+                f"  缺 {s.missing}：{s.date} {_station(p, s.station)} {_shift(p, s.shift)} {s.role}"
+                + (f"。原因：{cause}" if cause else "")
+            )
         if len(c.shortfalls) > 20:
             lines.append(f"  ……另有 {len(c.shortfalls) - 20} 处，见报告")
         f = c.figures
-        lines.append(f"公平：每名党员值班次数的变异系数 {f.duties_per_member_cv_rotation:.3f}（轮值单位），"
-                     f"{f.duties_per_member_cv:.3f}（全部单位）")
-        lines.append(f"间隔不足 {p.data.rules.min_days_between} 天的值班对：{f.spacing_pairs}；"
-                     f"社区阵地值班 {f.community_duties} 次，其中不在本单位报到社区 {f.community_duties_away} 次")
+        lines.append(
+            f"公平：每名党员值班次数的变异系数 {f.duties_per_member_cv_rotation:.3f}（轮值单位），"
+            f"{f.duties_per_member_cv:.3f}（全部单位）"
+        )
+        lines.append(
+            f"间隔不足 {p.data.rules.min_days_between} 天的值班对：{f.spacing_pairs}；"
+            f"社区阵地值班 {f.community_duties} 次，其中不在本单位报到社区 {f.community_duties_away} 次"
+        )
         lines.append("各项扣分：")
         for score in c.scores:
-            lines.append(f"  {rule_name(score.rule)}：{points(score.penalty)}"
-                         f"（权重 {score.weight}，{len(score.findings)} 处）")
+            lines.append(f"  {rule_name(score.rule)}：{points(score.penalty)}（权重 {score.weight}，{len(score.findings)} 处）")
         if c.violations:
             lines.append(f"违反硬性规则 {len(c.violations)} 处！")
         if self.repair is not None:
@@ -121,10 +132,13 @@ class Result:
         """Version, data fingerprint, seed and solver parameters: enough to make the roster again."""
         made = self.provenance or {}
         options = self.parameters
-        parts = [f"版本 rotation {made['version']}" if "version" in made else "",
-                 f"数据指纹 sha256:{made['data_sha256'][:16]}" if "data_sha256" in made else "",
-                 f"随机种子 {options.get('seed')}", f"线程 {options.get('workers')}",
-                 f"时限 {options.get('time_limit')} 秒" + ("（确定性时间，可重现）" if options.get("deterministic") else "")]
+        parts = [
+            f"版本 rotation {made['version']}" if "version" in made else "",
+            f"数据指纹 sha256:{made['data_sha256'][:16]}" if "data_sha256" in made else "",
+            f"随机种子 {options.get('seed')}",
+            f"线程 {options.get('workers')}",
+            f"时限 {options.get('time_limit')} 秒" + ("（确定性时间，可重现）" if options.get("deterministic") else ""),
+        ]
         return "来源：" + "；".join(p for p in parts if p)
 
     def change_lines(self) -> list[str]:
@@ -134,8 +148,10 @@ class Result:
             return []
         changed = [c for c in repair.changes if c.unit_changed]
         proven = "，已证明不能更少" if repair.fewest_proven else "，时限内未能证明不能更少"
-        lines = [f"调整：{repair.since} 之前的值班不变；之后改动 {unit_changes(changed)} 人次（单位次），"
-                 f"涉及 {len(changed)} 个岗位" + (f"{proven}。" if changed else "，原排班无需改动。")]
+        lines = [
+            f"调整：{repair.since} 之前的值班不变；之后改动 {unit_changes(changed)} 人次（单位次），"
+            f"涉及 {len(changed)} 个岗位" + (f"{proven}。" if changed else "，原排班无需改动。")
+        ]
         for c in repair.changes:
             old = _who(p, c.old_unit, c.old_person)
             new = _who(p, c.new_unit, c.new_person)

@@ -93,6 +93,7 @@ def changes_between(old: Roster, new: Roster, since: dt.date) -> tuple[Change, .
     """Every duty on or after ``since`` that differs between the rosters: a unit taken off is
     paired with a unit put on in the same slot where there is one; a duty kept by the same
     unit with another person is listed too."""
+
     def by_slot(roster: Roster) -> dict[tuple[dt.date, str, str, str], dict[str, Assignment]]:
         slots: dict[tuple[dt.date, str, str, str], dict[str, Assignment]] = defaultdict(dict)
         for a in roster:
@@ -109,8 +110,9 @@ def changes_between(old: Roster, new: Roster, since: dt.date) -> tuple[Change, .
         for i in range(max(len(gone), len(came))):
             a = gone[i] if i < len(gone) else None
             b = came[i] if i < len(came) else None
-            changes.append(Change(*key, a.unit if a else None, b.unit if b else None,
-                                  a.person if a else None, b.person if b else None))
+            changes.append(
+                Change(*key, a.unit if a else None, b.unit if b else None, a.person if a else None, b.person if b else None)
+            )
         for unit in sorted(was.keys() & now.keys()):
             if was[unit].person != now[unit].person:
                 changes.append(Change(*key, unit, unit, was[unit].person, now[unit].person))

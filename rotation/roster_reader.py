@@ -41,8 +41,9 @@ def read_roster_workbook(path: Path, problem: Problem) -> Roster:
     try:
         book = openpyxl.load_workbook(path, data_only=True)  # values only: formulas are never run
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise DataError([DataIssue(path.name, None, None,
-                                   f"不是有效的 Excel 工作簿（.xlsx）：{type(error).__name__}")]) from error
+        raise DataError(
+            [DataIssue(path.name, None, None, f"不是有效的 Excel 工作簿（.xlsx）：{type(error).__name__}")]
+        ) from error
     issues: list[DataIssue] = []
     assignments: list[Assignment] = []
     found = False
@@ -53,9 +54,14 @@ def read_roster_workbook(path: Path, problem: Problem) -> Roster:
         found = True
         assignments += _WallReader(sheet, header, problem, issues).read()
     if not found:
-        issues.append(DataIssue(path.name, None, None,
-                                f"没有找到轮值表：应有标题为「阵地名称 2026年12月 {TITLE_SUFFIX}」、"
-                                "表头含「日期」「时段」「首问责任人」的工作表"))
+        issues.append(
+            DataIssue(
+                path.name,
+                None,
+                None,
+                f"没有找到轮值表：应有标题为「阵地名称 2026年12月 {TITLE_SUFFIX}」、表头含「日期」「时段」「首问责任人」的工作表",
+            )
+        )
     if issues:
         raise DataError(issues)
     return Roster(assignments)
@@ -67,8 +73,9 @@ def roster_dates(path: Path) -> list[dt.date]:
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise DataError([DataIssue(Path(path).name, None, None,
-                                   f"不是有效的 Excel 工作簿（.xlsx）：{type(error).__name__}")]) from error
+        raise DataError(
+            [DataIssue(Path(path).name, None, None, f"不是有效的 Excel 工作簿（.xlsx）：{type(error).__name__}")]
+        ) from error
     months = set()
     try:
         for sheet in book.worksheets:
@@ -99,7 +106,7 @@ def _split(text: str, match: Callable[[str], T | None]) -> tuple[list[T], list[s
     i = 0
     while i < len(words):
         for j in range(len(words), i, -1):
-            candidate = "".join(pieces[2 * i: 2 * j - 1]).strip()
+            candidate = "".join(pieces[2 * i : 2 * j - 1]).strip()
             found = match(candidate) if candidate else None
             if found is not None:
                 matched.append(found)
@@ -214,8 +221,10 @@ class _WallReader:
             duties += [(DEFAULT_ROLE, unit, person) for unit, person in self._units_and_people(row)]
         # with a unit or person not understood, the owner may well be that one: not reported twice
         owners = self._owners(row, duties, report=len(self.issues) == before)
-        return [Assignment(period.date, period.station, period.shift, role, unit, person, i in owners)
-                for i, (role, unit, person) in enumerate(duties)]
+        return [
+            Assignment(period.date, period.station, period.shift, role, unit, person, i in owners)
+            for i, (role, unit, person) in enumerate(duties)
+        ]
 
     def _unit(self, text: str) -> str | None:
         return self.units.get(text)
@@ -229,8 +238,12 @@ class _WallReader:
         if unknown or all(p in _EMPTY_PERSON for p in people):  # people pair with units: fix the units first
             return [(unit, None) for unit in units]
         if len(people) != len(units):
-            self.issue(row, "值班人员", f"值班人员 {len(people)} 个，值班单位 {len(units)} 个：请按值班单位的顺序逐一填写，"
-                                    f"用「、」分隔，没有人员的单位写「{NO_PERSON}」")
+            self.issue(
+                row,
+                "值班人员",
+                f"值班人员 {len(people)} 个，值班单位 {len(units)} 个：请按值班单位的顺序逐一填写，"
+                f"用「、」分隔，没有人员的单位写「{NO_PERSON}」",
+            )
             return [(unit, None) for unit in units]
         return [(unit, self._person(row, "值班人员", unit, name)) for unit, name in zip(units, people, strict=True)]
 
@@ -271,14 +284,16 @@ class _WallReader:
 
         def match(candidate: str) -> list[int] | None:
             by_person = [i for i, (_, _, person) in enumerate(duties) if person == candidate]
-            by_unit = [i for i, (_, unit, _) in enumerate(duties)
-                       if candidate in (unit, unit_label(self.problem, unit))]
+            by_unit = [i for i, (_, unit, _) in enumerate(duties) if candidate in (unit, unit_label(self.problem, unit))]
             return (by_person + by_unit) or None
 
         matches, unknown = _split(text, match)
         for name in unknown if report else ():
-            self.issue(row, "首问责任人", f"首问责任人「{name}」不是本时段的值班人员或值班单位"
-                                     "（改了值班单位或值班人员时，请一并改首问责任人）")
+            self.issue(
+                row,
+                "首问责任人",
+                f"首问责任人「{name}」不是本时段的值班人员或值班单位（改了值班单位或值班人员时，请一并改首问责任人）",
+            )
         owners: set[int] = set()
         for candidates in matches:
             owners.add(next((i for i in candidates if i not in owners), candidates[0]))

@@ -17,8 +17,21 @@ if TYPE_CHECKING:
 
 ASSIGNMENT_COLUMNS = ("date", "station", "shift", "role", "unit", "person", "first_inquiry")
 """The columns of assignments.csv (docs/数据格式.md), in order."""
-STATISTICS_COLUMNS = ("unit", "name", "category", "community", "members", "month", "duties", "hours",
-                      "person_duties", "weekend_duties", "holiday_duties", "first_inquiry_duties", "stations")
+STATISTICS_COLUMNS = (
+    "unit",
+    "name",
+    "category",
+    "community",
+    "members",
+    "month",
+    "duties",
+    "hours",
+    "person_duties",
+    "weekend_duties",
+    "holiday_duties",
+    "first_inquiry_duties",
+    "stations",
+)
 """One row per unit and calendar month of the horizon."""
 
 
@@ -46,10 +59,23 @@ def statistics_frame(problem: Problem, roster: Roster) -> pd.DataFrame:
             duties = [a for a in mine if (a.date.year, a.date.month) == (year, month)]
             kinds = Counter(problem.day(a.date).kind for a in duties if problem.in_horizon(a.date))
             minutes = sum(data.shifts_by_id[a.shift].minutes for a in duties if a.shift in data.shifts_by_id)
-            rows.append((unit.id, unit.label, unit.category or "", unit.community or "", unit.members,
-                         dt.date(year, month, 1), len(duties), minutes / 60, len(duties),
-                         kinds[DayKind.RESTDAY], kinds[DayKind.HOLIDAY], sum(a.first_inquiry for a in duties),
-                         len({a.station for a in duties})))
+            rows.append(
+                (
+                    unit.id,
+                    unit.label,
+                    unit.category or "",
+                    unit.community or "",
+                    unit.members,
+                    dt.date(year, month, 1),
+                    len(duties),
+                    minutes / 60,
+                    len(duties),
+                    kinds[DayKind.RESTDAY],
+                    kinds[DayKind.HOLIDAY],
+                    sum(a.first_inquiry for a in duties),
+                    len({a.station for a in duties}),
+                )
+            )
     frame = pd.DataFrame(rows, columns=list(STATISTICS_COLUMNS))
     frame["month"] = pd.to_datetime(frame["month"])
     return frame

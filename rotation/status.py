@@ -16,8 +16,9 @@ class SolveStatus(Enum):
     @classmethod
     def of(cls, code: cp_model.CpSolverStatus) -> SolveStatus:
         """The status of a CP-SAT status code (MODEL_INVALID is a bug, reported as UNKNOWN)."""
-        return {cp_model.OPTIMAL: cls.OPTIMAL, cp_model.FEASIBLE: cls.FEASIBLE,
-                cp_model.INFEASIBLE: cls.INFEASIBLE}.get(code, cls.UNKNOWN)
+        return {cp_model.OPTIMAL: cls.OPTIMAL, cp_model.FEASIBLE: cls.FEASIBLE, cp_model.INFEASIBLE: cls.INFEASIBLE}.get(
+            code, cls.UNKNOWN
+        )
 
     @property
     def found(self) -> bool:

@@ -36,16 +36,16 @@ class SwapOutcome:
     moved: tuple[Assignment, Assignment]  # (B in A's old duty, A in B's old duty)
 
 
-def find_duty(problem: Problem, roster: Roster, unit: str, date: dt.date | str, station: str | None = None,
-              shift: str | None = None) -> Assignment:
+def find_duty(
+    problem: Problem, roster: Roster, unit: str, date: dt.date | str, station: str | None = None, shift: str | None = None
+) -> Assignment:
     """The one duty of ``unit`` (id or name) on ``date``, narrowed by station and shift (id or name);
     raises DataError listing the candidates when there is none or more than one."""
     data = problem.data
     unit_id = _unit_id(data, unit)
     when = _as_date(date)
     that_day = [a for a in roster.duties_of(unit_id) if a.date == when]
-    found = [a for a in that_day
-             if _names(station, a.station, data.stations_by_id) and _names(shift, a.shift, data.shifts_by_id)]
+    found = [a for a in that_day if _names(station, a.station, data.stations_by_id) and _names(shift, a.shift, data.shifts_by_id)]
     if len(found) == 1:
         return found[0]
     label = data.unit(unit_id).label
@@ -55,14 +55,23 @@ def find_duty(problem: Problem, roster: Roster, unit: str, date: dt.date | str, 
         narrowing = "、".join(f"「{x}」" for x in (station, shift) if x)
         message = f"{label} 在 {_day(when)} 没有{narrowing}的值班；当天的值班：" + _listing(data, that_day)
     else:
-        message = (f"{label} 在 {_day(when)} 有 {len(found)} 次值班，请写明是哪个阵地或时段的："
-                   + _listing(data, found))
+        message = f"{label} 在 {_day(when)} 有 {len(found)} 次值班，请写明是哪个阵地或时段的：" + _listing(data, found)
     raise DataError([DataIssue(_TABLE, None, None, message)])
 
 
-def swap(problem: Problem, roster: Roster, unit_a: str, date_a: dt.date | str, unit_b: str, date_b: dt.date | str, *,
-         station_a: str | None = None, shift_a: str | None = None,
-         station_b: str | None = None, shift_b: str | None = None) -> SwapOutcome:
+def swap(
+    problem: Problem,
+    roster: Roster,
+    unit_a: str,
+    date_a: dt.date | str,
+    unit_b: str,
+    date_b: dt.date | str,
+    *,
+    station_a: str | None = None,
+    shift_a: str | None = None,
+    station_b: str | None = None,
+    shift_b: str | None = None,
+) -> SwapOutcome:
     """Unit B takes unit A's duty on ``date_a`` and A takes B's duty on ``date_b``; the first-inquiry
     flag stays with the duty. Checks both rosters; writes nothing."""
     issues: list[DataIssue] = []
@@ -77,11 +86,11 @@ def swap(problem: Problem, roster: Roster, unit_a: str, date_a: dt.date | str, u
     duty_a, duty_b = duties
     label = problem.data.unit(duty_a.unit).label
     if duty_a == duty_b:
-        raise DataError([DataIssue(_TABLE, None, None, f"两边写的是同一次值班（{label} "
-                                   f"{_duty_text(problem.data, duty_a)}），不能与自己调换")])
+        raise DataError(
+            [DataIssue(_TABLE, None, None, f"两边写的是同一次值班（{label} {_duty_text(problem.data, duty_a)}），不能与自己调换")]
+        )
     if duty_a.unit == duty_b.unit:
-        raise DataError([DataIssue(_TABLE, None, None, f"两次值班都是 {label} 的，调换后没有变化；"
-                                   "请写另一个单位")])
+        raise DataError([DataIssue(_TABLE, None, None, f"两次值班都是 {label} 的，调换后没有变化；请写另一个单位")])
 
     rest = list(roster.assignments)
     rest.remove(duty_a)  # remove one row each, not every equal row
@@ -114,8 +123,10 @@ def describe_swap(problem: Problem, outcome: SwapOutcome) -> str:
         lines += [f"  【{rule_name(f.rule)}】{_where(data, f)}：{f.message}" for f in outcome.new_violations]
         lines += ["拟调换的两次值班：", *changes]
     if outcome.before.violations:
-        lines.append(f"注意：调换前的轮值表已有 {len(outcome.before.violations)} 处违反硬性规则，"
-                     "不是这次调换造成的，可用 rotation check 查看。")
+        lines.append(
+            f"注意：调换前的轮值表已有 {len(outcome.before.violations)} 处违反硬性规则，"
+            "不是这次调换造成的，可用 rotation check 查看。"
+        )
     return "\n".join(lines)
 
 
@@ -135,8 +146,11 @@ def _unit_id(data: DataSet, text: str) -> str:
         message = f"单位表中有 {len(named)} 个单位名称都是「{key}」（编号 {ids}），请写单位编号"
     else:
         close = [u for u in data.units if key and (key in u.name or key.lower() == u.id.lower())]
-        hint = ("，是不是：" + "、".join(f"{u.label}（{u.id}）" for u in close[:5]) + "？") if close else \
-            "，请写单位表中的编号或名称"
+        hint = (
+            ("，是不是：" + "、".join(f"{u.label}（{u.id}）" for u in close[:5]) + "？")
+            if close
+            else "，请写单位表中的编号或名称"
+        )
         message = f"单位表中没有「{key}」{hint}"
     raise DataError([DataIssue(_TABLE, None, None, message)])
 
@@ -185,9 +199,11 @@ def _person_for(problem: Problem, rest: list[Assignment], duty: Assignment, move
     busy = {a.person for a in rest if a.unit == unit and a.date == duty.date}
 
     def can_serve(person: Person) -> bool:
-        return (problem.person_available(unit, person.name, duty.date, duty.shift)
-                and (person.first_inquiry or not duty.first_inquiry)
-                and person.name not in busy)
+        return (
+            problem.person_available(unit, person.name, duty.date, duty.shift)
+            and (person.first_inquiry or not duty.first_inquiry)
+            and person.name not in busy
+        )
 
     ordered = sorted(people, key=lambda p: p.name != mover.person)  # stable: the mover, then table order
     return next((p.name for p in ordered if can_serve(p)), mover.person)

@@ -9,8 +9,9 @@ from rotation import model, tables
 from rotation.errors import DataIssue
 
 
-def cross_check(data: model.DataSet, rule_rows: Mapping[str, int] | None = None,
-                rejected: Mapping[str, set[Any]] | None = None) -> list[DataIssue]:
+def cross_check(
+    data: model.DataSet, rule_rows: Mapping[str, int] | None = None, rejected: Mapping[str, set[Any]] | None = None
+) -> list[DataIssue]:
     """Every problem that needs more than one row to see, in table order.
 
     ``rule_rows`` maps a rule key to its row in the rules table (the rules record has no source);
@@ -26,8 +27,12 @@ def cross_check(data: model.DataSet, rule_rows: Mapping[str, int] | None = None,
         issues.append(DataIssue(table.zh, source.row if source else None, column, message))
 
     with_ids: tuple[tuple[tables.Table, tuple[_Identified, ...]], ...] = (
-        (tables.STATIONS, data.stations), (tables.SHIFTS, data.shifts), (tables.UNITS, data.units))
+        (tables.STATIONS, data.stations),
+        (tables.SHIFTS, data.shifts),
+        (tables.UNITS, data.units),
+    )
     for table, rows in with_ids:
+
         def duplicate(row: _Identified, first: int | None, table: tables.Table = table) -> None:
             issue(row, "id", f"编号「{row.id}」重复（第 {first} 行已使用）", table)
 
@@ -54,22 +59,27 @@ def cross_check(data: model.DataSet, rule_rows: Mapping[str, int] | None = None,
             issue(demand, "shift", f"时段「{demand.shift}」不在时段表中", tables.DEMAND)
         if demand.max > 0 and demand.role not in roles:
             issue(demand, "role", f"没有任何单位可担任角色「{demand.role}」（见单位表「可担任角色」列）", tables.DEMAND)
-    _unique(data.demand, lambda d: (d.station, d.day, d.shift, d.role),
-            lambda d, first: issue(d, "station", f"与第 {first} 行的阵地、日期类型、时段、角色完全相同", tables.DEMAND))
+    _unique(
+        data.demand,
+        lambda d: (d.station, d.day, d.shift, d.role),
+        lambda d, first: issue(d, "station", f"与第 {first} 行的阵地、日期类型、时段、角色完全相同", tables.DEMAND),
+    )
 
     for unit in data.units:
         if unit.community is not None and unit.community not in communities:
             known = "、".join(sorted(communities)) or "（阵地表中没有填写社区）"
-            issue(unit, "community", f"报到社区「{unit.community}」不是任何阵地所属的社区；已有社区：{known}",
-                  tables.UNITS)
+            issue(unit, "community", f"报到社区「{unit.community}」不是任何阵地所属的社区；已有社区：{known}", tables.UNITS)
 
     people_by_unit: dict[str, set[str]] = {}
     for person in data.people:
         if person.unit not in unit_ids:
             issue(person, "unit", f"单位「{person.unit}」不在单位表中", tables.PEOPLE)
         people_by_unit.setdefault(person.unit, set()).add(person.name)
-    _unique(data.people, lambda p: (p.unit, p.name),
-            lambda p, first: issue(p, "name", f"同一单位的人员「{p.name}」重复（第 {first} 行）", tables.PEOPLE))
+    _unique(
+        data.people,
+        lambda p: (p.unit, p.name),
+        lambda p, first: issue(p, "name", f"同一单位的人员「{p.name}」重复（第 {first} 行）", tables.PEOPLE),
+    )
 
     def check_unit_person(record: object, table: tables.Table, unit: str, person: str | None) -> None:
         if unit not in unit_ids:
@@ -97,25 +107,37 @@ def cross_check(data: model.DataSet, rule_rows: Mapping[str, int] | None = None,
             issue(pin, "shift", f"时段「{pin.shift}」不在时段表中", tables.FIXED)
         if pin.unit in data.units_by_id and pin.role not in data.unit(pin.unit).roles:
             issue(pin, "role", f"单位「{pin.unit}」不能担任角色「{pin.role}」", tables.FIXED)
-    _unique(data.fixed, lambda f: (f.date, f.station, f.shift, f.role, f.unit),
-            lambda f, first: issue(f, "unit", f"与第 {first} 行的固定安排重复", tables.FIXED))
+    _unique(
+        data.fixed,
+        lambda f: (f.date, f.station, f.shift, f.role, f.unit),
+        lambda f, first: issue(f, "unit", f"与第 {first} 行的固定安排重复", tables.FIXED),
+    )
 
     succession_row = (rule_rows or {}).get("forbidden_successions")
     for first, second in data.rules.forbidden_successions:
         for shift in (first, second):
             if shift not in shift_ids:
-                issues.append(DataIssue(tables.RULES.zh, succession_row, "值",
-                                        f"禁止接续「{first}>{second}」中的时段「{shift}」不在时段表中"))
+                issues.append(
+                    DataIssue(
+                        tables.RULES.zh, succession_row, "值", f"禁止接续「{first}>{second}」中的时段「{shift}」不在时段表中"
+                    )
+                )
 
-    _unique(data.calendar, lambda c: c.date,
-            lambda c, first: issue(c, "date", f"日期 {c.date} 重复（第 {first} 行）", tables.CALENDAR))
+    _unique(
+        data.calendar,
+        lambda c: c.date,
+        lambda c, first: issue(c, "date", f"日期 {c.date} 重复（第 {first} 行）", tables.CALENDAR),
+    )
 
     for past in data.history:
         check_unit_person(past, tables.HISTORY, past.unit, None)
         if past.last_shift is not None and past.last_shift not in shift_ids:
             issue(past, "last_shift", f"时段「{past.last_shift}」不在时段表中", tables.HISTORY)
-    _unique(data.history, lambda h: h.unit,
-            lambda h, first: issue(h, "unit", f"单位「{h.unit}」的历史重复（第 {first} 行）", tables.HISTORY))
+    _unique(
+        data.history,
+        lambda h: h.unit,
+        lambda h, first: issue(h, "unit", f"单位「{h.unit}」的历史重复（第 {first} 行）", tables.HISTORY),
+    )
     return issues
 
 
@@ -136,8 +158,7 @@ class _Identified(_Sourced, Protocol):
 _Row = TypeVar("_Row", bound=_Sourced)
 
 
-def _unique(rows: Iterable[_Row], key: Callable[[_Row], Hashable],
-            report: Callable[[_Row, int | None], None]) -> None:
+def _unique(rows: Iterable[_Row], key: Callable[[_Row], Hashable], report: Callable[[_Row, int | None], None]) -> None:
     seen: dict[object, int | None] = {}
     for row in rows:
         k = key(row)

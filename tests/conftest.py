@@ -49,57 +49,71 @@ def minimal_tables() -> Tables:
     2026-10-05..06, one pin (U1/张三 on 2026-10-08 S1 AM), a forbidden succession PM>AM.
     Returns a fresh copy each call, so a test may edit it.
     """
-    return copy.deepcopy({
-        "stations": [
-            ["id", "name", "level", "community", "parent", "phone"],
-            ["S1", "县党群服务中心", "1", "", "", "0571-1"],
-            ["S2", "东街服务站", "3", "东街", "S1", ""],
-        ],
-        "shifts": [
-            ["id", "name", "start", "end"],
-            ["AM", "上午", "08:30", "12:00"],
-            ["PM", "下午", "14:30", "18:00"],
-        ],
-        "demand": [
-            ["station", "day", "shift", "role", "min", "max"],
-            ["*", "全部", "AM", "", "1", ""],
-            ["L3", "休息日", "PM", "值守", "1", "2"],
-        ],
-        "units": [
-            ["id", "name", "category", "community", "members", "roles", "first_inquiry", "max_per_day",
-             "min_total", "max_total", "contact", "phone"],
-            ["U1", "县委办", "党政机关", "东街", "12", "值守", "是", "", "", "", "王主任", "13800000001"],
-            ["U2", "县财政局", "行业部门", "", "5", "", "否", "2", "1", "8", "", ""],
-            ["U3", "县市场监管局", "监管部门", "", "", "值守;讲解", "", "", "", "", "", ""],
-        ],
-        "people": [
-            ["unit", "name", "phone", "first_inquiry"],
-            ["U1", "张三", "13900000001", "是"],
-            ["U1", "李四", "", "否"],
-        ],
-        "unavailability": [
-            ["unit", "person", "start", "end", "shift", "reason"],
-            ["U2", "", "2026-10-05", "2026-10-06", "", "出差"],
-            ["U1", "李四", "2026-10-09", "", "AM", "学习"],
-        ],
-        "requests": [
-            ["unit", "day", "shift", "station", "kind", "weight"],
-            ["U3", "周六", "PM", "S2", "避免", "2"],
-        ],
-        "fixed": [
-            ["date", "station", "shift", "role", "unit", "person", "first_inquiry"],
-            ["2026-10-08", "S1", "AM", "", "U1", "张三", "是"],
-        ],
-        "rules": [
-            ["key", "value"],
-            ["max_consecutive_days", "3"],
-            ["forbidden_successions", "PM>AM"],
-        ],
-        "history": [
-            ["unit", "last_duty", "last_shift", "run_days", "duties_ytd", "weekends_ytd"],
-            ["U1", "2026-09-27", "PM", "1", "20", "3"],
-        ],
-    })
+    return copy.deepcopy(
+        {
+            "stations": [
+                ["id", "name", "level", "community", "parent", "phone"],
+                ["S1", "县党群服务中心", "1", "", "", "0571-1"],
+                ["S2", "东街服务站", "3", "东街", "S1", ""],
+            ],
+            "shifts": [
+                ["id", "name", "start", "end"],
+                ["AM", "上午", "08:30", "12:00"],
+                ["PM", "下午", "14:30", "18:00"],
+            ],
+            "demand": [
+                ["station", "day", "shift", "role", "min", "max"],
+                ["*", "全部", "AM", "", "1", ""],
+                ["L3", "休息日", "PM", "值守", "1", "2"],
+            ],
+            "units": [
+                [
+                    "id",
+                    "name",
+                    "category",
+                    "community",
+                    "members",
+                    "roles",
+                    "first_inquiry",
+                    "max_per_day",
+                    "min_total",
+                    "max_total",
+                    "contact",
+                    "phone",
+                ],
+                ["U1", "县委办", "党政机关", "东街", "12", "值守", "是", "", "", "", "王主任", "13800000001"],
+                ["U2", "县财政局", "行业部门", "", "5", "", "否", "2", "1", "8", "", ""],
+                ["U3", "县市场监管局", "监管部门", "", "", "值守;讲解", "", "", "", "", "", ""],
+            ],
+            "people": [
+                ["unit", "name", "phone", "first_inquiry"],
+                ["U1", "张三", "13900000001", "是"],
+                ["U1", "李四", "", "否"],
+            ],
+            "unavailability": [
+                ["unit", "person", "start", "end", "shift", "reason"],
+                ["U2", "", "2026-10-05", "2026-10-06", "", "出差"],
+                ["U1", "李四", "2026-10-09", "", "AM", "学习"],
+            ],
+            "requests": [
+                ["unit", "day", "shift", "station", "kind", "weight"],
+                ["U3", "周六", "PM", "S2", "避免", "2"],
+            ],
+            "fixed": [
+                ["date", "station", "shift", "role", "unit", "person", "first_inquiry"],
+                ["2026-10-08", "S1", "AM", "", "U1", "张三", "是"],
+            ],
+            "rules": [
+                ["key", "value"],
+                ["max_consecutive_days", "3"],
+                ["forbidden_successions", "PM>AM"],
+            ],
+            "history": [
+                ["unit", "last_duty", "last_shift", "run_days", "duties_ytd", "weekends_ytd"],
+                ["U1", "2026-09-27", "PM", "1", "20", "3"],
+            ],
+        }
+    )
 
 
 def to_chinese(data: Tables) -> Tables:
@@ -197,8 +211,7 @@ def day(month: int, date: int) -> dt.date:
     return dt.date(2026, month, date)
 
 
-def need(station: str, when: str, low: int, high: int | None = None, shift: str = "AM",
-         role: str = DEFAULT_ROLE) -> Demand:
+def need(station: str, when: str, low: int, high: int | None = None, shift: str = "AM", role: str = DEFAULT_ROLE) -> Demand:
     """One demand row as a planner writes it (``when`` as in the day column; max defaults to min)."""
     return Demand(station, parse_day_spec(when), shift, role, low, low if high is None else high)
 
@@ -211,13 +224,19 @@ def rules(weights: dict[str, int] | None = None, **settings: object) -> Rules:
 def make_data(*demand: Demand, **tables_: object) -> DataSet:
     """A data set of ``demand`` over stations S1, S2, shifts AM, PM and units U1, U2, unless
     ``tables_`` (keyword per DataSet field) says otherwise."""
-    defaults: dict[str, object] = {"stations": (COUNTY_CENTRE, EAST_STATION), "shifts": (AM, PM),
-                                   "units": TWO_UNITS}
+    defaults: dict[str, object] = {"stations": (COUNTY_CENTRE, EAST_STATION), "shifts": (AM, PM), "units": TWO_UNITS}
     return DataSet(demand=demand, **{**defaults, **tables_})  # type: ignore[arg-type]
 
 
-def duty(date: dt.date, unit: str, station: str = "S1", shift: str = "AM", person: str | None = None,
-         first: bool = True, role: str = DEFAULT_ROLE) -> Assignment:
+def duty(
+    date: dt.date,
+    unit: str,
+    station: str = "S1",
+    shift: str = "AM",
+    person: str | None = None,
+    first: bool = True,
+    role: str = DEFAULT_ROLE,
+) -> Assignment:
     """One row of a hand-made roster; by default the period's first-inquiry owner."""
     return Assignment(date, station, shift, role, unit, person, first)
 
@@ -232,9 +251,16 @@ def small_data_sets(draw: st.DrawFn) -> tuple[DataSet, dt.date, dt.date]:
     people = []
     for n in range(1, draw(st.integers(2, 5)) + 1):
         unit_id = f"U{n}"
-        units.append(Unit(unit_id, f"单位{n}", community=draw(st.sampled_from(communities)),
-                          members=draw(st.integers(1, 4)), first_inquiry=draw(st.booleans()) or n == 1,
-                          max_per_day=draw(st.sampled_from([None, 2]))))
+        units.append(
+            Unit(
+                unit_id,
+                f"单位{n}",
+                community=draw(st.sampled_from(communities)),
+                members=draw(st.integers(1, 4)),
+                first_inquiry=draw(st.booleans()) or n == 1,
+                max_per_day=draw(st.sampled_from([None, 2])),
+            )
+        )
         for k in range(draw(st.integers(0, 2))):
             people.append(Person(unit_id, f"人{n}{k}", first_inquiry=draw(st.booleans())))
     demand = []
@@ -247,13 +273,24 @@ def small_data_sets(draw: st.DrawFn) -> tuple[DataSet, dt.date, dt.date]:
             demand.append(need(station.id, when, low, low + draw(st.integers(0, 1)), shift=shift))
     start = day(3, 2) + dt.timedelta(days=draw(st.integers(0, 240)))
     end = start + dt.timedelta(days=draw(st.integers(2, 6)))
-    requests = [Request(draw(st.sampled_from(units)).id, parse_day_spec(draw(st.sampled_from(["全部", "休息日", "周三"]))),
-                        draw(st.sampled_from(list(RequestKind))), weight=draw(st.integers(1, 3)))
-                for _ in range(draw(st.integers(0, 2)))]
-    absent = [Unavailability(draw(st.sampled_from(units)).id, start + dt.timedelta(days=draw(st.integers(0, 2))),
-                             start + dt.timedelta(days=draw(st.integers(2, 3))),
-                             shift=draw(st.sampled_from([None, "AM"])))
-              for _ in range(draw(st.integers(0, 1)))]
+    requests = [
+        Request(
+            draw(st.sampled_from(units)).id,
+            parse_day_spec(draw(st.sampled_from(["全部", "休息日", "周三"]))),
+            draw(st.sampled_from(list(RequestKind))),
+            weight=draw(st.integers(1, 3)),
+        )
+        for _ in range(draw(st.integers(0, 2)))
+    ]
+    absent = [
+        Unavailability(
+            draw(st.sampled_from(units)).id,
+            start + dt.timedelta(days=draw(st.integers(0, 2))),
+            start + dt.timedelta(days=draw(st.integers(2, 3))),
+            shift=draw(st.sampled_from([None, "AM"])),
+        )
+        for _ in range(draw(st.integers(0, 1)))
+    ]
     data_rules = rules(
         max_consecutive_days=draw(st.integers(1, 3)),
         forbidden_successions=draw(st.sampled_from([(), (("PM", "AM"),)])),
@@ -261,6 +298,14 @@ def small_data_sets(draw: st.DrawFn) -> tuple[DataSet, dt.date, dt.date]:
         min_days_between=draw(st.integers(0, 3)),
         max_weekends_per_month=draw(st.integers(0, 2)),
     )
-    data = DataSet(stations=stations, shifts=(AM, PM), demand=tuple(demand), units=tuple(units), people=tuple(people),
-                   unavailability=tuple(absent), requests=tuple(requests), rules=data_rules)
+    data = DataSet(
+        stations=stations,
+        shifts=(AM, PM),
+        demand=tuple(demand),
+        units=tuple(units),
+        people=tuple(people),
+        unavailability=tuple(absent),
+        requests=tuple(requests),
+        rules=data_rules,
+    )
     return data, start, end

@@ -111,8 +111,10 @@ def test_assume_weekends_leaves_known_years_builtin() -> None:
 
 
 def test_an_override_row_replaces_a_builtin_date() -> None:
-    overrides = (CalendarDay(dt.date(2026, 10, 8), DayKind.HOLIDAY, "国庆节"),
-                 CalendarDay(dt.date(2026, 10, 10), DayKind.RESTDAY, None))
+    overrides = (
+        CalendarDay(dt.date(2026, 10, 8), DayKind.HOLIDAY, "国庆节"),
+        CalendarDay(dt.date(2026, 10, 10), DayKind.RESTDAY, None),
+    )
     holiday, friday, saturday = resolve_days(dt.date(2026, 10, 8), dt.date(2026, 10, 10), overrides)
     assert holiday == Day(dt.date(2026, 10, 8), DayKind.HOLIDAY, "国庆节", CalendarSource.OVERRIDE)
     assert friday == Day(dt.date(2026, 10, 9), DayKind.WORKDAY, None, CalendarSource.BUILTIN)

@@ -58,9 +58,25 @@ def penalty(problem: Problem, rule: str, *duties: Assignment) -> int:
 
 
 def test_every_hard_rule_has_a_test_here() -> None:
-    tested = {"slot", "unit", "role", "community", "unavailable", "duplicate", "coverage_max", "fixed",
-              "max_per_day", "succession", "consecutive", "weekends", "min_total", "max_total",
-              "first_inquiry", "person", "person_once"}
+    tested = {
+        "slot",
+        "unit",
+        "role",
+        "community",
+        "unavailable",
+        "duplicate",
+        "coverage_max",
+        "fixed",
+        "max_per_day",
+        "succession",
+        "consecutive",
+        "weekends",
+        "min_total",
+        "max_total",
+        "first_inquiry",
+        "person",
+        "person_once",
+    }
     # limits over the whole horizon, in test_horizon_rules.py
     tested |= {"per_shift", "min_minutes", "max_minutes", "min_consecutive", "min_days_off", "horizon_weekends"}
     assert set(HARD_RULES) == tested
@@ -74,12 +90,16 @@ def test_a_roster_that_keeps_every_rule_has_no_violation() -> None:
 # --- open periods, units, roles, home community ---------------------------------------------------
 
 
-@pytest.mark.parametrize("row", [
-    duty(MON, "U1", shift="PM"),  # the afternoon is not open
-    duty(MON, "U1", station="S2"),  # S2 is not open at all
-    duty(MON, "U1", station="S9"),  # no such station
-    duty(MON, "U1", role="讲解"),  # the morning opens only 值守
-], ids=["closed shift", "closed station", "unknown station", "closed role"])
+@pytest.mark.parametrize(
+    "row",
+    [
+        duty(MON, "U1", shift="PM"),  # the afternoon is not open
+        duty(MON, "U1", station="S2"),  # S2 is not open at all
+        duty(MON, "U1", station="S9"),  # no such station
+        duty(MON, "U1", role="讲解"),  # the morning opens only 值守
+    ],
+    ids=["closed shift", "closed station", "unknown station", "closed role"],
+)
 def test_a_duty_is_only_served_in_an_open_period_and_role(row: Assignment) -> None:
     problem = resolve(make_data(EVERY_DAY_S1), MON)
     assert broken(problem, row) == [("slot", "U1", MON)]
@@ -97,14 +117,20 @@ def test_a_unit_serves_only_in_its_roles() -> None:
     assert broken(problem, duty(MON, "U1")) == [("role", "U1", MON)]
 
 
-@pytest.mark.parametrize(("unit", "expected"), [
-    ("HOME", []),
-    ("AWAY", [("community", "AWAY", MON)]),
-    ("NONE", [("community", "NONE", MON)]),  # a unit that reported nowhere belongs to no community
-])
+@pytest.mark.parametrize(
+    ("unit", "expected"),
+    [
+        ("HOME", []),
+        ("AWAY", [("community", "AWAY", MON)]),
+        ("NONE", [("community", "NONE", MON)]),  # a unit that reported nowhere belongs to no community
+    ],
+)
 def test_home_community_is_kept_at_community_stations_when_required(unit: str, expected: list[Violation]) -> None:
-    units = (Unit("HOME", "东街单位", community="东街"), Unit("AWAY", "西街单位", community="西街"),
-             Unit("NONE", "无报到社区单位"))
+    units = (
+        Unit("HOME", "东街单位", community="东街"),
+        Unit("AWAY", "西街单位", community="西街"),
+        Unit("NONE", "无报到社区单位"),
+    )
     data = make_data(need("*", "全部", 1), units=units, rules=rules(home_community=HomeCommunity.REQUIRE))
     problem = resolve(data, MON)
     assert broken(problem, duty(MON, unit, station="S2")) == expected
@@ -133,8 +159,11 @@ def test_a_unit_is_not_on_duty_on_a_day_it_is_away() -> None:
 
 @pytest.mark.parametrize(("shift", "expected"), [("PM", [("unavailable", "U1", MON)]), ("AM", [])])
 def test_a_unit_away_for_one_shift_may_serve_the_other(shift: str, expected: list[Violation]) -> None:
-    data = make_data(need("S1", "全部", 1, shift="AM"), need("S1", "全部", 1, shift="PM"),
-                     unavailability=(Unavailability("U1", MON, MON, shift="PM"),))
+    data = make_data(
+        need("S1", "全部", 1, shift="AM"),
+        need("S1", "全部", 1, shift="PM"),
+        unavailability=(Unavailability("U1", MON, MON, shift="PM"),),
+    )
     problem = resolve(data, MON)
     assert broken(problem, duty(MON, "U1", shift=shift)) == expected
 
@@ -148,8 +177,12 @@ def test_a_person_is_not_on_duty_on_a_day_they_are_away(person: str, expected: l
 
 @pytest.mark.parametrize(("shift", "expected"), [("AM", [("unavailable", "U1", MON)]), ("PM", [])])
 def test_a_person_away_for_one_shift_may_serve_the_other(shift: str, expected: list[Violation]) -> None:
-    data = make_data(need("S1", "全部", 1, shift="AM"), need("S1", "全部", 1, shift="PM"), people=PEOPLE_U1,
-                     unavailability=(Unavailability("U1", MON, MON, person="张三", shift="AM"),))
+    data = make_data(
+        need("S1", "全部", 1, shift="AM"),
+        need("S1", "全部", 1, shift="PM"),
+        people=PEOPLE_U1,
+        unavailability=(Unavailability("U1", MON, MON, person="张三", shift="AM"),),
+    )
     problem = resolve(data, MON)
     assert broken(problem, duty(MON, "U1", shift=shift, person="张三")) == expected
 
@@ -223,10 +256,13 @@ def test_no_unit_serves_afternoon_then_next_morning() -> None:
     assert broken(problem, duty(MON, "U1", shift="PM"), duty(TUE, "U2", shift="AM")) == []  # two units
 
 
-@pytest.mark.parametrize(("last_duty", "expected"), [
-    (day(3, 1), [("succession", "U1", MON)]),  # the afternoon before the horizon starts
-    (day(2, 28), []),  # two days before: no succession
-])
+@pytest.mark.parametrize(
+    ("last_duty", "expected"),
+    [
+        (day(3, 1), [("succession", "U1", MON)]),  # the afternoon before the horizon starts
+        (day(2, 28), []),  # two days before: no succession
+    ],
+)
 def test_a_forbidden_succession_holds_across_the_horizon_start(last_duty: dt.date, expected: list[Violation]) -> None:
     history = (History("U1", last_duty=last_duty, last_shift="PM"),)
     problem = resolve(make_data(*MORNINGS_AND_AFTERNOONS, rules=SUCCESSIONS, history=history), MON)
@@ -439,13 +475,19 @@ def test_spacing_weight_from_a_rules_row(tmp_path: Path) -> None:
     assert penalty(problem, "spacing", duty(MON, "U1"), duty(TUE, "U2"), duty(THU, "U1")) == 700
 
 
-@pytest.mark.parametrize(("rule", "expected"), [
-    (HomeCommunity.PREFER, 500),  # one duty away from home: weight 5 * 100 * 1
-    (HomeCommunity.IGNORE, 0),
-])
+@pytest.mark.parametrize(
+    ("rule", "expected"),
+    [
+        (HomeCommunity.PREFER, 500),  # one duty away from home: weight 5 * 100 * 1
+        (HomeCommunity.IGNORE, 0),
+    ],
+)
 def test_home_community_is_preferred_only_under_prefer(rule: HomeCommunity, expected: int) -> None:
-    units = (Unit("WEST", "西街单位", community="西街"), Unit("EAST", "东街单位", community="东街"),
-             Unit("NONE", "无报到社区单位"))
+    units = (
+        Unit("WEST", "西街单位", community="西街"),
+        Unit("EAST", "东街单位", community="东街"),
+        Unit("NONE", "无报到社区单位"),
+    )
     problem = resolve(make_data(need("*", "全部", 1), units=units, rules=rules(home_community=rule)), MON, WED)
     roster = (
         duty(MON, "WEST", "S2"),  # away from home: the only penalised duty
@@ -504,8 +546,14 @@ def test_the_objective_is_the_sum_of_the_rule_penalties() -> None:
     # coverage: Tuesday missing 1 -> 1_000_000; fairness: targets 10 each, U1 10*1 - 10 = 0,
     # U2 0 - 10 = -10 -> 100 * 10 = 1000; home community: U1 away once -> 500
     assert {s.rule: s.penalty for s in result.scores} == {
-        "coverage": 1_000_000, "gap_runs": 0, "fairness": 1000, "weekend_fairness": 0, "spacing": 0,
-        "home_community": 500, "requests": 0, "overstaffing": 0}
+        "coverage": 1_000_000,
+        "gap_runs": 0,
+        "fairness": 1000,
+        "weekend_fairness": 0,
+        "spacing": 0,
+        "home_community": 500,
+        "requests": 0,
+        "overstaffing": 0,
+    }
     assert result.objective == 1_001_500
     assert DEFAULT_WEIGHTS["coverage"] * SCALE == 1_000_000
-

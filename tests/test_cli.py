@@ -131,7 +131,8 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
 
 @pytest.mark.parametrize("failure", [OSError(28, "No space left on device"), KeyboardInterrupt()])
 def test_a_full_disk_or_ctrl_c_while_writing_leaves_the_earlier_outputs_as_they_were(
-        week_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: BaseException) -> None:
+    week_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: BaseException
+) -> None:
     import export.outputs
 
     out = tmp_path / "out"
@@ -143,8 +144,7 @@ def test_a_full_disk_or_ctrl_c_while_writing_leaves_the_earlier_outputs_as_they_
         raise failure
 
     monkeypatch.setattr(export.outputs, "write_roster_workbook", fail)
-    again = run("solve", "--data", week_data, "--start", "2026-03-03", "--end", "2026-03-08", "--out", out,
-                *FAST, "--force")
+    again = run("solve", "--data", week_data, "--start", "2026-03-03", "--end", "2026-03-08", "--out", out, *FAST, "--force")
     if isinstance(failure, OSError):
         assert again.exit_code == EXIT_OUTPUT
         assert "磁盘空间不足；原有文件未改动" in again.stderr
@@ -187,12 +187,25 @@ def test_main_called_with_options_only_solves(week_data: Path, tmp_path: Path) -
 
 
 def solve_py(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, str(PROJECT_ROOT / "solve.py"), *args], capture_output=True, text=True,
-                          encoding="utf-8", timeout=60, cwd=PROJECT_ROOT)
+    return subprocess.run(
+        [sys.executable, str(PROJECT_ROOT / "solve.py"), *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+        cwd=PROJECT_ROOT,
+    )
 
 
-EXIT_CODE_LINES = ["0  排班完成", "2  数据或参数有误", "3  已输出排班，但有岗位人数不足", "4  没有得到排班",
-                   "5  按 Ctrl-C 中止", "6  输出文件无法写入", "1  程序内部错误"]
+EXIT_CODE_LINES = [
+    "0  排班完成",
+    "2  数据或参数有误",
+    "3  已输出排班，但有岗位人数不足",
+    "4  没有得到排班",
+    "5  按 Ctrl-C 中止",
+    "6  输出文件无法写入",
+    "1  程序内部错误",
+]
 
 
 def test_solve_py_help_lists_the_commands() -> None:
@@ -234,8 +247,9 @@ def test_solve_then_check_the_workbook_gives_the_same_objective(week_data: Path,
 
 def test_check_lists_a_broken_rule_and_exits_3(week_data: Path, tmp_path: Path) -> None:
     roster = tmp_path / "assignments.csv"
-    roster.write_text(HEADER + "\n2026-03-02,S1,AM,值守,U1,,1\n2026-03-03,S1,AM,值守,U1,,1\n"
-                      "2026-03-04,S1,AM,值守,U1,,1\n", encoding="utf-8")
+    roster.write_text(
+        HEADER + "\n2026-03-02,S1,AM,值守,U1,,1\n2026-03-03,S1,AM,值守,U1,,1\n2026-03-04,S1,AM,值守,U1,,1\n", encoding="utf-8"
+    )
     checked = run("check", roster, "--data", week_data, *WEEK)
     assert checked.exit_code == EXIT_SHORTFALL
     assert "【最多连续天数】单位1 2026-03-04" in checked.output
@@ -246,9 +260,13 @@ def test_ctrl_c_keeps_the_best_roster_found_so_far(tmp_path: Path) -> None:
     import time
 
     out = tmp_path / "out"
-    process = subprocess.Popen([sys.executable, str(PROJECT_ROOT / "solve.py"), "--month", "2026-12",
-                                "--time-limit", "300", "--out", str(out)],
-                               cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, str(PROJECT_ROOT / "solve.py"), "--month", "2026-12", "--time-limit", "300", "--out", str(out)],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     time.sleep(12)  # past the greedy start, into the search
     process.send_signal(signal.SIGINT)
     stdout, stderr = process.communicate(timeout=120)
@@ -300,8 +318,9 @@ def test_repair_writes_the_new_roster_and_the_change_list(tmp_path: Path) -> Non
     away = next(row for row in old if row[0] >= "2026-03-05")
     tables["unavailability"] = [["unit", "start", "end"], [away[4], away[0], away[0]]]
     changed = write_csv_tables(tmp_path / "changed", tables)
-    result = run("repair", "--roster", out / "assignments.csv", "--data", changed, "--from", "2026-03-04",
-                 "--out", tmp_path / "new", *FAST)
+    result = run(
+        "repair", "--roster", out / "assignments.csv", "--data", changed, "--from", "2026-03-04", "--out", tmp_path / "new", *FAST
+    )
     assert result.exit_code == EXIT_OK, result.output
     assert "之后改动 2 人次（单位次），涉及 1 个岗位，已证明不能更少" in result.stdout
     new = _csv_rows(tmp_path / "new" / "assignments.csv")
@@ -317,10 +336,10 @@ def test_swap_applies_an_allowed_swap_and_refuses_one_a_rule_forbids(tmp_path: P
     data = write_csv_tables(tmp_path / "data", tables)
     roster = tmp_path / "roster.csv"
     units = ["U1", "U2", "U3", "U1", "U2", "U3", "U1"]
-    roster.write_text(HEADER + "\n" + "".join(f"2026-03-0{2 + n},S1,AM,值守,{u},,1\n" for n, u in enumerate(units)),
-                      encoding="utf-8")
-    allowed = run("swap", "--roster", roster, "--data", data, "U1", "2026-03-02", "U2", "2026-03-03",
-                  "--out", tmp_path / "out")
+    roster.write_text(
+        HEADER + "\n" + "".join(f"2026-03-0{2 + n},S1,AM,值守,{u},,1\n" for n, u in enumerate(units)), encoding="utf-8"
+    )
+    allowed = run("swap", "--roster", roster, "--data", data, "U1", "2026-03-02", "U2", "2026-03-03", "--out", tmp_path / "out")
     assert allowed.exit_code == EXIT_OK, allowed.output
     assert allowed.stdout.startswith("可以调换")
     rows = _csv_rows(tmp_path / "out" / "assignments.csv")
@@ -328,8 +347,19 @@ def test_swap_applies_an_allowed_swap_and_refuses_one_a_rule_forbids(tmp_path: P
     # now U1 serves 03-03 and 03-05: giving its 03-08 for U3's 03-04 would make three days in a row
     tables["rules"] = [["key", "value"], ["max_consecutive_days", "2"]]
     strict = write_csv_tables(tmp_path / "strict", tables)
-    refused = run("swap", "--roster", tmp_path / "out" / "assignments.csv", "--data", strict, "U1", "2026-03-08",
-                  "U3", "2026-03-04", "--out", tmp_path / "out2")
+    refused = run(
+        "swap",
+        "--roster",
+        tmp_path / "out" / "assignments.csv",
+        "--data",
+        strict,
+        "U1",
+        "2026-03-08",
+        "U3",
+        "2026-03-04",
+        "--out",
+        tmp_path / "out2",
+    )
     assert refused.exit_code == EXIT_SHORTFALL
     assert "【最多连续天数】" in refused.stdout
     assert not (tmp_path / "out2").exists()
@@ -338,7 +368,8 @@ def test_swap_applies_an_allowed_swap_and_refuses_one_a_rule_forbids(tmp_path: P
 
 
 def test_one_worker_and_a_seed_give_the_same_files_and_the_report_says_how_they_were_made(
-        week_data: Path, tmp_path: Path) -> None:
+    week_data: Path, tmp_path: Path
+) -> None:
     import hashlib
     import zipfile
 

@@ -38,9 +38,12 @@ def _clean(result) -> Roster:  # type: ignore[no-untyped-def]
 def test_a_run_at_the_end_of_the_previous_roster_blocks_the_first_day() -> None:
     # U1 serves 01-30 and 01-31 (pinned); at most 2 days in a row, and U2 is away on 02-01:
     # 02-01 cannot be covered, which only the previous roster can tell
-    data = make_data(EVERY_DAY_S1, rules=rules(max_consecutive_days=2, max_weekends_per_month=31),
-                     fixed=(Fixed(day(1, 30), "S1", "AM", "U1"), Fixed(day(1, 31), "S1", "AM", "U1")),
-                     unavailability=(Unavailability("U2", day(2, 1), day(2, 1)),))
+    data = make_data(
+        EVERY_DAY_S1,
+        rules=rules(max_consecutive_days=2, max_weekends_per_month=31),
+        fixed=(Fixed(day(1, 30), "S1", "AM", "U1"), Fixed(day(1, 31), "S1", "AM", "U1")),
+        unavailability=(Unavailability("U2", day(2, 1), day(2, 1)),),
+    )
     january = _clean(solve(build_problem(data, *JANUARY), OPTIONS))
     february = solve_after(build_problem(data, *FEBRUARY), list(january), OPTIONS)
     roster = _clean(february)
@@ -70,11 +73,13 @@ def test_the_previous_roster_becomes_history_for_the_years_counts_and_the_last_d
 
 def test_a_forbidden_succession_holds_from_the_previous_rosters_last_evening() -> None:
     # U2 is away on 02-01 and U1 served the evening before: nobody may take the morning
-    data = make_data(need("S1", "全部", 1, shift="AM"), need("S1", "全部", 1, shift="PM"),
-                     units=(Unit("U1", "县委办", max_per_day=2), Unit("U2", "县财政局", max_per_day=2)),
-                     unavailability=(Unavailability("U2", day(2, 1), day(2, 1)),),
-                     rules=rules(forbidden_successions=(("PM", "AM"),), max_consecutive_days=31,
-                                 max_weekends_per_month=31))
+    data = make_data(
+        need("S1", "全部", 1, shift="AM"),
+        need("S1", "全部", 1, shift="PM"),
+        units=(Unit("U1", "县委办", max_per_day=2), Unit("U2", "县财政局", max_per_day=2)),
+        unavailability=(Unavailability("U2", day(2, 1), day(2, 1)),),
+        rules=rules(forbidden_successions=(("PM", "AM"),), max_consecutive_days=31, max_weekends_per_month=31),
+    )
     previous = [duty(day(1, 31), "U2", shift="AM"), duty(day(1, 31), "U1", shift="PM")]
     result = solve_after(build_problem(data, *FEBRUARY), previous, OPTIONS)
     roster = _clean(result)
@@ -106,8 +111,11 @@ def test_a_year_solved_month_by_month_aims_each_month_at_the_years_fair_shares()
     # fair share is January plus half of February, U2's half of February. February must then
     # be shared evenly; a month that shared the year so far in its own proportions (half each)
     # found U1 far ahead and left February to U2
-    data = make_data(need("S1", "工作日", 1), unavailability=(Unavailability("U2", day(1, 1), day(1, 31)),),
-                     rules=rules(max_consecutive_days=7))
+    data = make_data(
+        need("S1", "工作日", 1),
+        unavailability=(Unavailability("U2", day(1, 1), day(1, 31)),),
+        rules=rules(max_consecutive_days=7),
+    )
     both = build_problem(data, JANUARY[0], FEBRUARY[1])
     january = build_problem(data, *JANUARY).unit_duties
     february = build_problem(data, *FEBRUARY).unit_duties
@@ -117,7 +125,7 @@ def test_a_year_solved_month_by_month_aims_each_month_at_the_years_fair_shares()
     assert counts["U1"] - january == pytest.approx(february / 2, abs=1)
     assert result.check is not None
     fairness = {s.rule: s.penalty for s in result.check.scores}["fairness"]
-    assert fairness <= 2 * 10 * 10 ** 2  # at most one duty off, for each of the two units
+    assert fairness <= 2 * 10 * 10**2  # at most one duty off, for each of the two units
 
 
 # --- repairing a published roster --------------------------------------------------------------------
@@ -161,8 +169,12 @@ def test_a_repair_keeps_the_people_it_need_not_move() -> None:
     data = make_data(EVERY_DAY_S1, units=units, people=people)
     old = _published(data)
     away = Unavailability("U1", day(3, 20), day(3, 20), person="张三")
-    result = repair(repair_problem(make_data(EVERY_DAY_S1, units=units, people=people, unavailability=(away,)),
-                                   old, *MARCH, day(3, 10)), old, day(3, 10), OPTIONS)
+    result = repair(
+        repair_problem(make_data(EVERY_DAY_S1, units=units, people=people, unavailability=(away,)), old, *MARCH, day(3, 10)),
+        old,
+        day(3, 10),
+        OPTIONS,
+    )
     new = _clean(result)
     moved = [c for c in (result.repair.changes if result.repair else ()) if not c.unit_changed]
     # only a duty of 张三 on 03-20, if there was one, changes person; U1 keeps its other people
@@ -175,8 +187,7 @@ def test_a_published_duty_before_the_repair_date_that_the_data_no_longer_allows_
     data = make_data(EVERY_DAY_S1, units=FOUR_UNITS)
     old = _published(data)
     early = next(a for a in old if a.date == day(3, 3))
-    changed = make_data(EVERY_DAY_S1, units=FOUR_UNITS,
-                        unavailability=(Unavailability(early.unit, day(3, 3), day(3, 3)),))
+    changed = make_data(EVERY_DAY_S1, units=FOUR_UNITS, unavailability=(Unavailability(early.unit, day(3, 3), day(3, 3)),))
     with pytest.raises(DataError) as error:
         repair_problem(changed, old, *MARCH, day(3, 10))
     [issue] = error.value.issues
@@ -184,10 +195,8 @@ def test_a_published_duty_before_the_repair_date_that_the_data_no_longer_allows_
 
 
 def test_the_change_list_pairs_who_leaves_with_who_takes_over() -> None:
-    old = Roster([duty(day(3, 2), "U1"), duty(day(3, 3), "U2", person="张三"), duty(day(3, 4), "U3"),
-                  duty(day(3, 1), "U4")])
-    new = Roster([duty(day(3, 2), "U2"), duty(day(3, 3), "U2", person="李四"), duty(day(3, 5), "U1"),
-                  duty(day(3, 1), "U1")])
+    old = Roster([duty(day(3, 2), "U1"), duty(day(3, 3), "U2", person="张三"), duty(day(3, 4), "U3"), duty(day(3, 1), "U4")])
+    new = Roster([duty(day(3, 2), "U2"), duty(day(3, 3), "U2", person="李四"), duty(day(3, 5), "U1"), duty(day(3, 1), "U1")])
     assert changes_between(old, new, day(3, 2)) == (
         Change(day(3, 2), "S1", "AM", "值守", "U1", "U2"),
         Change(day(3, 3), "S1", "AM", "值守", "U2", "U2", "张三", "李四"),
@@ -203,8 +212,7 @@ def test_a_repair_that_cannot_cover_everything_covers_what_it_can_before_countin
     data = make_data(EVERY_DAY_S1, rules=rules(max_consecutive_days=2, max_weekends_per_month=31))
     old = _published(data)
     away = Unavailability("U2", day(3, 16), day(3, 18))
-    changed = make_data(EVERY_DAY_S1, rules=rules(max_consecutive_days=2, max_weekends_per_month=31),
-                        unavailability=(away,))
+    changed = make_data(EVERY_DAY_S1, rules=rules(max_consecutive_days=2, max_weekends_per_month=31), unavailability=(away,))
     result = repair(repair_problem(changed, old, *MARCH, day(3, 10)), old, day(3, 10), OPTIONS)
     new = _clean(result)
     assert result.check is not None and len(result.check.shortfalls) == 1

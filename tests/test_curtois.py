@@ -40,17 +40,27 @@ def instances() -> dict[int, Instance]:
 # --- the reader -----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("number", "counts"), [
-    # horizon, staff, shift types, days-off rows, on requests, off requests, cover lines
-    (1, (14, 8, 1, 8, 21, 5, 14)),
-    (2, (14, 14, 2, 14, 50, 12, 28)),
-    (3, (14, 20, 3, 20, 39, 25, 42)),
-])
+@pytest.mark.parametrize(
+    ("number", "counts"),
+    [
+        # horizon, staff, shift types, days-off rows, on requests, off requests, cover lines
+        (1, (14, 8, 1, 8, 21, 5, 14)),
+        (2, (14, 14, 2, 14, 50, 12, 28)),
+        (3, (14, 20, 3, 20, 39, 25, 42)),
+    ],
+)
 def test_instances_1_to_3_are_read_with_every_line(instances: dict, number: int, counts: tuple) -> None:
     instance = instances[number]
     data = instance.data
-    assert (instance.horizon, len(instance.staff), len(instance.shift_ids), len(data.unavailability),
-            instance.on_requests, instance.off_requests, instance.cover_lines) == counts
+    assert (
+        instance.horizon,
+        len(instance.staff),
+        len(instance.shift_ids),
+        len(data.unavailability),
+        instance.on_requests,
+        instance.off_requests,
+        instance.cover_lines,
+    ) == counts
     assert len(instance.problem.slots) == instance.horizon * len(instance.shift_ids)  # one slot per cover line
     assert instance.problem.days[0].date == FIRST_DAY and FIRST_DAY.weekday() == 0
 
@@ -59,8 +69,14 @@ def test_an_employee_becomes_a_unit_with_every_limit(instances: dict) -> None:
     instance = instances[3]
     unit = instance.data.unit("A")  # A,E=14|D=14|L=0,4320,3360,5,2,2,1 with day 0 off
     assert unit.max_per_shift == (("E", 14), ("D", 14), ("L", 0))
-    assert (unit.max_minutes, unit.min_minutes, unit.max_consecutive_days, unit.min_consecutive_days,
-            unit.min_days_off, unit.max_weekends) == (4320, 3360, 5, 2, 2, 1)
+    assert (
+        unit.max_minutes,
+        unit.min_minutes,
+        unit.max_consecutive_days,
+        unit.min_consecutive_days,
+        unit.min_days_off,
+        unit.max_weekends,
+    ) == (4320, 3360, 5, 2, 2, 1)
     assert [(u.start, u.end) for u in instance.data.unavailability if u.unit == "A"] == [(FIRST_DAY, FIRST_DAY)]
     assert all("A" not in slot.eligible for slot in instance.problem.slots if slot.shift == "L")  # L=0
     assert instance.data.rules.forbidden_successions == (("D", "E"), ("L", "E"), ("L", "D"))
@@ -76,16 +92,23 @@ def test_requests_and_cover_keep_their_days_shifts_and_weights(instances: dict) 
     assert sum(slot.min for slot in instance.problem.slots) == 71
 
 
-@pytest.mark.parametrize(("edit", "line", "column"), [
-    (lambda t: t.replace("SECTION_COVER", "SECTION_KOVER"), None, None),  # a section missing
-    (lambda t: t.replace("A,D=14,4320,3360,5,2,2,1", "A,D=14,4320,x,5,2,2,1"), 13, "MinTotalMinutes"),
-    (lambda t: t.replace("A,D=14,4320,3360,5,2,2,1", "A,Q=14,4320,3360,5,2,2,1"), 13, "MaxShifts"),
-    (lambda t: t.replace("0,D,5,100,1", "0,Z,5,100,1"), None, "ShiftID"),
-    (lambda t: t.replace("0,D,5,100,1", "0,D,5,90,1"), None, "UnderWeight"),  # weights differ between lines
-    (lambda t: t.replace("\r\nA,0\r\n", "\r\nA,14\r\n"), 24, "Day"),  # day 14 of a 14-day horizon
-])
-def test_a_broken_instance_is_refused_naming_line_and_field(tmp_path: Path, edit, line: int | None,  # type: ignore[no-untyped-def]
-                                                             column: str | None) -> None:
+@pytest.mark.parametrize(
+    ("edit", "line", "column"),
+    [
+        (lambda t: t.replace("SECTION_COVER", "SECTION_KOVER"), None, None),  # a section missing
+        (lambda t: t.replace("A,D=14,4320,3360,5,2,2,1", "A,D=14,4320,x,5,2,2,1"), 13, "MinTotalMinutes"),
+        (lambda t: t.replace("A,D=14,4320,3360,5,2,2,1", "A,Q=14,4320,3360,5,2,2,1"), 13, "MaxShifts"),
+        (lambda t: t.replace("0,D,5,100,1", "0,Z,5,100,1"), None, "ShiftID"),
+        (lambda t: t.replace("0,D,5,100,1", "0,D,5,90,1"), None, "UnderWeight"),  # weights differ between lines
+        (lambda t: t.replace("\r\nA,0\r\n", "\r\nA,14\r\n"), 24, "Day"),  # day 14 of a 14-day horizon
+    ],
+)
+def test_a_broken_instance_is_refused_naming_line_and_field(
+    tmp_path: Path,
+    edit,
+    line: int | None,  # type: ignore[no-untyped-def]
+    column: str | None,
+) -> None:
     text = path(1).read_bytes().decode("ascii")  # CRLF kept, as distributed
     broken = tmp_path / "Instance1.txt"
     broken.write_bytes(edit(text).encode("ascii"))
@@ -140,13 +163,13 @@ def reference(text: str, grid: list[list[str]]) -> tuple[int, set[tuple[str, str
             broken.add(("max_minutes", name))
         if minutes < min_min:
             broken.add(("min_minutes", name))
-        if any(all(on[d:d + max_run + 1]) for d in range(days - max_run)):
+        if any(all(on[d : d + max_run + 1]) for d in range(days - max_run)):
             broken.add(("consecutive", name))
         for k in range(1, min_run):  # off, k worked days, off: all inside the horizon
-            if any(not on[d] and all(on[d + 1:d + k + 1]) and not on[d + k + 1] for d in range(days - k - 1)):
+            if any(not on[d] and all(on[d + 1 : d + k + 1]) and not on[d + k + 1] for d in range(days - k - 1)):
                 broken.add(("min_consecutive", name))
         for k in range(1, min_off):
-            if any(on[d] and not any(on[d + 1:d + k + 1]) and on[d + k + 1] for d in range(days - k - 1)):
+            if any(on[d] and not any(on[d + 1 : d + k + 1]) and on[d + k + 1] for d in range(days - k - 1)):
                 broken.add(("min_days_off", name))
         if sum(on[7 * w + 5] or on[7 * w + 6] for w in range(days // 7)) > max_weekends:
             broken.add(("horizon_weekends", name))
@@ -209,12 +232,12 @@ def solved_first() -> tuple[Instance, list[list[str]]]:
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(number=st.sampled_from([1, 2, 3]), seed=st.integers(0, 10**6), off=st.floats(0.2, 0.8))
-def test_the_checker_agrees_with_the_reference_on_random_rosters(instances: dict, number: int, seed: int,
-                                                                 off: float) -> None:
+def test_the_checker_agrees_with_the_reference_on_random_rosters(instances: dict, number: int, seed: int, off: float) -> None:
     instance = instances[number]
     rng = random.Random(seed)
-    grid = [["-" if rng.random() < off else rng.choice(instance.shift_ids) for _ in range(instance.horizon)]
-            for _ in instance.staff]
+    grid = [
+        ["-" if rng.random() < off else rng.choice(instance.shift_ids) for _ in range(instance.horizon)] for _ in instance.staff
+    ]
     assert verdict(instance, grid) == reference(path(number).read_text(encoding="ascii"), grid)
 
 
@@ -271,8 +294,10 @@ def test_a_roster_of_the_wrong_shape_is_refused(instances: dict) -> None:
 def test_the_command_solves_checks_and_writes_a_roster(tmp_path: Path) -> None:
     runner = CliRunner()
     out = tmp_path / "roster.txt"
-    done = runner.invoke(main, ["bench", "curtois", str(path(1)), "--time-limit", "10", "--workers", "1",
-                                "--seed", "1", "--out", str(out), "--quiet"])
+    done = runner.invoke(
+        main,
+        ["bench", "curtois", str(path(1)), "--time-limit", "10", "--workers", "1", "--seed", "1", "--out", str(out), "--quiet"],
+    )
     assert done.exit_code == 0, done.output
     assert "目标值 607" in done.output and "下界 607" in done.output and "最优" in done.output
     assert "满足全部硬性约束" in done.output

@@ -57,13 +57,14 @@ PEOPLE = (
 
 def network(demand: tuple[Demand, ...] | None = None, **tables: object) -> DataSet:
     demand = demand or (
-        need("S1", "全部", 1, shift="AM"), need("S1", "全部", 1, shift="PM"),
+        need("S1", "全部", 1, shift="AM"),
+        need("S1", "全部", 1, shift="PM"),
         need("S2", "工作日", 1, 2, shift="PM"),
-        need("HZ", "周二", 1, shift="PM", role="领班"), need("HZ", "周二", 1, shift="PM", role="坐班"),
+        need("HZ", "周二", 1, shift="PM", role="领班"),
+        need("HZ", "周二", 1, shift="PM", role="坐班"),
         need("HZ", "周二", 1, shift="PM", role="轮班"),
     )
-    defaults: dict[str, object] = {"stations": (CENTRE, EAST, RED_POST), "units": UNITS, "people": PEOPLE,
-                                   "name": "小网格"}
+    defaults: dict[str, object] = {"stations": (CENTRE, EAST, RED_POST), "units": UNITS, "people": PEOPLE, "name": "小网格"}
     return make_data(*demand, **{**defaults, **tables})
 
 
@@ -74,19 +75,21 @@ def week() -> Problem:
 def hand_roster() -> Roster:
     """Several units in one period, units with and without people, the red post's three roles,
     a first-inquiry owner named by unit, and empty periods (shortfalls)."""
-    return Roster([
-        duty(MON, "U1", "S1", "AM", "张三"),
-        duty(MON, "U2", "S1", "PM"),
-        duty(MON, "JW", "S2", "PM", "王五", first=False),
-        duty(MON, "EQ", "S2", "PM"),
-        duty(TUE, "LD", "HZ", "PM", "李红梅", role="领班"),
-        duty(TUE, "JW", "HZ", "PM", "王五", first=False, role="坐班"),
-        duty(TUE, "SC", "HZ", "PM", first=False, role="轮班"),
-        duty(TUE, "SC", "S1", "AM"),
-        duty(WED, "U1", "S2", "PM", "李四", first=False),
-        duty(WED, "U2", "S2", "PM"),
-        duty(SAT, "U2", "S1", "AM"),
-    ])
+    return Roster(
+        [
+            duty(MON, "U1", "S1", "AM", "张三"),
+            duty(MON, "U2", "S1", "PM"),
+            duty(MON, "JW", "S2", "PM", "王五", first=False),
+            duty(MON, "EQ", "S2", "PM"),
+            duty(TUE, "LD", "HZ", "PM", "李红梅", role="领班"),
+            duty(TUE, "JW", "HZ", "PM", "王五", first=False, role="坐班"),
+            duty(TUE, "SC", "HZ", "PM", first=False, role="轮班"),
+            duty(TUE, "SC", "S1", "AM"),
+            duty(WED, "U1", "S2", "PM", "李四", first=False),
+            duty(WED, "U2", "S2", "PM"),
+            duty(SAT, "U2", "S1", "AM"),
+        ]
+    )
 
 
 def write(problem: Problem, roster: Roster, path: Path, result=None) -> Path:  # type: ignore[no-untyped-def]
@@ -134,7 +137,7 @@ def test_each_position_gets_a_wall_roster_with_title_level_phone_and_header(tmp_
 
 def test_one_row_per_open_period_in_date_then_shift_order(tmp_path: Path) -> None:
     book = openpyxl.load_workbook(write(week(), hand_roster(), tmp_path / "r.xlsx"))
-    rows = texts(book["凤山镇党群服务中心"])[3:3 + 14]
+    rows = texts(book["凤山镇党群服务中心"])[3 : 3 + 14]
     assert [r[2] for r in rows[:2]] == ["上午 08:30-12:00", "下午 14:30-18:00"]
     assert [r[0][:10] for r in rows[::2]] == [f"2026-03-0{n}" for n in range(2, 9)]
     assert rows[0][1] == "周一" and rows[-1][1] == "周日"
@@ -176,8 +179,7 @@ def test_a_short_period_says_how_many_are_missing_and_holidays_and_adjusted_days
 def test_weekends_and_holidays_are_shaded_and_workdays_are_not(tmp_path: Path) -> None:
     problem = build_problem(network(), day(1, 1), day(1, 6))
     sheet = openpyxl.load_workbook(write(problem, Roster([]), tmp_path / "r.xlsx"))["凤山镇党群服务中心"]
-    colour = {d: sheet.cell(row=row_of(sheet, d, "上午"), column=4).fill.fgColor.rgb
-              for d in (day(1, 1), day(1, 4), day(1, 5))}
+    colour = {d: sheet.cell(row=row_of(sheet, d, "上午"), column=4).fill.fgColor.rgb for d in (day(1, 1), day(1, 4), day(1, 5))}
     assert colour[day(1, 1)].endswith("FCE4D6")  # a statutory holiday
     assert colour[day(1, 4)] == colour[day(1, 5)] == "00000000"  # a worked Sunday is a workday
     weekend = openpyxl.load_workbook(write(week(), Roster([]), tmp_path / "w.xlsx"))["凤山镇党群服务中心"]
@@ -206,10 +208,11 @@ def test_columns_fit_chinese_text_counting_a_chinese_character_as_two(tmp_path: 
 def test_the_rules_block_under_the_table_names_first_inquiry_and_swaps(tmp_path: Path) -> None:
     problem = week()
     path = tmp_path / "r.xlsx"
-    write_roster_workbook(problem, hand_roster(), check(problem, hand_roster()), None, path,
-                          compiler="凤庆县委组织部", printed=PRINTED)
+    write_roster_workbook(
+        problem, hand_roster(), check(problem, hand_roster()), None, path, compiler="凤庆县委组织部", printed=PRINTED
+    )
     sheet = openpyxl.load_workbook(path)["凤山镇党群服务中心"]
-    notes = [r[0] for r in texts(sheet)[3 + 14:] if r[0]]
+    notes = [r[0] for r in texts(sheet)[3 + 14 :] if r[0]]
     assert notes[0].startswith("首问负责：") and "首问责任人" in notes[0]
     assert notes[1].startswith("调班：") and "经双方单位同意并报凤庆县委组织部备案" in notes[1]
     assert sheet.oddFooter.right.text == "凤庆县委组织部 编制　2026年2月26日"
@@ -270,14 +273,20 @@ def test_a_planner_can_change_a_unit_by_name_or_id_and_move_the_first_inquiry(tm
     path = write(problem, hand_roster(), tmp_path / "r.xlsx")
     sheet = openpyxl.load_workbook(path)["凤山镇党群服务中心"]
     tuesday, saturday = row_of(sheet, TUE, "上午"), row_of(sheet, SAT, "上午")
-    changed = edited(path, "凤山镇党群服务中心", {
-        (tuesday, 4): "U2", (tuesday, 6): "县财政局",  # SC -> U2 by id, and the owner with it
-        (saturday, 4): "县委办、县财政局", (saturday, 5): "张三、—", (saturday, 6): "张三",
-    })
+    changed = edited(
+        path,
+        "凤山镇党群服务中心",
+        {
+            (tuesday, 4): "U2",
+            (tuesday, 6): "县财政局",  # SC -> U2 by id, and the owner with it
+            (saturday, 4): "县委办、县财政局",
+            (saturday, 5): "张三、—",
+            (saturday, 6): "张三",
+        },
+    )
     roster = read_roster_workbook(changed, problem)
     assert [a for a in roster if a.date == TUE and a.station == "S1"] == [duty(TUE, "U2", "S1", "AM")]
-    assert [a for a in roster if a.date == SAT] == [duty(SAT, "U1", "S1", "AM", "张三"),
-                                                   duty(SAT, "U2", "S1", "AM", first=False)]
+    assert [a for a in roster if a.date == SAT] == [duty(SAT, "U1", "S1", "AM", "张三"), duty(SAT, "U2", "S1", "AM", first=False)]
 
 
 def test_the_first_inquiry_can_move_to_the_other_unit_of_the_period(tmp_path: Path) -> None:
@@ -295,7 +304,10 @@ def test_the_red_post_roles_accept_a_unit_with_its_person_in_brackets(tmp_path: 
     changed = edited(path, "企业家红色驿站", {(4, 5): "县纪委监委(王五)", (4, 6): "县委办（张三）", (4, 7): "张三"})
     tuesday = [a for a in read_roster_workbook(changed, problem) if a.station == "HZ"]
     assert {(a.role, a.unit, a.person, a.first_inquiry) for a in tuesday} == {
-        ("领班", "LD", "李红梅", False), ("坐班", "JW", "王五", False), ("轮班", "U1", "张三", True)}
+        ("领班", "LD", "李红梅", False),
+        ("坐班", "JW", "王五", False),
+        ("轮班", "U1", "张三", True),
+    }
 
 
 def test_dates_may_be_typed_as_text_or_left_blank_under_the_same_day(tmp_path: Path) -> None:
@@ -319,15 +331,24 @@ def test_unknown_names_are_reported_with_sheet_row_and_column(tmp_path: Path) ->
     path = write(problem, hand_roster(), tmp_path / "r.xlsx")
     sheet = openpyxl.load_workbook(path)["凤山镇党群服务中心"]
     monday, tuesday = row_of(sheet, MON, "上午"), row_of(sheet, TUE, "上午")
-    changed = edited(path, "凤山镇党群服务中心", {
-        (monday, 4): "县委办、县水务局", (monday, 5): "张三、—",
-        (tuesday, 3): "夜间 20:00-22:00", (row_of(sheet, SAT, "上午"), 6): "赵六",
-    })
+    changed = edited(
+        path,
+        "凤山镇党群服务中心",
+        {
+            (monday, 4): "县委办、县水务局",
+            (monday, 5): "张三、—",
+            (tuesday, 3): "夜间 20:00-22:00",
+            (row_of(sheet, SAT, "上午"), 6): "赵六",
+        },
+    )
     with pytest.raises(DataError) as caught:
         read_roster_workbook(changed, problem)
     where = [(i.table, i.row, i.column) for i in caught.value.issues]
-    assert where == [("凤山镇党群服务中心", monday, "值班单位"), ("凤山镇党群服务中心", tuesday, "时段"),
-                     ("凤山镇党群服务中心", row_of(sheet, SAT, "上午"), "首问责任人")]
+    assert where == [
+        ("凤山镇党群服务中心", monday, "值班单位"),
+        ("凤山镇党群服务中心", tuesday, "时段"),
+        ("凤山镇党群服务中心", row_of(sheet, SAT, "上午"), "首问责任人"),
+    ]
     assert "县水务局" in caught.value.issues[0].message
 
 
@@ -363,9 +384,10 @@ def test_each_unit_gets_its_duties_with_role_person_and_first_inquiry(tmp_path: 
     start = next(i for i, r in enumerate(rows) if r[0] == "县纪委监委 党群服务阵地值班安排")
     assert "共 2 次，其中首问责任 0 次" in rows[start + 1][0]
     assert rows[start + 2] == ["日期", "星期", "时段", "阵地", "角色", "值班人员", "首问", "备注"]
-    assert [r[1:7] for r in rows[start + 3:start + 5]] == [
+    assert [r[1:7] for r in rows[start + 3 : start + 5]] == [
         ["周一", "下午 14:30-18:00", "东街党群服务站", "值守", "王五", "否"],
-        ["周二", "下午 14:30-18:00", "企业家红色驿站", "坐班", "王五", "否"]]
+        ["周二", "下午 14:30-18:00", "企业家红色驿站", "坐班", "王五", "否"],
+    ]
     assert len(book[UNIT_LISTS].row_breaks.brk) == len(UNITS) - 1  # each unit on its own page
 
 
@@ -413,8 +435,12 @@ def test_the_report_lists_rules_status_scores_shortfalls_and_every_finding(tmp_p
     checked = check(problem, roster)
     book = openpyxl.load_workbook(write(problem, roster, tmp_path / "r.xlsx"))
     lines = ["\t".join(r).rstrip("\t") for r in texts(book[REPORT])]
-    assert {"数据\t小网格", "排班范围\t2026年3月2日至2026年3月8日，共 7 天", "状态\t校验已有排班（未求解）",
-            "硬性规则\t违反 1 处，见下表"} <= set(lines)
+    assert {
+        "数据\t小网格",
+        "排班范围\t2026年3月2日至2026年3月8日，共 7 天",
+        "状态\t校验已有排班（未求解）",
+        "硬性规则\t违反 1 处，见下表",
+    } <= set(lines)
     assert any(line.startswith("日历\t内置日历") for line in lines)
     assert any(line.startswith("最多连续天数\t2\t") for line in lines)
     assert any(line.startswith("权重_覆盖\t10000\t") for line in lines)
@@ -449,8 +475,16 @@ def month_of_duties() -> tuple[Problem, Roster]:
     data = network(stations=(CENTRE,), demand=(need("S1", "全部", 1, shift="AM"), need("S1", "全部", 1, shift="PM")))
     problem = build_problem(data, day(3, 1), day(3, 31))
     units = ["U1", "U2", "JW", "SC"]
-    duties = [duty(slot.date, units[i % 4], "S1", slot.shift, "张三" if units[i % 4] == "U1" else
-                   "王五" if units[i % 4] == "JW" else None) for i, slot in enumerate(problem.slots)]
+    duties = [
+        duty(
+            slot.date,
+            units[i % 4],
+            "S1",
+            slot.shift,
+            "张三" if units[i % 4] == "U1" else "王五" if units[i % 4] == "JW" else None,
+        )
+        for i, slot in enumerate(problem.slots)
+    ]
     return problem, Roster(duties)
 
 
@@ -468,15 +502,30 @@ def test_a_wall_roster_prints_through_libreoffice_on_a4_with_the_header_on_every
     if missing:
         # CI sets ROTATION_REQUIRE_LIBREOFFICE so that this test fails there instead of skipping
         assert not os.environ.get("ROTATION_REQUIRE_LIBREOFFICE"), f"{', '.join(missing)} missing in CI"
-        pytest.skip(f"LibreOffice (soffice) not installed: {', '.join(missing)} missing; "
-                    "apt-get install -y --no-install-recommends libreoffice-calc fonts-noto-cjk poppler-utils")
+        pytest.skip(
+            f"LibreOffice (soffice) not installed: {', '.join(missing)} missing; "
+            "apt-get install -y --no-install-recommends libreoffice-calc fonts-noto-cjk poppler-utils"
+        )
     problem, roster = month_of_duties()
     workbook = write(problem, roster, tmp_path / "r.xlsx")
     single = only_sheet(workbook, "凤山镇党群服务中心", tmp_path / "wall.xlsx")
     profile = (tmp_path / "lo-profile").as_uri()  # a private profile: no clash with a running LibreOffice
-    subprocess.run(["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
-                    "--outdir", str(tmp_path), str(single)], check=True, capture_output=True, timeout=180,
-                   env={**os.environ, "HOME": str(tmp_path)})
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(single),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+        env={**os.environ, "HOME": str(tmp_path)},
+    )
     pdf = tmp_path / "wall.pdf"
     info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
     width, height = (float(v) for v in re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", info).groups())

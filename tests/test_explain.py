@@ -51,8 +51,11 @@ def test_fewer_eligible_units_than_needed_are_counted() -> None:
 
 def test_units_used_up_by_consecutive_days_are_named_and_proven() -> None:
     # two units, at most two days in a row; U2 away for three days: one of them stays short
-    data = make_data(need("S1", "全部", 1), rules=rules(max_consecutive_days=2, max_weekends_per_month=31),
-                     unavailability=(Unavailability("U2", day(3, 16), day(3, 18)),))
+    data = make_data(
+        need("S1", "全部", 1),
+        rules=rules(max_consecutive_days=2, max_weekends_per_month=31),
+        unavailability=(Unavailability("U2", day(3, 16), day(3, 18)),),
+    )
     [gap] = explained(data, day(3, 14), day(3, 20)).gaps
     assert "县委办：再排这天就连续值班 3 天（最多连续 2 天）" in gap.cause
     assert gap.rules == ("最多连续天数", "其他岗位的最少人数")
@@ -71,8 +74,9 @@ def test_units_used_up_by_weekends_are_named() -> None:
 
 def test_a_pin_that_takes_the_only_unit_elsewhere_is_part_of_the_cause() -> None:
     # U1 is the only unit; it is pinned to S2, where nobody is needed, so S1 stays empty
-    data = make_data(need("S1", "全部", 1), need("S2", "全部", 0, 1), units=(Unit("U1", "县委办"),),
-                     fixed=(Fixed(MONDAY, "S2", "AM", "U1"),))
+    data = make_data(
+        need("S1", "全部", 1), need("S2", "全部", 0, 1), units=(Unit("U1", "县委办"),), fixed=(Fixed(MONDAY, "S2", "AM", "U1"),)
+    )
     [gap] = explained(data).gaps
     assert gap.slot.station == "S1"
     assert "县委办：当天已值班 1 次（每日最多 1 次）" in gap.cause
@@ -80,8 +84,11 @@ def test_a_pin_that_takes_the_only_unit_elsewhere_is_part_of_the_cause() -> None
 
 
 def test_the_monthly_maximum_is_named() -> None:
-    data = make_data(need("S1", "全部", 1), units=(Unit("U1", "县委办", max_total=2),),
-                     rules=rules(max_weekends_per_month=31, max_consecutive_days=31))
+    data = make_data(
+        need("S1", "全部", 1),
+        units=(Unit("U1", "县委办", max_total=2),),
+        rules=rules(max_weekends_per_month=31, max_consecutive_days=31),
+    )
     found = explained(data, day(3, 16), day(3, 18))
     [gap] = found.gaps
     assert "县委办：本月已值满 2 次（每月最多次数）" in gap.cause
@@ -94,25 +101,55 @@ def test_explain_command_and_solve_both_give_the_cause(tmp_path: Path) -> None:
         "shifts": [["id", "name", "start", "end"], ["AM", "上午", "08:30", "12:00"]],
         "demand": [["station", "day", "shift", "min"], ["S1", "全部", "AM", "1"]],
         "units": [["id", "name"], ["U1", "单位1"], ["U2", "单位2"]],
-        "unavailability": [["unit", "start", "end"], ["U1", "2026-03-02", "2026-03-02"],
-                           ["U2", "2026-03-02", "2026-03-02"]],
+        "unavailability": [["unit", "start", "end"], ["U1", "2026-03-02", "2026-03-02"], ["U2", "2026-03-02", "2026-03-02"]],
     }
     data = write_csv_tables(tmp_path / "data", tables)
     runner = CliRunner()
-    result = runner.invoke(main, ["explain", "--data", str(data), "--start", "2026-03-02", "--end", "2026-03-08",
-                                  "--time-limit", "5", "--workers", "1"])
+    result = runner.invoke(
+        main,
+        ["explain", "--data", str(data), "--start", "2026-03-02", "--end", "2026-03-08", "--time-limit", "5", "--workers", "1"],
+    )
     assert result.exit_code == EXIT_SHORTFALL, result.output
     assert "最少缺 1 人次，1 个岗位排不满（已证明不能更少）" in result.stdout
     assert "2026-03-02 县党群服务中心 上午 值守 缺 1：能担任「值守」的单位这天都不能值班：单位1（单位不可安排）" in result.stdout
-    solved = runner.invoke(main, ["solve", "--data", str(data), "--start", "2026-03-02", "--end", "2026-03-08",
-                                  "--out", str(tmp_path / "out"), "--time-limit", "5", "--workers", "1", "--quiet"])
+    solved = runner.invoke(
+        main,
+        [
+            "solve",
+            "--data",
+            str(data),
+            "--start",
+            "2026-03-02",
+            "--end",
+            "2026-03-08",
+            "--out",
+            str(tmp_path / "out"),
+            "--time-limit",
+            "5",
+            "--workers",
+            "1",
+            "--quiet",
+        ],
+    )
     assert solved.exit_code == EXIT_SHORTFALL
     assert "缺 1：2026-03-02 县党群服务中心 上午(08:30-12:00) 值守。原因：能担任「值守」的单位这天都不能值班" in solved.stdout
     report = (tmp_path / "out" / "求解报告.txt").read_text(encoding="utf-8")
     assert "原因：能担任「值守」的单位这天都不能值班" in report
     del tables["unavailability"]
-    full = runner.invoke(main, ["explain", "--data", str(write_csv_tables(tmp_path / "ok", tables)),
-                                "--start", "2026-03-02", "--end", "2026-03-08", "--time-limit", "5"])
+    full = runner.invoke(
+        main,
+        [
+            "explain",
+            "--data",
+            str(write_csv_tables(tmp_path / "ok", tables)),
+            "--start",
+            "2026-03-02",
+            "--end",
+            "2026-03-08",
+            "--time-limit",
+            "5",
+        ],
+    )
     assert full.exit_code == EXIT_OK
     assert "全部 7 个岗位都能排满" in full.stdout
 

@@ -40,8 +40,20 @@ def test_same_arguments_give_identical_files(tmp_path: Path) -> None:
 
 def test_cli_writes_once_and_reports_the_ratio(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "out"
-    args = ["--seed", "2", "--preset", "small", "--tightness", "0.8", "--start", "2026-12-01", "--end", "2026-12-10",
-            "--out", str(out)]
+    args = [
+        "--seed",
+        "2",
+        "--preset",
+        "small",
+        "--tightness",
+        "0.8",
+        "--start",
+        "2026-12-01",
+        "--end",
+        "2026-12-10",
+        "--out",
+        str(out),
+    ]
     assert generate.main(args) == 0
     line = capsys.readouterr().out.strip()
     assert line.startswith("needed ") and "capacity" in line and "ratio 0.8" in line and "\n" not in line
@@ -56,8 +68,9 @@ def test_cli_writes_once_and_reports_the_ratio(tmp_path: Path, capsys: pytest.Ca
 
 @pytest.mark.parametrize("tightness", [0.6, 0.8, 1.0, 1.1])
 @pytest.mark.parametrize(("preset", "horizon"), [("small", TWO_WEEKS), ("county", DECEMBER)])
-def test_generated_data_loads_and_hits_the_tightness(tmp_path: Path, preset: str, horizon: tuple[dt.date, dt.date],
-                                                     tightness: float) -> None:
+def test_generated_data_loads_and_hits_the_tightness(
+    tmp_path: Path, preset: str, horizon: tuple[dt.date, dt.date], tightness: float
+) -> None:
     start, end = horizon
     for seed in SEEDS:
         folder = tmp_path / str(seed)
@@ -101,8 +114,9 @@ def test_rules_and_shapes_vary_with_the_seed() -> None:
 
 
 def test_knobs_override_the_draws() -> None:
-    tables = generate.generate(5, stations=9, units=30, leaders=4, pins=0, rules={"max_consecutive_days": 1},
-                               start=TWO_WEEKS[0], end=TWO_WEEKS[1])
+    tables = generate.generate(
+        5, stations=9, units=30, leaders=4, pins=0, rules={"max_consecutive_days": 1}, start=TWO_WEEKS[0], end=TWO_WEEKS[1]
+    )
     assert len(tables["stations"]) == 9 and len(tables["units"]) == 30
     assert sum(1 for u in tables["units"] if u["category"] == "县处领导") == 4
     assert tables["fixed"] == []
@@ -147,8 +161,9 @@ def test_a_small_data_set_builds_a_model_cp_sat_solves() -> None:
     from rotation.solver.cpsat import Mode, build_model
 
     start, end = dt.date(2026, 12, 1), dt.date(2026, 12, 10)
-    problem = build_problem(generate.dataset(generate.generate(1, tightness=0.8, start=start, end=end,
-                                                               **generate.PRESETS["small"])), start, end)
+    problem = build_problem(
+        generate.dataset(generate.generate(1, tightness=0.8, start=start, end=end, **generate.PRESETS["small"])), start, end
+    )
     model, _, _ = build_model(problem, Mode.FULL)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = 1

@@ -50,8 +50,7 @@ def missing(problem: Problem, roster: Roster) -> int:
 
 
 @pytest.mark.parametrize(("seed", "tightness"), CASES)
-def test_a_generated_fortnight_gets_a_checked_roster_missing_no_more_than_the_greedy(seed: int,
-                                                                                   tightness: float) -> None:
+def test_a_generated_fortnight_gets_a_checked_roster_missing_no_more_than_the_greedy(seed: int, tightness: float) -> None:
     problem = problem_of(seed, tightness, *TWO_WEEKS)
     result = solve(problem, SolveOptions(time_limit=1, workers=1, seed=seed))
     assert result.roster is not None and result.check is not None
@@ -81,8 +80,9 @@ def test_a_repair_with_a_limit_far_too_short_keeps_what_it_can_of_the_published_
     absent = Unavailability(away.unit, dt.date(2026, 12, 10), end)
     data = replace(problem.data, unavailability=(*problem.data.unavailability, absent))
     since = dt.date(2026, 12, 9)
-    repaired = repair(repair_problem(data, published, start, end, since), published, since,
-                      SolveOptions(time_limit=0.01, workers=1, seed=1))
+    repaired = repair(
+        repair_problem(data, published, start, end, since), published, since, SolveOptions(time_limit=0.01, workers=1, seed=1)
+    )
     assert repaired.roster is not None and repaired.check is not None
     assert repaired.check.violations == ()
     assert not any(a.unit == away.unit and a.date >= dt.date(2026, 12, 10) for a in repaired.roster)
@@ -92,8 +92,10 @@ def test_a_repair_with_a_limit_far_too_short_keeps_what_it_can_of_the_published_
 def test_a_continuation_with_a_limit_far_too_short_still_plans_every_month() -> None:
     start, end = dt.date(2026, 11, 1), dt.date(2026, 12, 31)
     problem = problem_of(3, 0.95, start, end, "county")
-    earlier = solve(problem_of(3, 0.95, dt.date(2026, 10, 1), dt.date(2026, 10, 31), "county"),
-                    SolveOptions(time_limit=0.01, workers=1, seed=1)).roster
+    earlier = solve(
+        problem_of(3, 0.95, dt.date(2026, 10, 1), dt.date(2026, 10, 31), "county"),
+        SolveOptions(time_limit=0.01, workers=1, seed=1),
+    ).roster
     assert earlier is not None
     result = solve_after(problem, list(earlier), SolveOptions(time_limit=0.01, workers=1, seed=1))
     assert result.roster is not None and result.check is not None
@@ -116,16 +118,34 @@ def test_a_stop_before_the_first_search_keeps_the_greedy_roster() -> None:
 
 def written(tmp_path: Path, seed: int, tightness: float, start: dt.date, end: dt.date, preset: str) -> Path:
     folder = tmp_path / f"data-{seed}-{tightness}"
-    generate.write(folder, generate.generate(seed, tightness=tightness, start=start, end=end,
-                                             **generate.PRESETS[preset]))
+    generate.write(folder, generate.generate(seed, tightness=tightness, start=start, end=end, **generate.PRESETS[preset]))
     return folder
 
 
 def run_solve(data: Path, out: Path, start: dt.date, end: dt.date, limit: float) -> tuple[int, float, str]:
     began = time.monotonic()
-    done = subprocess.run([sys.executable, str(ROOT / "solve.py"), "--data", str(data), "--start", str(start),
-                           "--end", str(end), "--time-limit", str(limit), "--out", str(out), "--quiet"],
-                          capture_output=True, text=True, encoding="utf-8", cwd=ROOT, timeout=limit * 4 + 60)
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "solve.py"),
+            "--data",
+            str(data),
+            "--start",
+            str(start),
+            "--end",
+            str(end),
+            "--time-limit",
+            str(limit),
+            "--out",
+            str(out),
+            "--quiet",
+        ],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=ROOT,
+        timeout=limit * 4 + 60,
+    )
     return done.returncode, time.monotonic() - began, done.stdout + done.stderr
 
 
@@ -149,8 +169,9 @@ def cpu_hog() -> Iterator[None]:
 
 @pytest.mark.wallclock
 @pytest.mark.parametrize(("seed", "tightness", "limit"), [(1, 1.1, 5.0), (2, 0.9, 8.0)])
-def test_solve_ends_within_its_time_limit_with_its_outputs_written(tmp_path: Path, seed: int, tightness: float,
-                                                                   limit: float) -> None:
+def test_solve_ends_within_its_time_limit_with_its_outputs_written(
+    tmp_path: Path, seed: int, tightness: float, limit: float
+) -> None:
     start, end = dt.date(2026, 12, 1), dt.date(2026, 12, 31)
     data = written(tmp_path, seed, tightness, start, end, "county")
     code, took, output = run_solve(data, tmp_path / "out", start, end, limit)
@@ -160,8 +181,7 @@ def test_solve_ends_within_its_time_limit_with_its_outputs_written(tmp_path: Pat
 
 
 @pytest.mark.wallclock
-def test_a_horizon_on_a_busy_machine_ends_in_time_with_every_month_planned_or_named(tmp_path: Path,
-                                                                                    cpu_hog: None) -> None:
+def test_a_horizon_on_a_busy_machine_ends_in_time_with_every_month_planned_or_named(tmp_path: Path, cpu_hog: None) -> None:
     # a month the time does not reach keeps its pins and is named; the months before it are planned
     start, end = dt.date(2026, 10, 1), dt.date(2026, 12, 31)
     data = written(tmp_path, 5, 1.0, start, end, "county")
@@ -170,6 +190,9 @@ def test_a_horizon_on_a_busy_machine_ends_in_time_with_every_month_planned_or_na
     assert took <= allowed(30.0), output
     planned = {line[:7] for line in (tmp_path / "out" / "assignments.csv").read_text(encoding="utf-8").splitlines()[1:]}
     named = re.search(r"时限已到，(\d{4}-\d{2})-\d{2} 至", output)
-    reached = ["2026-10", "2026-11", "2026-12"] if named is None else ["2026-10", "2026-11", "2026-12"][
-        :["2026-10", "2026-11", "2026-12"].index(named.group(1))]
+    reached = (
+        ["2026-10", "2026-11", "2026-12"]
+        if named is None
+        else ["2026-10", "2026-11", "2026-12"][: ["2026-10", "2026-11", "2026-12"].index(named.group(1))]
+    )
     assert "2026-10" in reached and set(reached) <= planned, output

@@ -25,8 +25,9 @@ from rotation.units import SCALE
 
 MON, TUE, WED, THU, FRI, SAT, SUN = (day(3, n) for n in range(2, 9))  # the week of 2026-03-02
 WEEK = (MON, TUE, WED, THU, FRI, SAT, SUN)
-PLAIN = rules(weights={"fairness": 0, "weekend_fairness": 0, "spacing": 0, "home_community": 0, "gap_runs": 0},
-              max_consecutive_days=7)
+PLAIN = rules(
+    weights={"fairness": 0, "weekend_fairness": 0, "spacing": 0, "home_community": 0, "gap_runs": 0}, max_consecutive_days=7
+)
 MISSING = 10_000 * SCALE  # one unit-duty short, at the default coverage weight
 
 
@@ -87,8 +88,7 @@ def test_a_units_minutes_stay_within_its_bounds() -> None:
 
 def test_the_solver_gives_a_unit_its_minimum_minutes_even_against_its_wish() -> None:
     unit = Unit("U1", "县委办", min_minutes=420)
-    data = make_data(need("S1", "全部", 1), units=(unit, Unit("U2", "县财政局")), rules=PLAIN,
-                     requests=(avoid_all("U1"),))
+    data = make_data(need("S1", "全部", 1), units=(unit, Unit("U2", "县财政局")), rules=PLAIN, requests=(avoid_all("U1"),))
     result = solved(build_problem(data, MON, WED))
     assert sum(1 for r in rows(result) if r[3] == "U1") == 2
     assert result.objective == 2 * 5 * 10 * SCALE  # two duties against U1's wish (weight 5, rule weight 10)
@@ -117,15 +117,18 @@ def test_the_solver_breaks_a_run_at_a_units_own_limit() -> None:
 # --- the shortest run of duty days ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("dates", "expected"), [
-    ((MON,), []),  # touches the first day: may have begun before the horizon
-    ((SUN,), []),  # touches the last day: may go on after it
-    ((WED,), [("min_consecutive", "U1", WED)]),
-    ((TUE, WED), []),
-    ((MON, WED, THU, SUN), []),
-    ((MON, TUE, THU, SAT, SUN), [("min_consecutive", "U1", THU)]),
-    (WEEK, []),
-])
+@pytest.mark.parametrize(
+    ("dates", "expected"),
+    [
+        ((MON,), []),  # touches the first day: may have begun before the horizon
+        ((SUN,), []),  # touches the last day: may go on after it
+        ((WED,), [("min_consecutive", "U1", WED)]),
+        ((TUE, WED), []),
+        ((MON, WED, THU, SUN), []),
+        ((MON, TUE, THU, SAT, SUN), [("min_consecutive", "U1", THU)]),
+        (WEEK, []),
+    ],
+)
 def test_a_run_of_duty_days_inside_the_horizon_is_long_enough(dates: tuple, expected: list) -> None:
     problem = week(Unit("U1", "县委办", min_consecutive_days=2), need("S1", "全部", 1))
     assert broken(problem, *dates) == expected
@@ -141,8 +144,7 @@ def test_the_solver_leaves_a_lone_duty_day_uncovered_rather_than_break_a_run() -
 
 def test_a_day_the_unit_cannot_work_ends_its_run() -> None:
     unit = Unit("U1", "县委办", min_consecutive_days=2)
-    data = make_data(*on_dates(TUE, WED), units=(unit,), rules=PLAIN,
-                     unavailability=(Unavailability("U1", WED, WED),))
+    data = make_data(*on_dates(TUE, WED), units=(unit,), rules=PLAIN, unavailability=(Unavailability("U1", WED, WED),))
     result = solved(build_problem(data, MON, SUN))
     assert rows(result) == [] and result.objective == 2 * MISSING
 
@@ -150,13 +152,16 @@ def test_a_day_the_unit_cannot_work_ends_its_run() -> None:
 # --- the shortest run of free days ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("dates", "expected"), [
-    ((MON, WED), [("min_days_off", "U1", TUE)]),
-    ((MON, THU), []),
-    ((TUE,), []),  # free Monday touches the first day, free Wednesday to Sunday the last
-    ((MON, TUE, WED, THU, FRI, SUN), [("min_days_off", "U1", SAT)]),  # the free day ends at a duty on the last day
-    ((MON, TUE, WED, THU, FRI, SAT), []),  # a free last day is exempt
-])
+@pytest.mark.parametrize(
+    ("dates", "expected"),
+    [
+        ((MON, WED), [("min_days_off", "U1", TUE)]),
+        ((MON, THU), []),
+        ((TUE,), []),  # free Monday touches the first day, free Wednesday to Sunday the last
+        ((MON, TUE, WED, THU, FRI, SUN), [("min_days_off", "U1", SAT)]),  # the free day ends at a duty on the last day
+        ((MON, TUE, WED, THU, FRI, SAT), []),  # a free last day is exempt
+    ],
+)
 def test_a_run_of_free_days_between_duties_is_long_enough(dates: tuple, expected: list) -> None:
     problem = week(Unit("U1", "县委办", min_days_off=2), need("S1", "全部", 1))
     assert broken(problem, *dates) == expected
@@ -188,8 +193,9 @@ def test_weekends_are_counted_over_the_horizon_each_once() -> None:
 def test_a_weekend_across_a_month_end_counts_once() -> None:
     # 2026-01-31 is a Saturday, 02-01 a Sunday: one weekend, though the monthly rule sees two months
     saturday, sunday = dt.date(2026, 1, 31), dt.date(2026, 2, 1)
-    problem = week(Unit("U1", "县委办", max_weekends=1), need("S1", "全部", 1), start=dt.date(2026, 1, 26),
-                   end=dt.date(2026, 2, 8))
+    problem = week(
+        Unit("U1", "县委办", max_weekends=1), need("S1", "全部", 1), start=dt.date(2026, 1, 26), end=dt.date(2026, 2, 8)
+    )
     assert problem.weekends == ((saturday, sunday), (dt.date(2026, 2, 7), dt.date(2026, 2, 8)))
     assert broken(problem, saturday, sunday) == []
     assert broken(problem, sunday, dt.date(2026, 2, 7)) == [("horizon_weekends", "U1", None)]
@@ -223,7 +229,6 @@ def test_the_solver_adds_no_unit_beyond_the_minimum_when_that_costs() -> None:
     base = {"fairness": 0, "weekend_fairness": 0, "spacing": 0, "home_community": 0, "requests": 1}
     # both units wish to serve (1 point each unmet) against overstaffing at 0 or 5 points
     for over, duties, objective in ((0, 2, 0), (5, 1, 1 * SCALE)):
-        data = make_data(need("S1", "全部", 1, 2), rules=rules(weights={**base, "overstaffing": over}),
-                         requests=wants)
+        data = make_data(need("S1", "全部", 1, 2), rules=rules(weights={**base, "overstaffing": over}), requests=wants)
         result = solved(build_problem(data, MON, MON))
         assert len(rows(result)) == duties and result.objective == objective

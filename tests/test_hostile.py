@@ -43,8 +43,7 @@ from rotation.loader import EXCEL_ERRORS, IGNORED_TABLES, load
 from rotation.model import MAX_DAYS, MAX_UNITS_PER_PERIOD, MAX_WEIGHT, MAX_YEAR_DUTIES, DataSet
 
 EXAMPLES = int(os.environ.get("ROTATION_HYPOTHESIS_EXAMPLES", "25"))
-HOSTILE = settings(max_examples=EXAMPLES, deadline=None,
-                   suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+HOSTILE = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 MONTH = "2026-10"  # the minimal data's pin, absences and history all fit this month
 FORMS = ("utf-8", "utf-8-sig", "gbk", "utf-16", "utf-16-tab", "xlsx")
@@ -117,8 +116,7 @@ def translate(data: Tables, language: str) -> Tables:
     return out
 
 
-def write_csv_folder(folder: Path, data: Tables, encoding: str = "utf-8", delimiter: str = ",",
-                     newline: str = "\r\n") -> Path:
+def write_csv_folder(folder: Path, data: Tables, encoding: str = "utf-8", delimiter: str = ",", newline: str = "\r\n") -> Path:
     """Each table as ``<name>.csv``, with any encoding (BOM-less UTF-16 too) and line end."""
     folder.mkdir(parents=True, exist_ok=True)
     for name, rows in data.items():
@@ -149,8 +147,7 @@ def run(*args: object) -> Result:
 
 
 def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
-    return {str(p.relative_to(folder)): (p.stat().st_size, p.stat().st_mtime_ns)
-            for p in folder.rglob("*")}
+    return {str(p.relative_to(folder)): (p.stat().st_size, p.stat().st_mtime_ns) for p in folder.rglob("*")}
 
 
 def reported_places(result: Result) -> set[Place]:
@@ -173,8 +170,10 @@ def assert_refused(path: Path, work: Path, expected: set[Place], exact: bool) ->
     """``validate`` and ``solve`` both exit 2 with the expected places, no traceback, no file written."""
     before = snapshot(work)
     out = work / "out"
-    for args in (["validate", path, "--month", MONTH],
-                 ["solve", "--data", path, "--month", MONTH, "--out", out, "--time-limit", "1", "--quiet"]):
+    for args in (
+        ["validate", path, "--month", MONTH],
+        ["solve", "--data", path, "--month", MONTH, "--out", out, "--time-limit", "1", "--quiet"],
+    ):
         result = run(*args)
         assert isinstance(result.exception, SystemExit), (result.exception, result.output)
         assert result.exit_code == EXIT_DATA, result.output
@@ -192,7 +191,8 @@ def assert_refused(path: Path, work: Path, expected: set[Place], exact: bool) ->
 # --- strategies: values ---------------------------------------------------------------------------
 
 TEXT = st.characters(codec="gbk", exclude_categories=("Cc", "Cs", "Co", "Cn", "Zl", "Zp")).filter(
-    lambda c: not set(unicodedata.normalize("NFKC", c)) & set("「」\n\r"))
+    lambda c: not set(unicodedata.normalize("NFKC", c)) & set("「」\n\r")
+)
 """Anything a planner may type (and GBK can hold), but no control characters and no 「」, which
 delimit the places in a report."""
 
@@ -206,8 +206,25 @@ def padded(text: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
 
 
 BAD_TEXT: dict[Callable[[str], object], list[str]] = {
-    cells.parse_int: ["一", "1.5", "3个", "abc", "N/A", "1,000", "1e3", "0x10", "Ⅻ", "--1", "是", "2026-10-01",
-                      "12:00", "１.５", "五十", "1 000", "99999999999999999999999"],
+    cells.parse_int: [
+        "一",
+        "1.5",
+        "3个",
+        "abc",
+        "N/A",
+        "1,000",
+        "1e3",
+        "0x10",
+        "Ⅻ",
+        "--1",
+        "是",
+        "2026-10-01",
+        "12:00",
+        "１.５",
+        "五十",
+        "1 000",
+        "99999999999999999999999",
+    ],
     cells.parse_bool: ["也许", "2", "-1", "yes!", "是的", "T", "√", "有"],
     cells.parse_date: ["2026-10", "明天", "2026-10-05T08:00", "20261005", "10/05", "2026-1O-05", "2026年10月"],
     cells.parse_time: ["25:00", "8:60", "24:00", "8点", "830", "8:5", "noon", "08:30:15", "8:30 PM"],
@@ -218,12 +235,31 @@ BAD_TEXT: dict[Callable[[str], object], list[str]] = {
 """Values a planner might type that each parser must refuse."""
 
 TYPED_SITES = [
-    ("stations", "level"), ("shifts", "start"), ("shifts", "end"), ("demand", "day"), ("demand", "min"),
-    ("demand", "max"), ("units", "members"), ("units", "first_inquiry"), ("units", "max_per_day"),
-    ("units", "min_total"), ("units", "max_total"), ("people", "first_inquiry"), ("unavailability", "start"),
-    ("unavailability", "end"), ("requests", "day"), ("requests", "kind"), ("requests", "weight"),
-    ("fixed", "date"), ("fixed", "first_inquiry"), ("calendar", "date"), ("calendar", "day"),
-    ("history", "last_duty"), ("history", "run_days"), ("history", "duties_ytd"), ("history", "weekends_ytd"),
+    ("stations", "level"),
+    ("shifts", "start"),
+    ("shifts", "end"),
+    ("demand", "day"),
+    ("demand", "min"),
+    ("demand", "max"),
+    ("units", "members"),
+    ("units", "first_inquiry"),
+    ("units", "max_per_day"),
+    ("units", "min_total"),
+    ("units", "max_total"),
+    ("people", "first_inquiry"),
+    ("unavailability", "start"),
+    ("unavailability", "end"),
+    ("requests", "day"),
+    ("requests", "kind"),
+    ("requests", "weight"),
+    ("fixed", "date"),
+    ("fixed", "first_inquiry"),
+    ("calendar", "date"),
+    ("calendar", "day"),
+    ("history", "last_duty"),
+    ("history", "run_days"),
+    ("history", "duties_ytd"),
+    ("history", "weekends_ytd"),
 ]
 """Every column of the base data with a type, and so a cell that can be mistyped."""
 
@@ -288,7 +324,7 @@ def misspelt_column(draw: Draw, data: Tables, language: str) -> Broken:
     column = draw(st.sampled_from([c for c in known.columns if c.key in rows[header_at(rows)]]))
     spelt = column.zh if language == "zh" else column.key
     at = draw(st.integers(0, len(spelt)))
-    typo = spelt[:at] + draw(st.text(TEXT, min_size=1, max_size=3)) + spelt[at + draw(st.integers(0, 1)):]
+    typo = spelt[:at] + draw(st.text(TEXT, min_size=1, max_size=3)) + spelt[at + draw(st.integers(0, 1)) :]
     folded = cells.fold(cells.cell_text(typo))
     assume(folded and not any(folded.lower() in c.names() for c in known.columns))
     assume(folded.lower() not in tables.IGNORED_COLUMNS)
@@ -315,8 +351,16 @@ def misspelt_table(draw: Draw, data: Tables, language: str) -> Broken:
     return Broken("misspelt table", expected, exact=table(name).required)
 
 
-KEYS = {"stations": "id", "shifts": "id", "units": "id", "people": "name", "demand": "station", "fixed": "unit",
-        "history": "unit", "calendar": "date"}
+KEYS = {
+    "stations": "id",
+    "shifts": "id",
+    "units": "id",
+    "people": "name",
+    "demand": "station",
+    "fixed": "unit",
+    "history": "unit",
+    "calendar": "date",
+}
 """The column that a repeated row is reported on."""
 
 
@@ -334,15 +378,48 @@ def duplicate_row(draw: Draw, data: Tables, language: str) -> Broken:
 
 
 REFERENCES = [
-    ("stations", "parent"), ("demand", "station"), ("demand", "shift"), ("demand", "role"), ("units", "community"),
-    ("people", "unit"), ("unavailability", "unit"), ("unavailability", "person"), ("unavailability", "shift"),
-    ("requests", "unit"), ("requests", "shift"), ("requests", "station"), ("fixed", "station"), ("fixed", "shift"),
-    ("fixed", "unit"), ("fixed", "person"), ("fixed", "role"), ("history", "unit"), ("history", "last_shift"),
+    ("stations", "parent"),
+    ("demand", "station"),
+    ("demand", "shift"),
+    ("demand", "role"),
+    ("units", "community"),
+    ("people", "unit"),
+    ("unavailability", "unit"),
+    ("unavailability", "person"),
+    ("unavailability", "shift"),
+    ("requests", "unit"),
+    ("requests", "shift"),
+    ("requests", "station"),
+    ("fixed", "station"),
+    ("fixed", "shift"),
+    ("fixed", "unit"),
+    ("fixed", "person"),
+    ("fixed", "role"),
+    ("history", "unit"),
+    ("history", "last_shift"),
 ]
 """Every column of the base data that refers to an id (or a community, a role, a person)."""
 
-KNOWN_NAMES = {"S1", "S2", "AM", "PM", "U1", "U2", "U3", "东街", "张三", "李四", "值守", "讲解", "*",
-               "L0", "L1", "L2", "L3", "L4"}
+KNOWN_NAMES = {
+    "S1",
+    "S2",
+    "AM",
+    "PM",
+    "U1",
+    "U2",
+    "U3",
+    "东街",
+    "张三",
+    "李四",
+    "值守",
+    "讲解",
+    "*",
+    "L0",
+    "L1",
+    "L2",
+    "L3",
+    "L4",
+}
 
 
 def unknown_reference(draw: Draw, data: Tables, language: str) -> Broken:
@@ -356,8 +433,9 @@ def unknown_reference(draw: Draw, data: Tables, language: str) -> Broken:
     assume(text and text not in KNOWN_NAMES and text not in EXCEL_ERRORS and not text.startswith("="))
     set_cell(rows, row, column_at(rows, key), value)
     # a person moved to an unknown unit also leaves the pins and absences naming them dangling
-    return Broken("unknown reference", {(table(name).zh, row + 1, table(name).column(key).zh)},
-                  exact=(name, key) != ("people", "unit"))
+    return Broken(
+        "unknown reference", {(table(name).zh, row + 1, table(name).column(key).zh)}, exact=(name, key) != ("people", "unit")
+    )
 
 
 def unknown_succession_shift(draw: Draw, data: Tables, language: str) -> Broken:
@@ -400,8 +478,12 @@ OUT_OF_RANGE: list[tuple[str, str, str, st.SearchStrategy[int]]] = [
     ("units", "max_total", "max_total", st.integers(max_value=-1)),
     ("requests", "weight", "weight", st.integers(max_value=0)),
     ("history", "run_days", "run_days", st.one_of(st.integers(max_value=0), st.integers(min_value=MAX_DAYS + 1))),
-    ("history", "duties_ytd", "duties_ytd", st.one_of(st.integers(max_value=-1),
-                                                      st.integers(MAX_YEAR_DUTIES + 1, cells.MAX_INT))),
+    (
+        "history",
+        "duties_ytd",
+        "duties_ytd",
+        st.one_of(st.integers(max_value=-1), st.integers(MAX_YEAR_DUTIES + 1, cells.MAX_INT)),
+    ),
     ("history", "weekends_ytd", "weekends_ytd", st.integers(max_value=-1)),
     ("units", "members", "members", st.integers(min_value=cells.MAX_INT + 1)),
 ]
@@ -483,8 +565,15 @@ def end_before_start(draw: Draw, data: Tables, language: str) -> Broken:
     return Broken("end before start", {("不可安排", row + 1, "结束日期")})
 
 
-DATE_SITES = [("unavailability", "start"), ("unavailability", "end"), ("fixed", "date"), ("calendar", "date"),
-              ("history", "last_duty"), ("demand", "day"), ("requests", "day")]
+DATE_SITES = [
+    ("unavailability", "start"),
+    ("unavailability", "end"),
+    ("fixed", "date"),
+    ("calendar", "date"),
+    ("history", "last_duty"),
+    ("demand", "day"),
+    ("requests", "day"),
+]
 
 
 @st.composite
@@ -502,8 +591,16 @@ def impossible_dates(draw: Draw) -> str:
     else:
         year = draw(st.one_of(st.integers(1, cells.FIRST_YEAR - 1), st.integers(cells.LAST_YEAR + 1, 9999)))
         day = draw(st.integers(1, 28))
-    text = draw(st.sampled_from([f"{year:04d}-{month:02d}-{day:02d}", f"{year:04d}/{month}/{day}",
-                                 f"{year:04d}年{month}月{day}日", f"{year:04d}.{month:02d}.{day:02d}"]))
+    text = draw(
+        st.sampled_from(
+            [
+                f"{year:04d}-{month:02d}-{day:02d}",
+                f"{year:04d}/{month}/{day}",
+                f"{year:04d}年{month}月{day}日",
+                f"{year:04d}.{month:02d}.{day:02d}",
+            ]
+        )
+    )
     return text.translate(FULL_WIDTH) if draw(st.booleans()) else text
 
 
@@ -547,8 +644,12 @@ def merged_cells(draw: Draw, data: Tables, language: str) -> Broken:
     rows = data[name]
     known = table(name)
     head = rows[header_at(rows)]
-    spots = [(i, j) for i in data_rows(rows) for j, key in enumerate(head)
-             if j < len(rows[i]) and cells.cell_text(rows[i][j]) and any(c.key == key for c in known.columns)]
+    spots = [
+        (i, j)
+        for i in data_rows(rows)
+        for j, key in enumerate(head)
+        if j < len(rows[i]) and cells.cell_text(rows[i][j]) and any(c.key == key for c in known.columns)
+    ]
     assume(spots)
     row, col = draw(st.sampled_from(spots))
     down, right = draw(st.sampled_from([(1, 0), (0, 1), (1, 1), (2, 0), (0, 2)]))
@@ -556,8 +657,7 @@ def merged_cells(draw: Draw, data: Tables, language: str) -> Broken:
 
     def merge(path: Path) -> None:
         book = openpyxl.load_workbook(path)
-        book[sheet].merge_cells(start_row=row + 1, start_column=col + 1, end_row=row + 1 + down,
-                                end_column=col + 1 + right)
+        book[sheet].merge_cells(start_row=row + 1, start_column=col + 1, end_row=row + 1 + down, end_column=col + 1 + right)
         book.save(path)
 
     column = next(c for c in known.columns if c.key == head[col])
@@ -610,9 +710,13 @@ def cell_without_header(draw: Draw, data: Tables, language: str) -> Broken:
     return Broken("cell without header", {(table(name).zh, header_at(rows) + 1, None)}, exact=table(name).required)
 
 
-RULE_SPELLINGS = {"max_consecutive_days": "max_consecutive_days", "最多连续天数": "max_consecutive_days",
-                  "MAX_CONSECUTIVE_DAYS": "max_consecutive_days", "forbidden_successions": "forbidden_successions",
-                  "禁止接续": "forbidden_successions"}
+RULE_SPELLINGS = {
+    "max_consecutive_days": "max_consecutive_days",
+    "最多连续天数": "max_consecutive_days",
+    "MAX_CONSECUTIVE_DAYS": "max_consecutive_days",
+    "forbidden_successions": "forbidden_successions",
+    "禁止接续": "forbidden_successions",
+}
 
 
 def bad_rule_key(draw: Draw, data: Tables, language: str) -> Broken:
@@ -633,10 +737,28 @@ def bad_rule_key(draw: Draw, data: Tables, language: str) -> Broken:
     return Broken("repeated rule", {("规则", second + 1, "项目")})
 
 
-BREAKERS = [missing_table, missing_column, misspelt_column, repeated_column, misspelt_table, duplicate_row,
-            unknown_reference, unknown_succession_shift, mistyped_cell, excel_error, cell_without_header,
-            count_out_of_range, min_above_max, end_before_start, impossible_date, overlapping_pin, bad_rule_key,
-            empty_table, merged_cells, formula_without_result]
+BREAKERS = [
+    missing_table,
+    missing_column,
+    misspelt_column,
+    repeated_column,
+    misspelt_table,
+    duplicate_row,
+    unknown_reference,
+    unknown_succession_shift,
+    mistyped_cell,
+    excel_error,
+    cell_without_header,
+    count_out_of_range,
+    min_above_max,
+    end_before_start,
+    impossible_date,
+    overlapping_pin,
+    bad_rule_key,
+    empty_table,
+    merged_cells,
+    formula_without_result,
+]
 
 
 def blank_rows(draw: Draw, data: Tables) -> None:
@@ -660,8 +782,9 @@ def broken_data(draw: Draw, breaker: Callable[[Draw, Tables, str], Broken]) -> t
 @pytest.mark.parametrize("breaker", BREAKERS, ids=lambda b: b.__name__)
 @HOSTILE
 @given(data=st.data())
-def test_broken_data_is_refused_with_its_place_in_chinese(breaker: Callable[[Draw, Tables, str], Broken],
-                                                           data: st.DataObject) -> None:
+def test_broken_data_is_refused_with_its_place_in_chinese(
+    breaker: Callable[[Draw, Tables, str], Broken], data: st.DataObject
+) -> None:
     tables_, broken, form = data.draw(broken_data(breaker))
     event(form)
     with tempfile.TemporaryDirectory() as work:
@@ -709,6 +832,7 @@ def unreadable_files(draw: Draw, kind: str) -> tuple[str, Callable[[Path], bytes
             with zipfile.ZipFile(target, "w") as out:
                 out.writestr(member, "<不是工作簿/>")
             return target.getvalue()
+
         return name, plain_zip, {(name, None, None)}, True
     if kind == "truncated":
         share = draw(st.floats(0.05, 0.95))
@@ -716,13 +840,18 @@ def unreadable_files(draw: Draw, kind: str) -> tuple[str, Callable[[Path], bytes
         def truncated(f: Path) -> bytes:
             good = xlsx_bytes(f)
             return good[: int(len(good) * share)]
+
         return name, truncated, {(name, None, None)}, True
     if kind in ("bad sheet xml", "bad workbook xml"):
         member = "xl/worksheets/sheet3.xml" if kind == "bad sheet xml" else "xl/workbook.xml"
         cut = draw(st.floats(0.1, 0.9))
         junk = draw(st.sampled_from([b"", b"<<", b"\xff\xfe", b"&undefined;"]))
-        return name, lambda f: damaged_member(xlsx_bytes(f), member, lambda c: c[: int(len(c) * cut)] + junk), \
-            {(name, None, None)}, True
+        return (
+            name,
+            lambda f: damaged_member(xlsx_bytes(f), member, lambda c: c[: int(len(c) * cut)] + junk),
+            {(name, None, None)},
+            True,
+        )
     if kind == "bad zip data":
         offset = draw(st.integers(100, 2000))
 
@@ -731,6 +860,7 @@ def unreadable_files(draw: Draw, kind: str) -> tuple[str, Callable[[Path], bytes
             at = offset % len(good)
             good[at] ^= 0xFF
             return bytes(good)
+
         # a flipped byte may land where nothing reads it (the file then loads), break the zip (the file
         # is named), or hide a sheet from the zip's directory (that table is then missing)
         return name, flip, set(), False
@@ -745,8 +875,19 @@ def unreadable_files(draw: Draw, kind: str) -> tuple[str, Callable[[Path], bytes
     return "folder", lambda _: blob, {("stations", None, None), ("阵地", None, None)}, True
 
 
-UNREADABLE = ["empty", "text", "random", "zip", "truncated", "bad sheet xml", "bad workbook xml", "bad zip data",
-              "wrong suffix", "missing", "folder of junk"]
+UNREADABLE = [
+    "empty",
+    "text",
+    "random",
+    "zip",
+    "truncated",
+    "bad sheet xml",
+    "bad workbook xml",
+    "bad zip data",
+    "wrong suffix",
+    "missing",
+    "folder of junk",
+]
 
 
 @pytest.mark.parametrize("kind", UNREADABLE)
@@ -865,8 +1006,7 @@ def dressed_data(draw: Draw) -> tuple[Tables, Tables, str, Dressing, str]:
         for _ in range(draw(st.integers(0, 4))):
             name = draw(st.sampled_from(names))
             rows = data[name]
-            spots = [(i, j) for i, row in enumerate(rows) for j, v in enumerate(row)
-                     if isinstance(v, str) and cells.cell_text(v)]
+            spots = [(i, j) for i, row in enumerate(rows) for j, v in enumerate(row) if isinstance(v, str) and cells.cell_text(v)]
             i, j = draw(st.sampled_from(spots))
             dressing.formulas.append((name, i, j))
     newline = draw(st.sampled_from(["\r\n", "\n", "\r"]))
@@ -968,7 +1108,8 @@ def test_merged_cells_are_reported_at_the_top_left_cell(tmp_path: Path) -> None:
 
     assert only_issue(workbook_with(tmp_path, merge)) == (
         "表「单位」第 2 行「类别」列：合并单元格 C2:C3：合并后只有左上角的单元格有值，其余读作空白；"
-        "请取消合并，在每个单元格分别填写")
+        "请取消合并，在每个单元格分别填写"
+    )
 
 
 def test_a_formula_without_a_saved_result_is_reported_not_read_as_empty(tmp_path: Path) -> None:
@@ -977,25 +1118,31 @@ def test_a_formula_without_a_saved_result_is_reported_not_read_as_empty(tmp_path
 
     assert only_issue(workbook_with(tmp_path, formula)) == (
         "表「单位」第 2 行「党员人数」列：单元格是公式「=6*2」，但文件里没有保存它的计算结果（本程序不计算公式）；"
-        "请用 Excel 打开并保存一次，或直接填写数值")
+        "请用 Excel 打开并保存一次，或直接填写数值"
+    )
 
 
 def test_an_excel_error_value_is_reported_also_in_a_text_column(tmp_path: Path) -> None:
     data = base_tables()
     data["units"][2][1] = "#REF!"
     assert only_issue(write_csv_folder(tmp_path / "csv", data)) == (
-        "表「单位」第 3 行「名称」列：单元格是 Excel 的错误值「#REF!」（公式出错）；请改为实际的值")
+        "表「单位」第 3 行「名称」列：单元格是 Excel 的错误值「#REF!」（公式出错）；请改为实际的值"
+    )
 
 
-@pytest.mark.parametrize(("name", "row", "col", "value", "issue"), [
-    ("demand", 1, 4, "1000000000", "表「需求」第 2 行「最少」列：数值「1000000000」过大，不应超过 1000000"),
-    ("demand", 1, 4, "5000", "表「需求」第 2 行「最少」列：一个时段需要的单位数不应超过 1000，实际为 5000"),
-    ("history", 1, 3, "400", "表「历史」第 2 行「连续值班天数」列：连续值班天数应为 1 到 366 之间的整数，实际为 400"),
-    ("history", 1, 1, "0001-01-01", "表「历史」第 2 行「上次值班日期」列：日期「0001-01-01」的年份应在 1900 到 2100 年之间"),
-    ("demand", 1, 1, "2026-02-30", "表「需求」第 2 行「日期类型」列：日期「2026-02-30」不存在"),
-])
-def test_numbers_and_dates_that_would_break_the_solver_are_refused(tmp_path: Path, name: str, row: int, col: int,
-                                                                     value: str, issue: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "row", "col", "value", "issue"),
+    [
+        ("demand", 1, 4, "1000000000", "表「需求」第 2 行「最少」列：数值「1000000000」过大，不应超过 1000000"),
+        ("demand", 1, 4, "5000", "表「需求」第 2 行「最少」列：一个时段需要的单位数不应超过 1000，实际为 5000"),
+        ("history", 1, 3, "400", "表「历史」第 2 行「连续值班天数」列：连续值班天数应为 1 到 366 之间的整数，实际为 400"),
+        ("history", 1, 1, "0001-01-01", "表「历史」第 2 行「上次值班日期」列：日期「0001-01-01」的年份应在 1900 到 2100 年之间"),
+        ("demand", 1, 1, "2026-02-30", "表「需求」第 2 行「日期类型」列：日期「2026-02-30」不存在"),
+    ],
+)
+def test_numbers_and_dates_that_would_break_the_solver_are_refused(
+    tmp_path: Path, name: str, row: int, col: int, value: str, issue: str
+) -> None:
     data = base_tables()
     data[name][row][col] = value
     assert only_issue(write_csv_folder(tmp_path / "csv", data)) == issue

@@ -39,8 +39,9 @@ def test_groups_re_planned_side_by_side_lower_the_objective_by_what_they_report(
         heard.append(progress.objective)
 
     before = check(problem, Roster(start))
-    duties, improved = improve(problem, start, before.objective, Budget(3.0), seed=1, control=SearchControl(),
-                               on_progress=hear, workers=2)
+    duties, improved = improve(
+        problem, start, before.objective, Budget(3.0), seed=1, control=SearchControl(), on_progress=hear, workers=2
+    )
     after = check(problem, Roster(duties))
     assert heard and after.objective == heard[-1] < before.objective
     assert improved == len(heard)  # each improvement is heard once and counted
@@ -64,8 +65,7 @@ def test_two_steps_that_each_fit_the_roster_they_saw_do_not_fit_together_and_the
     # with both at S1, each unit alone may move there, but not both
     monday = day(3, 2)
     wishes = tuple(Request(unit, parse_day_spec("全部"), RequestKind.WANT, station="S2", weight=3) for unit in ("U1", "U2"))
-    problem = build_problem(make_data(need("S1", "全部", 1, 2), need("S2", "全部", 0, 1), requests=wishes),
-                            monday, monday)
+    problem = build_problem(make_data(need("S1", "全部", 1, 2), need("S2", "全部", 0, 1), requests=wishes), monday, monday)
     roster = [duty(monday, "U1"), duty(monday, "U2", first=False)]
     restricted = restricted_days(problem)
     first, second = (re_plan(problem, frozenset({unit}), roster, restricted, seed=1) for unit in ("U1", "U2"))
@@ -82,8 +82,9 @@ def test_a_unit_off_its_share_is_grouped_with_the_units_off_theirs_the_other_way
     # twelve weekdays at S1 shared by U1..U12 (one duty each is fair), and at S2 by U13 alone;
     # U1 has two duties too many, U2 and U3 one too few, U13 one too few but cannot take S1's
     units = (*(Unit(f"U{n}", f"单位{n}") for n in range(1, 13)), Unit("U13", "单位13", roles=("讲解",)))
-    problem = build_problem(make_data(need("S1", "工作日", 1), need("S2", "工作日", 1, role="讲解"), units=units),
-                            day(11, 2), day(11, 17))
+    problem = build_problem(
+        make_data(need("S1", "工作日", 1), need("S2", "工作日", 1, role="讲解"), units=units), day(11, 2), day(11, 17)
+    )
     weekdays = [d.date for d in problem.days if not problem.is_rest(d.date)]
     s1 = ["U1", "U1", "U1", *(f"U{n}" for n in range(4, 13))]
     roster = [duty(date, unit) for date, unit in zip(weekdays, s1, strict=True)]

@@ -43,8 +43,7 @@ def expected_minimal() -> DataSet:
             model.Demand("L3", model.DaySpec("restday"), "PM", "值守", 1, 2),
         ),
         units=(
-            model.Unit("U1", "县委办", "党政机关", "东街", 12, ("值守",), True, None, None, None, "王主任",
-                       "13800000001"),
+            model.Unit("U1", "县委办", "党政机关", "东街", 12, ("值守",), True, None, None, None, "王主任", "13800000001"),
             model.Unit("U2", "县财政局", "行业部门", None, 5, ("值守",), False, 2, 1, 8),
             model.Unit("U3", "县市场监管局", "监管部门", None, 1, ("值守", "讲解")),
         ),
@@ -108,8 +107,10 @@ def test_chinese_file_and_headers_equal_english_ones(tmp_path: Path) -> None:
 
 
 def test_records_remember_the_row_the_user_sees(tmp_path: Path) -> None:
-    for data in (load(write_csv_tables(tmp_path / "csv", minimal_tables())),
-                 load(write_xlsx_tables(tmp_path / "data.xlsx", minimal_tables()))):
+    for data in (
+        load(write_csv_tables(tmp_path / "csv", minimal_tables())),
+        load(write_xlsx_tables(tmp_path / "data.xlsx", minimal_tables())),
+    ):
         assert data.units[2].source == Source("单位", 4)
         assert data.fixed[0].source == Source("固定安排", 2)
 
@@ -182,13 +183,16 @@ def test_notes_columns_and_instruction_sheets_are_read_past(tmp_path: Path) -> N
     assert load(write_xlsx_tables(tmp_path / "data.xlsx", tables)) == expected_minimal()
 
 
-@pytest.mark.parametrize(("text", "spec"), [
-    ("周四", model.DaySpec("weekday", weekday=3)),
-    ("星期日", model.DaySpec("weekday", weekday=6)),
-    ("节假日", model.DaySpec("holiday")),
-    ("2026/10/01", model.DaySpec("date", date=dt.date(2026, 10, 1))),
-    ("2026年10月1日", model.DaySpec("date", date=dt.date(2026, 10, 1))),
-])
+@pytest.mark.parametrize(
+    ("text", "spec"),
+    [
+        ("周四", model.DaySpec("weekday", weekday=3)),
+        ("星期日", model.DaySpec("weekday", weekday=6)),
+        ("节假日", model.DaySpec("holiday")),
+        ("2026/10/01", model.DaySpec("date", date=dt.date(2026, 10, 1))),
+        ("2026年10月1日", model.DaySpec("date", date=dt.date(2026, 10, 1))),
+    ],
+)
 def test_day_column_reads_every_documented_spelling(text: str, spec: model.DaySpec) -> None:
     assert parse_day_spec(text) == spec
 
@@ -328,11 +332,14 @@ def test_unavailability_ending_before_it_starts_is_reported_on_end(tmp_path: Pat
     assert issues[0].message == "结束日期 2026-10-04 早于开始日期 2026-10-05"
 
 
-@pytest.mark.parametrize(("table", "row", "column"), [
-    ("stations", ["S1", "重复的中心", "1", "", "", ""], "编号"),
-    ("shifts", ["AM", "重复的上午", "09:00", "11:00"], "编号"),
-    ("units", ["U2", "重复的单位", "", "", "", "", "", "", "", "", "", ""], "编号"),
-])
+@pytest.mark.parametrize(
+    ("table", "row", "column"),
+    [
+        ("stations", ["S1", "重复的中心", "1", "", "", ""], "编号"),
+        ("shifts", ["AM", "重复的上午", "09:00", "11:00"], "编号"),
+        ("units", ["U2", "重复的单位", "", "", "", "", "", "", "", "", "", ""], "编号"),
+    ],
+)
 def test_duplicate_id_is_reported_on_the_second_row(tmp_path: Path, table: str, row: list, column: str) -> None:
     tables = minimal_tables()
     tables[table].append(row)
@@ -374,11 +381,14 @@ def test_unknown_shift_in_forbidden_successions_is_reported_on_its_rule_row(tmp_
     assert issues[0].message == "禁止接续「PM>EV」中的时段「EV」不在时段表中"
 
 
-@pytest.mark.parametrize(("table", "row", "col", "column"), [
-    ("unavailability", 1, 2, "开始日期"),
-    ("fixed", 1, 0, "日期"),
-    ("demand", 1, 1, "日期类型"),
-])
+@pytest.mark.parametrize(
+    ("table", "row", "col", "column"),
+    [
+        ("unavailability", 1, 2, "开始日期"),
+        ("fixed", 1, 0, "日期"),
+        ("demand", 1, 1, "日期类型"),
+    ],
+)
 def test_date_that_does_not_exist_is_reported(tmp_path: Path, table: str, row: int, col: int, column: str) -> None:
     tables = minimal_tables()
     tables[table][row][col] = "2026-02-30"
@@ -412,8 +422,13 @@ def test_bad_rule_value_is_reported_on_its_row(tmp_path: Path) -> None:
 
 def test_rules_are_read_by_chinese_keys(tmp_path: Path) -> None:
     tables = minimal_tables()
-    tables["rules"] = [["项目", "值"], ["最多连续天数", "3"], ["禁止接续", "PM＞AM"], ["报到社区规则", "必须"],
-                       ["权重_公平", "25"]]
+    tables["rules"] = [
+        ["项目", "值"],
+        ["最多连续天数", "3"],
+        ["禁止接续", "PM＞AM"],
+        ["报到社区规则", "必须"],
+        ["权重_公平", "25"],
+    ]
     rules = load(write_csv_tables(tmp_path / "csv", tables)).rules
     assert rules.max_consecutive_days == 3
     assert rules.forbidden_successions == (("PM", "AM"),)

@@ -62,8 +62,9 @@ def test_three_days_in_a_row_cost_three_close_pairs_which_only_the_pattern_bound
 
 def test_the_last_duty_before_the_horizon_counts_in_the_bound() -> None:
     history = (History("U1", last_duty=MON - dt.timedelta(days=1)),)
-    data = make_data(need("S1", "全部", 1), units=ONE_UNIT, history=history,
-                     rules=rules(min_days_between=3, max_consecutive_days=4))
+    data = make_data(
+        need("S1", "全部", 1), units=ONE_UNIT, history=history, rules=rules(min_days_between=3, max_consecutive_days=4)
+    )
     problem = build_problem(data, MON, WED)
     found = pattern_bound(problem)
     objective = only_roster_objective(data)
@@ -74,8 +75,7 @@ def test_the_last_duty_before_the_horizon_counts_in_the_bound() -> None:
 def test_a_weekend_limit_moves_duties_and_the_bound_knows() -> None:
     # two units, S1 open every day of a week; one weekend block a month each: one unit takes
     # Saturday and Sunday, however the rest is spread
-    data = make_data(need("S1", "全部", 1), rules=rules(min_days_between=2, max_consecutive_days=7,
-                                                          max_weekends_per_month=1))
+    data = make_data(need("S1", "全部", 1), rules=rules(min_days_between=2, max_consecutive_days=7, max_weekends_per_month=1))
     problem = build_problem(data, MON, day(3, 8))
     found = pattern_bound(problem)
     result = solve(problem, SolveOptions(time_limit=5, workers=1, seed=0))
@@ -186,8 +186,7 @@ def test_a_duty_the_plan_left_open_goes_to_the_unit_it_brings_no_close_pair() ->
     units = tuple(Unit(f"U{n}", f"单位{n}") for n in range(1, 5))
     data = make_data(need("S1", "全部", 1), units=units, rules=rules(min_days_between=3, max_consecutive_days=7))
     problem = build_problem(data, MON, day(3, 6))
-    plan = {"U1": (1.0, 0.0, 0.0, 0.0, 1.0), "U2": (0.0, 1.0, 0.0, 0.0, 0.0), "U3": (0.0, 0.0, 0.0, 1.0, 0.0),
-            "U4": (0.0,) * 5}
+    plan = {"U1": (1.0, 0.0, 0.0, 0.0, 1.0), "U2": (0.0, 1.0, 0.0, 0.0, 0.0), "U3": (0.0, 0.0, 0.0, 1.0, 0.0), "U4": (0.0,) * 5}
     duties = plan_roster(problem, plan)
     assert [a.unit for a in duties] == ["U1", "U2", "U4", "U3", "U1"]
     assert check(problem, Roster(duties)).score("spacing").amount == 0
@@ -196,8 +195,7 @@ def test_a_duty_the_plan_left_open_goes_to_the_unit_it_brings_no_close_pair() ->
 def test_an_open_weekend_duty_goes_to_the_unit_whose_plan_has_room_for_another_weekend() -> None:
     # one weekend block a month each; nobody is planned on Saturday 7 March. U1 would make no
     # close pair there, but its plan needs its one block on the 14th; U2 works that weekend anyway
-    data = make_data(need("S1", "全部", 1), rules=rules(min_days_between=2, max_consecutive_days=7,
-                                                          max_weekends_per_month=1))
+    data = make_data(need("S1", "全部", 1), rules=rules(min_days_between=2, max_consecutive_days=7, max_weekends_per_month=1))
     problem = build_problem(data, day(3, 7), day(3, 14))
     plan = {"U1": (0.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 1.0), "U2": (0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 0.0)}
     duties = plan_roster(problem, plan)
@@ -226,10 +224,12 @@ def test_a_unit_at_its_most_duties_a_month_leaves_the_next_duty_its_plan_wants_t
 
 def test_a_period_left_with_no_unit_that_may_own_first_inquiry_gets_one_by_a_swap() -> None:
     # the flow sends U1 (no first inquiry) alone to S2, its home; U3, on duty at S1, swaps with it
-    units = (Unit("U1", "单位1", community="东街", roles=(DEFAULT_ROLE, "领班"), first_inquiry=False),
-             Unit("U2", "单位2"), Unit("U3", "单位3", community="西街", roles=(DEFAULT_ROLE, "领班")))
-    data = make_data(need("S1", "全部", 2), need("S2", "全部", 1, role="领班"), units=units,
-                     rules=rules(min_days_between=0))
+    units = (
+        Unit("U1", "单位1", community="东街", roles=(DEFAULT_ROLE, "领班"), first_inquiry=False),
+        Unit("U2", "单位2"),
+        Unit("U3", "单位3", community="西街", roles=(DEFAULT_ROLE, "领班")),
+    )
+    data = make_data(need("S1", "全部", 2), need("S2", "全部", 1, role="领班"), units=units, rules=rules(min_days_between=0))
     problem = build_problem(data, MON, MON)
     duties = plan_roster(problem, {"U1": (1.0,), "U2": (1.0,), "U3": (1.0,)})
     assert sorted((a.station, a.unit) for a in duties) == [("S1", "U1"), ("S1", "U2"), ("S2", "U3")]
@@ -241,15 +241,25 @@ def test_of_the_units_that_could_swap_in_the_one_sending_fewest_duties_away_from
     def unit(name: str, home: str | None, roles: tuple[str, ...] = (DEFAULT_ROLE, "领班"), first: bool = True) -> Unit:
         return Unit(name, name, community=home, roles=roles, first_inquiry=first)
 
-    units = (unit("U1", "东街", first=False), unit("U2", "北街", roles=(DEFAULT_ROLE,)), unit("U3", "西街"),
-             unit("U4", "北街"), unit("U5", "西街", roles=(DEFAULT_ROLE,)))
+    units = (
+        unit("U1", "东街", first=False),
+        unit("U2", "北街", roles=(DEFAULT_ROLE,)),
+        unit("U3", "西街"),
+        unit("U4", "北街"),
+        unit("U5", "西街", roles=(DEFAULT_ROLE,)),
+    )
     west = Station("S3", "西街服务站", 3, "西街")
-    data = make_data(need("S1", "全部", 2), need("S2", "全部", 1, role="领班"), need("S3", "全部", 2), units=units,
-                     stations=(COUNTY_CENTRE, EAST_STATION, west), rules=rules(min_days_between=0))
+    data = make_data(
+        need("S1", "全部", 2),
+        need("S2", "全部", 1, role="领班"),
+        need("S3", "全部", 2),
+        units=units,
+        stations=(COUNTY_CENTRE, EAST_STATION, west),
+        rules=rules(min_days_between=0),
+    )
     problem = build_problem(data, MON, MON)
     duties = plan_roster(problem, {u.id: (1.0,) for u in units})
-    assert sorted((a.station, a.unit) for a in duties) == [("S1", "U1"), ("S1", "U2"), ("S2", "U4"), ("S3", "U3"),
-                                                          ("S3", "U5")]
+    assert sorted((a.station, a.unit) for a in duties) == [("S1", "U1"), ("S1", "U2"), ("S2", "U4"), ("S3", "U3"), ("S3", "U5")]
 
 
 def rounded_on_monday(*requests: Request) -> list[tuple[str, str]]:
@@ -262,12 +272,16 @@ def rounded_on_monday(*requests: Request) -> list[tuple[str, str]]:
 def test_a_wish_for_a_station_on_a_day_the_unit_is_planned_is_met() -> None:
     assert rounded_on_monday() == [("S1", "U2"), ("S2", "U1")]
     assert rounded_on_monday(Request("U2", parse_day_spec("2026-03-02"), RequestKind.WANT, station="S2")) == [
-        ("S1", "U1"), ("S2", "U2")]
+        ("S1", "U1"),
+        ("S2", "U2"),
+    ]
 
 
 def test_a_station_a_unit_asked_to_avoid_goes_to_the_other_unit_on_duty() -> None:
     assert rounded_on_monday(Request("U1", parse_day_spec("周一"), RequestKind.AVOID, station="S2")) == [
-        ("S1", "U1"), ("S2", "U2")]
+        ("S1", "U1"),
+        ("S2", "U2"),
+    ]
 
 
 def test_a_pin_is_kept_whatever_the_plan_says() -> None:
@@ -320,8 +334,9 @@ def test_a_bound_month_by_month_drops_only_the_close_pairs_across_the_month_end(
 
 @settings(max_examples=25, deadline=None, derandomize=True)
 @given(small_data_sets(), st.integers(0, 4), st.lists(st.integers(-3000, 3000), min_size=10, max_size=10))
-def test_no_roster_across_a_month_end_is_below_the_months_bound(case: tuple[DataSet, dt.date, dt.date],
-                                                                 before: int, prices: list[int]) -> None:
+def test_no_roster_across_a_month_end_is_below_the_months_bound(
+    case: tuple[DataSet, dt.date, dt.date], before: int, prices: list[int]
+) -> None:
     data, start, end = case
     length = end - start  # 2-6 days, moved to end 1-6 days after the month's end
     start = month_end(start) - dt.timedelta(days=before % length.days)
@@ -334,8 +349,9 @@ def test_no_roster_across_a_month_end_is_below_the_months_bound(case: tuple[Data
     assert len(found[1]) == 2 and all(part.converged for part in found[1])
     # the Lagrangian split of fairness holds whatever the prices, rewards included
     units = [u.id for u in data.units]
-    costs = DutyCosts(dict(zip(units, map(float, prices[:5]), strict=False)),
-                      dict(zip(units, map(float, prices[5:]), strict=False)))
+    costs = DutyCosts(
+        dict(zip(units, map(float, prices[:5]), strict=False)), dict(zip(units, map(float, prices[5:]), strict=False))
+    )
     priced = months_bound(problem, max_iterations=200, costs=costs)
     assert priced is not None and priced[0] <= result.objective
 

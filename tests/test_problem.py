@@ -107,9 +107,11 @@ def test_weekday_row_matches_an_adjusted_working_sunday_and_saturday() -> None:
     data = dataset(need("*", "周日", 1), need("*", "周六", 2))
     problem = resolve(data, d(9, 19), d(10, 11))
     assert needs(problem) == {
-        d(9, 19): (2, 2), d(9, 20): (1, 1),  # 9-20 a 调休 working Sunday
+        d(9, 19): (2, 2),
+        d(9, 20): (1, 1),  # 9-20 a 调休 working Sunday
         # 9-26/27 (中秋节) and 10-03/04 (国庆节) are holidays
-        d(10, 10): (2, 2), d(10, 11): (1, 1),  # 10-10 a 调休 working Saturday
+        d(10, 10): (2, 2),
+        d(10, 11): (1, 1),  # 10-10 a 调休 working Saturday
     }
 
 
@@ -133,8 +135,11 @@ def test_day_decides_before_station() -> None:
     data = dataset(need("S2", "全部", 3), need("L3", "工作日", 2), need("*", "2026-10-08", 1))
     problem = resolve(data, d(10, 8), d(10, 9))
     assert [(s.date.day, s.station, s.min) for s in problem.slots] == [
-        (8, "S1", 1), (8, "S2", 1), (8, "S3", 1),
-        (9, "S2", 2), (9, "S3", 2),
+        (8, "S1", 1),
+        (8, "S2", 1),
+        (8, "S3", 1),
+        (9, "S2", 2),
+        (9, "S3", 2),
     ]
 
 
@@ -147,8 +152,11 @@ def test_row_with_min_and_max_zero_closes_the_period() -> None:
     data = dataset(need("*", "全部", 1), need("S2", "节假日", 0), need("*", "2026-10-08", 0))
     problem = resolve(data, d(10, 7), d(10, 9))
     assert [(s.date.day, s.station) for s in problem.slots] == [
-        (7, "S1"), (7, "S3"),
-        (9, "S1"), (9, "S2"), (9, "S3"),
+        (7, "S1"),
+        (7, "S3"),
+        (9, "S1"),
+        (9, "S2"),
+        (9, "S3"),
     ]
 
 
@@ -158,8 +166,13 @@ def test_row_with_min_zero_and_max_above_zero_stays_open() -> None:
 
 
 def test_each_shift_and_role_is_resolved_on_its_own() -> None:
-    data = dataset(need("S1", "全部", 1), need("S1", "节假日", 0, shift="PM"), need("S1", "全部", 2, shift="PM"),
-                   need("S1", "节假日", 1, role="讲解"), units=(*UNITS, Unit("U3", "县文旅局", roles=("讲解",))))
+    data = dataset(
+        need("S1", "全部", 1),
+        need("S1", "节假日", 0, shift="PM"),
+        need("S1", "全部", 2, shift="PM"),
+        need("S1", "节假日", 1, role="讲解"),
+        units=(*UNITS, Unit("U3", "县文旅局", roles=("讲解",))),
+    )
     problem = resolve(data, d(10, 1))
     assert [(s.shift, s.role, s.min, s.eligible) for s in problem.slots] == [
         ("AM", "值守", 1, ("U1", "U2")),
@@ -171,8 +184,14 @@ def test_slots_are_ordered_by_date_station_and_shift_start() -> None:
     data = dataset(need("*", "全部", 1, shift="PM"), need("*", "全部", 1), stations=STATIONS[1::-1], shifts=(PM, AM))
     problem = resolve(data, d(10, 8), d(10, 9))
     assert [(s.index, s.date.day, s.station, s.shift) for s in problem.slots] == [
-        (0, 8, "S2", "AM"), (1, 8, "S2", "PM"), (2, 8, "S1", "AM"), (3, 8, "S1", "PM"),
-        (4, 9, "S2", "AM"), (5, 9, "S2", "PM"), (6, 9, "S1", "AM"), (7, 9, "S1", "PM"),
+        (0, 8, "S2", "AM"),
+        (1, 8, "S2", "PM"),
+        (2, 8, "S1", "AM"),
+        (3, 8, "S1", "PM"),
+        (4, 9, "S2", "AM"),
+        (5, 9, "S2", "PM"),
+        (6, 9, "S1", "AM"),
+        (7, 9, "S1", "PM"),
     ]
 
 
@@ -181,24 +200,26 @@ def test_slots_are_ordered_by_date_station_and_shift_start() -> None:
 
 def test_unit_unavailable_all_day_is_not_eligible_that_day() -> None:
     absence = Unavailability("U2", d(10, 8), d(10, 8))
-    problem = resolve(dataset(need("S1", "全部", 1), need("S1", "全部", 1, shift="PM"), unavailability=(absence,)),
-                      d(10, 8), d(10, 9))
+    problem = resolve(
+        dataset(need("S1", "全部", 1), need("S1", "全部", 1, shift="PM"), unavailability=(absence,)), d(10, 8), d(10, 9)
+    )
     assert [(s.date.day, s.shift, s.eligible) for s in problem.slots] == [
-        (8, "AM", ("U1",)), (8, "PM", ("U1",)), (9, "AM", ("U1", "U2")), (9, "PM", ("U1", "U2")),
+        (8, "AM", ("U1",)),
+        (8, "PM", ("U1",)),
+        (9, "AM", ("U1", "U2")),
+        (9, "PM", ("U1", "U2")),
     ]
 
 
 def test_unit_unavailable_for_one_shift_stays_eligible_for_the_other() -> None:
     absence = Unavailability("U2", d(10, 8), d(10, 8), shift="PM")
-    problem = resolve(dataset(need("S1", "全部", 1), need("S1", "全部", 1, shift="PM"), unavailability=(absence,)),
-                      d(10, 8))
+    problem = resolve(dataset(need("S1", "全部", 1), need("S1", "全部", 1, shift="PM"), unavailability=(absence,)), d(10, 8))
     assert [(s.shift, s.eligible) for s in problem.slots] == [("AM", ("U1", "U2")), ("PM", ("U1",))]
 
 
 def test_unit_whose_people_are_all_unavailable_is_not_eligible() -> None:
     people = (Person("U1", "张三"), Person("U1", "李四"))
-    absences = (Unavailability("U1", d(10, 8), d(10, 8), person="张三"),
-                Unavailability("U1", d(10, 8), d(10, 9), person="李四"))
+    absences = (Unavailability("U1", d(10, 8), d(10, 8), person="张三"), Unavailability("U1", d(10, 8), d(10, 9), person="李四"))
     problem = resolve(dataset(need("S1", "全部", 1), people=people, unavailability=absences), d(10, 8), d(10, 9))
     assert [s.eligible for s in problem.slots] == [("U2",), ("U1", "U2")]
     assert problem.available_people("U1", d(10, 9), "AM") == ("张三",)
@@ -235,8 +256,7 @@ def test_the_shares_of_a_part_count_its_days_and_all_of_the_year_so_far() -> Non
     units = (Unit("U1", "县委办", members=3), Unit("U2", "县财政局", members=1))
     history = (History("U1", duties_ytd=8),)
     absence = (Unavailability("U2", d(10, 12), d(10, 13)),)
-    problem = resolve(dataset(need("S1", "全部", 1), units=units, history=history, unavailability=absence),
-                      d(10, 12), d(10, 15))
+    problem = resolve(dataset(need("S1", "全部", 1), units=units, history=history, unavailability=absence), d(10, 12), d(10, 15))
     assert problem.targets == {"U1": 35 + 70, "U2": 5 + 10}
     whole = problem.shares_through(problem.start, problem.end, history=True)
     assert (whole.duties, whole.rest_days) == (problem.targets, problem.weekend_targets)
@@ -255,8 +275,7 @@ def test_weekend_share_counts_only_rest_days_and_holidays() -> None:
 
 def test_assumed_dates_are_warned() -> None:
     year = max(builtin_years()) + 1
-    problem = build_problem(dataset(need("S1", "全部", 1)), dt.date(year, 3, 1), dt.date(year, 3, 3),
-                            assume_weekends=True)
+    problem = build_problem(dataset(need("S1", "全部", 1)), dt.date(year, 3, 1), dt.date(year, 3, 3), assume_weekends=True)
     [warning] = problem.warnings
     assert warning.startswith(f"注意：{year}-03-01 至 {year}-03-03 中有 3 天不在内置日历中")
     assert "日历调整" in warning
@@ -350,9 +369,7 @@ def test_pin_with_an_unknown_person_is_a_data_error(tmp_path: Path) -> None:
 
 def test_every_broken_pin_is_reported_together(tmp_path: Path) -> None:
     tables = minimal_tables()
-    tables["fixed"] += [["2026-10-05", "S1", "AM", "", "U2", "", ""],
-                        [],
-                        ["2026-10-09", "S1", "AM", "", "U1", "李四", ""]]
+    tables["fixed"] += [["2026-10-05", "S1", "AM", "", "U2", "", ""], [], ["2026-10-09", "S1", "AM", "", "U1", "李四", ""]]
     assert where(pin_issues(tmp_path, tables)) == [("固定安排", 3, "单位"), ("固定安排", 5, "姓名")]
 
 

@@ -48,8 +48,7 @@ def test_each_staffed_period_gets_exactly_one_qualified_first_inquiry_owner() ->
     start = [Assignment(MON, "S1", "AM", DEFAULT_ROLE, u) for u in ("U1", "U2")]
     settled = settle(problem, start, 0, Budget(5, deterministic=True))
     assert settled is not None
-    assert [(a.unit, a.first_inquiry) for a in sorted(settled.duties, key=lambda a: a.unit)] == [
-        ("U1", False), ("U2", True)]
+    assert [(a.unit, a.first_inquiry) for a in sorted(settled.duties, key=lambda a: a.unit)] == [("U1", False), ("U2", True)]
 
 
 def test_a_month_minimum_that_only_more_duties_could_meet_leaves_no_roster() -> None:

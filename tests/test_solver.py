@@ -192,8 +192,10 @@ def test_a_unit_not_qualified_for_first_inquiry_serves_beside_a_qualified_one() 
     wish = Request("U2", parse_day_spec("周一"), RequestKind.WANT, weight=5)
     result = solved(build_problem(make_data(need("S1", "全部", 1, 2), units=units, requests=(wish,)), MON, MON))
     assert result.roster is not None
-    assert list(result.roster) == [Assignment(MON, "S1", "AM", "值守", "U1", None, True),
-                                   Assignment(MON, "S1", "AM", "值守", "U2", None, False)]
+    assert list(result.roster) == [
+        Assignment(MON, "S1", "AM", "值守", "U1", None, True),
+        Assignment(MON, "S1", "AM", "值守", "U2", None, False),
+    ]
     assert result.objective == 500  # fairness: targets 5 tenths each, both +5: 10 * 50
 
 
@@ -209,8 +211,12 @@ def test_a_person_serves_once_a_day_even_when_the_unit_may_serve_twice() -> None
 
 def test_a_person_away_is_not_named_and_the_load_is_shared() -> None:
     people = (Person("U1", "张三"), Person("U1", "李四"))
-    data = make_data(EVERY_DAY_S1, units=(Unit("U1", "县委办"),), people=people,
-                     unavailability=(Unavailability("U1", MON, MON, person="张三"),))
+    data = make_data(
+        EVERY_DAY_S1,
+        units=(Unit("U1", "县委办"),),
+        people=people,
+        unavailability=(Unavailability("U1", MON, MON, person="张三"),),
+    )
     result = solved(build_problem(data, MON, TUE))
     assert result.roster is not None
     assert [(a.date, a.person) for a in result.roster] == [(MON, "李四"), (TUE, "张三")]
@@ -222,16 +228,19 @@ def test_the_first_inquiry_owner_names_a_qualified_person() -> None:
     people = (Person("U1", "张三"), Person("U1", "李四", first_inquiry=False))
     result = solved(build_problem(make_data(need("S1", "全部", 2), units=units, people=people), MON, MON))
     assert result.roster is not None
-    assert list(result.roster) == [Assignment(MON, "S1", "AM", "值守", "U1", "张三", True),
-                                   Assignment(MON, "S1", "AM", "值守", "U2", None, False)]
+    assert list(result.roster) == [
+        Assignment(MON, "S1", "AM", "值守", "U1", "张三", True),
+        Assignment(MON, "S1", "AM", "值守", "U2", None, False),
+    ]
     assert result.objective == 0
 
 
 def test_a_period_nobody_qualified_can_own_stays_empty() -> None:
     units = (Unit("U1", "县委办"), Unit("U2", "县财政局", first_inquiry=False))
     people = (Person("U1", "张三"), Person("U1", "李四", first_inquiry=False))
-    data = make_data(need("S1", "全部", 2), units=units, people=people,
-                     unavailability=(Unavailability("U1", MON, MON, person="张三"),))
+    data = make_data(
+        need("S1", "全部", 2), units=units, people=people, unavailability=(Unavailability("U1", MON, MON, person="张三"),)
+    )
     result = solved(build_problem(data, MON, MON))
     assert rows(result) == []
     assert result.check is not None
@@ -242,8 +251,12 @@ def test_a_period_nobody_qualified_can_own_stays_empty() -> None:
 
 def test_duties_are_shared_evenly_among_a_units_people() -> None:
     people = tuple(Person("U1", name) for name in ("甲", "乙", "丙"))
-    data = make_data(EVERY_DAY_S1, units=(Unit("U1", "县委办"),), people=people,
-                     rules=rules(max_consecutive_days=7, min_days_between=1, max_weekends_per_month=2))
+    data = make_data(
+        EVERY_DAY_S1,
+        units=(Unit("U1", "县委办"),),
+        people=people,
+        rules=rules(max_consecutive_days=7, min_days_between=1, max_weekends_per_month=2),
+    )
     result = solved(build_problem(data, MON, SUN))
     assert result.roster is not None and result.check is not None
     assert sorted(Counter(a.person for a in result.roster).values()) == [2, 2, 3]
@@ -256,8 +269,13 @@ def test_people_are_matched_day_by_day_when_the_balancing_search_finds_nothing(m
     # afternoon, listed first) fails, and the matching moves 丙 to the morning
     people = (Person("U1", "丙"), Person("U1", "丁"))
     away = tuple(Unavailability("U1", date, date, person="丁", shift="AM") for date in (MON, TUE))
-    data = make_data(*MORNING_AND_AFTERNOON, units=(Unit("U1", "县委办", max_per_day=2),), people=people,
-                     unavailability=away, rules=rules(max_consecutive_days=7, min_days_between=1))
+    data = make_data(
+        *MORNING_AND_AFTERNOON,
+        units=(Unit("U1", "县委办", max_per_day=2),),
+        people=people,
+        unavailability=away,
+        rules=rules(max_consecutive_days=7, min_days_between=1),
+    )
     problem = build_problem(data, MON, TUE)
     duties = [Assignment(date, "S1", shift, "值守", "U1", None, True) for date in (MON, TUE) for shift in ("PM", "AM")]
 
@@ -268,15 +286,20 @@ def test_people_are_matched_day_by_day_when_the_balancing_search_finds_nothing(m
 
     monkeypatch.setattr(people_module, "new_solver", hopeless)
     named = name_people(problem, duties)
-    assert [(a.date, a.shift, a.person) for a in named] == [(MON, "PM", "丁"), (MON, "AM", "丙"),
-                                                            (TUE, "PM", "丁"), (TUE, "AM", "丙")]
+    assert [(a.date, a.shift, a.person) for a in named] == [
+        (MON, "PM", "丁"),
+        (MON, "AM", "丙"),
+        (TUE, "PM", "丁"),
+        (TUE, "AM", "丙"),
+    ]
     assert not check(problem, Roster(named)).violations
 
 
 def test_a_day_whose_duties_outnumber_the_people_is_named() -> None:
     people = (Person("U1", "甲"),)
-    problem = build_problem(make_data(*MORNING_AND_AFTERNOON, units=(Unit("U1", "县委办", max_per_day=2),),
-                                      people=people), MON, MON)
+    problem = build_problem(
+        make_data(*MORNING_AND_AFTERNOON, units=(Unit("U1", "县委办", max_per_day=2),), people=people), MON, MON
+    )
     duties = [Assignment(MON, "S1", shift, "值守", "U1", None, False) for shift in ("AM", "PM")]
     with pytest.raises(PeopleError, match=f"U1 {MON}: its 2 duties"):
         name_people(problem, duties)
@@ -289,15 +312,18 @@ def test_a_pinned_duty_is_honoured_against_the_units_wish() -> None:
     data = make_data(EVERY_DAY_S1, requests=(avoid_all("U2"),), fixed=(Fixed(MON, "S1", "AM", "U2", first_inquiry=True),))
     result = solved(build_problem(data, MON, TUE))
     assert result.roster is not None
-    assert list(result.roster) == [Assignment(MON, "S1", "AM", "值守", "U2", None, True),
-                                   Assignment(TUE, "S1", "AM", "值守", "U1", None, True)]
+    assert list(result.roster) == [
+        Assignment(MON, "S1", "AM", "值守", "U2", None, True),
+        Assignment(TUE, "S1", "AM", "值守", "U1", None, True),
+    ]
     assert result.objective == 5000  # without the pin U1 would take both days for 3000
 
 
 def test_a_pinned_person_is_named() -> None:
     people = (Person("U1", "张三"), Person("U1", "李四"))
-    data = make_data(EVERY_DAY_S1, units=(Unit("U1", "县委办"),), people=people,
-                     fixed=(Fixed(MON, "S1", "AM", "U1", person="李四"),))
+    data = make_data(
+        EVERY_DAY_S1, units=(Unit("U1", "县委办"),), people=people, fixed=(Fixed(MON, "S1", "AM", "U1", person="李四"),)
+    )
     result = solved(build_problem(data, MON, MON))
     assert result.roster is not None
     assert [(a.unit, a.person) for a in result.roster] == [("U1", "李四")]
@@ -308,16 +334,23 @@ def test_a_pinned_person_not_qualified_for_first_inquiry_leaves_the_period_to_an
     data = make_data(need("S1", "全部", 2), people=people, fixed=(Fixed(MON, "S1", "AM", "U1", person="李四"),))
     result = solved(build_problem(data, MON, MON))
     assert result.roster is not None
-    assert list(result.roster) == [Assignment(MON, "S1", "AM", "值守", "U1", "李四", False),
-                                   Assignment(MON, "S1", "AM", "值守", "U2", None, True)]
+    assert list(result.roster) == [
+        Assignment(MON, "S1", "AM", "值守", "U1", "李四", False),
+        Assignment(MON, "S1", "AM", "值守", "U2", None, True),
+    ]
     assert result.objective == 0
 
 
 def test_a_pinned_person_is_not_counted_on_for_another_duty_that_day() -> None:
     units = (Unit("U1", "县委办", max_per_day=2), Unit("U2", "县财政局"))
     people = (Person("U1", "张三"), Person("U1", "李四", first_inquiry=False))
-    data = make_data(need("S1", "全部", 2), need("S2", "全部", 1), units=units, people=people,
-                     fixed=(Fixed(MON, "S1", "AM", "U1", person="张三"),))
+    data = make_data(
+        need("S1", "全部", 2),
+        need("S2", "全部", 1),
+        units=units,
+        people=people,
+        fixed=(Fixed(MON, "S1", "AM", "U1", person="张三"),),
+    )
     result = solved(build_problem(data, MON, MON))
     assert result.roster is not None and result.check is not None
     assert ("S1", "张三") in [(a.station, a.person) for a in result.roster if a.unit == "U1"]
@@ -327,11 +360,15 @@ def test_a_pinned_person_is_not_counted_on_for_another_duty_that_day() -> None:
     assert result.objective == 1_000_500
 
 
-@pytest.mark.parametrize("pin", [
-    Fixed(MON, "S1", "AM", "U2"),  # U2 may not own a period
-    Fixed(MON, "S1", "AM", "U1", first_inquiry=False),
-    Fixed(MON, "S1", "AM", "U1", person="李四"),  # 李四 may not own a period
-], ids=["unqualified unit", "first inquiry 否", "unqualified person"])
+@pytest.mark.parametrize(
+    "pin",
+    [
+        Fixed(MON, "S1", "AM", "U2"),  # U2 may not own a period
+        Fixed(MON, "S1", "AM", "U1", first_inquiry=False),
+        Fixed(MON, "S1", "AM", "U1", person="李四"),  # 李四 may not own a period
+    ],
+    ids=["unqualified unit", "first inquiry 否", "unqualified person"],
+)
 def test_a_pin_that_leaves_its_period_without_a_first_inquiry_owner_is_a_data_error(pin: Fixed) -> None:
     units = (Unit("U1", "县委办"), Unit("U2", "县财政局", first_inquiry=False))
     people = (Person("U1", "张三"), Person("U1", "李四", first_inquiry=False))
@@ -406,8 +443,12 @@ MONTH_END = (day(1, 31), day(2, 1))  # a Saturday and a Sunday, in two months
 
 
 def test_a_pin_early_next_month_is_kept_free_at_the_end_of_this_month() -> None:
-    data = make_data(EVERY_DAY_S1, units=(Unit("U1", "县委办"),), rules=rules(max_consecutive_days=1),
-                     fixed=(Fixed(day(2, 1), "S1", "AM", "U1"),))
+    data = make_data(
+        EVERY_DAY_S1,
+        units=(Unit("U1", "县委办"),),
+        rules=rules(max_consecutive_days=1),
+        fixed=(Fixed(day(2, 1), "S1", "AM", "U1"),),
+    )
     result = solved(build_problem(data, *MONTH_END), SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
     assert rows(result) == [(day(2, 1), "S1", "AM", "U1")]
     # 01-31 missed: 1_000_000; fairness and weekend fairness: targets 20 tenths, 10 - 20 -> 100 * 10 each
@@ -415,8 +456,9 @@ def test_a_pin_early_next_month_is_kept_free_at_the_end_of_this_month() -> None:
 
 
 def test_a_forbidden_succession_holds_across_a_month_end_from_any_shift_of_the_last_day() -> None:
-    data = make_data(*MORNING_AND_AFTERNOON, units=(Unit("U1", "县委办", max_per_day=2),),
-                     rules=rules(forbidden_successions=(("AM", "AM"),)))
+    data = make_data(
+        *MORNING_AND_AFTERNOON, units=(Unit("U1", "县委办", max_per_day=2),), rules=rules(forbidden_successions=(("AM", "AM"),))
+    )
     result = solved(build_problem(data, *MONTH_END), SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
     assert result.check is not None
     assert sum(s.missing for s in result.check.shortfalls) == 1  # no two mornings in a row: 3 of 4 periods
@@ -440,8 +482,10 @@ def test_consecutive_days_hold_across_a_month_end_with_the_history_before_the_ho
 
 def test_one_worker_and_one_seed_give_the_same_roster_twice() -> None:
     units = tuple(Unit(f"U{n}", f"单位{n}", members=n, community="东街" if n % 2 else None) for n in range(1, 5))
-    requests = (Request("U3", parse_day_spec("休息日"), RequestKind.AVOID), Request("U1", parse_day_spec("周三"),
-                RequestKind.WANT, weight=2))
+    requests = (
+        Request("U3", parse_day_spec("休息日"), RequestKind.AVOID),
+        Request("U1", parse_day_spec("周三"), RequestKind.WANT, weight=2),
+    )
     data = make_data(need("*", "全部", 1), need("S1", "休息日", 1, shift="PM"), units=units, requests=requests)
     problem = build_problem(data, MON, SUN)
     first, second = solve(problem, OPTIONS), solve(problem, OPTIONS)
@@ -453,7 +497,8 @@ def test_one_worker_and_one_seed_give_the_same_roster_twice() -> None:
 @settings(max_examples=15, deadline=None, derandomize=True)
 @given(small_data_sets())
 def test_any_small_data_set_solves_without_violations_and_with_the_checkers_objective(
-        case: tuple[DataSet, dt.date, dt.date]) -> None:
+    case: tuple[DataSet, dt.date, dt.date],
+) -> None:
     data, start, end = case
     problem = build_problem(data, start, end)
     result = solve(problem, SolveOptions(time_limit=2, workers=1, seed=0))

@@ -144,13 +144,18 @@ def people_problem(*absences: Unavailability) -> Problem:
     return resolve(data, MON, TUE)
 
 
-@pytest.mark.parametrize(("absences", "extra", "served_by", "expected"), [
-    ((), (), "李四", "李四"),  # the person who served moves with the duty, not the first on the list
-    ((Unavailability("U1", TUE, TUE, person="张三"),), (), "张三", "李四"),  # 张三 is away on Tuesday
-    ((), (duty(TUE, "U1", shift="PM", person="张三"),), "张三", "李四"),  # 张三 already serves Tuesday afternoon
-], ids=["mover kept", "mover away", "mover busy that day"])
+@pytest.mark.parametrize(
+    ("absences", "extra", "served_by", "expected"),
+    [
+        ((), (), "李四", "李四"),  # the person who served moves with the duty, not the first on the list
+        ((Unavailability("U1", TUE, TUE, person="张三"),), (), "张三", "李四"),  # 张三 is away on Tuesday
+        ((), (duty(TUE, "U1", shift="PM", person="张三"),), "张三", "李四"),  # 张三 already serves Tuesday afternoon
+    ],
+    ids=["mover kept", "mover away", "mover busy that day"],
+)
 def test_the_person_who_served_moves_with_the_duty_if_they_can(
-        absences: tuple[Unavailability, ...], extra: tuple[Assignment, ...], served_by: str, expected: str) -> None:
+    absences: tuple[Unavailability, ...], extra: tuple[Assignment, ...], served_by: str, expected: str
+) -> None:
     problem = people_problem(*absences)
     roster = Roster([duty(MON, "U1", person=served_by), duty(TUE, "U2"), *extra])
     outcome = swap(problem, roster, "U1", MON, "U2", TUE)
@@ -197,8 +202,9 @@ def test_no_duty_that_day_is_an_error_listing_the_units_duty_dates() -> None:
     roster = Roster([duty(MON, "U1"), duty(TUE, "U2"), duty(THU, "U1")])
     with pytest.raises(DataError) as caught:
         find_duty(problem, roster, "U1", WED)
-    assert message(caught) == ("县委办 在 2026-03-04（周三） 没有值班；"
-                               "离 2026-03-04 最近的值班日期：2026-03-02（周一）、2026-03-05（周四）")
+    assert message(caught) == (
+        "县委办 在 2026-03-04（周三） 没有值班；离 2026-03-04 最近的值班日期：2026-03-02（周一）、2026-03-05（周四）"
+    )
     with pytest.raises(DataError) as both:
         swap(problem, roster, "U1", WED, "U2", MON)
     assert len(both.value.issues) == 2  # both sides reported at once
@@ -211,9 +217,11 @@ def test_several_duties_that_day_are_an_error_until_station_or_shift_narrows_the
     roster = Roster([at_s1, at_s2])
     with pytest.raises(DataError) as caught:
         find_duty(problem, roster, "U1", MON)
-    assert message(caught) == ("县委办 在 2026-03-02（周一） 有 2 次值班，请写明是哪个阵地或时段的："
-                               "2026-03-02（周一） 县党群服务中心 上午 值守（首问）；"
-                               "2026-03-02（周一） 东街服务站 上午 值守（首问）")
+    assert message(caught) == (
+        "县委办 在 2026-03-02（周一） 有 2 次值班，请写明是哪个阵地或时段的："
+        "2026-03-02（周一） 县党群服务中心 上午 值守（首问）；"
+        "2026-03-02（周一） 东街服务站 上午 值守（首问）"
+    )
     assert find_duty(problem, roster, "U1", MON, station="S2") == at_s2
     assert find_duty(problem, roster, "U1", MON, station="县党群服务中心", shift="上午") == at_s1
     with pytest.raises(DataError) as none:
@@ -229,8 +237,9 @@ def test_an_unknown_unit_is_an_error_suggesting_close_names() -> None:
     assert message(caught) == "单位表中没有「财政」，是不是：县财政局（U2）？"
 
 
-@pytest.mark.parametrize(("unit_b", "date_b"), [("U1", MON), ("县委办", MON), ("U1", TUE)],
-                         ids=["same duty", "same duty by name", "same unit"])
+@pytest.mark.parametrize(
+    ("unit_b", "date_b"), [("U1", MON), ("县委办", MON), ("U1", TUE)], ids=["same duty", "same duty by name", "same unit"]
+)
 def test_a_duty_is_not_swapped_with_itself_or_its_own_unit(unit_b: str, date_b: dt.date) -> None:
     problem = resolve(make_data(EVERY_DAY_S1), MON, TUE)
     roster = Roster([duty(MON, "U1"), duty(TUE, "U1")])

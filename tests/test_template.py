@@ -89,7 +89,7 @@ def test_levels_request_kinds_and_rule_keys_have_dropdowns(template: Path) -> No
     assert dropdowns(template, tables.STATIONS) == {"层级": '"0,1,2,3,4"'}
     assert dropdowns(template, tables.REQUESTS)["类型"] == '"希望,避免"'
     rule_keys = dropdowns(template, tables.RULES)["项目"].strip('"').split(",")
-    assert [r.zh for r in tables.RULE_KEYS] == rule_keys[:len(tables.RULE_KEYS)]
+    assert [r.zh for r in tables.RULE_KEYS] == rule_keys[: len(tables.RULE_KEYS)]
     assert "权重_覆盖" in rule_keys and len(dropdowns(template, tables.RULES)["项目"]) <= 255  # Excel's limit
 
 

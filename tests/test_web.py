@@ -123,8 +123,10 @@ def test_a_zip_of_csv_tables_and_loose_csv_files_are_accepted(client: TestClient
     response = upload(client, [("本县数据.zip", csv_zip(), "application/zip")])
     assert response.status_code == 303, response.text
     assert "检查通过" in client.get(response.headers["location"]).text
-    loose = [(f"{name}.csv", "\n".join(",".join(row) for row in rows).encode("gbk"), "text/csv")
-             for name, rows in month_tables().items()]
+    loose = [
+        (f"{name}.csv", "\n".join(",".join(row) for row in rows).encode("gbk"), "text/csv")
+        for name, rows in month_tables().items()
+    ]
     response = upload(client, loose)
     assert response.status_code == 303, response.text
 
@@ -156,24 +158,29 @@ def test_data_problems_show_as_a_table_in_the_words_of_validate(client: TestClie
     response = upload(client, [(path.name, path.read_bytes(), XLSX)])
     assert response.status_code == 422
     assert "Traceback" not in response.text
-    rows = re.findall(r"<tr><td>\d+</td><td>(.*?)</td><td>(.*?)</td>\s*<td>(.*?)</td><td title=\"(.*?)\">(.*?)</td></tr>",
-                      response.text, re.S)
+    rows = re.findall(
+        r"<tr><td>\d+</td><td>(.*?)</td><td>(.*?)</td>\s*<td>(.*?)</td><td title=\"(.*?)\">(.*?)</td></tr>", response.text, re.S
+    )
     shown = [(t, r, c, m) for t, r, c, _, m in rows]
     import html
 
     assert [(html.unescape(t), html.unescape(r), html.unescape(c), html.unescape(m)) for t, r, c, m in shown] == [
-        (i.table, "" if i.row is None else str(i.row), i.column or "", i.message) for i in expected.value.issues]
+        (i.table, "" if i.row is None else str(i.row), i.column or "", i.message) for i in expected.value.issues
+    ]
     assert all(html.unescape(title) == str(i) for (_, _, _, title, _), i in zip(rows, expected.value.issues, strict=True))
     assert not list((tmp_path / "workspace" / "数据").iterdir())  # a refused upload is not kept
 
 
-@pytest.mark.parametrize(("name", "content", "words"), [
-    ("说明.pdf", b"%PDF-1.4", "不认识的文件"),
-    ("数据.xlsx", b"PK\x03\x04 not really a workbook", "不是有效的 Excel 工作簿"),
-    ("数据.zip", b"not a zip at all", "不是有效的 .zip 压缩包"),
-    ("数据.zip", b"", "不是有效的 .zip 压缩包"),
-    ("数据.xls", b"\xd0\xcf\x11\xe0", "另存为"),
-])
+@pytest.mark.parametrize(
+    ("name", "content", "words"),
+    [
+        ("说明.pdf", b"%PDF-1.4", "不认识的文件"),
+        ("数据.xlsx", b"PK\x03\x04 not really a workbook", "不是有效的 Excel 工作簿"),
+        ("数据.zip", b"not a zip at all", "不是有效的 .zip 压缩包"),
+        ("数据.zip", b"", "不是有效的 .zip 压缩包"),
+        ("数据.xls", b"\xd0\xcf\x11\xe0", "另存为"),
+    ],
+)
 def test_files_that_are_not_data_get_a_clear_message(client: TestClient, name: str, content: bytes, words: str) -> None:
     response = upload(client, [(name, content, "application/octet-stream")])
     assert response.status_code == 422
@@ -188,8 +195,11 @@ def test_an_upload_without_a_file_is_told_to_choose_one(client: TestClient) -> N
 
 
 def test_a_broken_form_gets_a_page_not_an_error(client: TestClient) -> None:
-    response = client.post("/data", content=b"--x\r\nContent-Disposition: form-data; name=\"files\"; filename=\"a.xlsx\"\r\n",
-                           headers={"content-type": "multipart/form-data; boundary=x"})
+    response = client.post(
+        "/data",
+        content=b'--x\r\nContent-Disposition: form-data; name="files"; filename="a.xlsx"\r\n',
+        headers={"content-type": "multipart/form-data; boundary=x"},
+    )
     assert response.status_code in (400, 422) and "Traceback" not in response.text
     assert "提交的内容不完整" in response.text or "没有选择文件" in response.text or "不是有效的" in response.text
 
@@ -247,16 +257,23 @@ def test_a_solve_writes_its_run_and_shows_grid_views_and_downloads(client: TestC
     assert grid is not None and grid.group(1) == first["unit"] and grid.group(2) == f"单位{first['unit'][1:]}"
     assert "★" in page.text  # first-inquiry units marked
 
-    for view, words in (("unit", "公平份额"), ("fairness", "<svg"), ("scores", "公平（按党员人数）"),
-                        ("gaps", "没有缺口"), ("change", "调整排班"), ("report", "排班范围：2026-03-01 至 2026-03-31")):
+    for view, words in (
+        ("unit", "公平份额"),
+        ("fairness", "<svg"),
+        ("scores", "公平（按党员人数）"),
+        ("gaps", "没有缺口"),
+        ("change", "调整排班"),
+        ("report", "排班范围：2026-03-01 至 2026-03-31"),
+    ):
         response = client.get(f"{run_url}?view={view}")
         assert response.status_code == 200 and words in response.text, view
 
     book = client.get(f"{run_url}/files/轮值表.xlsx")
     assert book.status_code == 200 and "attachment" in book.headers["content-disposition"]
     assert "县党群服务中心" in "".join(openpyxl.load_workbook(io.BytesIO(book.content)).sheetnames)
-    assert client.get(f"{run_url}/files/assignments.csv").text.replace("\r\n", "\n") == \
-        (folder / "输出" / "assignments.csv").read_text(encoding="utf-8")
+    assert client.get(f"{run_url}/files/assignments.csv").text.replace("\r\n", "\n") == (
+        folder / "输出" / "assignments.csv"
+    ).read_text(encoding="utf-8")
     assert "覆盖：31/31" in client.get(f"{run_url}/files/求解报告.txt").text
     units = zipfile.ZipFile(io.BytesIO(client.get(f"{run_url}/files/各单位值班表.zip").content)).namelist()
     assert sorted(units) == [f"单位{n}.xlsx" for n in range(1, 5)]
@@ -293,8 +310,10 @@ def test_progress_streams_and_stop_keeps_the_best_roster(client: TestClient, app
     early = client.get(f"{run_url}/files/轮值表.xlsx")
     assert early.status_code == 409 and "还在进行中" in early.text
     answers: list[int] = []
-    threads = [threading.Thread(target=lambda path=path: answers.append(client.get(path).status_code))
-               for path in ("/", run_url, "/history", "/api/job", data_url, "/api/runs") * 3]
+    threads = [
+        threading.Thread(target=lambda path=path: answers.append(client.get(path).status_code))
+        for path in ("/", run_url, "/history", "/api/job", data_url, "/api/runs") * 3
+    ]
     for thread in threads:
         thread.start()
 
@@ -387,8 +406,9 @@ def test_repair_after_marking_a_unit_unavailable_lists_the_changes(client: TestC
     page = cells(client.get(repaired).text)
     assert "调整清单" in page and "出差" in page
     assert (folder / "输入" / "新增不可安排.csv").is_file() and (folder / "输入" / "原排班.csv").is_file()
-    assert not any(r["date"] == duty["date"] and r["unit"] == duty["unit"]
-                   for r in read_csv_rows(folder / "输出" / "assignments.csv"))
+    assert not any(
+        r["date"] == duty["date"] and r["unit"] == duty["unit"] for r in read_csv_rows(folder / "输出" / "assignments.csv")
+    )
     bad = client.post(f"{run_url}/repair", data={**form, "unit": "没有这个单位"}, follow_redirects=False)
     assert bad.status_code == 422 and "单位表中没有「没有这个单位」" in bad.text
 
@@ -398,8 +418,9 @@ def test_swap_is_applied_or_refused_with_the_rule(client: TestClient, app, tmp_p
     rows = read_csv_rows(run_folder(app, run_url) / "输出" / "assignments.csv")
     on_tenth = next(r for r in rows if r["date"] == "2026-03-10")
     of_u2 = next(r for r in rows if r["unit"] == "U2" and r["date"] != "2026-03-10")
-    refused = client.post(f"{run_url}/swap", data={"unit_a": on_tenth["unit"], "date_a": on_tenth["date"],
-                                                   "unit_b": "U2", "date_b": of_u2["date"]})
+    refused = client.post(
+        f"{run_url}/swap", data={"unit_a": on_tenth["unit"], "date_a": on_tenth["date"], "unit_b": "U2", "date_b": of_u2["date"]}
+    )
     assert refused.status_code == 200
     text = cells(refused.text)
     assert "不能调换" in text and "【不可安排】" in text
@@ -408,16 +429,28 @@ def test_swap_is_applied_or_refused_with_the_rule(client: TestClient, app, tmp_p
     from web import views
 
     view = views.roster_view(app.state.workspace.run(run_url.rsplit("/", 1)[1]))
-    allowed = next((a, b) for a in view.roster for b in view.roster if a.unit != b.unit and
-                   try_swap(view.problem, view.roster, a.unit, a.date, b.unit, b.date).allowed)
-    done = client.post(f"{run_url}/swap", data={"unit_a": allowed[0].unit, "date_a": str(allowed[0].date),
-                                                "unit_b": allowed[1].unit, "date_b": str(allowed[1].date)})
+    allowed = next(
+        (a, b)
+        for a in view.roster
+        for b in view.roster
+        if a.unit != b.unit and try_swap(view.problem, view.roster, a.unit, a.date, b.unit, b.date).allowed
+    )
+    done = client.post(
+        f"{run_url}/swap",
+        data={
+            "unit_a": allowed[0].unit,
+            "date_a": str(allowed[0].date),
+            "unit_b": allowed[1].unit,
+            "date_b": str(allowed[1].date),
+        },
+    )
     assert "可以调换" in done.text
     swapped = read_csv_rows(app.state.workspace.runs()[0].output_dir / "assignments.csv")
     assert any(r["date"] == str(allowed[0].date) and r["unit"] == allowed[1].unit for r in swapped)
 
-    missing = client.post(f"{run_url}/swap", data={"unit_a": "U1", "date_a": "2026-05-01", "unit_b": "U2",
-                                                   "date_b": "2026-03-02"})
+    missing = client.post(
+        f"{run_url}/swap", data={"unit_a": "U1", "date_a": "2026-05-01", "unit_b": "U2", "date_b": "2026-03-02"}
+    )
     assert missing.status_code == 422 and "没有值班" in missing.text
     assert len(app.state.workspace.runs()) == 3  # the solve, the refused and the applied swap
 
@@ -494,7 +527,7 @@ def test_a_streamed_body_over_the_cap_is_refused_without_a_length(tmp_path: Path
     client = TestClient(create_app(tmp_path / "workspace", max_upload=1000), raise_server_exceptions=False)
 
     def chunks():  # type: ignore[no-untyped-def]
-        boundary = b"--b\r\nContent-Disposition: form-data; name=\"files\"; filename=\"x.xlsx\"\r\n\r\n"
+        boundary = b'--b\r\nContent-Disposition: form-data; name="files"; filename="x.xlsx"\r\n\r\n'
         yield boundary
         for _ in range(10):
             yield b"0" * 500
@@ -523,9 +556,24 @@ def test_serve_off_loopback_prints_a_generated_token_once(tmp_path: Path) -> Non
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    process = subprocess.Popen([sys.executable, "-m", "rotation.cli", "serve", "--host", "0.0.0.0", "--port", str(port),
-                                "--no-browser", "--workspace", str(tmp_path / "ws")],
-                               stderr=subprocess.PIPE, text=True, encoding="utf-8")
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "rotation.cli",
+            "serve",
+            "--host",
+            "0.0.0.0",
+            "--port",
+            str(port),
+            "--no-browser",
+            "--workspace",
+            str(tmp_path / "ws"),
+        ],
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+    )
     try:
         lines = [process.stderr.readline() for _ in range(3)]  # type: ignore[union-attr]
     finally:
@@ -536,8 +584,9 @@ def test_serve_off_loopback_prints_a_generated_token_once(tmp_path: Path) -> Non
 
 
 def test_loopback_checks_the_host_name_and_refuses_cross_site_posts(tmp_path: Path) -> None:
-    client = TestClient(create_app(tmp_path / "workspace", allowed_hosts={"127.0.0.1", "localhost"}),
-                        base_url="http://127.0.0.1:8765")
+    client = TestClient(
+        create_app(tmp_path / "workspace", allowed_hosts={"127.0.0.1", "localhost"}), base_url="http://127.0.0.1:8765"
+    )
     assert client.get("/").status_code == 200
     assert client.get("/", headers={"host": "evil.example:8765"}).status_code == 400
     refused = client.post("/api/job/stop", headers={"origin": "http://evil.example"})
@@ -547,9 +596,16 @@ def test_loopback_checks_the_host_name_and_refuses_cross_site_posts(tmp_path: Pa
 
 def test_unknown_ids_and_file_names_are_not_found(client: TestClient, app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     run_url = solve(client, app, upload_workbook(client, tmp_path))
-    for path in ("/runs/..%2F..%2Fetc", "/runs/20260101-000000-solve", "/data/nothing", "/data/20260101-000000",
-                 f"{run_url}/files/run.json", f"{run_url}/files/..%2Frun.json", f"{run_url}/files/%2Fetc%2Fpasswd",
-                 "/static/../app.py"):
+    for path in (
+        "/runs/..%2F..%2Fetc",
+        "/runs/20260101-000000-solve",
+        "/data/nothing",
+        "/data/20260101-000000",
+        f"{run_url}/files/run.json",
+        f"{run_url}/files/..%2Frun.json",
+        f"{run_url}/files/%2Fetc%2Fpasswd",
+        "/static/../app.py",
+    ):
         response = client.get(path)
         assert response.status_code == 404, path
         assert "Traceback" not in response.text
@@ -593,4 +649,3 @@ def test_one_search_per_workspace_across_servers(tmp_path: Path) -> None:
         assert "另一个工作台" in caught.value.message()
     with other.reserve():
         pass
-

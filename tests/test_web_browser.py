@@ -21,8 +21,16 @@ import pytest
 from web_support import month_tables, read_csv_rows, workbook
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def _missing() -> str | None:
@@ -56,8 +64,11 @@ def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     """``rotation serve`` on a free port; its address and workspace."""
     port, workspace = _free_port(), tmp_path / "workspace"
     log = open(tmp_path / "serve.log", "w", encoding="utf-8")  # noqa: SIM115 -- closed below
-    process = subprocess.Popen([sys.executable, "-m", "rotation.cli", "serve", "--no-browser", "--port", str(port),
-                                "--workspace", str(workspace)], stdout=log, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "rotation.cli", "serve", "--no-browser", "--port", str(port), "--workspace", str(workspace)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}/"
     try:
         deadline = time.monotonic() + 30
@@ -68,8 +79,9 @@ def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
                 break
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError("rotation serve did not start: "
-                                         + (tmp_path / "serve.log").read_text(encoding="utf-8")) from None
+                    raise AssertionError(
+                        "rotation serve did not start: " + (tmp_path / "serve.log").read_text(encoding="utf-8")
+                    ) from None
                 time.sleep(0.2)
         yield url, workspace
     finally:
@@ -81,15 +93,17 @@ def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
         log.close()
 
 
-def test_a_planner_uploads_solves_and_downloads_in_the_browser(chromium_path: str, server: tuple[str, Path],
-                                                              tmp_path: Path) -> None:
+def test_a_planner_uploads_solves_and_downloads_in_the_browser(
+    chromium_path: str, server: tuple[str, Path], tmp_path: Path
+) -> None:
     from playwright.sync_api import expect, sync_playwright
 
     url, workspace = server
     data = workbook(tmp_path, month_tables())
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch_persistent_context(
-            str(tmp_path / "profile"), executable_path=chromium_path, headless=True, args=ARGS, accept_downloads=True)
+            str(tmp_path / "profile"), executable_path=chromium_path, headless=True, args=ARGS, accept_downloads=True
+        )
         try:
             page = browser.new_page()
             page.goto(url)

@@ -51,8 +51,10 @@ EVENT_INTERVAL = 0.5
 """Seconds between progress events: the panel updates at least once a second."""
 VIEWS = ("grid", "unit", "fairness", "scores", "gaps", "change", "report")
 OUTPUT_NAMES = ("轮值表.xlsx", "assignments.csv", "求解报告.txt", tasks.UNIT_ZIP, tasks.CHECK_REPORT, tasks.SWAP_REPORT)
-CALENDAR_OPTION = ("如果暂时无法取得通知，也可以加上 --assume-weekends 选项，",
-                   "如果暂时无法取得通知，也可以勾选下面的「按普通周末排」，")
+CALENDAR_OPTION = (
+    "如果暂时无法取得通知，也可以加上 --assume-weekends 选项，",
+    "如果暂时无法取得通知，也可以勾选下面的「按普通周末排」，",
+)
 
 log = logging.getLogger("web")
 
@@ -73,16 +75,39 @@ class Workbench:
         context.update(running=running.snapshot() if running else None, workspace=str(self.workspace.root))
         return self.templates.TemplateResponse(request, name, context, status_code=status)
 
-    def problem_page(self, request: Request, title: str, issues: list[DataIssue], status: int = 422,
-                     back: str = "/", hint: str = "", calendar: str = "", back_label: str = "← 返回上一页") -> Response:
-        return self.render(request, "problem.html", status, title=title, issues=issues, back=back, hint=hint,
-                           calendar=calendar, back_label=back_label)
+    def problem_page(
+        self,
+        request: Request,
+        title: str,
+        issues: list[DataIssue],
+        status: int = 422,
+        back: str = "/",
+        hint: str = "",
+        calendar: str = "",
+        back_label: str = "← 返回上一页",
+    ) -> Response:
+        return self.render(
+            request,
+            "problem.html",
+            status,
+            title=title,
+            issues=issues,
+            back=back,
+            hint=hint,
+            calendar=calendar,
+            back_label=back_label,
+        )
 
     def refusal(self, request: Request, error: Exception, back: str, title: str = "未能开始") -> Response:
         """The page for a request the engine refused: bad data, unknown dates, a search running."""
         if isinstance(error, DataError):
-            return self.problem_page(request, title, error.issues, back=back,
-                                     hint="请按上表改好数据或所填内容后再试。表名、行号、列名与 rotation validate 给出的相同。")
+            return self.problem_page(
+                request,
+                title,
+                error.issues,
+                back=back,
+                hint="请按上表改好数据或所填内容后再试。表名、行号、列名与 rotation validate 给出的相同。",
+            )
         if isinstance(error, UnknownDatesError):
             return self.problem_page(request, "日历里没有这些日期", [], back=back, calendar=calendar_message(error))
         if isinstance(error, Busy):
@@ -95,8 +120,7 @@ class Workbench:
 
     async def home(self, request: Request) -> Response:
         runs = await run_in_threadpool(self.workspace.runs)
-        return self.render(request, "home.html", datasets=self.workspace.datasets()[:8], runs=runs[:8],
-                           more_runs=len(runs) > 8)
+        return self.render(request, "home.html", datasets=self.workspace.datasets()[:8], runs=runs[:8], more_runs=len(runs) > 8)
 
     async def history(self, request: Request) -> Response:
         runs = await run_in_threadpool(self.workspace.runs)
@@ -112,8 +136,11 @@ class Workbench:
                 return path.read_bytes()
 
         content = await run_in_threadpool(build)
-        return Response(content, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                        headers=_attachment("数据模板.xlsx"))
+        return Response(
+            content,
+            media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            headers=_attachment("数据模板.xlsx"),
+        )
 
     async def upload_data(self, request: Request) -> Response:
         form = await request.form()
@@ -136,10 +163,15 @@ class Workbench:
 
         outcome = await run_in_threadpool(store)
         if isinstance(outcome, DataError):
-            return self.problem_page(request, f"数据有 {len(outcome.issues)} 处问题，请改好后重新上传", outcome.issues,
-                                     back="/", back_label="重新上传改好的数据",
-                                     hint="请在 Excel 或 WPS 里按上表逐条改好（与 rotation validate 给出的相同），"
-                                          "保存后重新上传。不知道怎么填，可以对照空白数据模板里的说明和示例行。")
+            return self.problem_page(
+                request,
+                f"数据有 {len(outcome.issues)} 处问题，请改好后重新上传",
+                outcome.issues,
+                back="/",
+                back_label="重新上传改好的数据",
+                hint="请在 Excel 或 WPS 里按上表逐条改好（与 rotation validate 给出的相同），"
+                "保存后重新上传。不知道怎么填，可以对照空白数据模板里的说明和示例行。",
+            )
         return RedirectResponse(f"/data/{outcome.id}", status_code=303)
 
     async def data_page(self, request: Request) -> Response:
@@ -151,13 +183,25 @@ class Workbench:
     def _data_context(self, dataset: Dataset, query: Any) -> dict[str, Any]:
         from rotation import api
 
-        context: dict[str, Any] = {"dataset": dataset, "issues": None, "lines": [], "calendar": None,
-                                   "unknown": "", "months": [], "warnings": []}
+        context: dict[str, Any] = {
+            "dataset": dataset,
+            "issues": None,
+            "lines": [],
+            "calendar": None,
+            "unknown": "",
+            "months": [],
+            "warnings": [],
+        }
         assume_weekends = forms.flag(query, "assume_weekends")
         ranged = forms.text(query, "range") == "dates"
-        context.update(month=forms.text(query, "month") or forms.default_month(), ranged=ranged,
-                       start=forms.text(query, "start"), end=forms.text(query, "end"),
-                       assume_weekends=assume_weekends, time_limit=forms.text(query, "time_limit"))
+        context.update(
+            month=forms.text(query, "month") or forms.default_month(),
+            ranged=ranged,
+            start=forms.text(query, "start"),
+            end=forms.text(query, "end"),
+            assume_weekends=assume_weekends,
+            time_limit=forms.text(query, "time_limit"),
+        )
         try:
             data = api.load(dataset.path)
         except DataError as error:
@@ -179,12 +223,15 @@ class Workbench:
             context["needed"] = problem.unit_duties
         except UnknownDatesError as error:
             context["unknown"] = calendar_message(error)
-            context["lines"] = [f"数据「{data.name}」检查通过。",
-                                f"阵地 {len(data.stations)} 个，单位 {len(data.units)} 个，时段 {len(data.shifts)} 个"]
+            context["lines"] = [
+                f"数据「{data.name}」检查通过。",
+                f"阵地 {len(data.stations)} 个，单位 {len(data.units)} 个，时段 {len(data.shifts)} 个",
+            ]
         except DataError as error:
             context["horizon_issues"] = error.issues
-        context["previous_runs"] = [r for r in self.workspace.runs() if r.roster_path() is not None
-                                    and str(r.get("end", "")) < first.isoformat()][:20]
+        context["previous_runs"] = [
+            r for r in self.workspace.runs() if r.roster_path() is not None and str(r.get("end", "")) < first.isoformat()
+        ][:20]
         return context
 
     async def solve(self, request: Request) -> Response:
@@ -199,9 +246,14 @@ class Workbench:
             upload = form.get("previous_file")
             previous_file = Incoming(upload.filename or "", upload.file) if isinstance(upload, UploadFile) else None
             choice = forms.text(form, "previous")
-            request_ = tasks.SolveRequest(first, last, time_limit, forms.flag(form, "assume_weekends"),
-                                          previous_run=choice if choice not in ("", "upload") else "",
-                                          previous_file=previous_file if choice == "upload" else None)
+            request_ = tasks.SolveRequest(
+                first,
+                last,
+                time_limit,
+                forms.flag(form, "assume_weekends"),
+                previous_run=choice if choice not in ("", "upload") else "",
+                previous_file=previous_file if choice == "upload" else None,
+            )
             return tasks.start_solve(self.workspace, self.jobs, dataset, request_, started)
 
         return await self._start(request, start, back)
@@ -219,8 +271,7 @@ class Workbench:
         origin = {"dataset": dataset.id, "dataset_name": dataset.name}
         return await self._check(request, form, dataset.path, origin, f"/data/{dataset.id}")
 
-    async def _check(self, request: Request, form: FormData, data_path: Path, origin: dict[str, Any],
-                     back: str) -> Response:
+    async def _check(self, request: Request, form: FormData, data_path: Path, origin: dict[str, Any], back: str) -> Response:
         upload = form.get("roster")
         incoming = Incoming(upload.filename or "", upload.file) if isinstance(upload, UploadFile) else None
 
@@ -245,9 +296,15 @@ class Workbench:
     def _run_context(self, run: Run, view: str, query: Any) -> dict[str, Any]:
         record = run.record
         job = self.jobs.job(run.id)
-        context: dict[str, Any] = {"run": run, "record": record, "view": view, "job": job.snapshot() if job else None,
-                                   "files": [n for n in OUTPUT_NAMES if run.output(n)] if run.finished else [],
-                                   "notice": forms.text(query, "notice"), "roster": None}
+        context: dict[str, Any] = {
+            "run": run,
+            "record": record,
+            "view": view,
+            "job": job.snapshot() if job else None,
+            "files": [n for n in OUTPUT_NAMES if run.output(n)] if run.finished else [],
+            "notice": forms.text(query, "notice"),
+            "roster": None,
+        }
         if run.status == "running" and (job is None or job.done.is_set()) and not self.jobs.idle_elsewhere():
             context["elsewhere"] = True
         if not run.finished:
@@ -259,8 +316,9 @@ class Workbench:
         context["figures"] = views.figures(roster)
         context["stations"] = views.stations(roster)
         context["units"] = views.units(roster)
-        context["shift_options"] = [{"id": s.id, "label": roster.shift_label(s.id, hours=True)}
-                                    for s in roster.problem.data.shifts]
+        context["shift_options"] = [
+            {"id": s.id, "label": roster.shift_label(s.id, hours=True)} for s in roster.problem.data.shifts
+        ]
         context["gaps"] = views.shortfalls(roster)
         context["violations"] = views.violations(roster)
         if view == "grid":
@@ -281,8 +339,10 @@ class Workbench:
             today = dt.date.today()
             first, last = roster.problem.start, roster.problem.end
             context["since"] = min(max(today, first), last).isoformat()
-            context["swap"] = {k: forms.text(query, k) for k in
-                               ("unit_a", "date_a", "station_a", "shift_a", "unit_b", "date_b", "station_b", "shift_b")}
+            context["swap"] = {
+                k: forms.text(query, k)
+                for k in ("unit_a", "date_a", "station_a", "shift_a", "unit_b", "date_b", "station_b", "shift_b")
+            }
             context["all_stations"] = [{"id": s.id, "label": s.label} for s in roster.problem.data.stations]
         return context
 
@@ -290,8 +350,13 @@ class Workbench:
         run = self._run(request)
         name = request.path_params["name"]
         if not run.finished:
-            return self.render(request, "busy.html", 409, link=f"/runs/{run.id}",
-                               message="这次排班还在进行中，文件还没有写出：完成（或点「停止」）后即可下载。")
+            return self.render(
+                request,
+                "busy.html",
+                409,
+                link=f"/runs/{run.id}",
+                message="这次排班还在进行中，文件还没有写出：完成（或点「停止」）后即可下载。",
+            )
         path = run.output(name)
         if path is None:
             raise HTTPException(404)
@@ -320,14 +385,25 @@ class Workbench:
         def start() -> Run:
             section = tasks.REPAIR
             absent_from = forms.parse_date(forms.text(form, "absent_from"), section, "开始日期")
-            absent_to = (forms.parse_date(forms.text(form, "absent_to"), section, "结束日期")
-                         if forms.text(form, "absent_to") else absent_from)
-            since = (forms.parse_date(forms.text(form, "since"), section, "从哪天起调整")
-                     if forms.text(form, "since") else absent_from)
+            absent_to = (
+                forms.parse_date(forms.text(form, "absent_to"), section, "结束日期")
+                if forms.text(form, "absent_to")
+                else absent_from
+            )
+            since = (
+                forms.parse_date(forms.text(form, "since"), section, "从哪天起调整") if forms.text(form, "since") else absent_from
+            )
             first, last = dt.date.fromisoformat(run.get("start")), dt.date.fromisoformat(run.get("end"))
             time_limit = forms.parse_time_limit(form, first, last, section)
-            request_ = tasks.RepairRequest(forms.text(form, "unit"), absent_from, absent_to, forms.text(form, "shift"),
-                                           forms.text(form, "reason"), since, time_limit)
+            request_ = tasks.RepairRequest(
+                forms.text(form, "unit"),
+                absent_from,
+                absent_to,
+                forms.text(form, "shift"),
+                forms.text(form, "reason"),
+                since,
+                time_limit,
+            )
             return tasks.start_repair(self.workspace, self.jobs, run, request_, started)
 
         return await self._start(request, start, back)
@@ -335,16 +411,22 @@ class Workbench:
     async def swap(self, request: Request) -> Response:
         run = self._run(request)
         form = await request.form()
-        back = f"/runs/{run.id}?view=change&" + _query(form, ("unit_a", "date_a", "station_a", "shift_a", "unit_b",
-                                                               "date_b", "station_b", "shift_b"))
+        back = f"/runs/{run.id}?view=change&" + _query(
+            form, ("unit_a", "date_a", "station_a", "shift_a", "unit_b", "date_b", "station_b", "shift_b")
+        )
 
         def start() -> Run:
             section = tasks.SWAP
             request_ = tasks.SwapRequest(
-                forms.text(form, "unit_a"), forms.parse_date(forms.text(form, "date_a"), section, "单位甲的日期"),
-                forms.text(form, "unit_b"), forms.parse_date(forms.text(form, "date_b"), section, "单位乙的日期"),
-                forms.text(form, "station_a"), forms.text(form, "shift_a"),
-                forms.text(form, "station_b"), forms.text(form, "shift_b"))
+                forms.text(form, "unit_a"),
+                forms.parse_date(forms.text(form, "date_a"), section, "单位甲的日期"),
+                forms.text(form, "unit_b"),
+                forms.parse_date(forms.text(form, "date_b"), section, "单位乙的日期"),
+                forms.text(form, "station_a"),
+                forms.text(form, "shift_a"),
+                forms.text(form, "station_b"),
+                forms.text(form, "shift_b"),
+            )
             return tasks.run_swap(self.workspace, run, request_)
 
         try:
@@ -371,14 +453,27 @@ class Workbench:
         job = self.jobs.stop()
         if job is None:
             return JSONResponse({"stopped": False, "message": "现在没有正在进行的排班，无需停止。"}, status_code=409)
-        return JSONResponse({"stopped": True, "run": job.run_id,
-                             "message": "正在停止搜索，保留目前最好的排班，写出文件后即完成……"})
+        return JSONResponse(
+            {"stopped": True, "run": job.run_id, "message": "正在停止搜索，保留目前最好的排班，写出文件后即完成……"}
+        )
 
     async def api_runs(self, request: Request) -> Response:
         runs = await run_in_threadpool(self.workspace.runs)
-        return JSONResponse([{"id": r.id, "kind": r.get("kind"), "status": r.status, "title": r.get("title"),
-                              "created": r.get("created"), "start": r.get("start"), "end": r.get("end"),
-                              "files": [n for n in OUTPUT_NAMES if r.output(n)] if r.finished else []} for r in runs])
+        return JSONResponse(
+            [
+                {
+                    "id": r.id,
+                    "kind": r.get("kind"),
+                    "status": r.status,
+                    "title": r.get("title"),
+                    "created": r.get("created"),
+                    "start": r.get("start"),
+                    "end": r.get("end"),
+                    "files": [n for n in OUTPUT_NAMES if r.output(n)] if r.finished else [],
+                }
+                for r in runs
+            ]
+        )
 
     async def events(self, request: Request) -> Response:
         """Server-sent events: the job's progress every half second until it ends."""
@@ -390,8 +485,12 @@ class Workbench:
                 job = self.jobs.job(run_id) if run_id else self.jobs.current()
                 if job is None:
                     run = self.workspace.run(run_id) if run_id else None
-                    final = {"run": run_id, "running": False, "status": run.status if run else "",
-                             "message": (run.get("message", "") if run else "")}
+                    final = {
+                        "run": run_id,
+                        "running": False,
+                        "status": run.status if run else "",
+                        "message": (run.get("message", "") if run else ""),
+                    }
                     yield f"event: done\ndata: {json.dumps(final, ensure_ascii=False)}\n\n"
                     return
                 snapshot = job.snapshot()
@@ -401,8 +500,9 @@ class Workbench:
                     return
                 await asyncio.sleep(EVENT_INTERVAL)
 
-        return StreamingResponse(stream(), media_type="text/event-stream",
-                                 headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+        return StreamingResponse(
+            stream(), media_type="text/event-stream", headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+        )
 
     # --- helpers ---------------------------------------------------------------------------------
 
@@ -421,21 +521,37 @@ class Workbench:
     async def http_error(self, request: Request, error: Exception) -> Response:
         status = getattr(error, "status_code", 404)
         if status == 404:
-            return self.render(request, "message.html", 404, title="找不到这个页面",
-                               text="要找的数据、记录或文件不存在（也许地址输错了）。")
+            return self.render(
+                request, "message.html", 404, title="找不到这个页面", text="要找的数据、记录或文件不存在（也许地址输错了）。"
+            )
         if status == 405:
-            return self.render(request, "message.html", 405, title="请从页面上操作",
-                               text="这个地址不能直接打开，请回到工作台，用页面上的按钮操作。")
-        return self.render(request, "message.html", status, title="提交的内容不完整",
-                           text="提交的内容不完整或格式不对（也许上传中断了）：请回到页面重新选择文件提交。")
+            return self.render(
+                request,
+                "message.html",
+                405,
+                title="请从页面上操作",
+                text="这个地址不能直接打开，请回到工作台，用页面上的按钮操作。",
+            )
+        return self.render(
+            request,
+            "message.html",
+            status,
+            title="提交的内容不完整",
+            text="提交的内容不完整或格式不对（也许上传中断了）：请回到页面重新选择文件提交。",
+        )
 
     async def too_large(self, request: Request, error: Exception) -> Response:
         return self.render(request, "message.html", 413, title="文件过大", text=too_large_message())
 
     async def internal(self, request: Request, error: Exception) -> Response:
         log.error("request %s %s failed", request.method, request.url.path, exc_info=error)
-        return self.render(request, "message.html", 500, title="程序内部错误",
-                           text="这个操作没有完成。详细情况已记入工作文件夹里的「日志/server.log」，请发给维护人员。")
+        return self.render(
+            request,
+            "message.html",
+            500,
+            title="程序内部错误",
+            text="这个操作没有完成。详细情况已记入工作文件夹里的「日志/server.log」，请发给维护人员。",
+        )
 
 
 def calendar_message(error: UnknownDatesError) -> str:
@@ -484,9 +600,15 @@ def _recover(workspace: Workspace, jobs: Jobs) -> None:
             run.update(status="interrupted", message="工作台在进行中被关闭，这次没有写出排班。请重新排班。")
 
 
-def create_app(workspace: Path, *, token: str | None = None, allowed_hosts: set[str] | None = None,
-               builtin: Path = DEFAULT_DATA, max_upload: int = MAX_INPUT_BYTES + FORM_SLACK,
-               stop_wait: float = 60.0) -> Starlette:
+def create_app(
+    workspace: Path,
+    *,
+    token: str | None = None,
+    allowed_hosts: set[str] | None = None,
+    builtin: Path = DEFAULT_DATA,
+    max_upload: int = MAX_INPUT_BYTES + FORM_SLACK,
+    stop_wait: float = 60.0,
+) -> Starlette:
     """The workbench on ``workspace`` (made if missing). ``token``: every request must carry it;
     ``allowed_hosts``: the Host names accepted (loopback names when serving locally)."""
     space = Workspace(workspace, builtin)
@@ -525,10 +647,8 @@ def create_app(workspace: Path, *, token: str | None = None, allowed_hosts: set[
     ]
     app = Starlette(
         routes=routes,
-        middleware=[Middleware(Guard, token=token, allowed_hosts=allowed_hosts),
-                    Middleware(BodyLimit, limit=max_upload)],
-        exception_handlers={HTTPException: bench.http_error, UploadTooLarge: bench.too_large,
-                            Exception: bench.internal},
+        middleware=[Middleware(Guard, token=token, allowed_hosts=allowed_hosts), Middleware(BodyLimit, limit=max_upload)],
+        exception_handlers={HTTPException: bench.http_error, UploadTooLarge: bench.too_large, Exception: bench.internal},
         lifespan=lifespan,
     )
     app.state.workspace = space

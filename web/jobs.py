@@ -82,8 +82,9 @@ class FileLock:
 class Job:
     """A search in progress: what the progress panel shows, and its stop switch."""
 
-    def __init__(self, run_id: str, kind: str, kind_name: str, title: str, time_limit: float, needed: int,
-                 started: float) -> None:
+    def __init__(
+        self, run_id: str, kind: str, kind_name: str, title: str, time_limit: float, needed: int, started: float
+    ) -> None:
         self.run_id, self.kind, self.kind_name, self.title = run_id, kind, kind_name, title
         self.time_limit = time_limit
         self.needed = needed
@@ -149,17 +150,26 @@ class Job:
             gap = relative_gap(self.objective, self.bound) if self.objective is not None and self.bound is not None else None
             covered = None if self.missing is None else max(self.needed - self.missing, 0)
             return {
-                "run": self.run_id, "kind": self.kind, "title": self.title, "running": not self.done.is_set(),
-                "stage": self.stage, "phase": self.phase, "note": note,
-                "elapsed": round(elapsed, 1), "limit": self.time_limit,
+                "run": self.run_id,
+                "kind": self.kind,
+                "title": self.title,
+                "running": not self.done.is_set(),
+                "stage": self.stage,
+                "phase": self.phase,
+                "note": note,
+                "elapsed": round(elapsed, 1),
+                "limit": self.time_limit,
                 "remaining": round(max(self.time_limit - elapsed, 0.0), 1),
                 "fraction": round(min(max(elapsed / self.time_limit, 0.0), 1.0), 3) if self.time_limit else 1.0,
-                "needed": self.needed, "covered": covered,
+                "needed": self.needed,
+                "covered": covered,
                 "objective": None if objective is None else f"{objective:.2f}",
                 "bound": None if bound is None else f"{bound:.2f}",
                 "gap": None if gap is None else f"{gap * 100:.2f}%",
-                "solutions": self.solutions, "stopping": self.stopping,
-                "status": self.status, "message": self.message,
+                "solutions": self.solutions,
+                "stopping": self.stopping,
+                "status": self.status,
+                "message": self.message,
             }
 
 

@@ -225,8 +225,12 @@ class Workspace:
 
     def save_dataset(self, folder: Path, data_path: Path, original: str) -> Dataset:
         created = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
-        record = {"name": data_path.name, "path": data_path.relative_to(folder).as_posix(), "created": created,
-                  "original": original}
+        record = {
+            "name": data_path.name,
+            "path": data_path.relative_to(folder).as_posix(),
+            "created": created,
+            "original": original,
+        }
         write_json(folder / DATASET_RECORD, record)
         return Dataset(folder.name, data_path.name, data_path, created, original)
 
@@ -242,8 +246,9 @@ class Workspace:
         path = folder / str(record.get("path", ""))
         if not inside(folder, path) or not path.exists():
             return None
-        return Dataset(dataset_id, str(record.get("name", path.name)), path, str(record.get("created", "")),
-                       str(record.get("original", "")))
+        return Dataset(
+            dataset_id, str(record.get("name", path.name)), path, str(record.get("created", "")), str(record.get("original", ""))
+        )
 
     def datasets(self) -> list[Dataset]:
         found = [self.dataset(f.name) for f in sorted(self.datasets_dir.iterdir(), reverse=True) if f.is_dir()]

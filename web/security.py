@@ -31,9 +31,11 @@ def is_loopback(host: str) -> bool:
 
 def page(status: int, title: str, text: str) -> HTMLResponse:
     """A plain page for refusals made before the app's templates are involved."""
-    body = (f'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{escape(title)}</title></head>'
-            '<body style="font-family:sans-serif;max-width:40em;margin:3em auto;line-height:1.6">'
-            f'<h1>{escape(title)}</h1><p>{escape(text)}</p><p><a href="/">返回工作台</a></p></body></html>')
+    body = (
+        f'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{escape(title)}</title></head>'
+        '<body style="font-family:sans-serif;max-width:40em;margin:3em auto;line-height:1.6">'
+        f'<h1>{escape(title)}</h1><p>{escape(text)}</p><p><a href="/">返回工作台</a></p></body></html>'
+    )
     return HTMLResponse(body, status_code=status)
 
 
@@ -76,13 +78,16 @@ class Guard:
                 return response
             carried = _cookie(headers, COOKIE) or headers.get(HEADER, "")
             if not hmac.compare_digest(carried.encode(), self.token.encode()):
-                return page(401, "需要访问口令",
-                            "这个工作台需要访问口令：请打开启动工作台时显示的完整地址（带 ?token=…），"
-                            "或向启动它的同事索取。")
+                return page(
+                    401,
+                    "需要访问口令",
+                    "这个工作台需要访问口令：请打开启动工作台时显示的完整地址（带 ?token=…），或向启动它的同事索取。",
+                )
         if scope["method"] not in ("GET", "HEAD", "OPTIONS"):
             origin = headers.get("origin")
             if headers.get("sec-fetch-site") == "cross-site" or (
-                    origin is not None and origin != "null" and urlsplit(origin).netloc.lower() != host.lower()):
+                origin is not None and origin != "null" and urlsplit(origin).netloc.lower() != host.lower()
+            ):
                 return page(403, "已拒绝", "拒绝了来自其他网站的提交：请直接在工作台页面上操作。")
         return None
 

@@ -59,8 +59,14 @@ def _open_when_ready(server: object, url: str) -> None:
         time.sleep(0.05)
 
 
-def serve(workspace: Path | None, host: str, port: int | None, token: str | None, open_browser: bool,
-          echo: Callable[[str], None] = print) -> None:
+def serve(
+    workspace: Path | None,
+    host: str,
+    port: int | None,
+    token: str | None,
+    open_browser: bool,
+    echo: Callable[[str], None] = print,
+) -> None:
     """Run the workbench until Ctrl-C; raises ServeError when it cannot start."""
     import uvicorn
 

@@ -56,8 +56,10 @@ PREVIOUS = "上一份排班"
 PUBLISHED = "原排班.csv"
 ABSENCE_FILE = "新增不可安排.csv"
 INTERNAL = "程序内部错误，这次没有完成。详细情况已记入工作文件夹的「日志/server.log」，请发给维护人员。"
-NO_ROSTER = ("没有得到任何排班：每个单位的每月最少次数等下限规则无法同时满足（或时限太短，来不及找到满足下限的排班）。"
-             "请检查单位表的「最少次数」，或加大时限再试。")
+NO_ROSTER = (
+    "没有得到任何排班：每个单位的每月最少次数等下限规则无法同时满足（或时限太短，来不及找到满足下限的排班）。"
+    "请检查单位表的「最少次数」，或加大时限再试。"
+)
 
 
 # --- shared steps ---------------------------------------------------------------------------------
@@ -79,6 +81,7 @@ def copy_data(source: Path, run: Run) -> Path:
 
 def zip_folder(folder: Path, target: Path) -> None:
     """A zip of the files in ``folder`` (for the per-unit workbooks), written whole or not at all."""
+
     def write(path: Path) -> None:
         with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
             for file in sorted(folder.iterdir()):
@@ -113,10 +116,15 @@ def summary_of(result: Result) -> dict[str, Any]:
     figures: dict[str, Any] = {"status_text": result.status.value, "wall_time": round(result.wall_time, 1)}
     if result.check is not None and result.objective is not None:
         covered, needed = coverage(result.check)
-        figures.update(covered=covered, needed=needed, shortfalls=len(result.check.shortfalls),
-                       violations=len(result.check.violations), objective=points(result.objective),
-                       bound=points(result.bound) if result.bound is not None else None,
-                       gap=f"{result.gap * 100:.2f}%" if result.gap is not None else None)
+        figures.update(
+            covered=covered,
+            needed=needed,
+            shortfalls=len(result.check.shortfalls),
+            violations=len(result.check.violations),
+            objective=points(result.objective),
+            bound=points(result.bound) if result.bound is not None else None,
+            gap=f"{result.gap * 100:.2f}%" if result.gap is not None else None,
+        )
     return figures
 
 
@@ -136,9 +144,18 @@ def _changes(result: Result) -> list[dict[str, str]]:
         label = data.unit(unit).label if unit in data.units_by_id else unit
         return f"{label}（{person}）" if person else label
 
-    return [{"kind": c.kind, "date": c.date.isoformat(), "station": _label(data.stations_by_id, c.station),
-             "shift": _label(data.shifts_by_id, c.shift), "role": c.role, "old": who(c.old_unit, c.old_person),
-             "new": who(c.new_unit, c.new_person)} for c in (result.repair.changes if result.repair else ())]
+    return [
+        {
+            "kind": c.kind,
+            "date": c.date.isoformat(),
+            "station": _label(data.stations_by_id, c.station),
+            "shift": _label(data.shifts_by_id, c.shift),
+            "role": c.role,
+            "old": who(c.old_unit, c.old_person),
+            "new": who(c.new_unit, c.new_person),
+        }
+        for c in (result.repair.changes if result.repair else ())
+    ]
 
 
 def _label(by_id: Mapping[str, Any], key: str) -> str:
@@ -167,8 +184,13 @@ def _conclude(job: Job, run: Run, result: Result, data_path: Path, budget: Budge
     if result.interrupted:
         status, message = "stopped", f"已停止搜索，保留了目前最好的排班：覆盖 {covered}/{needed} 人次。"
     elif result.check.shortfalls:
-        status, message = "shortfall", (f"覆盖 {covered}/{needed} 人次：{len(result.check.shortfalls)} 个岗位人数不足，"
-                                        "轮值表中标红，鼠标移到红色格子上可看原因。")
+        status, message = (
+            "shortfall",
+            (
+                f"覆盖 {covered}/{needed} 人次：{len(result.check.shortfalls)} 个岗位人数不足，"
+                "轮值表中标红，鼠标移到红色格子上可看原因。"
+            ),
+        )
     else:
         status, message = "done", f"全部 {needed} 人次都已覆盖。"
     if result.check.violations:
@@ -215,9 +237,16 @@ def start_solve(workspace: Workspace, jobs: Jobs, dataset: Dataset, request: Sol
     or Busy when it cannot start (then no run is left behind)."""
     with jobs.reserve() as slot:
         title = f"排班 {horizon_title(request.first, request.last)}"
-        run = workspace.new_run("solve", title=title, dataset=dataset.id, dataset_name=dataset.name,
-                                start=request.first.isoformat(), end=request.last.isoformat(),
-                                time_limit=request.time_limit, assume_weekends=request.assume_weekends)
+        run = workspace.new_run(
+            "solve",
+            title=title,
+            dataset=dataset.id,
+            dataset_name=dataset.name,
+            start=request.first.isoformat(),
+            end=request.last.isoformat(),
+            time_limit=request.time_limit,
+            assume_weekends=request.assume_weekends,
+        )
         try:
             data_path = copy_data(dataset.path, run)
             data = api.load(data_path)
@@ -254,8 +283,16 @@ def _previous(workspace: Workspace, run: Run, data: DataSet, problem: Problem, r
 
 def _solve(job: Job, run: Run, problem: Problem, previous: Roster | None, data_path: Path) -> tuple[str, str]:
     budget = Budget(job.time_limit, started=job.started)
-    result = api.solve(problem, time_limit=job.time_limit, workers=WORKERS, seed=SEED, previous=previous,
-                       control=job.control, on_progress=job.on_progress, budget=budget.until(writing_reserve(problem)))
+    result = api.solve(
+        problem,
+        time_limit=job.time_limit,
+        workers=WORKERS,
+        seed=SEED,
+        previous=previous,
+        control=job.control,
+        on_progress=job.on_progress,
+        budget=budget.until(writing_reserve(problem)),
+    )
     return _conclude(job, run, result, data_path, budget)
 
 
@@ -293,10 +330,18 @@ def start_repair(workspace: Workspace, jobs: Jobs, base: Run, request: RepairReq
     assume_weekends = bool(base.get("assume_weekends"))
     with jobs.reserve() as slot:
         title = f"调整 {horizon_title(first, last)}（{base.get('title', base.id)}）"
-        run = workspace.new_run("repair", title=title, base=base.id, dataset=base.get("dataset"),
-                                dataset_name=base.get("dataset_name"), start=first.isoformat(), end=last.isoformat(),
-                                time_limit=request.time_limit, assume_weekends=assume_weekends,
-                                since=request.since.isoformat())
+        run = workspace.new_run(
+            "repair",
+            title=title,
+            base=base.id,
+            dataset=base.get("dataset"),
+            dataset_name=base.get("dataset_name"),
+            start=first.isoformat(),
+            end=last.isoformat(),
+            time_limit=request.time_limit,
+            assume_weekends=assume_weekends,
+            since=request.since.isoformat(),
+        )
         try:
             data_path = copy_data(base_data, run)
             shutil.copyfile(base_roster, run.input_dir / PUBLISHED)
@@ -306,10 +351,12 @@ def start_repair(workspace: Workspace, jobs: Jobs, base: Run, request: RepairReq
             if shift is not None and shift not in data.shifts_by_id:
                 raise DataError([DataIssue(REPAIR, None, "时段", f"没有时段「{shift}」，请从列表中选择")])
             if request.absent_to < request.absent_from:
-                raise DataError([DataIssue(REPAIR, None, "结束日期",
-                                           f"结束日期 {request.absent_to} 早于开始日期 {request.absent_from}")])
-            absence = Unavailability(unit, request.absent_from, request.absent_to, shift=shift,
-                                     reason=request.reason or "网页登记")
+                raise DataError(
+                    [DataIssue(REPAIR, None, "结束日期", f"结束日期 {request.absent_to} 早于开始日期 {request.absent_from}")]
+                )
+            absence = Unavailability(
+                unit, request.absent_from, request.absent_to, shift=shift, reason=request.reason or "网页登记"
+            )
             _write_absence(run.input_dir / ABSENCE_FILE, absence)
             data = replace(data, unavailability=(*data.unavailability, absence))
             old = read_assignments(run.input_dir / PUBLISHED)
@@ -321,10 +368,17 @@ def start_repair(workspace: Workspace, jobs: Jobs, base: Run, request: RepairReq
             raise
         days = f"{absence.start}" if absence.start == absence.end else f"{absence.start} 至 {absence.end}"
         title = f"调整：{data.unit(unit).label} {days} 不能值班（{base.get('title', base.id)}）"
-        run.update(status="running", title=title, absence={"unit": data.unit(unit).label, "from": absence.start.isoformat(),
-                                              "to": absence.end.isoformat(),
-                                              "shift": data.shift(shift).label if shift else "全天",
-                                              "reason": absence.reason})
+        run.update(
+            status="running",
+            title=title,
+            absence={
+                "unit": data.unit(unit).label,
+                "from": absence.start.isoformat(),
+                "to": absence.end.isoformat(),
+                "shift": data.shift(shift).label if shift else "全天",
+                "reason": absence.reason,
+            },
+        )
         job = Job(run.id, "repair", KINDS["repair"], title, request.time_limit, problem.unit_duties, started)
         slot.start(job, lambda job: _guarded(run, lambda: _repair(job, run, problem, old, request, data_path)))
     return run
@@ -343,8 +397,7 @@ def _repair(job: Job, run: Run, problem: Problem, old: Roster, request: RepairRe
 
     budget = Budget(job.time_limit, started=job.started)
     options = SolveOptions(time_limit=job.time_limit, workers=WORKERS, seed=SEED)
-    result = repair(problem, old, request.since, options, job.control, job.on_progress,
-                    budget.until(writing_reserve(problem)))
+    result = repair(problem, old, request.since, options, job.control, job.on_progress, budget.until(writing_reserve(problem)))
     return _conclude(job, run, result, data_path, budget)
 
 
@@ -380,16 +433,32 @@ def run_swap(workspace: Workspace, base: Run, request: SwapRequest) -> Run:
     from rotation.swap import describe_swap, swap
 
     data_path, roster_path, problem, roster = _base_problem(base, SWAP)
-    outcome = swap(problem, roster, request.unit_a, request.date_a, request.unit_b, request.date_b,
-                   station_a=request.station_a or None, shift_a=request.shift_a or None,
-                   station_b=request.station_b or None, shift_b=request.shift_b or None)
+    outcome = swap(
+        problem,
+        roster,
+        request.unit_a,
+        request.date_a,
+        request.unit_b,
+        request.date_b,
+        station_a=request.station_a or None,
+        shift_a=request.shift_a or None,
+        station_b=request.station_b or None,
+        shift_b=request.shift_b or None,
+    )
     text = describe_swap(problem, outcome)
     data = problem.data
     a, b = outcome.moved[1], outcome.moved[0]  # A now in B's old duty, B in A's
     title = f"调班 {data.unit(a.unit).label} ↔ {data.unit(b.unit).label}（{base.get('title', base.id)}）"
-    run = workspace.new_run("swap", title=title, base=base.id, dataset=base.get("dataset"),
-                            dataset_name=base.get("dataset_name"), start=base.get("start"), end=base.get("end"),
-                            assume_weekends=bool(base.get("assume_weekends")))
+    run = workspace.new_run(
+        "swap",
+        title=title,
+        base=base.id,
+        dataset=base.get("dataset"),
+        dataset_name=base.get("dataset_name"),
+        start=base.get("start"),
+        end=base.get("end"),
+        assume_weekends=bool(base.get("assume_weekends")),
+    )
     try:
         copy_data(data_path, run)
         shutil.copyfile(roster_path, run.input_dir / PUBLISHED)
@@ -398,9 +467,18 @@ def run_swap(workspace: Workspace, base: Run, request: SwapRequest) -> Run:
             write_roster(problem, outcome.roster, outcome.after, None, text, run.output_dir, per_unit=True)
             zip_folder(run.output_dir / UNIT_FOLDER, run.output_dir / UNIT_ZIP)
             covered, needed = coverage(outcome.after)
-            run.update(status="done", message=text.splitlines()[0], report=text, findings=findings,
-                       summary={"covered": covered, "needed": needed, "violations": len(outcome.after.violations),
-                                "objective": points(outcome.after.objective)})
+            run.update(
+                status="done",
+                message=text.splitlines()[0],
+                report=text,
+                findings=findings,
+                summary={
+                    "covered": covered,
+                    "needed": needed,
+                    "violations": len(outcome.after.violations),
+                    "objective": points(outcome.after.objective),
+                },
+            )
         else:
             (run.output_dir / SWAP_REPORT).write_text(text + "\n", encoding="utf-8")
             run.update(status="refused", message=text.splitlines()[0].rstrip("："), report=text, findings=findings)
@@ -411,10 +489,14 @@ def run_swap(workspace: Workspace, base: Run, request: SwapRequest) -> Run:
 
 
 def _finding(data: DataSet, f: Finding) -> dict[str, str]:
-    return {"rule": HARD_RULES.get(f.rule, f.rule), "unit": _label(data.units_by_id, f.unit) if f.unit else "",
-            "date": f.date.isoformat() if f.date else "",
-            "station": _label(data.stations_by_id, f.station) if f.station else "",
-            "shift": _label(data.shifts_by_id, f.shift) if f.shift else "", "message": f.message}
+    return {
+        "rule": HARD_RULES.get(f.rule, f.rule),
+        "unit": _label(data.units_by_id, f.unit) if f.unit else "",
+        "date": f.date.isoformat() if f.date else "",
+        "station": _label(data.stations_by_id, f.station) if f.station else "",
+        "shift": _label(data.shifts_by_id, f.shift) if f.shift else "",
+        "message": f.message,
+    }
 
 
 # --- check ----------------------------------------------------------------------------------------
@@ -422,8 +504,9 @@ def _finding(data: DataSet, f: Finding) -> dict[str, str]:
 CHECK = "检查"
 
 
-def run_check(workspace: Workspace, data_source: Path, origin: Mapping[str, Any], upload: Incoming | None,
-              assume_weekends: bool) -> Run:
+def run_check(
+    workspace: Workspace, data_source: Path, origin: Mapping[str, Any], upload: Incoming | None, assume_weekends: bool
+) -> Run:
     """Check an edited roster (workbook or assignments.csv) against a data set: a run whose
     outputs are the findings and the roster as read (so it can be repaired or swapped next)."""
     run = workspace.new_run("check", title="检查改过的排班", assume_weekends=assume_weekends, **origin)
@@ -443,15 +526,25 @@ def run_check(workspace: Workspace, data_source: Path, origin: Mapping[str, Any]
         write_atomically(run.output_dir / "assignments.csv", lambda p: write_assignments(roster, p))
         covered, needed = coverage(result)
         status = "violations" if result.violations else "done"
-        message = (f"违反硬性规则 {len(result.violations)} 处，逐条列在下面。" if result.violations
-                   else "没有违反硬性规则。") + f"覆盖 {covered}/{needed} 人次。"
-        run.update(status=status, message=message, report=text, start=first.isoformat(), end=last.isoformat(),
-                   title=f"检查「{roster_path.name}」{horizon_title(first, last)}",
-                   findings=[_finding(data, f) for f in result.violations],
-                   summary={"covered": covered, "needed": needed, "violations": len(result.violations),
-                            "objective": points(result.objective)})
+        message = (
+            f"违反硬性规则 {len(result.violations)} 处，逐条列在下面。" if result.violations else "没有违反硬性规则。"
+        ) + f"覆盖 {covered}/{needed} 人次。"
+        run.update(
+            status=status,
+            message=message,
+            report=text,
+            start=first.isoformat(),
+            end=last.isoformat(),
+            title=f"检查「{roster_path.name}」{horizon_title(first, last)}",
+            findings=[_finding(data, f) for f in result.violations],
+            summary={
+                "covered": covered,
+                "needed": needed,
+                "violations": len(result.violations),
+                "objective": points(result.objective),
+            },
+        )
     except Exception:
         log.exception("check %s failed", run.id)
         run.update(status="failed", message=INTERNAL)
     return run
-

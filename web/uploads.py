@@ -82,8 +82,9 @@ def save_data_upload(files: list[Incoming], folder: Path) -> Path:
             total += _copy(f.stream, tables / name, MAX_INPUT_BYTES - total)
         return tables
     shown = "、".join(f"「{Path(f.name).name}」" for f in files[:5])
-    raise _issue(f"不认识的文件 {shown}：请上传一个 Excel 工作簿（.xlsx）、一个 CSV 表格的压缩包（.zip），"
-                 "或同时选中全部 .csv 文件")
+    raise _issue(
+        f"不认识的文件 {shown}：请上传一个 Excel 工作簿（.xlsx）、一个 CSV 表格的压缩包（.zip），或同时选中全部 .csv 文件"
+    )
 
 
 def save_roster_upload(file: Incoming | None, folder: Path, what: str) -> Path:

@@ -93,10 +93,20 @@ def _build(run: Run, data_path: Path, roster_path: Path) -> RosterView:
 def day_info(day: Day) -> dict[str, Any]:
     """A date as the grid and the calendar show it: class for shading, and its label."""
     kind = "adjusted" if day.is_adjusted_workday else KIND_CLASS[day.kind]
-    label = {"workday": "工作日", "rest": "休息日", "holiday": day.name or "节假日",
-             "adjusted": f"{day.name}调休上班" if day.name else "调休上班"}[kind]
-    return {"date": day.date.isoformat(), "day": day.date.day, "weekday": "周" + WEEKDAYS[day.date.weekday()],
-            "kind": kind, "label": label, "source": day.source.value}
+    label = {
+        "workday": "工作日",
+        "rest": "休息日",
+        "holiday": day.name or "节假日",
+        "adjusted": f"{day.name}调休上班" if day.name else "调休上班",
+    }[kind]
+    return {
+        "date": day.date.isoformat(),
+        "day": day.date.day,
+        "weekday": "周" + WEEKDAYS[day.date.weekday()],
+        "kind": kind,
+        "label": label,
+        "source": day.source.value,
+    }
 
 
 def calendar_months(days: list[Day]) -> list[dict[str, Any]]:
@@ -151,8 +161,9 @@ def station_grid(view: RosterView, station_id: str) -> dict[str, Any]:
             duties[(a.date, a.shift, a.role)].append(a)
     short = {(s.date, s.shift, s.role): s for s in view.check.shortfalls if s.station == station_id}
     roles = _role_key(problem)
-    columns = sorted({(k[1], k[2]) for k in [*slots, *duties]},
-                     key=lambda c: (_shift_key(problem, c[0]), roles.get(c[1], len(roles)), c[1]))
+    columns = sorted(
+        {(k[1], k[2]) for k in [*slots, *duties]}, key=lambda c: (_shift_key(problem, c[0]), roles.get(c[1], len(roles)), c[1])
+    )
     show_roles = len({role for _, role in columns}) > 1 or any(role != "值守" for _, role in columns)
     unit_order = {u.id: i for i, u in enumerate(data.units)}
     rows = []
@@ -167,15 +178,26 @@ def station_grid(view: RosterView, station_id: str) -> dict[str, Any]:
                 continue
             gap = short.get(key)
             cause = view.causes.get((day.date, station_id, shift, role), "") if gap else ""
-            cells.append({
-                "state": "short" if gap else ("extra" if slot is None else "open"),
-                "missing": gap.missing if gap else 0,
-                "cause": cause,
-                "need": slot.min if slot else 0,
-                "units": [{"unit": a.unit, "label": view.unit_label(a.unit), "person": a.person or "",
-                           "first": a.first_inquiry, "date": a.date.isoformat(), "station": a.station,
-                           "shift": a.shift} for a in here],
-            })
+            cells.append(
+                {
+                    "state": "short" if gap else ("extra" if slot is None else "open"),
+                    "missing": gap.missing if gap else 0,
+                    "cause": cause,
+                    "need": slot.min if slot else 0,
+                    "units": [
+                        {
+                            "unit": a.unit,
+                            "label": view.unit_label(a.unit),
+                            "person": a.person or "",
+                            "first": a.first_inquiry,
+                            "date": a.date.isoformat(),
+                            "station": a.station,
+                            "shift": a.shift,
+                        }
+                        for a in here
+                    ],
+                }
+            )
         rows.append({**day_info(day), "cells": cells})
     return {
         "station": {"id": station_id, "label": view.station_label(station_id)},
@@ -206,18 +228,42 @@ def unit_duties(view: RosterView, unit_id: str) -> dict[str, Any]:
         shift = problem.data.shifts_by_id.get(a.shift)
         hours += shift.minutes / 60 if shift else 0
         rest += in_horizon and problem.is_rest(a.date)
-        rows.append({"date": a.date.isoformat(), "weekday": "周" + WEEKDAYS[a.date.weekday()], "kind": info["kind"],
-                     "label": info["label"], "station": view.station_label(a.station),
-                     "shift": view.shift_label(a.shift, hours=True), "role": a.role, "person": a.person or "",
-                     "first": a.first_inquiry, "unit": a.unit, "station_id": a.station, "shift_id": a.shift})
+        rows.append(
+            {
+                "date": a.date.isoformat(),
+                "weekday": "周" + WEEKDAYS[a.date.weekday()],
+                "kind": info["kind"],
+                "label": info["label"],
+                "station": view.station_label(a.station),
+                "shift": view.shift_label(a.shift, hours=True),
+                "role": a.role,
+                "person": a.person or "",
+                "first": a.first_inquiry,
+                "unit": a.unit,
+                "station_id": a.station,
+                "shift_id": a.shift,
+            }
+        )
     target = problem.targets.get(unit_id, 0) / TARGET_SCALE
     ytd, ytd_rest = problem.ytd(unit_id)
     return {
-        "unit": {"id": unit_id, "label": view.unit_label(unit_id), "members": unit.members if unit else 0,
-                 "category": (unit.category or "") if unit else "", "community": (unit.community or "") if unit else "",
-                 "contact": (unit.contact or "") if unit else "", "phone": (unit.phone or "") if unit else ""},
-        "rows": rows, "duties": len(rows), "hours": round(hours, 1), "rest": rest, "ytd": ytd, "ytd_rest": ytd_rest,
-        "target": round(target, 1), "rest_target": round(problem.weekend_targets.get(unit_id, 0) / TARGET_SCALE, 1),
+        "unit": {
+            "id": unit_id,
+            "label": view.unit_label(unit_id),
+            "members": unit.members if unit else 0,
+            "category": (unit.category or "") if unit else "",
+            "community": (unit.community or "") if unit else "",
+            "contact": (unit.contact or "") if unit else "",
+            "phone": (unit.phone or "") if unit else "",
+        },
+        "rows": rows,
+        "duties": len(rows),
+        "hours": round(hours, 1),
+        "rest": rest,
+        "ytd": ytd,
+        "ytd_rest": ytd_rest,
+        "target": round(target, 1),
+        "rest_target": round(problem.weekend_targets.get(unit_id, 0) / TARGET_SCALE, 1),
     }
 
 
@@ -240,10 +286,20 @@ def fairness(view: RosterView) -> list[dict[str, Any]]:
         members = max(unit.members, 1)
         target = problem.targets.get(unit.id, 0) / TARGET_SCALE
         rest_target = problem.weekend_targets.get(unit.id, 0) / TARGET_SCALE
-        rows.append({"id": unit.id, "label": unit.label, "category": unit.category or "", "members": unit.members,
-                     "duties": duties[unit.id] + ytd, "target": round(target, 1),
-                     "per_member": (duties[unit.id] + ytd) / members, "target_per_member": target / members,
-                     "rest": rest[unit.id] + ytd_rest, "rest_target": round(rest_target, 1)})
+        rows.append(
+            {
+                "id": unit.id,
+                "label": unit.label,
+                "category": unit.category or "",
+                "members": unit.members,
+                "duties": duties[unit.id] + ytd,
+                "target": round(target, 1),
+                "per_member": (duties[unit.id] + ytd) / members,
+                "target_per_member": target / members,
+                "rest": rest[unit.id] + ytd_rest,
+                "rest_target": round(rest_target, 1),
+            }
+        )
     return rows
 
 
@@ -254,9 +310,17 @@ def scores(view: RosterView) -> list[dict[str, Any]]:
         if not score.weight and not score.findings:
             continue  # a rule of the benchmark instances only, off for county data
         findings = [finding_row(view, f) for f in score.findings[:MAX_FINDINGS]]
-        rows.append({"rule": SOFT_RULE_NAMES.get(score.rule, score.rule), "weight": score.weight,
-                     "amount": f"{score.amount:g}", "penalty": points(score.penalty), "count": len(score.findings),
-                     "findings": findings, "more": max(len(score.findings) - MAX_FINDINGS, 0)})
+        rows.append(
+            {
+                "rule": SOFT_RULE_NAMES.get(score.rule, score.rule),
+                "weight": score.weight,
+                "amount": f"{score.amount:g}",
+                "penalty": points(score.penalty),
+                "count": len(score.findings),
+                "findings": findings,
+                "more": max(len(score.findings) - MAX_FINDINGS, 0),
+            }
+        )
     return rows
 
 
@@ -265,21 +329,42 @@ def violations(view: RosterView) -> list[dict[str, str]]:
 
 
 def finding_row(view: RosterView, f: Finding) -> dict[str, str]:
-    return {"unit": view.unit_label(f.unit), "date": f.date.isoformat() if f.date else "",
-            "station": view.station_label(f.station), "shift": view.shift_label(f.shift), "message": f.message,
-            "penalty": points(f.penalty) if f.penalty else ""}
+    return {
+        "unit": view.unit_label(f.unit),
+        "date": f.date.isoformat() if f.date else "",
+        "station": view.station_label(f.station),
+        "shift": view.shift_label(f.shift),
+        "message": f.message,
+        "penalty": points(f.penalty) if f.penalty else "",
+    }
 
 
 def shortfalls(view: RosterView) -> list[dict[str, Any]]:
-    return [{"date": s.date.isoformat(), "station": view.station_label(s.station), "station_id": s.station,
-             "shift": view.shift_label(s.shift, hours=True), "role": s.role, "missing": s.missing,
-             "cause": view.causes.get((s.date, s.station, s.shift, s.role), "")} for s in view.check.shortfalls]
+    return [
+        {
+            "date": s.date.isoformat(),
+            "station": view.station_label(s.station),
+            "station_id": s.station,
+            "shift": view.shift_label(s.shift, hours=True),
+            "role": s.role,
+            "missing": s.missing,
+            "cause": view.causes.get((s.date, s.station, s.shift, s.role), ""),
+        }
+        for s in view.check.shortfalls
+    ]
 
 
 def figures(view: RosterView) -> dict[str, Any]:
     f = view.check.figures
     covered = f.needed_unit_duties - sum(s.missing for s in view.check.shortfalls)
-    return {"covered": covered, "needed": f.needed_unit_duties, "violations": len(view.check.violations),
-            "objective": points(view.check.objective), "cv": f"{f.duties_per_member_cv_rotation:.3f}",
-            "spacing": f.spacing_pairs, "away": f.community_duties_away, "community": f.community_duties,
-            "min_days_between": view.problem.data.rules.min_days_between}
+    return {
+        "covered": covered,
+        "needed": f.needed_unit_duties,
+        "violations": len(view.check.violations),
+        "objective": points(view.check.objective),
+        "cv": f"{f.duties_per_member_cv_rotation:.3f}",
+        "spacing": f.spacing_pairs,
+        "away": f.community_duties_away,
+        "community": f.community_duties,
+        "min_days_between": view.problem.data.rules.min_days_between,
+    }

@@ -128,16 +128,20 @@ def soft_lower_bound(problem: Problem) -> int | None:
         most = problem.max_per_day(unit.id)
         top = min(capacity[unit.id], unit.max_total * len(problem.months) if unit.max_total is not None else 10**6)
 
-        whole = [weights["fairness"] * fair(k, ytd, problem.targets[unit.id])
-                 + weights["spacing"] * SCALE * fewest_close_pairs(k, days, most, gap) for k in range(top + 1)]
+        whole = [
+            weights["fairness"] * fair(k, ytd, problem.targets[unit.id])
+            + weights["spacing"] * SCALE * fewest_close_pairs(k, days, most, gap)
+            for k in range(top + 1)
+        ]
         constant += whole[0]
         for marginal in convex_marginals(whole):
             flow.add_arc_with_capacity_and_unit_cost(node((unit.id, "all")), sink, 1, marginal)
         flow.add_arc_with_capacity_and_unit_cost(node((unit.id, False)), node((unit.id, "all")), top, 0)
         rest_top = min(rest_capacity[unit.id], top)
         if rest_top:
-            weekend = [weights["weekend_fairness"] * fair(k, ytd_rest, problem.weekend_targets[unit.id])
-                       for k in range(rest_top + 1)]
+            weekend = [
+                weights["weekend_fairness"] * fair(k, ytd_rest, problem.weekend_targets[unit.id]) for k in range(rest_top + 1)
+            ]
             constant += weekend[0]
             for marginal in convex_marginals(weekend):
                 flow.add_arc_with_capacity_and_unit_cost(node((unit.id, True)), node((unit.id, "all")), 1, marginal)

@@ -16,8 +16,9 @@ from rotation.solver.variables import LinearExpr, Variables, first_inquiry_capac
 ONE_DAY = dt.timedelta(days=1)
 
 
-def add_hard_rules(v: Variables, guards: dict[RuleKey, cp_model.IntVar] | None = None,
-                   between: Callable[[], None] | None = None) -> None:
+def add_hard_rules(
+    v: Variables, guards: dict[RuleKey, cp_model.IntVar] | None = None, between: Callable[[], None] | None = None
+) -> None:
     """Every hard rule (:data:`CONSTRAINTS`); with ``guards``, each holds only when its literal
     is true, so that assumptions can tell which rules conflict (see :mod:`rotation.explain`).
     ``between`` is called before each rule (it may raise to stop building)."""
@@ -223,7 +224,7 @@ def _forbid_short_blocks(v: Variables, unit: str, least: int, work: bool) -> Non
     on = [v.worked(unit, d) for d in days]  # 0 where the unit cannot be on duty
     for length in range(1, least):
         for first in range(1, len(days) - length):
-            inside = on[first:first + length]
+            inside = on[first : first + length]
             ends = (on[first - 1], on[first + length])
             # the run "inside" between the two "ends": violated when the ends are one kind and inside the other
             if work and (any(isinstance(x, int) for x in inside)):
@@ -248,8 +249,7 @@ def add_min_days_off(v: Variables) -> None:
 
 
 def _in_month(v: Variables, unit: str, month: tuple[int, int]) -> list:
-    return [var for (u, date), rows in v.unit_day.items() if u == unit and (date.year, date.month) == month
-            for _, var in rows]
+    return [var for (u, date), rows in v.unit_day.items() if u == unit and (date.year, date.month) == month for _, var in rows]
 
 
 def add_min_total(v: Variables) -> None:
@@ -329,8 +329,11 @@ def add_people(v: Variables) -> None:
     problem = v.problem
     for unit, date in sorted(v.restricted):
         # a duty pinned with its person takes that person; the others are matched to the rest
-        pinned = {(Period(p.date, p.station, p.shift), p.role): p.person for p in problem.data.fixed
-                  if p.unit == unit and p.date == date and p.person}
+        pinned = {
+            (Period(p.date, p.station, p.shift), p.role): p.person
+            for p in problem.data.fixed
+            if p.unit == unit and p.date == date and p.person
+        }
         duties = [(slot, var) for slot, var in v.unit_day[(unit, date)] if (slot.period, slot.role) not in pinned]
         most = min(problem.max_per_day(unit) - len(pinned), len(duties))
         count: dict[str, list] = defaultdict(list)
@@ -359,8 +362,7 @@ def add_people(v: Variables) -> None:
                 largest = min(most, sum(len(count[s]) for s in set(plain) | set(owning)))
                 if len(reach) >= largest:
                     continue
-                lhs = sum(sum(count[s]) - sum(owner.get(s, [])) for s in plain) + sum(
-                    sum(owner[s]) for s in owning)
+                lhs = sum(sum(count[s]) - sum(owner.get(s, [])) for s in plain) + sum(sum(owner[s]) for s in owning)
                 v.add(lhs <= len(reach))
 
 

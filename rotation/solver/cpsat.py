@@ -47,8 +47,7 @@ class SolveOptions:
 
     def parameters(self) -> dict[str, object]:
         """What the report records of these options."""
-        return {"time_limit": self.time_limit, "workers": self.workers, "seed": self.seed,
-                "deterministic": self.deterministic}
+        return {"time_limit": self.time_limit, "workers": self.workers, "seed": self.seed, "deterministic": self.deterministic}
 
 
 @dataclass
@@ -166,8 +165,9 @@ class Mode(Enum):
         return self is Mode.FULL
 
 
-def build_model(problem: Problem, mode: Mode = Mode.FULL, keep: Keep | None = None,
-                budget: Budget | None = None) -> tuple[cp_model.CpModel, Variables, dict[str, LinearExpr]]:
+def build_model(
+    problem: Problem, mode: Mode = Mode.FULL, keep: Keep | None = None, budget: Budget | None = None
+) -> tuple[cp_model.CpModel, Variables, dict[str, LinearExpr]]:
     """The model of ``problem`` for ``mode``, with the term of each soft rule it minimises.
     With ``keep``, the term ``changes`` counts changes to a published roster: REPAIR minimises
     them (after coverage); FULL keeps them and coverage within what REPAIR reached. With
@@ -197,11 +197,19 @@ def build_model(problem: Problem, mode: Mode = Mode.FULL, keep: Keep | None = No
     return model, variables, terms
 
 
-def run_model(problem: Problem, options: SolveOptions, control: SearchControl | None = None,
-              on_progress: Callable[[Progress], None] | None = None,
-              hint: list[Assignment] | None = None, mode: Mode = Mode.FULL,
-              started: float | None = None, lns_only: bool = False, keep: Keep | None = None,
-              budget: Budget | None = None, enough_after: float | None = None) -> ModelRun:
+def run_model(
+    problem: Problem,
+    options: SolveOptions,
+    control: SearchControl | None = None,
+    on_progress: Callable[[Progress], None] | None = None,
+    hint: list[Assignment] | None = None,
+    mode: Mode = Mode.FULL,
+    started: float | None = None,
+    lns_only: bool = False,
+    keep: Keep | None = None,
+    budget: Budget | None = None,
+    enough_after: float | None = None,
+) -> ModelRun:
     """Build the model for ``problem``, search within ``budget`` (by default the options' time
     limit), and read back the best roster found. With ``lns_only`` every worker improves the
     hint by neighbourhood search and none tries to prove a bound: on a county month that finds
@@ -242,20 +250,17 @@ def run_model(problem: Problem, options: SolveOptions, control: SearchControl | 
     )
 
 
-def _read_back(variables: Variables, terms: dict, keep: Keep | None,
-               value: Callable) -> tuple[list[Assignment], dict[str, int]]:
+def _read_back(variables: Variables, terms: dict, keep: Keep | None, value: Callable) -> tuple[list[Assignment], dict[str, int]]:
     """The duties of the solution that ``value`` reads, and each rule's term there."""
     duties = extract_duties(variables, value, keep.owners() if keep else None)
     return duties, {rule: round(value(term)) if not isinstance(term, int) else term for rule, term in terms.items()}
 
 
 def size_of(model: cp_model.CpModel, variables: Variables) -> dict[str, int]:
-    return {"booleans": len(variables.x), "variables": len(model.proto.variables),
-            "constraints": len(model.proto.constraints)}
+    return {"booleans": len(variables.x), "variables": len(model.proto.variables), "constraints": len(model.proto.constraints)}
 
 
-def _watched_solver(options: SolveOptions, budget: Budget, control: SearchControl,
-                    progress: Progress) -> cp_model.CpSolver:
+def _watched_solver(options: SolveOptions, budget: Budget, control: SearchControl, progress: Progress) -> cp_model.CpSolver:
     """A solver within ``budget`` that ``control`` can stop and that reports its bound."""
     solver = new_solver(options.workers, options.seed)
     budget.limit_cp_sat(solver.parameters)
@@ -277,9 +282,14 @@ class _Outcome(TypedDict, total=False):
     error: BaseException
 
 
-def _solve_watched(solver: cp_model.CpSolver, model: cp_model.CpModel, progress: Progress,
-                   on_progress: Callable[[Progress], None] | None, enough_after: float | None = None,
-                   give_up_after: float | None = None) -> cp_model.CpSolverStatus:
+def _solve_watched(
+    solver: cp_model.CpSolver,
+    model: cp_model.CpModel,
+    progress: Progress,
+    on_progress: Callable[[Progress], None] | None,
+    enough_after: float | None = None,
+    give_up_after: float | None = None,
+) -> cp_model.CpSolverStatus:
     """Solve in a worker thread, so that the main thread stays free for Ctrl-C and reports progress.
     The search stops once ``enough_after`` seconds have passed and it has a solution, or once
     ``give_up_after`` seconds have passed and it has none."""
@@ -333,9 +343,16 @@ class SearchRun:
     first_at: float | None = None  # seconds from ``started`` to the first solution
 
 
-def search(model: cp_model.CpModel, options: SolveOptions, budget: Budget, control: SearchControl,
-           on_progress: Callable[[Progress], None] | None = None, started: float | None = None,
-           enough_after: float | None = None, give_up_after: float | None = None) -> SearchRun:
+def search(
+    model: cp_model.CpModel,
+    options: SolveOptions,
+    budget: Budget,
+    control: SearchControl,
+    on_progress: Callable[[Progress], None] | None = None,
+    started: float | None = None,
+    enough_after: float | None = None,
+    give_up_after: float | None = None,
+) -> SearchRun:
     """Search ``model`` (with whatever hints it holds) within ``budget``; the best solution found.
     With ``enough_after`` seconds the search ends early once it has a solution, with
     ``give_up_after`` once it has passed that long without one (wall-clock limits only: with one
@@ -343,15 +360,17 @@ def search(model: cp_model.CpModel, options: SolveOptions, budget: Budget, contr
     progress = Progress(phase=Mode.FULL.value, started=started or time.monotonic())
     solver = _watched_solver(options, budget, control, progress)
     clock = not budget.deterministic
-    status = _solve_watched(solver, model, progress, on_progress, enough_after if clock else None,
-                            give_up_after if clock else None)
+    status = _solve_watched(
+        solver, model, progress, on_progress, enough_after if clock else None, give_up_after if clock else None
+    )
     budget.after_cp_sat(solver.deterministic_time, solver.wall_time)
     outcome = SolveStatus.of(status)
     spent = solver.deterministic_time if budget.deterministic else solver.wall_time
     if not outcome.found:
         return SearchRun(outcome, None, None, progress.solutions, spent)
-    return SearchRun(outcome, incumbent_of(model, solver),
-                     round(solver.best_objective_bound), progress.solutions, spent, progress.first_at)
+    return SearchRun(
+        outcome, incumbent_of(model, solver), round(solver.best_objective_bound), progress.solutions, spent, progress.first_at
+    )
 
 
 def incumbent_of(model: cp_model.CpModel, solver: cp_model.CpSolver) -> Incumbent:
@@ -409,16 +428,14 @@ def hint_all(v: Variables, values: list[int]) -> None:
 
 def _hinted(v: Variables, hint: list[Assignment]) -> set[tuple[int, str]]:
     slots = {(s.date, s.station, s.shift, s.role): s.index for s in v.problem.slots}
-    return {(slots[(a.date, a.station, a.shift, a.role)], a.unit) for a in hint
-            if (a.date, a.station, a.shift, a.role) in slots}
+    return {(slots[(a.date, a.station, a.shift, a.role)], a.unit) for a in hint if (a.date, a.station, a.shift, a.role) in slots}
 
 
 HINT_LIMIT = 5.0
 """Deterministic seconds for completing a hint: with the duties fixed, propagation decides it."""
 
 
-def add_complete_hint(v: Variables, hint: list[Assignment], seed: int,
-                      budget: Budget | None = None) -> cp_model.CpSolver | None:
+def add_complete_hint(v: Variables, hint: list[Assignment], seed: int, budget: Budget | None = None) -> cp_model.CpSolver | None:
     """Hint every variable, not only the duties: with the duties fixed, the model's propagation
     sets the rest at once. A partial hint is often dropped by CP-SAT, which
     then starts from nothing. Returns the solver holding the hinted solution, when it is one."""

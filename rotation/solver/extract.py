@@ -13,8 +13,9 @@ from rotation.solver.constraints import pinned_first_inquiry
 from rotation.solver.variables import Variables, first_inquiry_capacity
 
 
-def extract_duties(v: Variables, value: Callable[[cp_model.IntVar], int],
-                   preferred: dict[Period, str] | None = None) -> list[Assignment]:
+def extract_duties(
+    v: Variables, value: Callable[[cp_model.IntVar], int], preferred: dict[Period, str] | None = None
+) -> list[Assignment]:
     """The duties chosen by the solver, each period with exactly one first-inquiry owner.
 
     On restricted unit-days the model decided the owner; elsewhere any qualified unit on duty may
@@ -34,8 +35,11 @@ def extract_duties(v: Variables, value: Callable[[cp_model.IntVar], int],
     duties = []
     for period in sorted(chosen):
         units = sorted(chosen[period], key=lambda ur: (order[ur[0]], ur[1]))
-        owner = None if period in problem.owned else _owner(v, period, [u for u, _ in units], pins, value, owned,
-                                                            order, (preferred or {}).get(period))
+        owner = (
+            None
+            if period in problem.owned
+            else _owner(v, period, [u for u, _ in units], pins, value, owned, order, (preferred or {}).get(period))
+        )
         if owner is not None:
             owned[owner] += 1
         done = False
@@ -46,8 +50,16 @@ def extract_duties(v: Variables, value: Callable[[cp_model.IntVar], int],
     return duties
 
 
-def _owner(v: Variables, period: Period, units: list[str], pins: dict, value: Callable[[cp_model.IntVar], int],
-           owned: Counter, order: dict[str, int], preferred: str | None = None) -> str:
+def _owner(
+    v: Variables,
+    period: Period,
+    units: list[str],
+    pins: dict,
+    value: Callable[[cp_model.IntVar], int],
+    owned: Counter,
+    order: dict[str, int],
+    preferred: str | None = None,
+) -> str:
     for unit in units:
         if pins.get((period, unit)):
             return unit
@@ -56,8 +68,10 @@ def _owner(v: Variables, period: Period, units: list[str], pins: dict, value: Ca
         if var is not None and value(var):
             return unit
     candidates = [
-        u for u in dict.fromkeys(units)
-        if (u, period.date) not in v.restricted and pins.get((period, u)) is not False
+        u
+        for u in dict.fromkeys(units)
+        if (u, period.date) not in v.restricted
+        and pins.get((period, u)) is not False
         and first_inquiry_capacity(v.problem, u, period.date, period.shift) > 0
     ]
     if not candidates:

@@ -65,8 +65,9 @@ class _State:
             self.blocks[(unit, self.month_of_block[block])].add(block)
 
 
-def first_roster(problem: Problem, pinned: list[tuple[Slot, str]],
-                 preferred: Iterable[tuple[Slot, str]] = ()) -> list[tuple[Slot, str]]:
+def first_roster(
+    problem: Problem, pinned: list[tuple[Slot, str]], preferred: Iterable[tuple[Slot, str]] = ()
+) -> list[tuple[Slot, str]]:
     """(slot, unit) duties covering as much as the hard rules allow, pins included. The
     ``preferred`` duties come first, each one kept when the rules allow it beside those kept
     before: given a roster, this fills the slots it leaves short (a last pass over the best
@@ -99,8 +100,7 @@ def first_roster(problem: Problem, pinned: list[tuple[Slot, str]],
         u = data.unit(unit)
         if u.max_total is not None and state.per_month[(unit, date.year, date.month)] >= u.max_total:
             return False
-        if problem.has_people(unit) and state.per_day[(unit, date)] >= len(
-                problem.available_people(unit, date, slot.shift)):
+        if problem.has_people(unit) and state.per_day[(unit, date)] >= len(problem.available_people(unit, date, slot.shift)):
             return False
         if any((s, slot.shift) in forbidden for s in state.shifts_on.get((unit, date - ONE_DAY), ())):
             return False
@@ -141,23 +141,26 @@ def first_roster(problem: Problem, pinned: list[tuple[Slot, str]],
         ytd, ytd_rest = state.ytd[unit]
         target = problem.targets[unit]
         before = TARGET_SCALE * (ytd + state.total[unit]) - target
-        value = weights["fairness"] * ((before + TARGET_SCALE) ** 2 - before ** 2)
+        value = weights["fairness"] * ((before + TARGET_SCALE) ** 2 - before**2)
         if date in state.block_of:
             before = TARGET_SCALE * (ytd_rest + state.rest[unit]) - problem.weekend_targets[unit]
-            value += weights["weekend_fairness"] * ((before + TARGET_SCALE) ** 2 - before ** 2)
-        close = sum(state.per_day[(unit, date + sign * k * ONE_DAY)]
-                    for k in range(1, rules.min_days_between) for sign in (-1, 1))
+            value += weights["weekend_fairness"] * ((before + TARGET_SCALE) ** 2 - before**2)
+        close = sum(
+            state.per_day[(unit, date + sign * k * ONE_DAY)] for k in range(1, rules.min_days_between) for sign in (-1, 1)
+        )
         if unit in last_duty:
             close += sum(1 for k in range(1, rules.min_days_between) if date - k * ONE_DAY == last_duty[unit])
         value += weights["spacing"] * SCALE * close
         community = data.station(slot.station).community
-        if (rules.home_community is HomeCommunity.PREFER and u.community and community
-                and community != u.community):
+        if rules.home_community is HomeCommunity.PREFER and u.community and community and community != u.community:
             value += weights["home_community"] * SCALE
         for request in requests.get(unit, ()):
             day = problem.day(date)
-            if request.day.matches(date, day.kind) and request.shift in (None, slot.shift) \
-                    and request.station in (None, slot.station):
+            if (
+                request.day.matches(date, day.kind)
+                and request.shift in (None, slot.shift)
+                and request.station in (None, slot.station)
+            ):
                 sign = -1 if request.kind is RequestKind.WANT else 1
                 value += sign * weights["requests"] * SCALE * request.weight
         if date in state.block_of:

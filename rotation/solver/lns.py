@@ -41,8 +41,7 @@ STEP_LIMIT = 0.3  # deterministic seconds per neighbourhood
 STEP_OVERHEAD = 0.3  # what building one neighbourhood's model costs, in deterministic seconds
 
 
-def sub_problem(problem: Problem, group: set[str], duties: list[Assignment],
-                restricted: set[tuple[str, dt.date]]) -> Problem:
+def sub_problem(problem: Problem, group: set[str], duties: list[Assignment], restricted: set[tuple[str, dt.date]]) -> Problem:
     """The problem of re-planning ``group`` with every other unit's ``duties`` fixed;
     ``restricted`` are the unit-days on which a unit's people limit its first-inquiry duties."""
     data = problem.data
@@ -62,19 +61,31 @@ def sub_problem(problem: Problem, group: set[str], duties: list[Assignment],
         fixed = others[(slot.date, slot.station, slot.shift, slot.role)]
         if not eligible or slot.max - fixed <= 0:
             continue
-        slots.append(replace(slot, index=len(slots), min=max(0, slot.min - fixed), max=slot.max - fixed,
-                             eligible=eligible))
+        slots.append(replace(slot, index=len(slots), min=max(0, slot.min - fixed), max=slot.max - fixed, eligible=eligible))
+
     def keep(rows: tuple) -> tuple:
         return tuple(r for r in rows if r.unit in group)
 
-    sub_data = replace(data, units=tuple(u for u in data.units if u.id in group), people=keep(data.people),
-                       unavailability=keep(data.unavailability), requests=keep(data.requests),
-                       fixed=keep(data.fixed), history=keep(data.history))
+    sub_data = replace(
+        data,
+        units=tuple(u for u in data.units if u.id in group),
+        people=keep(data.people),
+        unavailability=keep(data.unavailability),
+        requests=keep(data.requests),
+        fixed=keep(data.fixed),
+        history=keep(data.history),
+    )
     # fair shares, and the days a position must not be left empty, are those of the whole problem
     occupied = frozenset((a.station, a.date) for a in duties if a.unit not in group)
-    return replace(problem, data=sub_data, slots=tuple(slots), owned=frozenset(owners), occupied=occupied,
-                   station_days=tuple(problem.open_days.items()),
-                   shares=FairShares(problem.targets, problem.weekend_targets))
+    return replace(
+        problem,
+        data=sub_data,
+        slots=tuple(slots),
+        owned=frozenset(owners),
+        occupied=occupied,
+        station_days=tuple(problem.open_days.items()),
+        shares=FairShares(problem.targets, problem.weekend_targets),
+    )
 
 
 def _groups(problem: Problem, rng: random.Random, duties: list[Assignment], sharing: dict[str, set[str]]) -> list[str]:
@@ -133,20 +144,21 @@ def _gap_partners(rng: random.Random, slot: Slot, sharing: dict[str, set[str]], 
     return _topped_up(rng, units, [by_id[u] for u in chosen])
 
 
-def _fair_partners(problem: Problem, rng: random.Random, duties: list[Assignment],
-                   sharing: dict[str, set[str]]) -> list[str]:
+def _fair_partners(problem: Problem, rng: random.Random, duties: list[Assignment], sharing: dict[str, set[str]]) -> list[str]:
     """A unit off its fair share of duties or of rest-day duties, drawn by what that costs, then
     units off theirs the other way that may fill some slot it may fill, drawn by how far off:
     the trades fairness needs, which a group drawn at random rarely holds together."""
     weights = dict(problem.data.rules.weights)
     deviations = []
-    for rule, rest, targets in (("fairness", False, problem.targets),
-                                ("weekend_fairness", True, problem.weekend_targets)):
+    for rule, rest, targets in (("fairness", False, problem.targets), ("weekend_fairness", True, problem.weekend_targets)):
         counts = Counter(a.unit for a in duties if not rest or problem.is_rest(a.date))
-        deviations.append((weights[rule], {u.id: TARGET_SCALE * (problem.ytd(u.id)[rest] + counts[u.id]) - targets[u.id]
-                                           for u in problem.units}))
-    off = [(weight, deviation, u) for weight, deviation in deviations for u in sorted(deviation)
-           if weight and deviation[u]]
+        deviations.append(
+            (
+                weights[rule],
+                {u.id: TARGET_SCALE * (problem.ytd(u.id)[rest] + counts[u.id]) - targets[u.id] for u in problem.units},
+            )
+        )
+    off = [(weight, deviation, u) for weight, deviation in deviations for u in sorted(deviation) if weight and deviation[u]]
     if not off:
         return _topped_up(rng, list(problem.units), [])
     _, deviation, seed_unit = rng.choices(off, weights=[w * d[u] ** 2 for w, d, u in off])[0]
@@ -225,8 +237,14 @@ def restricted_days(problem: Problem) -> set[tuple[str, dt.date]]:
     return {key for key, slots in candidates.items() if is_restricted(problem, key[0], key[1], slots)}
 
 
-def re_plan(problem: Problem, group: frozenset[str], current: list[Assignment],
-            restricted: set[tuple[str, dt.date]], seed: int, wall_left: float = math.inf) -> Step:
+def re_plan(
+    problem: Problem,
+    group: frozenset[str],
+    current: list[Assignment],
+    restricted: set[tuple[str, dt.date]],
+    seed: int,
+    wall_left: float = math.inf,
+) -> Step:
     """``group``'s duties in ``current`` re-planned, every other unit's kept, within
     STEP_LIMIT deterministic seconds and ``wall_left`` seconds."""
     sub = sub_problem(problem, set(group), current, restricted)
@@ -249,9 +267,18 @@ def re_plan(problem: Problem, group: frozenset[str], current: list[Assignment],
     return Step(group, mine, extract_duties(variables, solver.value), gain, spent)
 
 
-def improve(problem: Problem, duties: list[Assignment], objective: int, budget: Budget, seed: int,
-            control: SearchControl, on_progress: Callable[[Progress], None] | None = None,
-            started: float | None = None, workers: int = 1, missing: int | None = None) -> tuple[list[Assignment], int]:
+def improve(
+    problem: Problem,
+    duties: list[Assignment],
+    objective: int,
+    budget: Budget,
+    seed: int,
+    control: SearchControl,
+    on_progress: Callable[[Progress], None] | None = None,
+    started: float | None = None,
+    workers: int = 1,
+    missing: int | None = None,
+) -> tuple[list[Assignment], int]:
     """Re-plan groups of units of ``duties`` (whose objective is ``objective``) until ``budget``
     is spent or the search is stopped; returns the best duties found and how many steps
     improved them. Under a wall-clock budget ``workers`` groups are re-planned at once."""
@@ -272,15 +299,21 @@ TRIES = 20
 class _Search:
     """The roster being improved, and the two ways of improving it."""
 
-    def __init__(self, problem: Problem, current: list[Assignment], restricted: set[tuple[str, dt.date]], seed: int,
-                 progress: Progress, on_progress: Callable[[Progress], None] | None) -> None:
+    def __init__(
+        self,
+        problem: Problem,
+        current: list[Assignment],
+        restricted: set[tuple[str, dt.date]],
+        seed: int,
+        progress: Progress,
+        on_progress: Callable[[Progress], None] | None,
+    ) -> None:
         self.problem, self.current, self.restricted, self.seed = problem, current, restricted, seed
         self.rng = random.Random(seed)
         self.progress, self.on_progress = progress, on_progress
         self.steps = 0
         self.sharing = _sharing(problem)
-        self.open_day_index = {(station, date): k for station, dates in problem.open_days.items()
-                               for k, date in enumerate(dates)}
+        self.open_day_index = {(station, date): k for station, dates in problem.open_days.items() for k, date in enumerate(dates)}
 
     def draw(self) -> frozenset[str]:
         self.steps += 1

@@ -19,8 +19,7 @@ from rotation.solver.variables import LinearExpr, Variables
 from rotation.units import SCALE, TARGET_SCALE
 
 
-def add_objective(v: Variables, soft: bool = True,
-                  between: Callable[[], None] | None = None) -> dict[str, LinearExpr]:
+def add_objective(v: Variables, soft: bool = True, between: Callable[[], None] | None = None) -> dict[str, LinearExpr]:
     """Add every soft rule's penalty and minimise their sum; returns the term of each rule.
     With ``soft=False`` only the shortfall is minimised. ``between`` is called before each
     rule's term (it may raise to stop building)."""
@@ -237,8 +236,9 @@ def _requests(v: Variables) -> LinearExpr:
     total: LinearExpr = 0
     for n, request in enumerate(problem.data.requests):
         for day in problem.request_days(request):
-            matching = [var for slot, var in v.unit_day.get((request.unit, day.date), [])
-                        if request.matches(slot.shift, slot.station)]
+            matching = [
+                var for slot, var in v.unit_day.get((request.unit, day.date), []) if request.matches(slot.shift, slot.station)
+            ]
             if request.kind is RequestKind.AVOID:
                 total += request.weight * sum(matching)
             elif not matching:

@@ -167,8 +167,12 @@ class _Pricer:
                     if new_blocks > self.weekends:
                         continue
                 new_counts = (c, *counts[:-1]) if counts else ()
-                state = (new_counts, new_run if self.track_run else 0, new_blocks if self.track_weekends else 0,
-                         new_flag if self.track_weekends else 0)
+                state = (
+                    new_counts,
+                    new_run if self.track_run else 0,
+                    new_blocks if self.track_weekends else 0,
+                    new_flag if self.track_weekends else 0,
+                )
                 source.append(s)
                 target.append(self.index[state])
                 duties.append(c)
@@ -181,7 +185,7 @@ class _Pricer:
         width = max((len(i) for i in incoming), default=1) or 1
         padded = np.full((len(self.states), width), len(source), dtype=np.int64)
         for t, ks in enumerate(incoming):
-            padded[t, :len(ks)] = ks
+            padded[t, : len(ks)] = ks
         self._transitions[kind] = (*arrays, padded)
         return self._transitions[kind]
 
@@ -194,8 +198,8 @@ class _Pricer:
         choices = []
         for t in range(horizon):
             source, _, duties, pairs, runs, padded = self.transitions(self.kinds[t])
-            step = value[:, source] + self.spacing * pairs[None, :] - prices[:, t:t + 1] * duties[None, :]
-            allowed = (duties[None, :] <= self.cap[:, t:t + 1]) & (duties[None, :] >= self.low[:, t:t + 1])
+            step = value[:, source] + self.spacing * pairs[None, :] - prices[:, t : t + 1] * duties[None, :]
+            allowed = (duties[None, :] <= self.cap[:, t : t + 1]) & (duties[None, :] >= self.low[:, t : t + 1])
             if self.track_run:
                 allowed &= (runs[None, :] <= self.run_limit[:, None]) | (duties[None, :] == 0)
             step = np.where(allowed, step, np.inf)
@@ -228,8 +232,15 @@ def _close_pairs(pattern: list[int], gap: int, past: tuple[int, ...]) -> int:
 class _Master:
     """The master LP (see the module's docstring) in GLOP, grown column by column."""
 
-    def __init__(self, problem: Problem, units: list[str], cap: np.ndarray, pins: set[tuple], pricer: _Pricer,
-                 costs: DutyCosts | None = None) -> None:
+    def __init__(
+        self,
+        problem: Problem,
+        units: list[str],
+        cap: np.ndarray,
+        pins: set[tuple],
+        pricer: _Pricer,
+        costs: DutyCosts | None = None,
+    ) -> None:
         self.problem, self.units, self.cap, self.pricer = problem, units, cap, pricer
         self.costs = costs or DutyCosts()
         self.row = {u: i for i, u in enumerate(units)}
@@ -238,8 +249,9 @@ class _Master:
         self.objective = lp.Objective()
         self.objective.SetMinimization()
         # a pattern may leave some of its duties unused: it then costs no less than the roster's own
-        self.link = [[lp.Constraint(-lp.infinity(), 0) if cap[i, t] else None for t in range(cap.shape[1])]
-                     for i in range(len(units))]
+        self.link = [
+            [lp.Constraint(-lp.infinity(), 0) if cap[i, t] else None for t in range(cap.shape[1])] for i in range(len(units))
+        ]
         self.convexity = [lp.Constraint(1, 1) for _ in units]
         self.used: list[list[list[pywraplp.Variable]]] = [[[] for _ in range(cap.shape[1])] for _ in units]
         self.count = [lp.Constraint(0, 0) for _ in units]
@@ -302,9 +314,15 @@ class _Master:
             if unit.max_total is not None:
                 top = min(top, unit.max_total * len(problem.months))
             for constraint, most, weight, target, past in (
-                    (self.count[i], top, weights["fairness"], problem.targets[unit.id], ytd),
-                    (self.rest_count[i], int(min(self.cap[i][rest_days].sum(), top)), weights["weekend_fairness"],
-                     problem.weekend_targets[unit.id], ytd_rest)):
+                (self.count[i], top, weights["fairness"], problem.targets[unit.id], ytd),
+                (
+                    self.rest_count[i],
+                    int(min(self.cap[i][rest_days].sum(), top)),
+                    weights["weekend_fairness"],
+                    problem.weekend_targets[unit.id],
+                    ytd_rest,
+                ),
+            ):
                 values = [weight * fair(k, past, target) for k in range(most + 1)]
                 constant += values[0]
                 for marginal in convex_marginals(values):
@@ -315,8 +333,10 @@ class _Master:
 
     def slopes(self) -> DutyCosts:
         """What one more duty, and one more rest-day duty, of each unit saves at the last solve."""
-        return DutyCosts({u: -self.count[i].dual_value() for i, u in enumerate(self.units)},
-                         {u: -self.rest_count[i].dual_value() for i, u in enumerate(self.units)})
+        return DutyCosts(
+            {u: -self.count[i].dual_value() for i, u in enumerate(self.units)},
+            {u: -self.rest_count[i].dual_value() for i, u in enumerate(self.units)},
+        )
 
     def add(self, i: int, pattern: np.ndarray) -> bool:
         """Add unit ``i``'s ``pattern`` as a column, unless it is there already."""
@@ -326,8 +346,7 @@ class _Master:
         self.seen.add(key)
         column = self.lp.NumVar(0, 1, "")
         self.columns.append((i, pattern, column))
-        self.objective.SetCoefficient(column, self.pricer.spacing * _close_pairs(pattern.tolist(), self.pricer.gap,
-                                                                                  self.past[i]))
+        self.objective.SetCoefficient(column, self.pricer.spacing * _close_pairs(pattern.tolist(), self.pricer.gap, self.past[i]))
         self.convexity[i].SetCoefficient(column, 1)
         for t in np.flatnonzero(pattern):
             link = self.link[i][t]
@@ -367,10 +386,17 @@ class _Master:
         return self.objective.Value(), plan, duals, mu
 
 
-def pattern_bound(problem: Problem, seeds: Iterable[Iterable] = (), time_limit: float | None = None,
-                  max_iterations: int | None = None, on_round: Callable[[float], bool] | None = None,
-                  dive_seconds: float | None = None, dive_rounds: int | None = None,
-                  costs: DutyCosts | None = None, control: SearchControl | None = None) -> PatternBound | None:
+def pattern_bound(
+    problem: Problem,
+    seeds: Iterable[Iterable] = (),
+    time_limit: float | None = None,
+    max_iterations: int | None = None,
+    on_round: Callable[[float], bool] | None = None,
+    dive_seconds: float | None = None,
+    dive_rounds: int | None = None,
+    costs: DutyCosts | None = None,
+    control: SearchControl | None = None,
+) -> PatternBound | None:
     """The master LP's bound on every roster's objective, or ``None`` when the pricing states do
     not fit. ``seeds`` are rosters (iterables of assignments) whose patterns start the master.
     Column generation stops at convergence, when Farley's bound is within CLOSE_ENOUGH of the
@@ -438,13 +464,20 @@ def pattern_bound(problem: Problem, seeds: Iterable[Iterable] = (), time_limit: 
             break
         if value - bound <= CLOSE_ENOUGH * abs(value):
             break
-        if ((time_limit is not None and time.monotonic() - began > time_limit)
-                or (max_iterations is not None and iterations >= max_iterations)
-                or (on_round is not None and not on_round(bound))):
+        if (
+            (time_limit is not None and time.monotonic() - began > time_limit)
+            or (max_iterations is not None and iterations >= max_iterations)
+            or (on_round is not None and not on_round(bound))
+        ):
             break
     if (dive_seconds or dive_rounds) and not (control is not None and control.interrupted):
-        dived = _dive(master, time.monotonic() + (dive_seconds or math.inf), dive_rounds,
-                      None if on_round is None else lambda: on_round(bound), plan)
+        dived = _dive(
+            master,
+            time.monotonic() + (dive_seconds or math.inf),
+            dive_rounds,
+            None if on_round is None else lambda: on_round(bound),
+            plan,
+        )
         if dived is not None:  # whole duties come back from GLOP a hair off
             plan = np.where(np.abs(dived - np.round(dived)) < 1e-6, np.round(dived), dived)
     # objectives are whole hundredths, so the bound rounds up; the margin covers GLOP's
@@ -453,8 +486,18 @@ def pattern_bound(problem: Problem, seeds: Iterable[Iterable] = (), time_limit: 
     # fraction of a hundredth
     margin = 1e-3 + 1e-6 * abs(bound)
     whole = max(math.ceil(bound - margin), 0) if costs is None else math.floor(bound - margin)
-    return _detached(control, PatternBound(whole, converged, iterations, len(master.seen), time.monotonic() - began,
-                                           {unit: tuple(plan[row[unit]].tolist()) for unit in units}, slopes))
+    return _detached(
+        control,
+        PatternBound(
+            whole,
+            converged,
+            iterations,
+            len(master.seen),
+            time.monotonic() - began,
+            {unit: tuple(plan[row[unit]].tolist()) for unit in units},
+            slopes,
+        ),
+    )
 
 
 def _detached(control: SearchControl | None, found: PatternBound | None) -> PatternBound | None:
@@ -471,8 +514,13 @@ DIVE_COLUMNS = 3
 """Rounds of columns for the units not yet fixed, at most, after each dive step."""
 
 
-def _dive(master: _Master, deadline: float, max_rounds: int | None,
-          proceed: Callable[[], bool] | None = None, start: np.ndarray | None = None) -> np.ndarray | None:
+def _dive(
+    master: _Master,
+    deadline: float,
+    max_rounds: int | None,
+    proceed: Callable[[], bool] | None = None,
+    start: np.ndarray | None = None,
+) -> np.ndarray | None:
     """Duties per unit and day, by diving on the master: fix the units whose patterns are
     (nearly) whole, price new patterns for the others, again until every unit has one pattern.
     Out of time or rounds, or when ``proceed`` says no, the units not yet fixed keep their
@@ -490,8 +538,11 @@ def _dive(master: _Master, deadline: float, max_rounds: int | None,
                 return last if time.monotonic() >= deadline else None
             last = solved[1]
             rounds += 1
-            if (time.monotonic() > deadline or (max_rounds is not None and rounds >= max_rounds)
-                    or (proceed is not None and not proceed())):
+            if (
+                time.monotonic() > deadline
+                or (max_rounds is not None and rounds >= max_rounds)
+                or (proceed is not None and not proceed())
+            ):
                 return solved[1]
             _, _, duals, mu = solved
             cost, patterns = master.pricer.price(-duals)
@@ -529,8 +580,9 @@ def _dive(master: _Master, deadline: float, max_rounds: int | None,
 FAIRNESS_RULES = ("fairness", "weekend_fairness")
 
 
-def months_bound(problem: Problem, time_limit: float | None = None, max_iterations: int | None = None,
-                 costs: DutyCosts | None = None) -> tuple[int, list[PatternBound]] | None:
+def months_bound(
+    problem: Problem, time_limit: float | None = None, max_iterations: int | None = None, costs: DutyCosts | None = None
+) -> tuple[int, list[PatternBound]] | None:
     """A bound for a horizon of several months, too long for one master: the sum of each
     calendar month's pattern bound with the fairness rules weighing nothing, plus the least the
     fairness rules can cost. The rest of the objective is a sum over duties, days and close
@@ -552,8 +604,12 @@ def months_bound(problem: Problem, time_limit: float | None = None, max_iteratio
     free = replace(data, rules=replace(data.rules, weights=weights))
     parts = []
     for first, last in problem.month_parts:
-        found = pattern_bound(build_problem(free, first, last, problem.calendar_assumed), time_limit=time_limit,
-                              max_iterations=max_iterations, costs=costs)
+        found = pattern_bound(
+            build_problem(free, first, last, problem.calendar_assumed),
+            time_limit=time_limit,
+            max_iterations=max_iterations,
+            costs=costs,
+        )
         if found is None:
             return None
         parts.append(found)
@@ -580,16 +636,21 @@ def fairness_floor(problem: Problem, costs: DutyCosts) -> int:
             top = min(top, unit.max_total * len(problem.months))
         ytd, ytd_rest = problem.ytd(unit.id)
         for weight, past, target, price, highest in (
-                (weights["fairness"], ytd, problem.targets[unit.id], costs.duty.get(unit.id, 0.0), top),
-                (weights["weekend_fairness"], ytd_rest, problem.weekend_targets[unit.id],
-                 costs.rest.get(unit.id, 0.0), min(top, rest_slots[unit.id], rest_days * most))):
+            (weights["fairness"], ytd, problem.targets[unit.id], costs.duty.get(unit.id, 0.0), top),
+            (
+                weights["weekend_fairness"],
+                ytd_rest,
+                problem.weekend_targets[unit.id],
+                costs.rest.get(unit.id, 0.0),
+                min(top, rest_slots[unit.id], rest_days * most),
+            ),
+        ):
             total += min(weight * fair(n, past, target) - price * n for n in range(highest + 1))
     # a hair above the exact sum is still a bound: the objective is whole, and so are the months'
     return math.floor(total + 1e-9 * (1 + abs(total)))
 
 
-def month_slopes(problem: Problem, time_limit: float | None = None,
-                 max_iterations: int | None = None) -> DutyCosts | None:
+def month_slopes(problem: Problem, time_limit: float | None = None, max_iterations: int | None = None) -> DutyCosts | None:
     """Prices for :func:`months_bound`: each unit's fairness slope in the LP of each calendar
     month alone (that month's fair shares, no history), averaged over the months where the unit
     may serve. On one month, the LP's own slopes make the split exact (3907 against the LP's
@@ -600,8 +661,9 @@ def month_slopes(problem: Problem, time_limit: float | None = None,
     duty: dict[str, list[float]] = defaultdict(list)
     rest: dict[str, list[float]] = defaultdict(list)
     for first, last in problem.month_parts:
-        found = pattern_bound(build_problem(data, first, last, problem.calendar_assumed), time_limit=time_limit,
-                              max_iterations=max_iterations)
+        found = pattern_bound(
+            build_problem(data, first, last, problem.calendar_assumed), time_limit=time_limit, max_iterations=max_iterations
+        )
         if found is None:
             return None
         for unit, slope in found.slopes.duty.items():

@@ -40,9 +40,16 @@ class SearchLog:
     spent: float = 0.0  # seconds, or deterministic seconds with one worker
 
 
-def relax_and_resolve(v: Variables, incumbent: Incumbent, budget: Budget, seed: int, workers: int,
-                      control: SearchControl, on_progress: Callable[[Progress], None] | None = None,
-                      progress: Progress | None = None) -> tuple[Incumbent, SearchLog]:
+def relax_and_resolve(
+    v: Variables,
+    incumbent: Incumbent,
+    budget: Budget,
+    seed: int,
+    workers: int,
+    control: SearchControl,
+    on_progress: Callable[[Progress], None] | None = None,
+    progress: Progress | None = None,
+) -> tuple[Incumbent, SearchLog]:
     """Improve ``incumbent`` by neighbourhood steps until ``budget`` is spent or ``control`` is
     stopped."""
     rng = random.Random(seed)
@@ -58,8 +65,9 @@ def relax_and_resolve(v: Variables, incumbent: Incumbent, budget: Budget, seed: 
     while not control.interrupted and budget.left() > 0.05:
         kind = log.steps % 3
         free = _neighbourhood(rng, kind, units, dates, by_unit_date, sizes[kind], per_unit_day)
-        status, solver = _solve_around(v, incumbent, free, duty_vars, budget.part(STEP_SECONDS), seed + log.steps,
-                                       workers, control)
+        status, solver = _solve_around(
+            v, incumbent, free, duty_vars, budget.part(STEP_SECONDS), seed + log.steps, workers, control
+        )
         log.steps += 1
         found = incumbent_of(v.model, solver) if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
         if found is not None and found.objective <= incumbent.objective:
@@ -77,8 +85,15 @@ def relax_and_resolve(v: Variables, incumbent: Incumbent, budget: Budget, seed: 
     return incumbent, log
 
 
-def _neighbourhood(rng: random.Random, kind: int, units: list[str], dates: list[dt.date],
-                   by_unit_date: dict[tuple[str, dt.date], list[int]], size: float, per_unit_day: float) -> set[int]:
+def _neighbourhood(
+    rng: random.Random,
+    kind: int,
+    units: list[str],
+    dates: list[dt.date],
+    by_unit_date: dict[tuple[str, dt.date], list[int]],
+    size: float,
+    per_unit_day: float,
+) -> set[int]:
     """The duty variables set free: units over the horizon (0), days for everyone (1), or
     units over a window of days (2), about ``size`` of them."""
     cells = max(1, int(size / per_unit_day))  # unit-days to free
@@ -88,17 +103,25 @@ def _neighbourhood(rng: random.Random, kind: int, units: list[str], dates: list[
     elif kind == 1:
         width = min(len(dates), max(2, cells // max(1, len(units))))
         first = rng.randrange(0, len(dates) - width + 1)
-        group, days = units, dates[first:first + width]
+        group, days = units, dates[first : first + width]
     else:
         width = min(len(dates), rng.choice((7, 14)))
         first = rng.randrange(0, len(dates) - width + 1)
         group = rng.sample(units, min(len(units), max(2, cells // width)))
-        days = dates[first:first + width]
+        days = dates[first : first + width]
     return {index for unit in group for date in days for index in by_unit_date.get((unit, date), ())}
 
 
-def _solve_around(v: Variables, incumbent: Incumbent, free: set[int], duty_vars: list[int], budget: Budget,
-                  seed: int, workers: int, control: SearchControl) -> tuple[cp_model.CpSolverStatus, cp_model.CpSolver]:
+def _solve_around(
+    v: Variables,
+    incumbent: Incumbent,
+    free: set[int],
+    duty_vars: list[int],
+    budget: Budget,
+    seed: int,
+    workers: int,
+    control: SearchControl,
+) -> tuple[cp_model.CpSolverStatus, cp_model.CpSolver]:
     hint_all(v, incumbent.values)
     solver = new_solver(workers, seed)
     budget.limit_cp_sat(solver.parameters)

@@ -69,8 +69,7 @@ def plan_roster(problem: Problem, plan: dict[str, tuple[float, ...]]) -> list[As
         costs = unplanned.costs(t)
         for unit in limits.squeezed(date):
             costs[unit] += LATER
-        taken = _fill_day(problem, by_day[date], wanted, costs, soft, banned, pins, last_shifts,
-                          limits.breaking(date))
+        taken = _fill_day(problem, by_day[date], wanted, costs, soft, banned, pins, last_shifts, limits.breaking(date))
         taken = _with_owners(problem, taken, by_day[date], pins, soft, banned, last_shifts)
         unplanned.took(taken)
         limits.took(date, taken)
@@ -102,8 +101,9 @@ class _Limits:
         self.most_weekends = data.rules.max_weekends_per_month
         self.longest = {unit: data.max_consecutive_days(data.unit(unit)) for unit in plan}
         self.most = {unit: data.unit(unit).max_total for unit in plan}
-        self.run: dict[str, int] = {past.unit: past.run_days for past in data.history
-                                    if past.last_duty == problem.start - ONE_DAY}
+        self.run: dict[str, int] = {
+            past.unit: past.run_days for past in data.history if past.last_duty == problem.start - ONE_DAY
+        }
         self.months = [(d.date.year, d.date.month) for d in problem.days]  # of each day, by index
         # rest blocks are cut at month ends: each lies in one month (as in greedy._State)
         self.blocks = [tuple((d - problem.start).days for d in block.dates) for block in problem.rest_blocks]
@@ -116,10 +116,13 @@ class _Limits:
 
     def breaking(self, date: dt.date) -> set[str]:
         month = date.year, date.month
-        return {unit for unit in self.plan
-                if self.run.get(unit, 0) >= self.longest[unit]
-                or (self._opens_block(unit, date) and len(self.used[(unit, month)]) >= self.most_weekends)
-                or ((most := self.most[unit]) is not None and self.taken[(unit, month)] >= most)}
+        return {
+            unit
+            for unit in self.plan
+            if self.run.get(unit, 0) >= self.longest[unit]
+            or (self._opens_block(unit, date) and len(self.used[(unit, month)]) >= self.most_weekends)
+            or ((most := self.most[unit]) is not None and self.taken[(unit, month)] >= most)
+        }
 
     def squeezed(self, date: dt.date) -> list[str]:
         month, t = (date.year, date.month), (date - self.start).days
@@ -167,8 +170,7 @@ class _Unplanned:
                 self.recent[past.unit][ago - 1] = 1
 
     def costs(self, t: int) -> dict[str, float]:
-        return {unit: self.pair * (sum(self.recent[unit]) + sum(days[t + 1:t + self.gap]))
-                for unit, days in self.plan.items()}
+        return {unit: self.pair * (sum(self.recent[unit]) + sum(days[t + 1 : t + self.gap])) for unit, days in self.plan.items()}
 
     def took(self, taken: list[Assignment]) -> None:
         if self.gap == 1:  # no spacing rule: nothing to remember
@@ -178,8 +180,15 @@ class _Unplanned:
             self.recent[unit] = [today[unit], *self.recent[unit][:-1]]
 
 
-def _with_owners(problem: Problem, taken: list[Assignment], slots: list[Slot], pins: set[tuple], soft: _SlotCosts,
-                 banned: dict[str, set[str]], last_shifts: dict[str, set[str]]) -> list[Assignment]:
+def _with_owners(
+    problem: Problem,
+    taken: list[Assignment],
+    slots: list[Slot],
+    pins: set[tuple],
+    soft: _SlotCosts,
+    banned: dict[str, set[str]],
+    last_shifts: dict[str, set[str]],
+) -> list[Assignment]:
     """The day's duties, with two units' slots swapped wherever a staffed period has no unit
     that may own its first inquiry: the flow cannot see that rule. A swap keeps every unit's
     duties per day, so the plan's spacing and fairness stay as they were; on December 2026 the
@@ -191,15 +200,15 @@ def _with_owners(problem: Problem, taken: list[Assignment], slots: list[Slot], p
     def costlier(a: Assignment, b: Assignment) -> int:
         """What the slots cost (home community, requests) once ``a`` and ``b`` swap units, less before."""
         mine, theirs = slot_of[(a.station, a.shift, a.role)], slot_of[(b.station, b.shift, b.role)]
-        return (soft.cost(a.unit, theirs) + soft.cost(b.unit, mine)
-                - soft.cost(a.unit, mine) - soft.cost(b.unit, theirs))
+        return soft.cost(a.unit, theirs) + soft.cost(b.unit, mine) - soft.cost(a.unit, mine) - soft.cost(b.unit, theirs)
 
     def capable(unit: str, period: Period) -> bool:
         return first_inquiry_capacity(problem, unit, period.date, period.shift) > 0
 
     def owned(period: Period, without: int | None = None) -> bool:
         return period in problem.owned or any(
-            capable(a.unit, period) for k, a in enumerate(duties) if k != without and _period(a) == period)
+            capable(a.unit, period) for k, a in enumerate(duties) if k != without and _period(a) == period
+        )
 
     def movable(k: int) -> bool:
         a = duties[k]
@@ -207,8 +216,11 @@ def _with_owners(problem: Problem, taken: list[Assignment], slots: list[Slot], p
 
     def may_take(unit: str, slot: Slot, k: int) -> bool:
         before = last_shifts.get(unit, ())
-        return (unit in slot.eligible and not any(slot.shift in banned[b] for b in before)
-                and not any(a.unit == unit and _period(a) == slot.period for j, a in enumerate(duties) if j != k))
+        return (
+            unit in slot.eligible
+            and not any(slot.shift in banned[b] for b in before)
+            and not any(a.unit == unit and _period(a) == slot.period for j, a in enumerate(duties) if j != k)
+        )
 
     for period in sorted({_period(a) for a in duties}, key=lambda p: (p.station, p.shift)):
         if owned(period):
@@ -217,10 +229,16 @@ def _with_owners(problem: Problem, taken: list[Assignment], slots: list[Slot], p
             if _period(a) != period or not movable(k):
                 continue
             mine = slot_of[(a.station, a.shift, a.role)]
-            partners = [j for j, b in enumerate(duties)
-                        if _period(b) != period and movable(j) and capable(b.unit, period)
-                        and may_take(b.unit, mine, j) and may_take(a.unit, slot_of[(b.station, b.shift, b.role)], k)
-                        and owned(_period(b), without=j)]
+            partners = [
+                j
+                for j, b in enumerate(duties)
+                if _period(b) != period
+                and movable(j)
+                and capable(b.unit, period)
+                and may_take(b.unit, mine, j)
+                and may_take(a.unit, slot_of[(b.station, b.shift, b.role)], k)
+                and owned(_period(b), without=j)
+            ]
             if partners:  # the swap that costs the least
                 partner = min((costlier(a, duties[j]), j) for j in partners)[1]
                 b = duties[partner]
@@ -256,14 +274,23 @@ class _SlotCosts:
     def cost(self, unit: str, slot: Slot) -> int:
         home = self.problem.data.unit(unit).community
         away = self.prefer and bool(home and slot.community and home != slot.community)
-        wishes = sum(cost for request, cost in self.requests.get((unit, slot.date), ())
-                     if request.matches(slot.shift, slot.station))
+        wishes = sum(
+            cost for request, cost in self.requests.get((unit, slot.date), ()) if request.matches(slot.shift, slot.station)
+        )
         return (self.away if away else 0) + wishes
 
 
-def _fill_day(problem: Problem, slots: list[Slot], plan: dict[str, float], unplanned: dict[str, float],
-              soft: _SlotCosts, banned: dict[str, set[str]], pins: set[tuple],
-              last_shifts: dict[str, set[str]], breaking: set[str]) -> list[Assignment]:
+def _fill_day(
+    problem: Problem,
+    slots: list[Slot],
+    plan: dict[str, float],
+    unplanned: dict[str, float],
+    soft: _SlotCosts,
+    banned: dict[str, set[str]],
+    pins: set[tuple],
+    last_shifts: dict[str, set[str]],
+    breaking: set[str],
+) -> list[Assignment]:
     flow = min_cost_flow.SimpleMinCostFlow()
     nodes: dict[object, int] = {}
 
@@ -300,5 +327,6 @@ def _fill_day(problem: Problem, slots: list[Slot], plan: dict[str, float], unpla
     flow.set_node_supply(sink, -total)
     if total == 0 or flow.solve_max_flow_with_min_cost() != flow.OPTIMAL:
         return []
-    return [Assignment(slot.date, slot.station, slot.shift, slot.role, unit)
-            for arc, (slot, unit) in arcs.items() if flow.flow(arc)]
+    return [
+        Assignment(slot.date, slot.station, slot.shift, slot.role, unit) for arc, (slot, unit) in arcs.items() if flow.flow(arc)
+    ]

@@ -40,8 +40,7 @@ class Settled:
     missing: int  # unit-duties short of the slots' minimums
 
 
-def settle(problem: Problem, duties: list[Assignment], seed: int, budget: Budget,
-           keep: Keep | None = None) -> Settled | None:
+def settle(problem: Problem, duties: list[Assignment], seed: int, budget: Budget, keep: Keep | None = None) -> Settled | None:
     """``duties`` scored as they are when they keep every hard rule, or else the best roster
     made of some of them; ``None`` when none is found within ``budget`` (a minimum that only
     more duties could meet, or no time). ``keep`` scores the changes to a published roster."""
@@ -98,6 +97,5 @@ def _roster_problem(problem: Problem, duties: list[Assignment]) -> Problem:
     for pin in problem.data.fixed:
         if problem.in_horizon(pin.date):
             placed[(pin.date, pin.station, pin.shift, pin.role)].add(pin.unit)
-    slots = tuple(replace(s, eligible=tuple(u for u in s.eligible if u in placed.get(_key(s), ())))
-                  for s in problem.slots)
+    slots = tuple(replace(s, eligible=tuple(u for u in s.eligible if u in placed.get(_key(s), ()))) for s in problem.slots)
     return replace(problem, slots=slots, shares=FairShares(problem.targets, problem.weekend_targets))
