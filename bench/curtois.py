@@ -45,7 +45,7 @@ FIELDS = (
 def run_child(path: str, time_limit: float, workers: int, seed: int, method: str) -> dict:
     """Solve one instance in this process; the checker's objective and this process's peak memory."""
     sys.path.insert(0, str(ROOT))
-    from rotation.curtois import read_instance, solve
+    from rotation.benchmarks.curtois import read_instance, solve
     from rotation.solver.cpsat import SolveOptions
 
     began = time.monotonic()

@@ -307,20 +307,21 @@ def _check_horizon_limits(problem: Problem, roster: Roster) -> list[Finding]:
     found = []
     days = [problem.start + dt.timedelta(days=k) for k in range((problem.end - problem.start).days + 1)]
     for unit in problem.units:
+        limits = unit.limits
         duties = roster.duties_of(unit.id)
         per_shift = Counter(a.shift for a in duties)
-        for shift, most in unit.max_per_shift:
+        for shift, most in limits.max_per_shift:
             if per_shift[shift] > most:
                 found.append(Finding(RuleKey.PER_SHIFT, f"值「{shift}」{per_shift[shift]} 次，最多 {most} 次", unit=unit.id))
         minutes = sum(data.shift(a.shift).minutes for a in duties if a.shift in data.shifts_by_id)
-        if unit.max_minutes is not None and minutes > unit.max_minutes:
-            found.append(Finding(RuleKey.MAX_MINUTES, f"总时长 {minutes} 分钟，最长 {unit.max_minutes} 分钟", unit=unit.id))
-        if unit.min_minutes is not None and minutes < unit.min_minutes:
-            found.append(Finding(RuleKey.MIN_MINUTES, f"总时长 {minutes} 分钟，最短 {unit.min_minutes} 分钟", unit=unit.id))
+        if limits.max_minutes is not None and minutes > limits.max_minutes:
+            found.append(Finding(RuleKey.MAX_MINUTES, f"总时长 {minutes} 分钟，最长 {limits.max_minutes} 分钟", unit=unit.id))
+        if limits.min_minutes is not None and minutes < limits.min_minutes:
+            found.append(Finding(RuleKey.MIN_MINUTES, f"总时长 {minutes} 分钟，最短 {limits.min_minutes} 分钟", unit=unit.id))
         on = {a.date for a in duties}
         for working, least, rule, what in (
-            (True, unit.min_consecutive_days, RuleKey.MIN_CONSECUTIVE, "连续值班"),
-            (False, unit.min_days_off, RuleKey.MIN_DAYS_OFF, "连续休息"),
+            (True, limits.min_consecutive_days, RuleKey.MIN_CONSECUTIVE, "连续值班"),
+            (False, limits.min_days_off, RuleKey.MIN_DAYS_OFF, "连续休息"),
         ):
             if least is None:
                 continue
@@ -329,13 +330,13 @@ def _check_horizon_limits(problem: Problem, roster: Roster) -> list[Finding]:
                 length = (last - first).days + 1
                 if first > problem.start and last < problem.end and length < least:
                     found.append(Finding(rule, f"{first} 起{what} {length} 天，最少 {least} 天", unit=unit.id, date=first))
-        if unit.max_weekends is not None:
+        if limits.max_weekends is not None:
             worked = sum(1 for block in problem.weekends if on.intersection(block))
-            if worked > unit.max_weekends:
+            if worked > limits.max_weekends:
                 found.append(
                     Finding(
                         RuleKey.HORIZON_WEEKENDS,
-                        f"排班期内值了 {worked} 个周末或节假日，最多 {unit.max_weekends} 个",
+                        f"排班期内值了 {worked} 个周末或节假日，最多 {limits.max_weekends} 个",
                         unit=unit.id,
                     )
                 )

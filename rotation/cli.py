@@ -739,7 +739,7 @@ def bench() -> None:
     """用文献中的公开基准实例衡量求解器（结果与文献中的最好值对比）。"""
 
 
-@bench.command("curtois")
+@bench.command("curtois", short_help="文献基准实例的入口（给维护者）：求解 Curtois & Qu 的一个实例")
 @click.argument("instance_path", type=click.Path(path_type=Path))
 @click.option("--time-limit", type=click.FloatRange(min=0.1), default=60.0, show_default=True, help="求解时限（秒）")
 @click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True, help="并行求解线程数")
@@ -774,10 +774,10 @@ def bench_curtois(
     force: bool,
     quiet: bool,
 ) -> None:
-    """求解 Curtois & Qu 排班基准的一个实例（INSTANCE_PATH，如 Instance1.txt），用检查器复核，
-    输出目标值、下界、状态和用时。退出码：0 求得可行排班，2 实例或排班文件有误，
-    3 排班违反硬性规则，4 时限内未找到可行排班，5 被中止，6 无法写出。"""
-    from rotation import curtois
+    """文献基准实例的入口（给维护者）：求解 Curtois & Qu 排班基准的一个实例（INSTANCE_PATH，
+    如 Instance1.txt），用检查器复核，输出目标值、下界、状态和用时。退出码：0 求得可行排班，
+    2 实例或排班文件有误，3 排班违反硬性规则，4 时限内未找到可行排班，5 被中止，6 无法写出。"""
+    from rotation.benchmarks import curtois
 
     with exit_on_bad_data("实例文件有误："):
         instance = curtois.read_instance(instance_path)

@@ -6,7 +6,8 @@ import datetime as dt
 import math
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from enum import Enum
 
 from ortools.sat.python import cp_model
 
@@ -157,22 +158,57 @@ class Best:
         return None if self.roster is None else self.roster.missing
 
 
+FIRST_SHARE = 0.2
+"""With neighbourhood search on one model: the share of the time for the first full search."""
+BOUND_SHARE = 0.1
+"""... and the share kept for a last full search, seeded with the best roster, for the bound."""
+RELAX_LIMIT = 10_000
+"""Duty Booleans above which neighbourhood steps give way to one CP-SAT search, not restarted
+(docs/curtois.md, "Solving")."""
+GREEDY_LIMIT = 200_000
+"""Duty Booleans above which the greedy first roster is not worth its time (docs/curtois.md, "Solving")."""
+
+
+class Improve(Enum):
+    """How a roster is improved once there is one."""
+
+    GROUPS = "groups"  # re-plan a few units' duties at a time, each a small model: county months
+    MODEL = "model"  # search one model of the horizon, then relax parts of it: rules that span the horizon
+
+
+@dataclass(frozen=True)
+class Strategy:
+    """How :func:`solve_whole` searches; every strategy ends with the best settled roster, checked."""
+
+    plan: bool = True  # the pattern bound and its rounded plan, when there is time
+    improve: Improve = Improve.GROUPS
+    first_share: float = FIRST_SHARE  # MODEL: the first full search's share (1: the only search)
+
+
+COUNTY = Strategy()
+"""County data: the plan, then groups of units (docs/solver.md §5)."""
+BENCHMARK = Strategy(plan=False, improve=Improve.MODEL)
+"""Rules that span the horizon, such as the Curtois benchmark's (docs/curtois.md, "Solving")."""
+
+
 def solve_whole(
     problem: Problem,
     options: SolveOptions,
     control: SearchControl,
     on_progress: Callable[[Progress], None] | None = None,
     budget: Budget | None = None,
+    strategy: Strategy = COUNTY,
 ) -> Result:
     """One model for the whole horizon, in phases that each offer their roster to the best so far:
 
-    1. the greedy roster, always, settled (:mod:`rotation.solver.settle`): the answer when
-       nothing better is found in time;
+    1. the greedy roster, settled (:mod:`rotation.solver.settle`): the answer when nothing better
+       is found in time (a model-improving strategy takes it as a hint only);
     2. with enough time, the pattern bound, whose LP dives to one pattern per unit, rounded day by
        day into a roster (:mod:`rotation.solver.rounding`);
     3. neighbourhood search over groups of units (problems of more than WHOLE_UNITS units), half
        of them drawn around a missing duty while there is one, or a search of the full model
-       (smaller ones), until the time is up;
+       (smaller ones), until the time is up; or, improving the model, a search of the whole model
+       relaxed part by part (:func:`_search_model`);
     4. a closing pass: the roster is scored by the model and the checker, who must agree, and
        people are named.
 
@@ -184,15 +220,19 @@ def solve_whole(
     began = budget.started
     pins = pinned_duties(problem)
     best = Best(problem, pins, seed)
+    on_model = strategy.improve is Improve.MODEL
 
     def stopped() -> bool:
         return control.interrupted or budget.expired
 
     clock = budget.elapsed()
-    greedy = as_assignments(first_roster(problem, pins))
+    # on the largest benchmark instances the greedy takes longer than it helps
+    small = sum(len(slot.eligible) for slot in problem.slots) <= GREEDY_LIMIT
+    greedy = as_assignments(first_roster(problem, pins)) if small else []
     pace = budget.elapsed() - clock  # one pass over the problem on this machine, now
-    first = settle_within(problem, greedy, seed, essential(budget))
-    scoring = budget.elapsed() - clock - pace  # scoring a roster with the model, and about naming its people
+    # a greedy roster breaking the benchmark's minimums would take settling seconds to say so
+    first = settle_within(problem, greedy, seed, essential(budget)) if not on_model else None
+    scoring = budget.elapsed() - clock - pace if not on_model else pace  # scoring a roster, naming its people
     if first is not None and first.dropped == 0:
         best.filled(first)  # the greedy filled what it could
     best.offer(first, "贪心初始排班")
@@ -200,7 +240,7 @@ def solve_whole(
     work = budget.until(pace + CLOSING_SCORES * scoring)  # a last fill, scoring it, naming people
     phases: dict[str, float] = {"first_roster": round(budget.elapsed(), 1)}
     patterns = None
-    if not stopped() and _plan_time(work) > 0:
+    if strategy.plan and not stopped() and _plan_time(work) > 0:
         patterns = _pattern_bound(problem, greedy, options, work, control, on_progress, began)
         if patterns is not None:
             best.offer(settle_within(problem, plan_roster(problem, patterns.plan), seed, work), "线性规划取整", work)
@@ -214,7 +254,13 @@ def solve_whole(
     status = SolveStatus.FEASIBLE
     run = None
     large = len(problem.units) > WHOLE_UNITS
-    if (best.roster is None or not large) and fits(SEARCH_PASSES):
+    method = "整体求解"
+    if on_model and not control.interrupted:
+        model_run = _search_model(problem, options, work, control, on_progress, greedy, strategy.first_share)
+        best.offer(model_run.roster, "整体模型")
+        size, bound, status, method = model_run.size, model_run.bound, model_run.status, _RELAXING
+        phases |= model_run.phases
+    elif (best.roster is None or not large) and fits(SEARCH_PASSES):
         # small problems are searched whole; so is any problem whose greedy roster breaks a
         # minimum (a month's least duties, the benchmark's least minutes and runs), the one kind
         # of hard rule that dropping duties cannot mend
@@ -233,7 +279,7 @@ def solve_whole(
             size, bound, status = run.size, run.bound, run.status
             best.offer(Settled(run.duties, run.objective, run.terms, 0, shortfall(problem, run.duties)), "完整模型搜索")
         phases["search"] = round(budget.elapsed(), 1)
-    if best.roster is not None and large and fits(SEARCH_PASSES):
+    if best.roster is not None and large and not on_model and fits(SEARCH_PASSES):
         duties, improved = improve(
             problem,
             best.roster.duties,
@@ -259,13 +305,14 @@ def solve_whole(
             budget,
             None,
             interrupted=control.interrupted,
-            status=run.status if run is not None else SolveStatus.UNKNOWN,
+            status=status if on_model else run.status if run is not None else SolveStatus.UNKNOWN,
             size=size,
             phases=phases,
+            method=method,
         )
     best.fill(best.roster, best.source, budget)
     phases["filled"] = round(budget.elapsed(), 1)
-    if status is SolveStatus.OPTIMAL and best.source != "完整模型搜索":
+    if status is SolveStatus.OPTIMAL and best.source not in ("完整模型搜索", "整体模型"):
         status = SolveStatus.FEASIBLE  # the search proved its own roster, which a later phase replaced
     return conclude(
         problem,
@@ -279,6 +326,7 @@ def solve_whole(
         bounds=[bound, patterns.bound if patterns else None],
         size=size,
         phases=phases,
+        method=method,
     )
 
 
@@ -472,38 +520,35 @@ def _short(limit: float, share: float, seconds: float, most: float) -> float:
     return max(limit * share, min(seconds, limit * most))
 
 
-FIRST_SHARE = 0.2
-"""With neighbourhood search on one model: the share of the time for the first full search."""
-BOUND_SHARE = 0.1
-"""... and the share kept for a last full search, seeded with the best roster, for the bound."""
-RELAX_LIMIT = 10_000
-"""Duty Booleans above which neighbourhood steps give way to one CP-SAT search, not restarted
-(docs/curtois.md, "Solving")."""
-GREEDY_LIMIT = 200_000
-"""Duty Booleans above which the greedy first roster is not worth its time (docs/curtois.md, "Solving")."""
+@dataclass(frozen=True)
+class ModelSearch:
+    """What searching one model of the horizon found (:func:`_search_model`)."""
+
+    roster: Settled | None
+    status: SolveStatus
+    bound: int | None
+    size: dict[str, int]
+    phases: dict[str, float]
 
 
-def solve_relaxing(
+def _search_model(
     problem: Problem,
     options: SolveOptions,
+    budget: Budget,
     control: SearchControl,
-    on_progress: Callable[[Progress], None] | None = None,
-    first_share: float = FIRST_SHARE,
-    budget: Budget | None = None,
-) -> Result:
-    """One model for the whole horizon, improved by neighbourhood search on that model (see
-    :mod:`rotation.solver.relax`): a full search from the greedy roster first, which proves
-    small problems optimal (when it finds no roster in its share, a search without the objective
-    looks for any roster that keeps the hard rules); then relax-and-resolve steps, on models of up
-    to RELAX_LIMIT duty Booleans; then a last full search from the best roster, which improves
-    and bounds it. For problems whose rules all span the horizon, such as the Curtois
-    benchmark, where coverage is soft and need not be complete. With ``first_share`` 1 the
-    first search takes all the time: one plain search of the model."""
-    budget = budget or options.budget()
+    on_progress: Callable[[Progress], None] | None,
+    hint: list[Assignment],
+    first_share: float,
+) -> ModelSearch:
+    """One model of the horizon: a full search from ``hint`` first, which proves small problems
+    optimal (when it finds no roster in its share, a search without the objective looks for any
+    roster that keeps the hard rules); then relax-and-resolve steps (:mod:`rotation.solver.relax`)
+    on models of up to RELAX_LIMIT duty Booleans; then a last full search from the best roster,
+    which improves and bounds it. With ``first_share`` 1 the first search takes all the time: one
+    plain search of the model. For rules that span the horizon, such as the Curtois benchmark's."""
     began = budget.started
     model, variables, terms = build_model(problem, Mode.FULL)
-    if len(variables.x) <= GREEDY_LIMIT:
-        hint = as_assignments(first_roster(problem, pinned_duties(problem)))
+    if hint:
         add_complete_hint(variables, hint, options.seed)
     built = budget.elapsed()
     # a large model gets one search, not restarted, unless it finds no roster in its share
@@ -522,7 +567,7 @@ def solve_relaxing(
     fell_back = first.incumbent is None and first.status is not SolveStatus.INFEASIBLE and first_share < 1
     if fell_back and not control.interrupted:
         first = _any_roster(model, terms, options, budget, control, on_progress, began)
-    best, status, bound, solutions = first.incumbent, first.status, first.bound, first.solutions
+    best, status, bound = first.incumbent, first.status, first.bound
     phases: dict[str, float] = {"model": round(built, 1), "first_search": round(budget.elapsed(), 1)}
     if first.first_at is not None:
         phases["first_roster"] = round(first.first_at, 1)
@@ -533,48 +578,25 @@ def solve_relaxing(
         best, log = relax_and_resolve(
             variables, best, budget.part(steps), options.seed, options.workers, control, on_progress, progress
         )
-        solutions += log.improvements
         phases["neighbourhoods"] = round(budget.elapsed(), 1)
         phases["steps"] = log.steps
         if not control.interrupted and not budget.expired:
             hint_all(variables, best.values)
             last = search(model, options, budget, control, on_progress, began)
-            solutions += last.solutions
             if last.bound is not None:
                 bound = last.bound if bound is None else max(bound, last.bound)
             if last.incumbent is not None and last.incumbent.objective <= best.objective:
                 best, status = last.incumbent, last.status
+    size = size_of(model, variables)
     if best is None:
-        return conclude(
-            problem,
-            options,
-            budget,
-            None,
-            solutions=solutions,
-            interrupted=control.interrupted,
-            status=status,
-            size=size_of(model, variables),
-            phases=phases,
-            method=_RELAXING,
-        )
+        return ModelSearch(None, status, None, size, phases)
     solver = fixed_solution(variables, best.values, options.seed)
     duties = extract_duties(variables, solver.value)
     values = {rule: round(solver.value(term)) if not isinstance(term, int) else term for rule, term in terms.items()}
-    settled = Settled(duties, best.objective, values, 0, shortfall(problem, duties))
-    return conclude(
-        problem,
-        options,
-        budget,
-        settled,
-        "整体模型",
-        solutions=solutions,
-        interrupted=control.interrupted,
-        status=SolveStatus.OPTIMAL if status is SolveStatus.OPTIMAL else SolveStatus.FEASIBLE,
-        bounds=[best.objective if status is SolveStatus.OPTIMAL else bound],
-        size=size_of(model, variables),
-        phases=phases,
-        method=_RELAXING,
-    )
+    found = Settled(duties, best.objective, values, 0, shortfall(problem, duties))
+    if status is SolveStatus.OPTIMAL:
+        return ModelSearch(found, status, best.objective, size, phases)
+    return ModelSearch(found, SolveStatus.FEASIBLE, bound, size, phases)
 
 
 _RELAXING = "整体模型 + 邻域搜索（逐次放开部分单位或日期重新求解）"

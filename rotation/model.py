@@ -198,6 +198,45 @@ def is_level_selector(value: str) -> bool:
 
 
 @dataclass(frozen=True)
+class UnitLimits:
+    """A unit's limits over the whole horizon; None (or no entry) is no limit.
+
+    Only readers of benchmark formats, such as rotation.benchmarks.curtois, set them: a county
+    unit has none, and the engine then adds no constraint for them."""
+
+    max_per_shift: tuple[tuple[str, int], ...] = ()  # (shift id, most duties in that shift)
+    min_minutes: int | None = None
+    max_minutes: int | None = None
+    max_consecutive_days: int | None = None  # overrides the rules table for this unit
+    min_consecutive_days: int | None = None  # runs of duty days inside the horizon
+    min_days_off: int | None = None  # runs of free days between two duty days
+    max_weekends: int | None = None  # weekend or holiday blocks in the horizon
+
+    def __post_init__(self) -> None:
+        for key in ("min_minutes", "max_minutes", "max_weekends"):
+            value = getattr(self, key)
+            if value is not None and value < 0:
+                raise FieldError(key, f"不能为负数，实际为 {value}")
+        for key in ("max_consecutive_days", "min_consecutive_days", "min_days_off"):
+            value = getattr(self, key)
+            if value is not None and not 1 <= value <= MAX_DAYS:
+                raise FieldError(key, f"天数应为 1 到 {MAX_DAYS} 之间的整数，实际为 {value}")
+        for shift, most in self.max_per_shift:
+            if most < 0:
+                raise FieldError("max_per_shift", f"时段「{shift}」的最多次数不能为负数，实际为 {most}")
+        if self.min_minutes is not None and self.max_minutes is not None and self.min_minutes > self.max_minutes:
+            raise FieldError("max_minutes", f"最长时长 ({self.max_minutes}) 不能小于最短时长 ({self.min_minutes})")
+
+    def most_in_shift(self, shift: str) -> int | None:
+        """The most duties the unit may take in ``shift`` over the horizon (None: no limit)."""
+        return self._per_shift.get(shift)
+
+    @cached_property
+    def _per_shift(self) -> dict[str, int]:
+        return dict(self.max_per_shift)
+
+
+@dataclass(frozen=True)
 class Unit:
     """A department party organization (单位党组织) that takes turns on duty."""
 
@@ -214,32 +253,12 @@ class Unit:
     contact: str | None = None
     phone: str | None = None
     source: Source | None = field(default=None, compare=False, repr=False)
-    # Limits over the whole horizon, after ``source`` as the loader passes fields by position.
-    # The tables do not carry them (the data format fixes the columns); readers of other
-    # formats, such as rotation.curtois, set them.
-    max_per_shift: tuple[tuple[str, int], ...] = ()  # (shift id, most duties in that shift)
-    min_minutes: int | None = None
-    max_minutes: int | None = None
-    max_consecutive_days: int | None = None  # overrides the rules table for this unit
-    min_consecutive_days: int | None = None  # runs of duty days inside the horizon
-    min_days_off: int | None = None  # runs of free days between two duty days
-    max_weekends: int | None = None  # weekend or holiday blocks in the horizon
+    # After ``source``, as the loader passes the fields before it by position. The tables do not
+    # carry limits (the data format fixes the columns); readers of benchmark formats set them.
+    limits: UnitLimits = UnitLimits()
 
     def __post_init__(self) -> None:
         _require_id("id", self.id)
-        for key in ("min_minutes", "max_minutes", "max_weekends"):
-            value = getattr(self, key)
-            if value is not None and value < 0:
-                raise FieldError(key, f"不能为负数，实际为 {value}")
-        for key in ("max_consecutive_days", "min_consecutive_days", "min_days_off"):
-            value = getattr(self, key)
-            if value is not None and not 1 <= value <= MAX_DAYS:
-                raise FieldError(key, f"天数应为 1 到 {MAX_DAYS} 之间的整数，实际为 {value}")
-        for shift, most in self.max_per_shift:
-            if most < 0:
-                raise FieldError("max_per_shift", f"时段「{shift}」的最多次数不能为负数，实际为 {most}")
-        if self.min_minutes is not None and self.max_minutes is not None and self.min_minutes > self.max_minutes:
-            raise FieldError("max_minutes", f"最长时长 ({self.max_minutes}) 不能小于最短时长 ({self.min_minutes})")
         if self.members < 1:
             raise FieldError("members", f"党员人数应为不小于 1 的整数，实际为 {self.members}")
         if not self.roles:
@@ -255,14 +274,6 @@ class Unit:
     @property
     def label(self) -> str:
         return self.name or self.id
-
-    def most_in_shift(self, shift: str) -> int | None:
-        """The most duties this unit may take in ``shift`` over the horizon (None: no limit)."""
-        return self._per_shift.get(shift)
-
-    @cached_property
-    def _per_shift(self) -> dict[str, int]:
-        return dict(self.max_per_shift)
 
 
 @dataclass(frozen=True)
@@ -463,7 +474,8 @@ class DataSet:
         return unit.max_per_day if unit.max_per_day is not None else self.rules.max_per_day
 
     def max_consecutive_days(self, unit: Unit) -> int:
-        return unit.max_consecutive_days if unit.max_consecutive_days is not None else self.rules.max_consecutive_days
+        most = unit.limits.max_consecutive_days
+        return most if most is not None else self.rules.max_consecutive_days
 
 
 def _require_id(column: str, value: str) -> None:

@@ -137,7 +137,7 @@ class Problem:
     @cached_property
     def weekends(self) -> tuple[tuple[dt.date, ...], ...]:
         """Runs of consecutive rest days or holidays over the whole horizon, not cut at month
-        ends: what a unit's ``max_weekends`` counts, each run once."""
+        ends: what a unit's ``limits.max_weekends`` counts, each run once."""
         runs: list[list[dt.date]] = []
         for day in self.days:
             if day.is_working:
@@ -372,7 +372,7 @@ def _with_eligibility(problem: Problem, resolved: list[tuple[Period, str, int, i
             for unit in by_role.get(role, [])
             if not (require and community is not None and unit.community != community)
             and not problem.unit_unavailable(unit.id, period.date, period.shift)
-            and unit.most_in_shift(period.shift) != 0
+            and unit.limits.most_in_shift(period.shift) != 0
             and (not problem.has_people(unit.id) or problem.available_people(unit.id, period.date, period.shift))
         )
         slots.append(Slot(index, period, role, low, high, eligible, community))

@@ -17,8 +17,8 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from rotation.benchmarks.curtois import FIRST_DAY, Instance, judge, read_instance, read_roster, solve, write_roster
 from rotation.cli import main
-from rotation.curtois import FIRST_DAY, Instance, judge, read_instance, read_roster, solve, write_roster
 from rotation.errors import DataError
 from rotation.model import RequestKind
 from rotation.solver.cpsat import SolveOptions
@@ -67,15 +67,15 @@ def test_instances_1_to_3_are_read_with_every_line(instances: dict, number: int,
 
 def test_an_employee_becomes_a_unit_with_every_limit(instances: dict) -> None:
     instance = instances[3]
-    unit = instance.data.unit("A")  # A,E=14|D=14|L=0,4320,3360,5,2,2,1 with day 0 off
-    assert unit.max_per_shift == (("E", 14), ("D", 14), ("L", 0))
+    limits = instance.data.unit("A").limits  # A,E=14|D=14|L=0,4320,3360,5,2,2,1 with day 0 off
+    assert limits.max_per_shift == (("E", 14), ("D", 14), ("L", 0))
     assert (
-        unit.max_minutes,
-        unit.min_minutes,
-        unit.max_consecutive_days,
-        unit.min_consecutive_days,
-        unit.min_days_off,
-        unit.max_weekends,
+        limits.max_minutes,
+        limits.min_minutes,
+        limits.max_consecutive_days,
+        limits.min_consecutive_days,
+        limits.min_days_off,
+        limits.max_weekends,
     ) == (4320, 3360, 5, 2, 2, 1)
     assert [(u.start, u.end) for u in instance.data.unavailability if u.unit == "A"] == [(FIRST_DAY, FIRST_DAY)]
     assert all("A" not in slot.eligible for slot in instance.problem.slots if slot.shift == "L")  # L=0

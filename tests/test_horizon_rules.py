@@ -18,7 +18,7 @@ from test_solver import avoid_all, rows, solved
 
 from rotation.cells import parse_day_spec
 from rotation.checker import check
-from rotation.model import Demand, Request, RequestKind, Unavailability, Unit
+from rotation.model import Demand, Request, RequestKind, Unavailability, Unit, UnitLimits
 from rotation.problem import Problem, build_problem
 from rotation.roster import Roster
 from rotation.units import SCALE
@@ -53,23 +53,23 @@ def broken(problem: Problem, *dates: dt.date, unit: str = "U1", shift: str = "AM
 
 
 def test_a_unit_takes_no_more_duties_of_a_shift_than_its_limit() -> None:
-    problem = week(Unit("U1", "县委办", max_per_shift=(("AM", 1),)), need("S1", "全部", 1))
+    problem = week(Unit("U1", "县委办", limits=UnitLimits(max_per_shift=(("AM", 1),))), need("S1", "全部", 1))
     assert broken(problem, MON) == []
     assert broken(problem, MON, WED) == [("per_shift", "U1", None)]
     assert broken(problem, MON, WED, unit="U2") == []  # only U1 has the limit
     # a limit on AM says nothing about PM
-    pm = week(Unit("U1", "县委办", max_per_shift=(("AM", 1),)), need("S1", "全部", 1, shift="PM"))
+    pm = week(Unit("U1", "县委办", limits=UnitLimits(max_per_shift=(("AM", 1),))), need("S1", "全部", 1, shift="PM"))
     assert broken(pm, MON, WED, shift="PM") == []
 
 
 def test_the_solver_leaves_a_unit_at_its_shift_limit() -> None:
-    result = solved(alone(Unit("U1", "县委办", max_per_shift=(("AM", 2),)), need("S1", "全部", 1), end=WED))
+    result = solved(alone(Unit("U1", "县委办", limits=UnitLimits(max_per_shift=(("AM", 2),))), need("S1", "全部", 1), end=WED))
     assert len(rows(result)) == 2
     assert result.objective == MISSING  # the third day goes uncovered
 
 
 def test_a_shift_limit_of_zero_makes_the_unit_ineligible() -> None:
-    problem = week(Unit("U1", "县委办", max_per_shift=(("AM", 0),)), need("S1", "全部", 1))
+    problem = week(Unit("U1", "县委办", limits=UnitLimits(max_per_shift=(("AM", 0),))), need("S1", "全部", 1))
     assert all(slot.eligible == ("U2",) for slot in problem.slots)
 
 
@@ -78,7 +78,7 @@ def test_a_shift_limit_of_zero_makes_the_unit_ineligible() -> None:
 
 def test_a_units_minutes_stay_within_its_bounds() -> None:
     assert AM.minutes == 210 and PM.minutes == 210
-    problem = week(Unit("U1", "县委办", min_minutes=420, max_minutes=630), need("S1", "全部", 1))
+    problem = week(Unit("U1", "县委办", limits=UnitLimits(min_minutes=420, max_minutes=630)), need("S1", "全部", 1))
     assert broken(problem, MON) == [("min_minutes", "U1", None)]
     assert broken(problem, MON, WED) == []
     assert broken(problem, MON, WED, FRI) == []
@@ -87,7 +87,7 @@ def test_a_units_minutes_stay_within_its_bounds() -> None:
 
 
 def test_the_solver_gives_a_unit_its_minimum_minutes_even_against_its_wish() -> None:
-    unit = Unit("U1", "县委办", min_minutes=420)
+    unit = Unit("U1", "县委办", limits=UnitLimits(min_minutes=420))
     data = make_data(need("S1", "全部", 1), units=(unit, Unit("U2", "县财政局")), rules=PLAIN, requests=(avoid_all("U1"),))
     result = solved(build_problem(data, MON, WED))
     assert sum(1 for r in rows(result) if r[3] == "U1") == 2
@@ -95,7 +95,7 @@ def test_the_solver_gives_a_unit_its_minimum_minutes_even_against_its_wish() -> 
 
 
 def test_the_solver_keeps_a_unit_under_its_maximum_minutes() -> None:
-    result = solved(alone(Unit("U1", "县委办", max_minutes=420), need("S1", "全部", 1), end=WED))
+    result = solved(alone(Unit("U1", "县委办", limits=UnitLimits(max_minutes=420)), need("S1", "全部", 1), end=WED))
     assert len(rows(result)) == 2 and result.objective == MISSING
 
 
@@ -103,13 +103,13 @@ def test_the_solver_keeps_a_unit_under_its_maximum_minutes() -> None:
 
 
 def test_a_units_own_longest_run_overrides_the_rules_table() -> None:
-    problem = week(Unit("U1", "县委办", max_consecutive_days=1), need("S1", "全部", 1))
+    problem = week(Unit("U1", "县委办", limits=UnitLimits(max_consecutive_days=1)), need("S1", "全部", 1))
     assert broken(problem, MON, TUE) == [("consecutive", "U1", TUE)]
     assert broken(problem, MON, TUE, unit="U2") == []  # U2 follows the table: 7 days
 
 
 def test_the_solver_breaks_a_run_at_a_units_own_limit() -> None:
-    result = solved(alone(Unit("U1", "县委办", max_consecutive_days=2), need("S1", "全部", 1), end=WED))
+    result = solved(alone(Unit("U1", "县委办", limits=UnitLimits(max_consecutive_days=2)), need("S1", "全部", 1), end=WED))
     assert [r[0] for r in rows(result)] in ([MON, TUE], [TUE, WED], [MON, WED])
     assert result.objective == MISSING
 
@@ -130,12 +130,12 @@ def test_the_solver_breaks_a_run_at_a_units_own_limit() -> None:
     ],
 )
 def test_a_run_of_duty_days_inside_the_horizon_is_long_enough(dates: tuple, expected: list) -> None:
-    problem = week(Unit("U1", "县委办", min_consecutive_days=2), need("S1", "全部", 1))
+    problem = week(Unit("U1", "县委办", limits=UnitLimits(min_consecutive_days=2)), need("S1", "全部", 1))
     assert broken(problem, *dates) == expected
 
 
 def test_the_solver_leaves_a_lone_duty_day_uncovered_rather_than_break_a_run() -> None:
-    unit = Unit("U1", "县委办", min_consecutive_days=2)
+    unit = Unit("U1", "县委办", limits=UnitLimits(min_consecutive_days=2))
     result = solved(alone(unit, *on_dates(WED)))  # a duty only on Wednesday: a run of one
     assert rows(result) == [] and result.objective == MISSING
     result = solved(alone(unit, *on_dates(MON)))  # Monday touches the first day: allowed
@@ -143,7 +143,7 @@ def test_the_solver_leaves_a_lone_duty_day_uncovered_rather_than_break_a_run() -
 
 
 def test_a_day_the_unit_cannot_work_ends_its_run() -> None:
-    unit = Unit("U1", "县委办", min_consecutive_days=2)
+    unit = Unit("U1", "县委办", limits=UnitLimits(min_consecutive_days=2))
     data = make_data(*on_dates(TUE, WED), units=(unit,), rules=PLAIN, unavailability=(Unavailability("U1", WED, WED),))
     result = solved(build_problem(data, MON, SUN))
     assert rows(result) == [] and result.objective == 2 * MISSING
@@ -163,12 +163,12 @@ def test_a_day_the_unit_cannot_work_ends_its_run() -> None:
     ],
 )
 def test_a_run_of_free_days_between_duties_is_long_enough(dates: tuple, expected: list) -> None:
-    problem = week(Unit("U1", "县委办", min_days_off=2), need("S1", "全部", 1))
+    problem = week(Unit("U1", "县委办", limits=UnitLimits(min_days_off=2)), need("S1", "全部", 1))
     assert broken(problem, *dates) == expected
 
 
 def test_the_solver_gives_a_unit_its_shortest_rest() -> None:
-    unit = Unit("U1", "县委办", min_days_off=2)
+    unit = Unit("U1", "县委办", limits=UnitLimits(min_days_off=2))
     result = solved(alone(unit, *on_dates(MON, WED)))
     assert len(rows(result)) == 1 and result.objective == MISSING
     result = solved(alone(unit, *on_dates(MON, THU)))
@@ -176,7 +176,7 @@ def test_the_solver_gives_a_unit_its_shortest_rest() -> None:
 
 
 def test_days_off_are_counted_whatever_the_unit_could_have_worked() -> None:
-    unit = Unit("U1", "县委办", min_days_off=2)
+    unit = Unit("U1", "县委办", limits=UnitLimits(min_days_off=2))
     problem = alone(unit, *on_dates(MON, WED))  # nothing open on Tuesday: still a free day
     assert broken(problem, MON, WED) == [("min_days_off", "U1", TUE)]
 
@@ -185,7 +185,7 @@ def test_days_off_are_counted_whatever_the_unit_could_have_worked() -> None:
 
 
 def test_weekends_are_counted_over_the_horizon_each_once() -> None:
-    problem = week(Unit("U1", "县委办", max_weekends=1), need("S1", "全部", 1), end=day(3, 15))
+    problem = week(Unit("U1", "县委办", limits=UnitLimits(max_weekends=1)), need("S1", "全部", 1), end=day(3, 15))
     assert broken(problem, SAT, SUN) == []  # one weekend, both days
     assert broken(problem, SAT, day(3, 15)) == [("horizon_weekends", "U1", None)]
 
@@ -194,7 +194,10 @@ def test_a_weekend_across_a_month_end_counts_once() -> None:
     # 2026-01-31 is a Saturday, 02-01 a Sunday: one weekend, though the monthly rule sees two months
     saturday, sunday = dt.date(2026, 1, 31), dt.date(2026, 2, 1)
     problem = week(
-        Unit("U1", "县委办", max_weekends=1), need("S1", "全部", 1), start=dt.date(2026, 1, 26), end=dt.date(2026, 2, 8)
+        Unit("U1", "县委办", limits=UnitLimits(max_weekends=1)),
+        need("S1", "全部", 1),
+        start=dt.date(2026, 1, 26),
+        end=dt.date(2026, 2, 8),
     )
     assert problem.weekends == ((saturday, sunday), (dt.date(2026, 2, 7), dt.date(2026, 2, 8)))
     assert broken(problem, saturday, sunday) == []
@@ -202,7 +205,7 @@ def test_a_weekend_across_a_month_end_counts_once() -> None:
 
 
 def test_the_solver_keeps_a_unit_to_its_weekends() -> None:
-    unit = Unit("U1", "县委办", max_weekends=1)
+    unit = Unit("U1", "县委办", limits=UnitLimits(max_weekends=1))
     result = solved(alone(unit, *on_dates(SAT, SUN, day(3, 14), day(3, 15)), end=day(3, 15)))
     dates = [r[0] for r in rows(result)]
     assert dates in ([SAT, SUN], [day(3, 14), day(3, 15)])

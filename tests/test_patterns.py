@@ -18,7 +18,7 @@ from rotation.cells import parse_day_spec
 from rotation.checker import check
 from rotation.engine import _with_bound, pinned_duties, solve
 from rotation.loader import load
-from rotation.model import DEFAULT_ROLE, DataSet, Fixed, History, Request, RequestKind, Station, Unavailability, Unit
+from rotation.model import DEFAULT_ROLE, DataSet, Fixed, History, Request, RequestKind, Station, Unavailability, Unit, UnitLimits
 from rotation.problem import build_problem
 from rotation.roster import Roster
 from rotation.solver.bound import soft_lower_bound
@@ -357,7 +357,7 @@ def test_no_roster_across_a_month_end_is_below_the_months_bound(
 
 
 def test_a_horizon_with_a_minimum_over_all_of_it_has_no_months_bound() -> None:
-    units = (Unit("U1", "县委办", min_consecutive_days=2),)
+    units = (Unit("U1", "县委办", limits=UnitLimits(min_consecutive_days=2)),)
     data = make_data(need("S1", "全部", 1), units=units, rules=rules(max_consecutive_days=3))
     assert months_bound(build_problem(data, day(3, 30), day(4, 1))) is None
 

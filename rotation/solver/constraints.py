@@ -148,11 +148,11 @@ def add_weekends(v: Variables) -> None:
 
 
 def add_horizon_weekends(v: Variables) -> None:
-    """A unit with ``max_weekends`` works at most that many weekend or holiday blocks in the
-    horizon; a block counts once however many of its days are worked."""
+    """A unit with ``limits.max_weekends`` works at most that many weekend or holiday blocks in
+    the horizon; a block counts once however many of its days are worked."""
     for unit in v.problem.units:
-        if unit.max_weekends is not None:
-            _at_most_blocks(v, unit.id, v.problem.weekends, unit.max_weekends)
+        if unit.limits.max_weekends is not None:
+            _at_most_blocks(v, unit.id, v.problem.weekends, unit.limits.max_weekends)
 
 
 def _at_most_blocks(v: Variables, unit: str, blocks: Iterable[Sequence[dt.date]], most: int) -> None:
@@ -186,11 +186,11 @@ def _in_shift(v: Variables) -> dict[str, dict[str, list]]:
 
 
 def add_per_shift(v: Variables) -> None:
-    """At most ``max_per_shift`` duties of each listed shift per unit over the horizon."""
+    """At most ``limits.max_per_shift`` duties of each listed shift per unit over the horizon."""
     in_shift = _in_shift(v)
     for unit in v.problem.units:
         grouped = in_shift[unit.id]
-        for shift, most in unit.max_per_shift:
+        for shift, most in unit.limits.max_per_shift:
             if len(grouped.get(shift, [])) > most:
                 v.add(sum(grouped[shift]) <= most)
 
@@ -202,17 +202,17 @@ def _minutes(v: Variables, unit: str) -> LinearExpr:
 
 
 def add_min_minutes(v: Variables) -> None:
-    """A unit's duties last at least its ``min_minutes`` in all."""
+    """A unit's duties last at least its ``limits.min_minutes`` in all."""
     for unit in v.problem.units:
-        if unit.min_minutes is not None:
-            v.add(_minutes(v, unit.id) >= unit.min_minutes)
+        if unit.limits.min_minutes is not None:
+            v.add(_minutes(v, unit.id) >= unit.limits.min_minutes)
 
 
 def add_max_minutes(v: Variables) -> None:
-    """A unit's duties last at most its ``max_minutes`` in all."""
+    """A unit's duties last at most its ``limits.max_minutes`` in all."""
     for unit in v.problem.units:
-        if unit.max_minutes is not None:
-            v.add(_minutes(v, unit.id) <= unit.max_minutes)
+        if unit.limits.max_minutes is not None:
+            v.add(_minutes(v, unit.id) <= unit.limits.max_minutes)
 
 
 def _forbid_short_blocks(v: Variables, unit: str, least: int, work: bool) -> None:
@@ -238,14 +238,16 @@ def _forbid_short_blocks(v: Variables, unit: str, least: int, work: bool) -> Non
 
 def add_min_consecutive(v: Variables) -> None:
     for unit in v.problem.units:
-        if unit.min_consecutive_days is not None and unit.min_consecutive_days > 1:
-            _forbid_short_blocks(v, unit.id, unit.min_consecutive_days, work=True)
+        least = unit.limits.min_consecutive_days
+        if least is not None and least > 1:
+            _forbid_short_blocks(v, unit.id, least, work=True)
 
 
 def add_min_days_off(v: Variables) -> None:
     for unit in v.problem.units:
-        if unit.min_days_off is not None and unit.min_days_off > 1:
-            _forbid_short_blocks(v, unit.id, unit.min_days_off, work=False)
+        least = unit.limits.min_days_off
+        if least is not None and least > 1:
+            _forbid_short_blocks(v, unit.id, least, work=False)
 
 
 def _in_month(v: Variables, unit: str, month: tuple[int, int]) -> list:

@@ -119,14 +119,15 @@ def first_roster(
                 ahead += ONE_DAY
             if run > data.max_consecutive_days(u):
                 return False
-        most = u.most_in_shift(slot.shift)
+        limits = u.limits
+        most = limits.most_in_shift(slot.shift)
         if most is not None and state.per_shift[(unit, slot.shift)] >= most:
             return False
-        if u.max_minutes is not None and state.minutes[unit] + data.shift(slot.shift).minutes > u.max_minutes:
+        if limits.max_minutes is not None and state.minutes[unit] + data.shift(slot.shift).minutes > limits.max_minutes:
             return False
-        if u.max_weekends is not None and date in state.weekend_of:
+        if limits.max_weekends is not None and date in state.weekend_of:
             touched = state.weekends[unit]
-            if state.weekend_of[date] not in touched and len(touched) >= u.max_weekends:
+            if state.weekend_of[date] not in touched and len(touched) >= limits.max_weekends:
                 return False
         if date in state.block_of:
             block = state.block_of[date]

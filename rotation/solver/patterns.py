@@ -598,7 +598,7 @@ def months_bound(
     least value over every N the horizon allows (:func:`fairness_floor`): a Lagrangian bound,
     valid whatever the prices. Without them it is the same with every price zero."""
     data = problem.data
-    if any(u.min_minutes or u.min_consecutive_days or u.min_days_off for u in data.units):
+    if any(u.limits.min_minutes or u.limits.min_consecutive_days or u.limits.min_days_off for u in data.units):
         return None
     weights = tuple((rule, 0 if rule in FAIRNESS_RULES else weight) for rule, weight in data.rules.weights)
     free = replace(data, rules=replace(data.rules, weights=weights))

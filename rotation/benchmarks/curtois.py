@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from rotation import checker
 from rotation.checker import CheckResult
-from rotation.engine import FIRST_SHARE, solve_relaxing
+from rotation.engine import BENCHMARK, solve_whole
 from rotation.errors import DataError, DataIssue
 from rotation.model import (
     DEFAULT_ROLE,
@@ -36,6 +36,7 @@ from rotation.model import (
     Station,
     Unavailability,
     Unit,
+    UnitLimits,
 )
 from rotation.problem import Problem, build_problem
 from rotation.result import Result
@@ -269,19 +270,17 @@ def _staff(lines: _Lines, known: set[str]) -> list[Unit]:
             lines.fail(number, "ID", f"员工「{values['ID']}」重复")
             continue
         try:
-            units.append(
-                Unit(
-                    values["ID"],
-                    values["ID"],
-                    max_per_shift=tuple(per_shift),
-                    max_minutes=numbers["MaxTotalMinutes"],
-                    min_minutes=numbers["MinTotalMinutes"],
-                    max_consecutive_days=numbers["MaxConsecutiveShifts"],
-                    min_consecutive_days=numbers["MinConsecutiveShifts"] or None,
-                    min_days_off=numbers["MinConsecutiveDaysOff"] or None,
-                    max_weekends=numbers["MaxWeekends"],
-                )
+            unit = Unit(values["ID"], values["ID"])  # the ID is judged before the limits
+            limits = UnitLimits(
+                max_per_shift=tuple(per_shift),
+                max_minutes=numbers["MaxTotalMinutes"],
+                min_minutes=numbers["MinTotalMinutes"],
+                max_consecutive_days=numbers["MaxConsecutiveShifts"],
+                min_consecutive_days=numbers["MinConsecutiveShifts"] or None,
+                min_days_off=numbers["MinConsecutiveDaysOff"] or None,
+                max_weekends=numbers["MaxWeekends"],
             )
+            units.append(replace(unit, limits=limits))
         except FieldError as error:
             lines.fail(number, _STAFF_COLUMN.get(error.column, error.column), error.message)
     if not units:
@@ -437,8 +436,8 @@ def solve(
     """One model of the whole horizon (never month by month: the benchmark's limits span it),
     searched by neighbourhoods (``relax``) or by one CP-SAT search (``plain``); the roster is
     checked by the independent checker like every roster."""
-    share = 1.0 if method == "plain" else FIRST_SHARE
-    return solve_relaxing(instance.problem, options, control or SearchControl(), on_progress, share)
+    strategy = replace(BENCHMARK, first_share=1.0) if method == "plain" else BENCHMARK
+    return solve_whole(instance.problem, options, control or SearchControl(), on_progress, strategy=strategy)
 
 
 def describe(instance: Instance, result: CheckResult) -> str:
