@@ -245,8 +245,8 @@ def write_report(sheet: Worksheet, problem: Problem, check_result: CheckResult, 
         report.line("求解方法", result.method)
         report.line("改进解", f"找到 {result.solutions} 个")
         report.line("参数", "，".join(f"{_PARAMETER_ZH.get(k, k)} {_yes_no(v)}" for k, v in result.parameters.items()))
-        if result.provenance:
-            report.line("版本", f"rotation {result.provenance['version']}")
+        report.line("版本", f"rotation {result.provenance['version']}")
+        if "data_sha256" in result.provenance:
             report.line("数据指纹", f"sha256:{result.provenance['data_sha256']}")
     else:
         report.line("状态", "校验已有排班（未求解）")

@@ -59,6 +59,7 @@ class Budget:
         own = math.inf if deterministic else self.started + self.limit
         self.deadline = min(own, math.inf if deadline is None else deadline)
         self.parent = parent
+        self.origin: float = parent.origin if parent is not None else self.started  # the whole run's start
         self._work = 0.0
         self._cut = False
 
@@ -67,6 +68,10 @@ class Budget:
     def elapsed(self) -> float:
         """Wall-clock seconds since the budget began, whatever its kind."""
         return self.clock() - self.started
+
+    def since_start(self) -> float:
+        """Wall-clock seconds since the whole run began (its first budget's start)."""
+        return self.clock() - self.origin
 
     def spent(self) -> float:
         """What is used, in the budget's unit."""

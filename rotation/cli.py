@@ -8,7 +8,6 @@ import signal
 import sys
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -26,7 +25,6 @@ from rotation.errors import DataError, DataIssue
 from rotation.loader import load
 from rotation.model import DataSet
 from rotation.problem import Problem, build_problem
-from rotation.provenance import provenance
 from rotation.result import Result
 from rotation.roster import Roster
 from rotation.solver.cpsat import Progress, SearchControl, SolveOptions
@@ -264,18 +262,9 @@ def writing_time(problem: Problem, per_unit: bool, busy: float | None = None) ->
     return busy * (WRITE_SECONDS + WRITE_PER_DUTY * problem.unit_duties * (2 if per_unit else 1))
 
 
-def finish(
-    result: Result, data_path: Path | None, out_dir: Path, force: bool, per_unit: bool, quiet: bool, budget: Budget
-) -> None:
-    """Explain any shortfall, print the summary, write the checked roster and exit with the
-    documented code. The explanation takes what the budget holds beyond writing the outputs."""
-    result = replace(result, provenance=provenance(data_path or DEFAULT_DATA), wall_time=budget.elapsed())
-    if result.roster is not None and result.check is not None and result.check.shortfalls:
-        from rotation.explain import with_causes
-
-        # after Ctrl-C the plain reasons only: the planner asked to stop
-        explaining = budget.until(writing_time(result.problem, per_unit)) if not result.interrupted else budget.part(0)
-        result = with_causes(result, explaining)
+def finish(result: Result, out_dir: Path, force: bool, per_unit: bool, quiet: bool) -> None:
+    """Print the summary (each gap with its cause), write the checked roster and exit with the
+    documented code."""
     if not quiet:
         click.echo("", err=True)
     click.echo(result.summary())
@@ -396,7 +385,7 @@ def solve(
         result = run_interruptibly(lambda control: run_solve(problem, options, control, progress, solving))
     else:
         result = run_interruptibly(lambda control: solve_after(problem, list(previous), options, control, progress, solving))
-    finish(result, data_path, out_dir, force, per_unit, quiet, budget)
+    finish(result, out_dir, force, per_unit, quiet)
 
 
 def check_previous(problem: Problem, previous: Roster) -> None:
@@ -515,7 +504,7 @@ def repair(
     budget = run_budget(time_limit, workers)
     solving = budget.until(writing_time(problem, per_unit))
     result = run_interruptibly(lambda control: run_repair(problem, old, start, options, control, progress, solving))
-    finish(result, data_path, out_dir, force, per_unit, quiet, budget)
+    finish(result, out_dir, force, per_unit, quiet)
 
 
 @main.command()

@@ -25,7 +25,6 @@ from rotation.solver.bound import soft_lower_bound
 from rotation.solver.cpsat import (
     Incumbent,
     Mode,
-    ModelRun,
     Progress,
     SearchControl,
     SearchRun,
@@ -42,10 +41,11 @@ from rotation.solver.cpsat import (
 from rotation.solver.extract import extract_duties
 from rotation.solver.greedy import as_assignments, first_roster
 from rotation.solver.lns import improve
+from rotation.solver.outcome import Outcome, Settled, shortfall
 from rotation.solver.patterns import PatternBound, pattern_bound
 from rotation.solver.relax import relax_and_resolve
 from rotation.solver.rounding import plan_roster
-from rotation.solver.settle import FIXED_LIMIT, Settled, settle, shortfall
+from rotation.solver.settle import FIXED_LIMIT, settle
 from rotation.solver.stability import Keep
 from rotation.solver.variables import LinearExpr
 from rotation.status import SolveStatus
@@ -107,8 +107,18 @@ def solve(
     control = control or SearchControl()
     budget = budget or options.budget()
     if len(problem.months) > 1:
-        return solve_by_month(problem, options, control, on_progress, budget=budget)
-    return solve_whole(problem, options, control, on_progress, budget)
+        result = solve_by_month(problem, options, control, on_progress, budget=budget)
+    else:
+        result = solve_whole(problem, options, control, on_progress, budget)
+    return explained(result, budget)
+
+
+def explained(result: Result, budget: Budget) -> Result:
+    """``result`` with the cause of each gap named (:func:`rotation.explain.with_causes`): CP-SAT
+    is asked within what ``budget`` holds, and after a stop not at all, as the planner asked."""
+    from rotation.explain import with_causes  # explain builds models of its own: only when needed
+
+    return with_causes(result, budget if not result.interrupted else budget.part(0))
 
 
 class Best:
@@ -275,9 +285,9 @@ def solve_whole(
             Mode.FULL,
             began,
         )
-        if run is not None and run.duties is not None and run.objective is not None:
+        if run is not None and run.roster is not None:
             size, bound, status = run.size, run.bound, run.status
-            best.offer(Settled(run.duties, run.objective, run.terms, 0, shortfall(problem, run.duties)), "完整模型搜索")
+            best.offer(run.roster, "完整模型搜索")
         phases["search"] = round(budget.elapsed(), 1)
     if best.roster is not None and large and not on_model and fits(SEARCH_PASSES):
         duties, improved = improve(
@@ -363,7 +373,7 @@ def run_within(
     began: float,
     enough_after: float | None = None,
     keep: Keep | None = None,
-) -> ModelRun | None:
+) -> Outcome | None:
     """One CP-SAT run in ``budget``, or None when the budget ends while its model is built."""
     if budget.expired:
         return None
@@ -421,7 +431,7 @@ def conclude(
             check=None,
             objective=None,
             bound=None,
-            wall_time=budget.elapsed(),
+            wall_time=budget.since_start(),
             solutions=solutions,
             interrupted=interrupted,
             parameters=options.parameters(),
@@ -451,7 +461,7 @@ def conclude(
         check=check_result,
         objective=check_result.objective,
         bound=bound,
-        wall_time=budget.elapsed(),
+        wall_time=budget.since_start(),
         solutions=solutions,
         interrupted=interrupted,
         parameters=options.parameters(),
@@ -520,17 +530,6 @@ def _short(limit: float, share: float, seconds: float, most: float) -> float:
     return max(limit * share, min(seconds, limit * most))
 
 
-@dataclass(frozen=True)
-class ModelSearch:
-    """What searching one model of the horizon found (:func:`_search_model`)."""
-
-    roster: Settled | None
-    status: SolveStatus
-    bound: int | None
-    size: dict[str, int]
-    phases: dict[str, float]
-
-
 def _search_model(
     problem: Problem,
     options: SolveOptions,
@@ -539,7 +538,7 @@ def _search_model(
     on_progress: Callable[[Progress], None] | None,
     hint: list[Assignment],
     first_share: float,
-) -> ModelSearch:
+) -> Outcome:
     """One model of the horizon: a full search from ``hint`` first, which proves small problems
     optimal (when it finds no roster in its share, a search without the objective looks for any
     roster that keeps the hard rules); then relax-and-resolve steps (:mod:`rotation.solver.relax`)
@@ -589,14 +588,14 @@ def _search_model(
                 best, status = last.incumbent, last.status
     size = size_of(model, variables)
     if best is None:
-        return ModelSearch(None, status, None, size, phases)
+        return Outcome(status, None, None, 0, size, phases)
     solver = fixed_solution(variables, best.values, options.seed)
     duties = extract_duties(variables, solver.value)
     values = {rule: round(solver.value(term)) if not isinstance(term, int) else term for rule, term in terms.items()}
     found = Settled(duties, best.objective, values, 0, shortfall(problem, duties))
     if status is SolveStatus.OPTIMAL:
-        return ModelSearch(found, status, best.objective, size, phases)
-    return ModelSearch(found, SolveStatus.FEASIBLE, bound, size, phases)
+        return Outcome(status, found, best.objective, 0, size, phases)
+    return Outcome(SolveStatus.FEASIBLE, found, bound, 0, size, phases)
 
 
 _RELAXING = "整体模型 + 邻域搜索（逐次放开部分单位或日期重新求解）"
@@ -677,7 +676,7 @@ def solve_by_month(
         result = solve_whole(part, options, control, on_progress, work.part(work.left() / (len(parts) - number)))
         solutions += result.solutions
         if result.roster is None:
-            return replace(result, problem=problem, wall_time=budget.elapsed(), method=_BY_MONTH)
+            return replace(result, problem=problem, wall_time=budget.since_start(), method=_BY_MONTH)
         if len(parts) == 1 and not earlier:  # the part is the problem itself: its bound counts
             status, bound = result.status, result.bound
         duties.extend(a for a in result.roster if first <= a.date <= last)
@@ -771,11 +770,12 @@ def solve_after(
     behind, which is also what the report and the objective show."""
     options = options or SolveOptions()
     control = control or SearchControl()
+    budget = budget or options.budget()
     data = problem.data
     before = [a for a in earlier if a.date < problem.start]
     rest = _rest_days_before(problem, data, before)
     final = replace(problem, data=replace(data, history=history_before(data, before, problem.start, rest)))
-    return solve_by_month(final, options, control, on_progress, before, data, budget)
+    return explained(solve_by_month(final, options, control, on_progress, before, data, budget), budget)
 
 
 def _rest_days_before(problem: Problem, data: DataSet, earlier: Sequence[Assignment]) -> dict[dt.date, bool]:
@@ -819,7 +819,7 @@ def _checked_whole(
         check=check_result,
         objective=check_result.objective,
         bound=bound,
-        wall_time=budget.elapsed(),
+        wall_time=budget.since_start(),
         solutions=solutions,
         interrupted=interrupted,
         parameters=options.parameters(),

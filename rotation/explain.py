@@ -67,9 +67,9 @@ def explain(problem: Problem, options: SolveOptions | None = None) -> Explanatio
     duties are found first (coverage is the only objective), then each gap is explained."""
     options = options or SolveOptions(time_limit=30)
     run = run_model(problem, SolveOptions(options.time_limit / 2, options.workers, options.seed), mode=Mode.SHORTFALL)
-    if run.duties is None:
+    if run.roster is None:
         return Explanation((), False, found=False)
-    return Explanation(explain_gaps(problem, run.duties, options.time_limit / 2), run.status is SolveStatus.OPTIMAL)
+    return Explanation(explain_gaps(problem, run.roster.duties, options.time_limit / 2), run.status is SolveStatus.OPTIMAL)
 
 
 ANALYSIS_LEAST = 2.0

@@ -11,13 +11,14 @@ import codecs
 import csv
 import io
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from rotation import cells, model, tables
 from rotation.errors import DataError, DataIssue
 from rotation.model import FieldError, Source
+from rotation.provenance import data_digest
 from rotation.validate import cross_check
 
 MAX_INPUT_BYTES = 50 * 1024 * 1024
@@ -87,7 +88,7 @@ def load(path: str | Path) -> model.DataSet:
         issues.extend(cross_check(data, notes.rule_rows, notes.rejected))
     if issues or data is None:
         raise DataError(issues)
-    return data
+    return replace(data, fingerprint=data_digest(path))
 
 
 # --- reading raw tables -------------------------------------------------------------------------

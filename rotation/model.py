@@ -438,6 +438,7 @@ class DataSet:
     calendar: tuple[CalendarDay, ...] = ()
     history: tuple[History, ...] = ()
     name: str = field(default="", compare=False)
+    fingerprint: str | None = field(default=None, compare=False)  # SHA-256 of the files it was read from
 
     def station(self, station_id: str) -> Station:
         return self.stations_by_id[station_id]

@@ -20,6 +20,7 @@ from rotation.engine import (
     CheckerDisagreement,
     conclude,
     essential,
+    explained,
     pinned_duties,
     run_within,
     settle_within,
@@ -129,15 +130,15 @@ def repair(
             began,
             keep=replace(keep, cover=cover),
         )
-        if first is not None and first.duties is not None:
-            best.offer(settle_within(problem, first.duties, options.seed, budget, keep), "最少改动", budget)
+        if first is not None and first.roster is not None:
+            best.offer(settle_within(problem, first.roster.duties, options.seed, budget, keep), "最少改动", budget)
             break
     if best.roster is not None and not control.interrupted and worth(budget, MODEL_PASSES * pace):
         # no more changes, and no more missing duties, than the best so far
         limited = replace(keep, max_changes=best.roster.terms["changes"], max_coverage_penalty=best.roster.terms["coverage"])
         full = run_within(problem, options, budget, control, on_progress, best.roster.duties, Mode.FULL, began, keep=limited)
-        if full is not None and full.duties is not None and full.objective is not None:
-            best.offer(settle_within(problem, full.duties, options.seed, budget, keep), "优化")
+        if full is not None and full.roster is not None:
+            best.offer(settle_within(problem, full.roster.duties, options.seed, budget, keep), "优化")
     if best.roster is None:
         return replace(
             conclude(problem, options, budget, None, interrupted=control.interrupted, status=SolveStatus.UNKNOWN, method=_METHOD),
@@ -159,8 +160,13 @@ def repair(
     changes = changes_between(Roster(published), result.roster, since)
     if unit_changes(changes) != best.roster.terms["changes"]:
         raise CheckerDisagreement(f"changes: solver {best.roster.terms['changes']}, change list {unit_changes(changes)}")
-    proven = first is not None and first.status is SolveStatus.OPTIMAL and best.roster.terms["changes"] == first.terms["changes"]
-    return replace(result, repair=RepairInfo(changes, since, proven))
+    proven = (
+        first is not None
+        and first.roster is not None
+        and first.status is SolveStatus.OPTIMAL
+        and best.roster.terms["changes"] == first.roster.terms["changes"]
+    )
+    return explained(replace(result, repair=RepairInfo(changes, since, proven)), budget)
 
 
 def _kept_and_filled(problem: Problem, published: tuple[Assignment, ...]) -> list[Assignment]:

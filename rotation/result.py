@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from rotation import __version__
 from rotation.checker import CheckResult
 from rotation.problem import Problem
 from rotation.roster import Change, Roster, unit_changes
@@ -42,7 +43,6 @@ class Result:
     size: dict[str, int]
     method: str = "整体求解"
     repair: RepairInfo | None = None  # a repair's change list; None for a fresh solve
-    provenance: dict[str, str] | None = None  # the tool's version and the data's fingerprint
     gap_causes: dict[tuple, str] | None = None  # (date, station, shift, role) of a shortfall -> its cause
     phases: dict[str, float] | None = None  # seconds from the start to the end of each phase, for benchmarks
     source: str = ""  # the phase that found the roster, in Chinese
@@ -127,6 +127,14 @@ class Result:
         if self.repair is not None:
             lines += self.change_lines()
         return "\n".join(lines)
+
+    @property
+    def provenance(self) -> dict[str, str]:
+        """The tool's version and the fingerprint of the data the roster was made from."""
+        made = {"version": __version__}
+        if self.problem.data.fingerprint:
+            made["data_sha256"] = self.problem.data.fingerprint
+        return made
 
     def provenance_line(self) -> str:
         """Version, data fingerprint, seed and solver parameters: enough to make the roster again."""

@@ -27,7 +27,7 @@ def test_a_roster_that_keeps_every_rule_is_scored_as_it_is_with_the_checkers_obj
     assert checked.violations == ()
     assert settled.objective == checked.objective == sum(settled.terms.values())
     searched = run_model(problem, SolveOptions(time_limit=5, workers=1, seed=0), hint=start)
-    assert searched.objective is not None and searched.objective < settled.objective
+    assert searched.roster is not None and searched.roster.objective < settled.objective
 
 
 def test_a_duty_that_breaks_a_rule_is_dropped_and_the_rest_kept() -> None:

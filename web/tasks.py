@@ -30,10 +30,8 @@ from rotation.checker import HARD_RULES, CheckResult, Finding
 from rotation.checker import check as check_roster
 from rotation.cli import check_previous, read_roster_file, writing_time
 from rotation.errors import DataError, DataIssue
-from rotation.explain import with_causes
 from rotation.model import DataSet, Unavailability
 from rotation.problem import Problem, build_problem
-from rotation.provenance import provenance
 from rotation.result import Result, points
 from rotation.roster import Roster
 from web.jobs import Job, Jobs
@@ -128,13 +126,6 @@ def summary_of(result: Result) -> dict[str, Any]:
     return figures
 
 
-def _explain(result: Result, budget: Budget) -> Result:
-    """The cause of each gap, as the command line gives it, within what the budget holds beyond
-    writing the outputs (only the plain reasons after a stop)."""
-    explaining = budget.until(writing_reserve(result.problem)) if not result.interrupted else budget.part(0)
-    return with_causes(result, explaining)
-
-
 def _changes(result: Result) -> list[dict[str, str]]:
     data = result.problem.data
 
@@ -163,10 +154,8 @@ def _label(by_id: Mapping[str, Any], key: str) -> str:
 
 
 def _conclude(job: Job, run: Run, result: Result, data_path: Path, budget: Budget) -> tuple[str, str]:
-    """Explain, write and record a finished search; the run's status and message."""
-    job.set_stage("分析缺口")
-    result = replace(result, provenance=provenance(data_path), wall_time=budget.elapsed())
-    result = _explain(result, budget)
+    """Write and record a finished search (its gaps explained within its time); the run's
+    status and message."""
     record: dict[str, Any] = {"summary": summary_of(result), "report": result.summary(timing=False)}
     if result.repair is not None:
         record["changes"] = _changes(result)

@@ -18,6 +18,7 @@ from rotation.roster import Assignment
 from rotation.solver.constraints import add_full_coverage, add_hard_rules
 from rotation.solver.extract import extract_duties
 from rotation.solver.objective import add_objective
+from rotation.solver.outcome import Outcome, Settled, shortfall
 from rotation.solver.stability import Keep, add_changes
 from rotation.solver.variables import LinearExpr, Variables, create_variables
 from rotation.status import SolveStatus
@@ -118,26 +119,6 @@ class SearchControl:
             self._interrupt()
 
 
-@dataclass(frozen=True)
-class ModelRun:
-    """The raw outcome of one CP-SAT run."""
-
-    status: SolveStatus
-    duties: list[Assignment] | None
-    objective: int | None
-    bound: int | None
-    terms: dict[str, int]
-    wall_time: float
-    solutions: int
-    interrupted: bool
-    size: dict[str, int]
-    deterministic_time: float = 0.0
-
-    def spent(self, options: SolveOptions) -> float:
-        """Time used, in the unit the options' limit is counted in."""
-        return self.deterministic_time if options.deterministic else self.wall_time
-
-
 class _Callback(cp_model.CpSolverSolutionCallback):
     def __init__(self, progress: Progress) -> None:
         super().__init__()
@@ -209,7 +190,7 @@ def run_model(
     keep: Keep | None = None,
     budget: Budget | None = None,
     enough_after: float | None = None,
-) -> ModelRun:
+) -> Outcome:
     """Build the model for ``problem``, search within ``budget`` (by default the options' time
     limit), and read back the best roster found. With ``lns_only`` every worker improves the
     hint by neighbourhood search and none tries to prove a bound: on a county month that finds
@@ -227,27 +208,21 @@ def run_model(
     enough = enough_after if not budget.deterministic else None  # one worker: never by the clock
     status = _solve_watched(solver, model, progress, on_progress, enough_after=enough)
     budget.after_cp_sat(solver.deterministic_time, solver.wall_time)
-    outcome = SolveStatus.of(status)
-    found = outcome.found
+    ended = SolveStatus.of(status)
+    found = ended.found
     value = solver.value
     objective = solver.objective_value
     if not found and hinted is not None:
         # no time to do better than the (complete, feasible) hint: it is the answer
-        found, outcome = True, SolveStatus.FEASIBLE
+        found, ended = True, SolveStatus.FEASIBLE
         value, objective = hinted.value, hinted.objective_value
-    duties, values = _read_back(variables, terms, keep, value) if found else (None, {})
-    return ModelRun(
-        status=outcome,
-        duties=duties,
-        objective=round(objective) if found and terms else None,
-        bound=round(solver.best_objective_bound) if found and terms and status != cp_model.UNKNOWN else None,
-        terms=values,
-        wall_time=solver.wall_time,
-        solutions=progress.solutions,
-        interrupted=control.interrupted,
-        size=size_of(model, variables),
-        deterministic_time=solver.deterministic_time,
-    )
+    size = size_of(model, variables)
+    if not found:
+        return Outcome(ended, None, None, progress.solutions, size)
+    duties, values = _read_back(variables, terms, keep, value)
+    roster = Settled(duties, round(objective), values, 0, shortfall(problem, duties))
+    bound = round(solver.best_objective_bound) if status != cp_model.UNKNOWN else None
+    return Outcome(ended, roster, bound, progress.solutions, size)
 
 
 def _read_back(variables: Variables, terms: dict, keep: Keep | None, value: Callable) -> tuple[list[Assignment], dict[str, int]]:

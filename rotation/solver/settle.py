@@ -14,7 +14,7 @@ duties is always a way back to a roster that keeps the rules, unless a minimum i
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from ortools.sat.python import cp_model
 
@@ -23,21 +23,11 @@ from rotation.problem import FairShares, Problem, Slot
 from rotation.roster import Assignment
 from rotation.solver.cpsat import build_model, narrowed, new_solver
 from rotation.solver.extract import extract_duties
+from rotation.solver.outcome import Settled, shortfall
 from rotation.solver.stability import Keep
 
 FIXED_LIMIT = 5.0
 """Deterministic seconds for scoring a roster with every duty fixed: propagation alone decides it."""
-
-
-@dataclass(frozen=True)
-class Settled:
-    """A roster that keeps every hard rule, with the model's objective and each rule's term."""
-
-    duties: list[Assignment]  # each period with its first-inquiry owner; people are named later
-    objective: int
-    terms: dict[str, int]
-    dropped: int  # duties of the given roster left out to keep the rules
-    missing: int  # unit-duties short of the slots' minimums
 
 
 def settle(problem: Problem, duties: list[Assignment], seed: int, budget: Budget, keep: Keep | None = None) -> Settled | None:
@@ -71,12 +61,6 @@ def settle(problem: Problem, duties: list[Assignment], seed: int, budget: Budget
     kept = {(a.date, a.station, a.shift, a.role, a.unit) for a in roster}
     dropped = len({(a.date, a.station, a.shift, a.role, a.unit) for a in duties} - kept)
     return Settled(roster, round(solver.objective_value), values, dropped, shortfall(problem, roster))
-
-
-def shortfall(problem: Problem, duties: list[Assignment]) -> int:
-    """Unit-duties ``duties`` leave short of the slots' minimums."""
-    placed = _placed(duties)
-    return sum(max(0, s.min - len(placed.get(_key(s), ()))) for s in problem.slots)
 
 
 def _key(slot: Slot) -> tuple:
