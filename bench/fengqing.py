@@ -91,15 +91,17 @@ def run_child(data: str, start: str, end: str, time_limit: float, workers: int, 
 
 def months_child(data: str, start: str, end: str, time_limit: float) -> dict:
     """The months bound of a horizon (see the module's docstring), in this process."""
+    from rotation.budget import Budget
     from rotation.loader import load
     from rotation.problem import build_problem
     from rotation.solver.patterns import month_slopes, months_bound
 
     began = time.monotonic()
     problem = build_problem(load(data), dt.date.fromisoformat(start), dt.date.fromisoformat(end))
-    plain = months_bound(problem, time_limit=time_limit)
-    slopes = month_slopes(problem, time_limit=time_limit) if plain else None
-    priced = months_bound(problem, time_limit=time_limit, costs=slopes) if slopes else None
+    each = time_limit * len(problem.month_parts)  # time_limit is per month
+    plain = months_bound(problem, Budget(each))
+    slopes = month_slopes(problem, Budget(each)) if plain else None
+    priced = months_bound(problem, Budget(each), costs=slopes) if slopes else None
     found = max((b for b in (plain, priced) if b is not None), key=lambda b: b[0], default=None)
     return {
         "months_bound": found[0] / 100 if found else None,

@@ -40,6 +40,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import generate  # noqa: E402
 
+from rotation.budget import Budget  # noqa: E402
 from rotation.checker import check  # noqa: E402
 from rotation.loader import load  # noqa: E402
 from rotation.problem import Problem, build_problem  # noqa: E402
@@ -70,7 +71,7 @@ def coverage_bounds(problem: Problem, seconds: float, workers: int) -> tuple[int
     """(LP bound, CP-SAT bound) on the fewest missing unit-duties (see the module docstring)."""
     weights = {rule: 0 for rule in DEFAULT_WEIGHTS} | {"coverage": 1}
     only_cover = replace(problem, data=replace(problem.data, rules=replace(problem.data.rules, weights=tuple(weights.items()))))
-    found = pattern_bound(only_cover, time_limit=seconds)
+    found = pattern_bound(only_cover, budget=Budget(seconds))
     lp = max(0, math.ceil(found.bound / 100 - 1e-6)) if found is not None else None  # a duty costs 100 there
     run = run_model(problem, SolveOptions(time_limit=seconds, workers=workers), mode=Mode.SHORTFALL)
     unit = dict(problem.data.rules.weights)["coverage"] * 100

@@ -42,7 +42,7 @@ from rotation.solver.extract import extract_duties
 from rotation.solver.greedy import as_assignments, first_roster
 from rotation.solver.lns import improve
 from rotation.solver.outcome import Outcome, Settled, shortfall
-from rotation.solver.patterns import PatternBound, pattern_bound
+from rotation.solver.patterns import ROUND_COST, PatternBound, pattern_bound
 from rotation.solver.relax import relax_and_resolve
 from rotation.solver.rounding import plan_roster
 from rotation.solver.settle import FIXED_LIMIT, settle
@@ -69,9 +69,8 @@ PATTERN_SECONDS = 18.0
 """... but up to this many seconds (and SHORT_SHARE of the limit) under short limits."""
 SHORT_SHARE = 0.4
 PATTERN_ITERATIONS = 60
-"""Rounds of columns in deterministic runs, instead of seconds, at most; ..."""
-ROUND_COST = 0.5
-"""... each charged as this many deterministic seconds (a round takes about a second)."""
+"""Rounds of columns in deterministic runs, instead of seconds, at most (each charged as
+patterns.ROUND_COST)."""
 DIVE_SHARE = 0.15
 """The dive to a whole plan: this share, ..."""
 DIVE_SECONDS = 16.0
@@ -508,20 +507,15 @@ def _pattern_bound(
         return not control.interrupted and budget.wall_left() > 0
 
     limit = budget.limit
-    if budget.deterministic:  # rounds of columns, each charged as ROUND_COST
-        rounds = min(PATTERN_ITERATIONS, max(1, int(_short(limit, PATTERN_SHARE, PATTERN_SECONDS, SHORT_SHARE) / ROUND_COST)))
-        dive = min(DIVE_ROUNDS, max(1, int(_short(limit, DIVE_SHARE, DIVE_SECONDS, DIVE_SHORT_SHARE) / ROUND_COST)))
-        budget.charge((rounds + dive) * ROUND_COST)
-        return pattern_bound(problem, [seed], max_iterations=rounds, on_round=heard, dive_rounds=dive, control=control)
-    bound_time = min(_short(limit, PATTERN_SHARE, PATTERN_SECONDS, SHORT_SHARE), budget.left())
-    return pattern_bound(
-        problem,
-        [seed],
-        time_limit=bound_time,
-        on_round=heard,
-        dive_seconds=min(_short(limit, DIVE_SHARE, DIVE_SECONDS, DIVE_SHORT_SHARE), max(budget.left() - bound_time, 0.1)),
-        control=control,
-    )
+    columns = _short(limit, PATTERN_SHARE, PATTERN_SECONDS, SHORT_SHARE)
+    dive = _short(limit, DIVE_SHARE, DIVE_SECONDS, DIVE_SHORT_SHARE)
+    if budget.deterministic:  # whole rounds of columns, so that the report is repeatable too
+        columns = min(PATTERN_ITERATIONS, max(1, int(columns / ROUND_COST))) * ROUND_COST
+        dive = min(DIVE_ROUNDS, max(1, int(dive / ROUND_COST))) * ROUND_COST
+    else:
+        columns = min(columns, budget.left())
+        dive = min(dive, max(budget.left() - columns, 0.1))
+    return pattern_bound(problem, [seed], budget, columns=columns, dive=dive, on_round=heard, control=control)
 
 
 def _short(limit: float, share: float, seconds: float, most: float) -> float:

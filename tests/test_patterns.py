@@ -8,11 +8,13 @@ import itertools
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from conftest import COUNTY_CENTRE, EAST_STATION, day, make_data, need, rules, small_data_sets
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from ortools.linear_solver import pywraplp
 
+from rotation.budget import Budget
 from rotation.calendar import month_end
 from rotation.cells import parse_day_spec
 from rotation.checker import check
@@ -26,12 +28,14 @@ from rotation.solver.cpsat import Progress, SolveOptions
 from rotation.solver.greedy import as_assignments, first_roster
 from rotation.solver.patterns import (
     CLOSE_ENOUGH,
+    ROUND_COST,
     DutyCosts,
     PatternBound,
     fairness_floor,
     month_slopes,
     months_bound,
     pattern_bound,
+    rounds,
 )
 from rotation.solver.rounding import plan_roster
 
@@ -89,7 +93,7 @@ def test_no_roster_the_solver_proves_optimal_is_below_the_bound(case: tuple[Data
     data, start, end = case
     problem = build_problem(data, start, end)
     result = solve(problem, SolveOptions(time_limit=2, workers=1, seed=0))
-    found = pattern_bound(problem, max_iterations=200)
+    found = pattern_bound(problem, budget=rounds(200))
     assert result.objective is not None and found is not None
     assert found.converged
     assert found.bound <= result.objective
@@ -100,16 +104,32 @@ def test_on_a_county_week_the_pattern_bound_is_tighter_than_the_flow_bound() -> 
     problem = build_problem(load(DEFAULT_DATA), dt.date(2026, 12, 7), dt.date(2026, 12, 13))
     greedy = Roster(as_assignments(first_roster(problem, [])))
     flow = soft_lower_bound(problem)
-    found = pattern_bound(problem, seeds=[greedy], max_iterations=300)
+    found = pattern_bound(problem, seeds=[greedy], budget=rounds(300))
     assert found is not None and flow is not None
     assert flow < found.bound <= check(problem, greedy).objective
 
 
 def test_a_fixed_number_of_iterations_gives_the_same_bound_twice() -> None:
     problem = build_problem(load(DEFAULT_DATA), dt.date(2026, 12, 7), dt.date(2026, 12, 13))
-    first, second = pattern_bound(problem, max_iterations=3), pattern_bound(problem, max_iterations=3)
+    first, second = pattern_bound(problem, budget=rounds(3)), pattern_bound(problem, budget=rounds(3))
     assert first is not None and second is not None
     assert (first.bound, first.iterations, first.columns) == (second.bound, second.iterations, second.columns)
+
+
+def test_a_deterministic_budget_is_charged_each_round_and_ends_the_columns() -> None:
+    problem = build_problem(load(DEFAULT_DATA), dt.date(2026, 12, 1), dt.date(2026, 12, 31))
+    budget = rounds(4)
+    found = pattern_bound(problem, budget=budget)
+    assert found is not None and not found.converged  # a month needs far more than four rounds
+    assert found.iterations == 4 and budget.spent() == 4 * ROUND_COST and budget.expired
+
+
+@pytest.mark.wallclock
+def test_a_wall_clock_budget_ends_the_columns_and_the_dive_in_time() -> None:
+    problem = build_problem(load(DEFAULT_DATA), dt.date(2026, 12, 1), dt.date(2026, 12, 31))
+    found = pattern_bound(problem, budget=Budget(60.0), columns=4.0, dive=2.0)
+    assert found is not None and not found.converged  # a month needs far more than 4 s
+    assert found.seconds < 4.0 + 2.0 + 1.0  # a solve of the master is cut at the deadline
 
 
 # --- the dive: one pattern per unit ----------------------------------------------------------------------
@@ -128,8 +148,8 @@ def longest_run(duties: tuple[float, ...]) -> int:
 def test_the_dived_plan_is_whole_keeps_the_bound_and_each_units_rules(case: tuple[DataSet, dt.date, dt.date]) -> None:
     data, start, end = case
     problem = build_problem(data, start, end)
-    lp = pattern_bound(problem, max_iterations=200)
-    dived = pattern_bound(problem, max_iterations=200, dive_rounds=1000)
+    lp = pattern_bound(problem, budget=rounds(200))
+    dived = pattern_bound(problem, budget=rounds(200 + 1000), columns=200 * ROUND_COST, dive=1000 * ROUND_COST)
     assert lp is not None and dived is not None
     assert dived.bound == lp.bound  # the bound is taken before the dive changes the master
     capacity = Counter((slot.date, unit) for slot in problem.slots for unit in slot.eligible)
@@ -143,8 +163,8 @@ def test_the_dived_plan_is_whole_keeps_the_bound_and_each_units_rules(case: tupl
 
 def test_a_dived_plan_of_a_county_week_rounds_to_fewer_close_pairs_than_the_lp_plan() -> None:
     problem = build_problem(load(DEFAULT_DATA), dt.date(2026, 12, 7), dt.date(2026, 12, 13))
-    lp = pattern_bound(problem, max_iterations=300)
-    dived = pattern_bound(problem, max_iterations=300, dive_rounds=1000)
+    lp = pattern_bound(problem, budget=rounds(300))
+    dived = pattern_bound(problem, budget=rounds(300 + 1000), columns=300 * ROUND_COST, dive=1000 * ROUND_COST)
     assert lp is not None and dived is not None
     from_lp = check(problem, Roster(plan_roster(problem, lp.plan)))
     from_dive = check(problem, Roster(plan_roster(problem, dived.plan)))
@@ -294,7 +314,7 @@ def test_a_pin_is_kept_whatever_the_plan_says() -> None:
 
 def test_the_plan_of_a_county_week_covers_every_duty() -> None:
     problem = build_problem(load(DEFAULT_DATA), dt.date(2026, 12, 7), dt.date(2026, 12, 13))
-    found = pattern_bound(problem, max_iterations=300)
+    found = pattern_bound(problem, budget=rounds(300))
     assert found is not None
     result = check(problem, Roster(plan_roster(problem, found.plan)))
     assert result.shortfalls == ()
@@ -343,7 +363,7 @@ def test_no_roster_across_a_month_end_is_below_the_months_bound(
     end = start + length
     problem = build_problem(data, start, end)
     result = solve(problem, SolveOptions(time_limit=2, workers=1, seed=0))
-    found = months_bound(problem, max_iterations=200)
+    found = months_bound(problem, rounds(200 * len(problem.month_parts)))
     assert result.objective is not None and found is not None
     assert found[0] <= result.objective
     assert len(found[1]) == 2 and all(part.converged for part in found[1])
@@ -352,7 +372,7 @@ def test_no_roster_across_a_month_end_is_below_the_months_bound(
     costs = DutyCosts(
         dict(zip(units, map(float, prices[:5]), strict=False)), dict(zip(units, map(float, prices[5:]), strict=False))
     )
-    priced = months_bound(problem, max_iterations=200, costs=costs)
+    priced = months_bound(problem, rounds(200 * len(problem.month_parts)), costs=costs)
     assert priced is not None and priced[0] <= result.objective
 
 
@@ -387,10 +407,10 @@ def test_the_least_fairness_can_cost_is_taken_over_every_count_the_unit_could_re
 def test_with_the_month_lps_own_slopes_one_month_splits_fairness_about_exactly() -> None:
     # one month: the prices that make the split exact are the LP's own duals, the slopes
     problem = build_problem(load(DEFAULT_DATA), dt.date(2026, 12, 7), dt.date(2026, 12, 13))
-    whole = pattern_bound(problem, max_iterations=300)
-    slopes = month_slopes(problem, max_iterations=300)
-    plain = months_bound(problem, max_iterations=300)
-    priced = months_bound(problem, max_iterations=300, costs=slopes)
+    whole = pattern_bound(problem, budget=rounds(300))
+    slopes = month_slopes(problem, rounds(300 * len(problem.month_parts)))
+    plain = months_bound(problem, rounds(300 * len(problem.month_parts)))
+    priced = months_bound(problem, rounds(300 * len(problem.month_parts)), costs=slopes)
     assert whole is not None and whole.converged and slopes is not None and plain is not None and priced is not None
     assert plain[0] < priced[0]
     assert abs(priced[0] - whole.bound) <= 0.01 * whole.bound
@@ -401,7 +421,7 @@ def test_with_the_month_lps_own_slopes_one_month_splits_fairness_about_exactly()
 def test_a_glop_solve_that_stops_abnormally_is_solved_again_afresh(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     # GLOP warm-started from the last basis stopped ABNORMAL once on a county month
     problem = build_problem(load(DEFAULT_DATA), dt.date(2026, 12, 7), dt.date(2026, 12, 13))
-    clean = pattern_bound(problem, max_iterations=300)
+    clean = pattern_bound(problem, budget=rounds(300))
     solve_once = pywraplp.Solver.Solve
     calls = []
 
@@ -410,6 +430,6 @@ def test_a_glop_solve_that_stops_abnormally_is_solved_again_afresh(monkeypatch) 
         return pywraplp.Solver.ABNORMAL if len(calls) == 3 else solve_once(lp)
 
     monkeypatch.setattr(pywraplp.Solver, "Solve", faulty)
-    found = pattern_bound(problem, max_iterations=300)
+    found = pattern_bound(problem, budget=rounds(300))
     assert clean is not None and found is not None and len(calls) > 3
     assert abs(found.bound - clean.bound) <= 2 * CLOSE_ENOUGH * clean.bound  # afresh, other duals: other columns

@@ -16,7 +16,6 @@ import datetime as dt
 import itertools
 import math
 import random
-import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -282,10 +281,11 @@ def improve(
     """Re-plan groups of units of ``duties`` (whose objective is ``objective``) until ``budget``
     is spent or the search is stopped; returns the best duties found and how many steps
     improved them. Under a wall-clock budget ``workers`` groups are re-planned at once."""
-    progress = Progress(phase="邻域搜索", objective=objective, started=started or time.monotonic(), missing=missing)
+    began = budget.origin if started is None else started
+    progress = Progress(phase="邻域搜索", objective=objective, started=began, missing=missing)
     search = _Search(problem, list(duties), restricted_days(problem), seed, progress, on_progress)
     stop = AnyOf(TimeUp(budget), Stopped(lambda: control.interrupted))
-    if budget.deterministic or workers <= 1:
+    if budget.deterministic or workers <= 1:  # steps side by side finish in no fixed order
         duties = search.one_at_a_time(budget, stop)
     else:
         duties = search.side_by_side(budget, workers, stop)

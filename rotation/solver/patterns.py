@@ -32,14 +32,14 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import math
-import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 from ortools.linear_solver import pywraplp
 
+from rotation.budget import Budget
 from rotation.model import HomeCommunity
 from rotation.problem import Problem, build_problem
 from rotation.solver.bound import convex_marginals, fair
@@ -57,6 +57,9 @@ optimum (docs/solver.md §3)."""
 GLOP_PARAMETERS = "use_preprocessing: false"
 """Presolve pays on the first solve only: every later one starts from the last basis. Scaling
 stays on: the vertex it ends at rounds better (docs/solver.md §8, "The master's vertex")."""
+ROUND_COST = 0.5
+"""Deterministic seconds a round of columns (one master solve and its pricing) is charged: a
+round takes about a second of wall-clock time on a county month."""
 SHORT_COST = 100_000
 """What a missing unit-duty costs in the master, when coverage's own weight is higher: the LP
 stays a relaxation (a duty costs it no more than in the roster), and its duals stay near the
@@ -389,24 +392,27 @@ class _Master:
 def pattern_bound(
     problem: Problem,
     seeds: Iterable[Iterable] = (),
-    time_limit: float | None = None,
-    max_iterations: int | None = None,
+    budget: Budget | None = None,
+    *,
+    columns: float | None = None,
+    dive: float = 0.0,
     on_round: Callable[[float], bool] | None = None,
-    dive_seconds: float | None = None,
-    dive_rounds: int | None = None,
     costs: DutyCosts | None = None,
     control: SearchControl | None = None,
 ) -> PatternBound | None:
     """The master LP's bound on every roster's objective, or ``None`` when the pricing states do
     not fit. ``seeds`` are rosters (iterables of assignments) whose patterns start the master.
     Column generation stops at convergence, when Farley's bound is within CLOSE_ENOUGH of the
-    restricted optimum, or at ``time_limit`` seconds or ``max_iterations`` (the latter keeps a
-    run with deterministic limits deterministic). ``on_round`` hears the bound after each round
-    of columns and stops the search by returning False. With ``dive_seconds`` or ``dive_rounds``
-    the plan returned is whole: one pattern per unit, found by diving (:func:`_dive`). With
-    ``costs``, each duty also costs what they say (see :func:`months_bound`). ``control`` can
-    stop a solve of the master at once; the last round's bound and plan then stand."""
-    began = time.monotonic()
+    restricted optimum, or when ``columns`` of ``budget`` are spent (all of it by default; no
+    budget, no limit). A deterministic budget is charged ROUND_COST per round of columns, so a
+    run with deterministic limits stays deterministic (:func:`rounds`). ``on_round`` hears the
+    bound after each round of columns and stops the search by returning False. With ``dive``
+    (of ``budget``, after the columns) the plan returned is whole: one pattern per unit, found by
+    diving (:func:`_dive`). With ``costs``, each duty also costs what they say (see
+    :func:`months_bound`). ``control`` can stop a solve of the master at once; the last round's
+    bound and plan then stand."""
+    budget = budget if budget is not None else Budget(math.inf)
+    lp = budget.part(budget.left() if columns is None else columns)
     data = problem.data
     units = [u.id for u in data.units if u.max_total != 0]
     row = {u: i for i, u in enumerate(units)}
@@ -442,13 +448,13 @@ def pattern_bound(
     bound = -math.inf
     iterations = 0
     converged = False
-    deadline = began + time_limit if time_limit is not None else math.inf
     plan = None
     while True:
         iterations += 1
-        solved = master.solve(deadline - time.monotonic())
+        solved = master.solve(lp.wall_left())
+        lp.charge(ROUND_COST)
         if solved is None:
-            stopped = time.monotonic() >= deadline or (control is not None and control.interrupted)
+            stopped = lp.wall_left() <= 0 or (control is not None and control.interrupted)
             if plan is None or not stopped:
                 return _detached(control, None)
             break  # out of time, or stopped, in the middle of a solve: the last round's bound and plan stand
@@ -464,20 +470,10 @@ def pattern_bound(
             break
         if value - bound <= CLOSE_ENOUGH * abs(value):
             break
-        if (
-            (time_limit is not None and time.monotonic() - began > time_limit)
-            or (max_iterations is not None and iterations >= max_iterations)
-            or (on_round is not None and not on_round(bound))
-        ):
+        if lp.expired or (on_round is not None and not on_round(bound)):
             break
-    if (dive_seconds or dive_rounds) and not (control is not None and control.interrupted):
-        dived = _dive(
-            master,
-            time.monotonic() + (dive_seconds or math.inf),
-            dive_rounds,
-            None if on_round is None else lambda: on_round(bound),
-            plan,
-        )
+    if dive and not (control is not None and control.interrupted):
+        dived = _dive(master, budget.part(dive), None if on_round is None else lambda: on_round(bound), plan)
         if dived is not None:  # whole duties come back from GLOP a hair off
             plan = np.where(np.abs(dived - np.round(dived)) < 1e-6, np.round(dived), dived)
     # objectives are whole hundredths, so the bound rounds up; the margin covers GLOP's
@@ -493,7 +489,7 @@ def pattern_bound(
             converged,
             iterations,
             len(master.seen),
-            time.monotonic() - began,
+            lp.elapsed(),
             {unit: tuple(plan[row[unit]].tolist()) for unit in units},
             slopes,
         ),
@@ -516,42 +512,36 @@ DIVE_COLUMNS = 3
 
 def _dive(
     master: _Master,
-    deadline: float,
-    max_rounds: int | None,
+    budget: Budget,
     proceed: Callable[[], bool] | None = None,
     start: np.ndarray | None = None,
 ) -> np.ndarray | None:
     """Duties per unit and day, by diving on the master: fix the units whose patterns are
     (nearly) whole, price new patterns for the others, again until every unit has one pattern.
-    Out of time or rounds, or when ``proceed`` says no, the units not yet fixed keep their
+    Out of ``budget`` (ROUND_COST per round when deterministic), or when ``proceed`` says no, the units not yet fixed keep their
     fractional plan. The master's bound no longer holds once this has run. None when GLOP
     fails."""
     units = len(master.units)
     fixed = np.zeros(units, dtype=bool)
     step = max(1, math.ceil(units * DIVE_STEP))
-    rounds = 0
     last = start
     while True:
         for _ in range(DIVE_COLUMNS):
-            solved = master.solve(deadline - time.monotonic())
+            solved = master.solve(budget.wall_left())
             if solved is None:
-                return last if time.monotonic() >= deadline else None
+                return last if budget.wall_left() <= 0 else None
             last = solved[1]
-            rounds += 1
-            if (
-                time.monotonic() > deadline
-                or (max_rounds is not None and rounds >= max_rounds)
-                or (proceed is not None and not proceed())
-            ):
+            budget.charge(ROUND_COST)
+            if budget.expired or (proceed is not None and not proceed()):
                 return solved[1]
             _, _, duals, mu = solved
             cost, patterns = master.pricer.price(-duals)
             if not sum(master.add(int(i), patterns[i]) for i in np.flatnonzero((cost - mu < -TOLERANCE) & ~fixed)):
                 break
         else:  # the weights below need a solve after the last column added
-            solved = master.solve(deadline - time.monotonic())
+            solved = master.solve(budget.wall_left())
             if solved is None:
-                return last if time.monotonic() >= deadline else None
+                return last if budget.wall_left() <= 0 else None
             last = solved[1]
         if fixed.all():
             return solved[1]
@@ -581,7 +571,7 @@ FAIRNESS_RULES = ("fairness", "weekend_fairness")
 
 
 def months_bound(
-    problem: Problem, time_limit: float | None = None, max_iterations: int | None = None, costs: DutyCosts | None = None
+    problem: Problem, budget: Budget | None = None, costs: DutyCosts | None = None
 ) -> tuple[int, list[PatternBound]] | None:
     """A bound for a horizon of several months, too long for one master: the sum of each
     calendar month's pattern bound with the fairness rules weighing nothing, plus the least the
@@ -591,7 +581,7 @@ def months_bound(
     roster of that month alone scoring at least its share; the pairs across month ends are
     only dropped. Rules over the whole horizon that ask for at least something (a benchmark's
     minimum minutes or runs) would not cut so, and then there is no bound (``None``), nor when
-    some month has no pattern bound. ``time_limit`` and ``max_iterations`` apply to each month.
+    some month has no pattern bound. The months share ``budget`` evenly (no budget, no limit).
 
     With ``costs`` (one price per unit, mu), the fairness of a unit with N duties, F(N), is
     split as mu * N, charged to the months' duties, plus F(N) - mu * N, which is at least its
@@ -603,13 +593,8 @@ def months_bound(
     weights = tuple((rule, 0 if rule in FAIRNESS_RULES else weight) for rule, weight in data.rules.weights)
     free = replace(data, rules=replace(data.rules, weights=weights))
     parts = []
-    for first, last in problem.month_parts:
-        found = pattern_bound(
-            build_problem(free, first, last, problem.calendar_assumed),
-            time_limit=time_limit,
-            max_iterations=max_iterations,
-            costs=costs,
-        )
+    for first, last, each in _months(problem, budget):
+        found = pattern_bound(build_problem(free, first, last, problem.calendar_assumed), budget=each, costs=costs)
         if found is None:
             return None
         parts.append(found)
@@ -650,20 +635,17 @@ def fairness_floor(problem: Problem, costs: DutyCosts) -> int:
     return math.floor(total + 1e-9 * (1 + abs(total)))
 
 
-def month_slopes(problem: Problem, time_limit: float | None = None, max_iterations: int | None = None) -> DutyCosts | None:
+def month_slopes(problem: Problem, budget: Budget | None = None) -> DutyCosts | None:
     """Prices for :func:`months_bound`: each unit's fairness slope in the LP of each calendar
     month alone (that month's fair shares, no history), averaged over the months where the unit
-    may serve. On one month, the LP's own slopes make the split exact (3907 against the LP's
-    3905 on December 2026, where every price zero gives 2819); the year's are not known, and
-    what one more duty saves a unit in a month is about the same from month to month. None when
-    some month has no pattern bound."""
+    may serve; what one more duty saves a unit in a month is about the same from month to month
+    (docs/solver.md §3). The months share ``budget`` evenly. None when some month has no
+    pattern bound."""
     data = replace(problem.data, history=())
     duty: dict[str, list[float]] = defaultdict(list)
     rest: dict[str, list[float]] = defaultdict(list)
-    for first, last in problem.month_parts:
-        found = pattern_bound(
-            build_problem(data, first, last, problem.calendar_assumed), time_limit=time_limit, max_iterations=max_iterations
-        )
+    for first, last, each in _months(problem, budget):
+        found = pattern_bound(build_problem(data, first, last, problem.calendar_assumed), budget=each)
         if found is None:
             return None
         for unit, slope in found.slopes.duty.items():
@@ -671,3 +653,15 @@ def month_slopes(problem: Problem, time_limit: float | None = None, max_iteratio
         for unit, slope in found.slopes.rest.items():
             rest[unit].append(slope)
     return DutyCosts({u: sum(v) / len(v) for u, v in duty.items()}, {u: sum(v) / len(v) for u, v in rest.items()})
+
+
+def _months(problem: Problem, budget: Budget | None) -> Iterator[tuple[dt.date, dt.date, Budget | None]]:
+    """The horizon's calendar months, each with an even share of what is left of ``budget``."""
+    parts = problem.month_parts
+    for i, (first, last) in enumerate(parts):
+        yield first, last, None if budget is None else budget.part(budget.left() / (len(parts) - i))
+
+
+def rounds(count: int) -> Budget:
+    """A deterministic budget of ``count`` rounds of columns: a pattern bound that repeats."""
+    return Budget(count * ROUND_COST, deterministic=True)
