@@ -67,6 +67,7 @@ class Progress:
 
     @property
     def elapsed(self) -> float:
+        """Seconds since ``started``, for display only: limits are the Budget's."""
         return time.monotonic() - self.started
 
     @property
@@ -202,10 +203,10 @@ def run_model(
     model, variables, terms = build_model(problem, mode, keep, budget)
     hinted = add_complete_hint(variables, hint, options.seed, budget) if hint else None
     control = control or SearchControl()
-    progress = Progress(phase=mode.value, started=started or time.monotonic(), scored=mode.scored)
+    progress = Progress(phase=mode.value, started=budget.origin if started is None else started, scored=mode.scored)
     solver = _watched_solver(options, budget, control, progress)
     solver.parameters.use_lns_only = lns_only
-    enough = enough_after if not budget.deterministic else None  # one worker: never by the clock
+    enough = _after(budget, enough_after)
     status = _solve_watched(solver, model, progress, on_progress, enough_after=enough)
     budget.after_cp_sat(solver.deterministic_time, solver.wall_time)
     ended = SolveStatus.of(status)
@@ -257,17 +258,23 @@ class _Outcome(TypedDict, total=False):
     error: BaseException
 
 
+def _after(budget: Budget, seconds: float | None) -> Budget | None:
+    """A wall-clock part of ``budget`` for a watcher, from now; none under a deterministic
+    budget, whose run must not depend on the clock."""
+    return budget.part(seconds) if seconds is not None and not budget.deterministic else None
+
+
 def _solve_watched(
     solver: cp_model.CpSolver,
     model: cp_model.CpModel,
     progress: Progress,
     on_progress: Callable[[Progress], None] | None,
-    enough_after: float | None = None,
-    give_up_after: float | None = None,
+    enough_after: Budget | None = None,
+    give_up_after: Budget | None = None,
 ) -> cp_model.CpSolverStatus:
     """Solve in a worker thread, so that the main thread stays free for Ctrl-C and reports progress.
-    The search stops once ``enough_after`` seconds have passed and it has a solution, or once
-    ``give_up_after`` seconds have passed and it has none."""
+    The search stops once ``enough_after`` is spent and it has a solution, or once
+    ``give_up_after`` is spent and it has none."""
     outcome: _Outcome = {}
     changed = progress.changed
     callback = _Callback(progress)
@@ -281,13 +288,11 @@ def _solve_watched(
     worker = threading.Thread(target=work, name="cp-sat", daemon=True)
     worker.start()
     last_report = 0.0
-    began = time.monotonic()
     while worker.is_alive():
         worker.join(timeout=0.25)
-        waited = time.monotonic() - began
-        if progress.solutions and enough_after is not None and waited >= enough_after:
+        if progress.solutions and enough_after is not None and enough_after.expired:
             solver.stop_search()
-        if not progress.solutions and give_up_after is not None and waited >= give_up_after:
+        if not progress.solutions and give_up_after is not None and give_up_after.expired:
             solver.stop_search()
         if on_progress is not None and (changed.is_set() or progress.elapsed - last_report >= 1.0):
             changed.clear()
@@ -332,12 +337,9 @@ def search(
     With ``enough_after`` seconds the search ends early once it has a solution, with
     ``give_up_after`` once it has passed that long without one (wall-clock limits only: with one
     worker the run must not depend on the clock)."""
-    progress = Progress(phase=Mode.FULL.value, started=started or time.monotonic())
+    progress = Progress(phase=Mode.FULL.value, started=budget.origin if started is None else started)
     solver = _watched_solver(options, budget, control, progress)
-    clock = not budget.deterministic
-    status = _solve_watched(
-        solver, model, progress, on_progress, enough_after if clock else None, give_up_after if clock else None
-    )
+    status = _solve_watched(solver, model, progress, on_progress, _after(budget, enough_after), _after(budget, give_up_after))
     budget.after_cp_sat(solver.deterministic_time, solver.wall_time)
     outcome = SolveStatus.of(status)
     spent = solver.deterministic_time if budget.deterministic else solver.wall_time
