@@ -518,9 +518,9 @@ def _dive(
 ) -> np.ndarray | None:
     """Duties per unit and day, by diving on the master: fix the units whose patterns are
     (nearly) whole, price new patterns for the others, again until every unit has one pattern.
-    Out of ``budget`` (ROUND_COST per round when deterministic), or when ``proceed`` says no, the units not yet fixed keep their
-    fractional plan. The master's bound no longer holds once this has run. None when GLOP
-    fails."""
+    Out of ``budget`` (ROUND_COST per round when deterministic), or when ``proceed`` says no,
+    the units not yet fixed keep their fractional plan. The master's bound no longer holds once
+    this has run. None when GLOP fails."""
     units = len(master.units)
     fixed = np.zeros(units, dtype=bool)
     step = max(1, math.ceil(units * DIVE_STEP))
