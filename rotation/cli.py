@@ -231,8 +231,7 @@ two-core machine does, so that a run ends well within its limit, repeatably (doc
 WRITE_SECONDS = 0.3
 """Wall-clock seconds writing the outputs takes at least, ..."""
 WRITE_PER_DUTY = 0.0012
-"""... and per unit-duty of the roster (twice that with per-unit files): 1.4 s for a county
-month on a two-core machine, with room for a busy one."""
+"""... and per unit-duty of the roster (twice that with per-unit files; docs/solver.md §5)."""
 
 
 MAX_BUSY = 4.0

@@ -442,17 +442,8 @@ def conclude(
     roster = Roster(name_people(problem, best.duties, options.seed, preferred, budget))
     check_result = checker.check(problem, roster)
     agree(best.objective, best.terms, check_result)
-    found = [b for b in bounds if b is not None]
-    if not check_result.shortfalls and (not budget.expired or len(problem.months) == 1):
-        # a complete roster exists, so the best roster has no shortfall (coverage comes first)
-        # and the flow bound on the soft rules of complete rosters applies (a month's takes a
-        # fraction of a second, a year's seconds)
-        flow = soft_lower_bound(problem)
-        if flow is not None:
-            found.append(flow)
-    bound = max(found, default=None)
-    if bound is not None and bound >= check_result.objective:
-        status = SolveStatus.OPTIMAL  # a bound of ours meets the roster: it is proven best
+    # a month's flow bound takes a fraction of a second, a year's seconds
+    bound, status = _proven(problem, check_result, bounds, status, not budget.expired or len(problem.months) == 1)
     return Result(
         problem=problem,
         status=status,
@@ -780,6 +771,21 @@ def _rest_days_before(problem: Problem, data: DataSet, earlier: Sequence[Assignm
     return {d.date: not d.is_working for d in days}
 
 
+def _proven(
+    problem: Problem, checked: checker.CheckResult, bounds: Sequence[int | None], status: SolveStatus, flow: bool
+) -> tuple[int | None, SolveStatus]:
+    """The best of ``bounds`` and, when ``flow`` is allowed its time and the roster is complete,
+    the flow bound on the soft rules of complete rosters (a complete roster exists, so the best
+    has no shortfall: coverage comes first); OPTIMAL once the bound meets the roster."""
+    found = list(bounds)
+    if flow and not checked.shortfalls:
+        found.append(soft_lower_bound(problem))
+    bound = max((b for b in found if b is not None), default=None)
+    if bound is not None and bound >= checked.objective:
+        status = SolveStatus.OPTIMAL
+    return bound, status
+
+
 def _checked_whole(
     problem: Problem,
     duties: list[Assignment],
@@ -800,12 +806,7 @@ def _checked_whole(
             "a roster solved in parts breaks a hard rule as a whole: "
             + "; ".join(f"{v.rule} {v.unit} {v.date}" for v in check_result.violations[:5])
         )
-    if not check_result.shortfalls and not budget.expired:
-        flow = soft_lower_bound(problem)
-        if flow is not None:
-            bound = max(bound if bound is not None else flow, flow)
-    if bound is not None and bound >= check_result.objective:
-        status = SolveStatus.OPTIMAL
+    bound, status = _proven(problem, check_result, [bound], status, not budget.expired)
     return Result(
         problem=problem,
         status=status,

@@ -25,8 +25,8 @@ class PeopleError(RuntimeError):
 
 UNIT_LIMIT = 1.0
 """Deterministic seconds for balancing one unit's people; the matching is the answer for a unit
-the search leaves unbalanced. One model per unit: a single model of every unit, though the same
-problem, took CP-SAT 25 s on a generated county of small units where these take under a second."""
+the search leaves unbalanced. One model per unit, which is far faster than one of every unit
+(docs/solver.md §2, "People")."""
 
 
 def name_people(
