@@ -59,6 +59,9 @@ def write_roster_workbook(
     write_report(book.create_sheet(REPORT), problem, check_result, result_or_none)
     used = {name.lower() for name in book.sheetnames}
     walls = walls_of(problem, roster, check_result)
+    span = result_or_none.unplanned if result_or_none is not None else None
+    if span is not None:  # a month the time limit never reached has nothing to post (the report says so)
+        walls = [w for w in walls if not all(span[0] <= line.period.date <= span[1] for line in w.lines)]
     several = len({w.month for w in walls}) > 1
     same_year = len({w.month[0] for w in walls}) == 1
     for wall in walls:

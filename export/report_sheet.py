@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from typing import Protocol, TypeVar
 
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -28,6 +29,7 @@ from export.workbook import (
 from rotation import tables
 from rotation.calendar import CalendarSource
 from rotation.checker import CheckResult, Finding
+from rotation.explain import UNPLANNED
 from rotation.model import DEFAULT_ROLE, HomeCommunity, Unit
 from rotation.problem import Period, Problem
 from rotation.result import Result, points
@@ -260,6 +262,9 @@ def write_report(sheet: Worksheet, problem: Problem, check_result: CheckResult, 
         f"{covered}/{figures.needed_unit_duties} 人次"
         + ("，全部覆盖" if not check_result.shortfalls else f"，{len(check_result.shortfalls)} 个岗位人数不足"),
     )
+    if result is not None and result.unplanned is not None:
+        first, last = result.unplanned
+        report.line("未排班", f"时限已到，{first} 至 {last} 没有排班：缺口按月合计，不生成这些月份的上墙表；请加大时限重新排班")
     report.line("硬性规则", "全部遵守" if not check_result.violations else f"违反 {len(check_result.violations)} 处，见下表")
 
     report.heading("各项扣分")
@@ -270,6 +275,8 @@ def write_report(sheet: Worksheet, problem: Problem, check_result: CheckResult, 
 
     report.heading("缺口（人数不足的岗位）")
     causes = (result.gap_causes if result is not None else None) or {}
+    span = result.unplanned if result is not None else None
+    planned, idle = _split(check_result.shortfalls, span)
     report.table(
         ("角色", "缺", "日期", "阵地", "时段", "说明"),
         [
@@ -282,7 +289,11 @@ def write_report(sheet: Worksheet, problem: Problem, check_result: CheckResult, 
                 f"{weekday(s.date)}；需要 {s.needed} 个单位，已安排 {s.assigned} 个"
                 + (f"。原因：{causes[key]}" if (key := (s.date, s.station, s.shift, s.role)) in causes else ""),
             )
-            for s in check_result.shortfalls
+            for s in planned
+        ]
+        + [
+            ("", sum(s.missing for s in m), _span_text(m), "全部阵地", "", f"{len(m)} 个岗位人数不足。原因：{UNPLANNED}")
+            for m in _by_month(idle)
         ],
     )
 
@@ -295,15 +306,53 @@ def write_report(sheet: Worksheet, problem: Problem, check_result: CheckResult, 
     report.heading("软性规则扣分明细（谁、哪天、哪个阵地）")
     report.table(
         ("规则", "单位", "日期", "阵地", "时段", "说明", "扣分"),
-        [
-            (rule_name(f.rule), *_where(problem, f), f.message, f.penalty / SCALE)
-            for score in check_result.scores
-            for f in score.findings
-        ],
+        [row for score in check_result.scores for row in _finding_rows(problem, score.findings, span)],
     )
     report.finish()
     sheet.freeze_panes = "A2"
     print_a4(sheet, title_rows=None, landscape=True)
+
+
+class _Dated(Protocol):
+    @property
+    def date(self) -> dt.date | None: ...
+
+
+_D = TypeVar("_D", bound=_Dated)
+
+
+def _split(items: Sequence[_D], span: tuple[dt.date, dt.date] | None) -> tuple[list[_D], list[_D]]:
+    """``items`` of planned days (or undated), and those of the days the time limit never
+    reached: a whole year at a few seconds leaves thousands, which the report sums by month."""
+    planned: list[_D] = []
+    idle: list[_D] = []
+    for item in items:
+        day = item.date
+        (idle if span is not None and day is not None and span[0] <= day <= span[1] else planned).append(item)
+    return planned, idle
+
+
+def _by_month(items: Sequence[_D]) -> list[list[_D]]:
+    months: dict[tuple[int, int], list[_D]] = defaultdict(list)
+    for item in items:
+        day = item.date
+        assert day is not None, "only dated items fall on unplanned days"
+        months[(day.year, day.month)].append(item)
+    return [months[key] for key in sorted(months)]
+
+
+def _span_text(items: Sequence[_Dated]) -> str:
+    days = sorted(day for item in items if (day := item.date) is not None)
+    return f"{days[0]} 至 {days[-1]}"
+
+
+def _finding_rows(problem: Problem, findings: Sequence[Finding], span: tuple[dt.date, dt.date] | None) -> list[tuple]:
+    planned, idle = _split(findings, span)
+    rows: list[tuple] = [(rule_name(f.rule), *_where(problem, f), f.message, f.penalty / SCALE) for f in planned]
+    for month in _by_month(idle):
+        penalty = sum(f.penalty for f in month) / SCALE
+        rows.append((rule_name(month[0].rule), "", _span_text(month), "", "", f"未排班的日子，共 {len(month)} 处", penalty))
+    return rows
 
 
 def _yes_no(value: object) -> object:

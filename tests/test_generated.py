@@ -16,8 +16,10 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
 from rotation.checker import check
+from rotation.cli import DEFAULT_DATA
 from rotation.engine import pinned_duties, solve, solve_after
 from rotation.model import Unavailability
 from rotation.problem import Problem, build_problem
@@ -196,3 +198,24 @@ def test_a_horizon_on_a_busy_machine_ends_in_time_with_every_month_planned_or_na
         else ["2026-10", "2026-11", "2026-12"][: ["2026-10", "2026-11", "2026-12"].index(named.group(1))]
     )
     assert "2026-10" in reached and set(reached) <= planned, output
+
+
+@pytest.mark.wallclock
+def test_a_year_at_five_seconds_writes_the_months_it_planned_within_the_limit(tmp_path: Path) -> None:
+    # a year's 328 wall sheets and ten thousand gap rows once took 12 s to write after a 5 s run;
+    # the months the limit never reached are summed by month and get no wall sheets
+    start, end = dt.date(2026, 1, 1), dt.date(2026, 12, 31)
+    code, took, output = run_solve(DEFAULT_DATA, tmp_path / "out", start, end, 5.0)
+    assert code == 3, output
+    assert took <= allowed(5.0), output
+    named = re.search(r"时限已到，(\d{4}-\d{2}-\d{2}) 至 2026-12-31 没有排班", output)
+    assert named is not None, output
+    idle = dt.date.fromisoformat(named.group(1))
+    book = load_workbook(tmp_path / "out" / "轮值表.xlsx", read_only=True)
+    titles = [str(book[name]["A1"].value) for name in book.sheetnames if name not in ("总览", "统计", "各单位值班表", "求解报告")]
+    months = {int(m) for title in titles for m in re.findall(r"2026年(\d+)月", title)}
+    assert titles and months == set(range(1, idle.month)), titles
+    report = [row for row in book["求解报告"].iter_rows(values_only=True)]
+    summed = [row for row in report if row[3] == "全部阵地"]
+    assert len(summed) == 12 - idle.month + 1
+    assert all(isinstance(row[1], int) and row[1] > 0 for row in summed)
