@@ -155,16 +155,27 @@ class _Blocking:
             if h.last_duty is not None
         }
         self.last_shift = {h.unit: (h.last_duty, h.last_shift) for h in problem.data.history}
+        self.reasons: dict[tuple[str, dt.date, str, bool], tuple[RuleKey, str] | None] = {}
+        self.owners: dict[Period, bool] = {}
 
     def reason(self, unit_id: str, slot: Slot) -> tuple[RuleKey, str] | None:
         """The rule that keeps ``unit_id`` off ``slot`` as the roster stands, in plain words, or
         None if nothing does."""
-        problem, date = self.problem, slot.date
-        data = problem.data
-        unit = data.unit(unit_id)
+        date = slot.date
         today = self.per_day.get((unit_id, date), [])
         if any((a.station, a.shift, a.role) == (slot.station, slot.shift, slot.role) for a in today):
             return RuleKey.DUPLICATE, "已在这个岗位"
+        # the rest depends on the position only through its period's first-inquiry owner: a
+        # city's month of gaps asks the same question of a unit hundreds of times
+        key = (unit_id, date, slot.shift, self.owned(slot))
+        if key not in self.reasons:
+            self.reasons[key] = self._reason(unit_id, slot, today)
+        return self.reasons[key]
+
+    def _reason(self, unit_id: str, slot: Slot, today: list[Assignment]) -> tuple[RuleKey, str] | None:
+        problem, date = self.problem, slot.date
+        data = problem.data
+        unit = data.unit(unit_id)
         if len(today) >= problem.max_per_day(unit_id):
             return RuleKey.MAX_PER_DAY, f"当天已值班 {len(today)} 次（每日最多 {problem.max_per_day(unit_id)} 次）"
         if unit.max_total is not None and self.per_month[(unit_id, date.year, date.month)] >= unit.max_total:
@@ -199,9 +210,12 @@ class _Blocking:
 
     def owned(self, slot: Slot) -> bool:
         """Whether a unit on duty in ``slot``'s period may own its first inquiry."""
-        return any(
-            first_inquiry_capacity(self.problem, a.unit, a.date, a.shift) > 0 for a in self.per_period.get(slot.period, ())
-        )
+        period = slot.period
+        if period not in self.owners:
+            self.owners[period] = any(
+                first_inquiry_capacity(self.problem, a.unit, a.date, a.shift) > 0 for a in self.per_period.get(period, ())
+            )
+        return self.owners[period]
 
     def _run(self, unit_id: str, date: dt.date, step: int) -> int:
         days, probe = 0, date + step * ONE_DAY
