@@ -16,7 +16,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from rotation.budget import Budget
+from rotation.budget import NO_RESERVE, Budget, Reserve
 from rotation.calendar import months_spanned
 from rotation.checker import CheckResult
 from rotation.checker import check as check_roster
@@ -57,11 +57,13 @@ def solve(
     control: SearchControl | None = None,
     on_progress: Callable[[Progress], None] | None = None,
     budget: Budget | None = None,
+    reserve: Reserve = NO_RESERVE,
 ) -> Result:
     """The best roster for ``start``..``end`` within ``time_limit`` seconds (with one worker,
     deterministic seconds: the same data and seed give the same roster), checked by the
     independent checker. ``previous`` is an earlier roster to continue (``--previous``);
-    ``control`` lets another thread stop the search and keep the best roster so far."""
+    ``control`` lets another thread stop the search and keep the best roster so far;
+    ``reserve`` is what the caller keeps of ``budget`` for writing the outputs."""
     if isinstance(data, Problem):
         resolved = data
     else:
@@ -70,8 +72,8 @@ def solve(
         resolved = problem(data, start, end, assume_weekends)
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed)
     if previous is not None:
-        return solve_after(resolved, list(previous), options, control, on_progress, budget)
-    return solve_problem(resolved, options, control, on_progress, budget)
+        return solve_after(resolved, list(previous), options, control, on_progress, budget, reserve)
+    return solve_problem(resolved, options, control, on_progress, budget, reserve)
 
 
 def check(

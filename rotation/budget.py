@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Protocol
 
 Clock = Callable[[], float]
@@ -28,6 +29,23 @@ class CpSatLimits(Protocol):
 
     max_deterministic_time: float
     max_time_in_seconds: float
+
+
+@dataclass(frozen=True)
+class Reserve:
+    """Wall-clock seconds a caller keeps after the search for what follows it (writing the
+    outputs): ``fixed``, plus ``per_duty`` for each unit-duty of the part of the horizon the
+    search plans. A horizon sized by its months (the roster of a month the time does not reach
+    costs nothing to write) plans as many months as the time left holds with their share."""
+
+    fixed: float = 0.0
+    per_duty: float = 0.0
+
+    def of(self, duties: int) -> float:
+        return self.fixed + self.per_duty * duties
+
+
+NO_RESERVE = Reserve()
 
 
 class OutOfTime(Exception):

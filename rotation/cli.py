@@ -17,7 +17,7 @@ from export.files import OutputError, check_writable, write_atomically
 from export.outputs import output_paths, write_outputs
 from export.report import describe, describe_check
 from rotation import STARTED, __version__, tables
-from rotation.budget import Budget
+from rotation.budget import Budget, Reserve
 from rotation.calendar import UnknownDatesError, month_end, months_spanned
 from rotation.engine import solve as run_solve
 from rotation.engine import solve_after
@@ -250,15 +250,16 @@ def run_budget(time_limit: float, workers: int) -> Budget:
     return Budget(time_limit, started=started)
 
 
-def writing_time(problem: Problem, per_unit: bool, busy: float | None = None) -> float:
-    """Wall-clock seconds to keep for writing the outputs of ``problem``, on this machine as busy
-    as it has been (``busy`` times slower than when idle): by default, the process's wall-clock
-    time against its CPU time so far (imports and loading, one thread), which a fresh command
-    tells and a long-running server does not."""
+def writing_reserve(per_unit: bool, busy: float | None = None) -> Reserve:
+    """Wall-clock seconds to keep for writing the outputs, on this machine as busy as it has
+    been (``busy`` times slower than when idle): by default, the process's wall-clock time
+    against its CPU time so far (imports and loading, one thread), which a fresh command tells
+    and a long-running server does not. Per planned unit-duty: the days a horizon never reaches
+    cost next to nothing to write."""
     if busy is None:
         elapsed = time.monotonic() - STARTED
         busy = min(max(elapsed / max(time.process_time(), 1e-3), 1.0), MAX_BUSY) if elapsed > 0.3 else 1.0
-    return busy * (WRITE_SECONDS + WRITE_PER_DUTY * problem.unit_duties * (2 if per_unit else 1))
+    return Reserve(busy * WRITE_SECONDS, busy * WRITE_PER_DUTY * (2 if per_unit else 1))
 
 
 def finish(result: Result, out_dir: Path, force: bool, per_unit: bool, quiet: bool) -> None:
@@ -379,11 +380,13 @@ def solve(
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed)
     progress = None if quiet else _progress_printer()
     budget = run_budget(time_limit, workers)
-    solving = budget.until(writing_time(problem, per_unit))
+    reserve = writing_reserve(per_unit)
     if previous is None:
-        result = run_interruptibly(lambda control: run_solve(problem, options, control, progress, solving))
+        result = run_interruptibly(lambda control: run_solve(problem, options, control, progress, budget, reserve))
     else:
-        result = run_interruptibly(lambda control: solve_after(problem, list(previous), options, control, progress, solving))
+        result = run_interruptibly(
+            lambda control: solve_after(problem, list(previous), options, control, progress, budget, reserve)
+        )
     finish(result, out_dir, force, per_unit, quiet)
 
 
@@ -501,7 +504,7 @@ def repair(
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed)
     progress = None if quiet else _progress_printer()
     budget = run_budget(time_limit, workers)
-    solving = budget.until(writing_time(problem, per_unit))
+    solving = budget.until(writing_reserve(per_unit).of(problem.unit_duties))
     result = run_interruptibly(lambda control: run_repair(problem, old, start, options, control, progress, solving))
     finish(result, out_dir, force, per_unit, quiet)
 

@@ -12,7 +12,7 @@ from enum import Enum
 from ortools.sat.python import cp_model
 
 from rotation import checker
-from rotation.budget import Budget, OutOfTime
+from rotation.budget import NO_RESERVE, Budget, OutOfTime, Reserve
 from rotation.calendar import resolve_days
 from rotation.errors import DataError
 from rotation.history import history_before
@@ -97,27 +97,39 @@ def solve(
     control: SearchControl | None = None,
     on_progress: Callable[[Progress], None] | None = None,
     budget: Budget | None = None,
+    reserve: Reserve = NO_RESERVE,
 ) -> Result:
-    """The best roster found within ``budget`` (by default the options' time limit), re-checked
-    before it is returned. A horizon of several months is solved month by month
-    (:func:`solve_by_month`); a month by :func:`solve_whole`. Once any phase holds a roster,
-    the run ends with the best one found, whatever happens after."""
+    """The best roster found within ``budget`` (by default the options' time limit), less
+    ``reserve`` for what the caller does after it, re-checked before it is returned. A horizon
+    of several months is solved month by month (:func:`solve_by_month`); a month by
+    :func:`solve_whole`. Once any phase holds a roster, the run ends with the best one found,
+    whatever happens after."""
     options = options or SolveOptions()
     control = control or SearchControl()
     budget = budget or options.budget()
     if len(problem.months) > 1:
-        result = solve_by_month(problem, options, control, on_progress, budget=budget)
+        result = solve_by_month(problem, options, control, on_progress, budget=budget, reserve=reserve)
     else:
-        result = solve_whole(problem, options, control, on_progress, budget)
-    return explained(result, budget)
+        result = solve_whole(problem, options, control, on_progress, budget.until(reserve.of(problem.unit_duties)))
+    return explained(result, budget, reserve)
 
 
-def explained(result: Result, budget: Budget) -> Result:
+def explained(result: Result, budget: Budget, reserve: Reserve = NO_RESERVE) -> Result:
     """``result`` with the cause of each gap named (:func:`rotation.explain.with_causes`): CP-SAT
-    is asked within what ``budget`` holds, and after a stop not at all, as the planner asked."""
+    is asked within what ``budget`` holds beside ``reserve`` for the days planned, and after a
+    stop not at all, as the planner asked."""
     from rotation.explain import with_causes  # explain builds models of its own: only when needed
 
-    return with_causes(result, budget if not result.interrupted else budget.part(0))
+    left = budget.until(reserve.of(planned_duties(result)))
+    return with_causes(result, left if not result.interrupted else budget.part(0))
+
+
+def planned_duties(result: Result) -> int:
+    """The unit-duties of the days ``result`` planned: all but those the time never reached."""
+    if result.unplanned is None:
+        return result.problem.unit_duties
+    first, last = result.unplanned
+    return sum(s.min for s in result.problem.slots if not first <= s.date <= last)
 
 
 class Best:
@@ -611,6 +623,20 @@ def _any_roster(
 
 FLOW_SECONDS = 0.3
 """Wall-clock seconds per month a horizon keeps for its closing check and flow bound."""
+MONTH_LEAST = 1.0
+"""Wall-clock seconds a month of a horizon needs at least: its problem, a greedy roster, settling."""
+
+
+def _months_to_plan(seconds: float, kept: Sequence[float]) -> int:
+    """How many of the months ahead ``seconds`` can plan, each with ``kept[i]`` kept for its
+    check and outputs beside at least :data:`MONTH_LEAST` of search."""
+    months, need = 0, 0.0
+    for keep in kept:
+        need += keep + MONTH_LEAST
+        if need > seconds:
+            break
+        months += 1
+    return months
 
 
 def solve_by_month(
@@ -621,6 +647,7 @@ def solve_by_month(
     earlier: Sequence[Assignment] = (),
     data: DataSet | None = None,
     budget: Budget | None = None,
+    reserve: Reserve = NO_RESERVE,
 ) -> Result:
     """A horizon of several months, one month at a time; one model of a whole year would need
     over ten times the memory of a month. Each month continues from the duties before it (see
@@ -628,10 +655,11 @@ def solve_by_month(
     whose ``history`` is that of ``data`` (by default the problem's own). Each month also plans
     the first days of the next month, then drops them, so that it ends in a state the next
     month can continue from (its fixed duties included), and aims at the horizon's fair shares
-    through its last day (:func:`_shares_so_far`). The time left is shared equally among the
-    months left; a month short of time ends with its best roster, and the next continues from
-    it. Months the time does not reach at all stay unplanned, and the result names them. The
-    roster is checked as a whole against ``problem``."""
+    through its last day (:func:`_shares_so_far`). The time left, less ``reserve`` and the
+    closing check of the months to plan, is shared equally among as many of the months left
+    as it holds (:func:`_months_to_plan`); a month short of time ends with its best roster, and
+    the next continues from it. Months the time does not reach at all stay unplanned, and the
+    result names them. The roster is checked as a whole against ``problem``."""
     budget = budget or options.budget()
     data = data or problem.data
     margin = carry_margin(data)
@@ -641,10 +669,14 @@ def solve_by_month(
     solutions = 0
     status, bound = SolveStatus.FEASIBLE, None
     parts = problem.month_parts
-    work = budget.until(FLOW_SECONDS * len(parts))
+    needs = [sum(s.min for s in problem.slots if first <= s.date <= last) for first, last in parts]
+    work = budget.until(reserve.fixed)
+    kept = 0.0  # seconds kept for the months planned: their check and their outputs
     unplanned: tuple[dt.date, dt.date] | None = None
     for number, (first, last) in enumerate(parts):
-        if number and work.wall_left() <= 0:
+        keeps = [FLOW_SECONDS + reserve.per_duty * n for n in needs[number:]]
+        months = _months_to_plan(work.wall_left() - kept, keeps)
+        if number and not months:
             # not even a greedy roster fits in the time left: the rest of the horizon keeps its
             # pins (and what the rules need beside them), and the result names it
             unplanned, last = (first, problem.end), problem.end
@@ -658,7 +690,10 @@ def solve_by_month(
         part = replace(part, shares=_shares_so_far(problem, part))
         if unplanned is not None:
             part = _pinned_only(part)
-        result = solve_whole(part, options, control, on_progress, work.part(work.left() / (len(parts) - number)))
+        if unplanned is None:
+            kept += keeps[0]
+        month = work.until(kept)
+        result = solve_whole(part, options, control, on_progress, month.part(month.left() / max(months, 1)))
         solutions += result.solutions
         if result.roster is None:
             return replace(result, problem=problem, wall_time=budget.since_start(), method=_BY_MONTH)
@@ -748,6 +783,7 @@ def solve_after(
     control: SearchControl | None = None,
     on_progress: Callable[[Progress], None] | None = None,
     budget: Budget | None = None,
+    reserve: Reserve = NO_RESERVE,
 ) -> Result:
     """Solve ``problem`` as the continuation of a previous roster ``earlier`` (``--previous``):
     month by month as :func:`solve_by_month` does, the first month continuing ``earlier``.
@@ -760,7 +796,7 @@ def solve_after(
     before = [a for a in earlier if a.date < problem.start]
     rest = _rest_days_before(problem, data, before)
     final = replace(problem, data=replace(data, history=history_before(data, before, problem.start, rest)))
-    return explained(solve_by_month(final, options, control, on_progress, before, data, budget), budget)
+    return explained(solve_by_month(final, options, control, on_progress, before, data, budget, reserve), budget, reserve)
 
 
 def _rest_days_before(problem: Problem, data: DataSet, earlier: Sequence[Assignment]) -> dict[dt.date, bool]:

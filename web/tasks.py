@@ -24,11 +24,11 @@ from export.files import OutputError, write_atomically
 from export.outputs import REPORT, UNIT_FOLDER, write_outputs, write_roster
 from export.report import describe_check
 from rotation import api
-from rotation.budget import Budget
+from rotation.budget import Budget, Reserve
 from rotation.calendar import month_end
 from rotation.checker import HARD_RULES, CheckResult, Finding
 from rotation.checker import check as check_roster
-from rotation.cli import check_previous, read_roster_file, writing_time
+from rotation.cli import check_previous, read_roster_file, writing_reserve
 from rotation.errors import DataError, DataIssue
 from rotation.model import DataSet, Unavailability
 from rotation.problem import Problem, build_problem
@@ -44,7 +44,7 @@ WORKERS = 2  # as the command line's default
 SEED = 0
 WRITE_BUSY = 1.5
 """How much slower than a fresh command-line process writing may be in a server that also
-answers the page: the command line's own estimate (``writing_time``) reads the process's CPU
+answers the page: the command line's own estimate (``writing_reserve``) reads the process's CPU
 time since it started, which says nothing in a server that has run for hours."""
 ZIP_SECONDS = 0.3
 UNIT_ZIP = "各单位值班表.zip"
@@ -99,9 +99,10 @@ def inputs_zip(run: Run) -> bytes:
     return buffer.getvalue()
 
 
-def writing_reserve(problem: Problem) -> float:
+def outputs_reserve() -> Reserve:
     """Seconds of the limit kept for writing the outputs (per-unit files and their zip too)."""
-    return writing_time(problem, per_unit=True, busy=WRITE_BUSY) + ZIP_SECONDS
+    writing = writing_reserve(per_unit=True, busy=WRITE_BUSY)
+    return replace(writing, fixed=writing.fixed + ZIP_SECONDS)
 
 
 def coverage(check: CheckResult) -> tuple[int, int]:
@@ -280,7 +281,8 @@ def _solve(job: Job, run: Run, problem: Problem, previous: Roster | None, data_p
         previous=previous,
         control=job.control,
         on_progress=job.on_progress,
-        budget=budget.until(writing_reserve(problem)),
+        budget=budget,
+        reserve=outputs_reserve(),
     )
     return _conclude(job, run, result, data_path, budget)
 
@@ -386,7 +388,8 @@ def _repair(job: Job, run: Run, problem: Problem, old: Roster, request: RepairRe
 
     budget = Budget(job.time_limit, started=job.started)
     options = SolveOptions(time_limit=job.time_limit, workers=WORKERS, seed=SEED)
-    result = repair(problem, old, request.since, options, job.control, job.on_progress, budget.until(writing_reserve(problem)))
+    solving = budget.until(outputs_reserve().of(problem.unit_duties))
+    result = repair(problem, old, request.since, options, job.control, job.on_progress, solving)
     return _conclude(job, run, result, data_path, budget)
 
 
