@@ -187,7 +187,8 @@ RELAX_LIMIT = 10_000
 """Duty Booleans above which neighbourhood steps give way to one CP-SAT search, not restarted
 (docs/curtois.md, "Solving")."""
 GREEDY_LIMIT = 200_000
-"""Duty Booleans above which the greedy first roster is not worth its time (docs/curtois.md, "Solving")."""
+"""Duty Booleans above which the greedy first roster is not worth its time on the benchmark
+(docs/curtois.md, "Solving")."""
 
 
 class Improve(Enum):
@@ -204,11 +205,13 @@ class Strategy:
     plan: bool = True  # the pattern bound and its rounded plan, when there is time
     improve: Improve = Improve.GROUPS
     first_share: float = FIRST_SHARE  # MODEL: the first full search's share (1: the only search)
+    greedy_limit: int | None = None  # duty Booleans above which the greedy roster is skipped
 
 
 COUNTY = Strategy()
-"""County data: the plan, then groups of units (docs/solver.md §5)."""
-BENCHMARK = Strategy(plan=False, improve=Improve.MODEL)
+"""County data: the greedy roster (at any size: on a short limit it is the roster), the plan,
+then groups of units (docs/solver.md §5)."""
+BENCHMARK = Strategy(plan=False, improve=Improve.MODEL, greedy_limit=GREEDY_LIMIT)
 """Rules that span the horizon, such as the Curtois benchmark's (docs/curtois.md, "Solving")."""
 
 
@@ -248,7 +251,8 @@ def solve_whole(
 
     clock = budget.elapsed()
     # on the largest benchmark instances the greedy takes longer than it helps
-    small = sum(len(slot.eligible) for slot in problem.slots) <= GREEDY_LIMIT
+    limit = strategy.greedy_limit
+    small = limit is None or sum(len(slot.eligible) for slot in problem.slots) <= limit
     greedy = as_assignments(first_roster(problem, pins)) if small else []
     pace = budget.elapsed() - clock  # one pass over the problem on this machine, now
     # a greedy roster breaking the benchmark's minimums would take settling seconds to say so

@@ -92,15 +92,19 @@ def first_roster(
         requests[request.unit].append(request)
     forbidden = set(rules.forbidden_successions)
     last_duty = {h.unit: h.last_duty for h in data.history if h.last_duty is not None}
+    # asked about a million times on a city's month: look each unit's limits up once
+    per_day = state.per_day
+    most_per_day = {u.id: data.max_per_day(u) for u in data.units}
+    staffed = {u.id for u in data.units if problem.has_people(u.id)}
 
     def allowed(unit: str, slot: Slot) -> bool:
         date = slot.date
-        if (slot.index, unit) in taken or state.per_day[(unit, date)] >= problem.max_per_day(unit):
+        if (slot.index, unit) in taken or per_day[(unit, date)] >= most_per_day[unit]:
             return False
         u = data.unit(unit)
         if u.max_total is not None and state.per_month[(unit, date.year, date.month)] >= u.max_total:
             return False
-        if problem.has_people(unit) and state.per_day[(unit, date)] >= len(problem.available_people(unit, date, slot.shift)):
+        if unit in staffed and per_day[(unit, date)] >= len(problem.available_people(unit, date, slot.shift)):
             return False
         if any((s, slot.shift) in forbidden for s in state.shifts_on.get((unit, date - ONE_DAY), ())):
             return False
@@ -197,7 +201,7 @@ def first_roster(
     for slot in sorted(problem.slots, key=urgency):
         date = slot.date
         while count[slot.index] < slot.min:
-            candidates = [u for u in slot.eligible if allowed(u, slot)]
+            candidates = [u for u in slot.eligible if per_day[(u, date)] < most_per_day[u] and allowed(u, slot)]
             if not owners[slot.period]:
                 candidates = [u for u in candidates if first_inquiry_capacity(problem, u, date, slot.shift) > 0]
             if not candidates:
