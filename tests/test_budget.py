@@ -7,7 +7,8 @@ import math
 import pytest
 from ortools.sat.python import cp_model
 
-from rotation.budget import AnyOf, Budget, NoImprovement, OutOfTime, Stopped, TimeUp
+from rotation.budget import AnyOf, Budget, NoImprovement, OutOfTime, Reserve, Stopped, TimeUp
+from rotation.engine import MONTH_LEAST, _months_to_plan
 
 
 class Clock:
@@ -55,6 +56,19 @@ def test_until_leaves_the_reserve_for_what_comes_after() -> None:
     solving = whole.until(2)
     clock.now += 8
     assert solving.expired and not whole.expired and whole.left() == 2
+
+
+def test_a_reserve_grows_with_the_duties_planned() -> None:
+    reserve = Reserve(0.3, 0.001)
+    assert reserve.of(0) == 0.3 and reserve.of(1000) == pytest.approx(1.3)
+
+
+def test_a_horizon_plans_the_months_the_time_holds_with_their_outputs() -> None:
+    each = 1.4  # a county month: its check and 1.2 ms a duty of writing
+    assert _months_to_plan(12 * (each + MONTH_LEAST), [each] * 12) == 12
+    assert _months_to_plan(10.0, [each] * 12) == 4  # not 0: the whole year's 13.6 s is not kept up front
+    assert _months_to_plan(each + MONTH_LEAST - 0.01, [each] * 12) == 0
+    assert _months_to_plan(7.0, [5.0, 0.5, 0.5]) == 1  # in order: the costly first month, then 1.5 s more
 
 
 def test_a_deterministic_budget_counts_the_work_charged_to_it_and_its_parts() -> None:

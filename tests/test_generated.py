@@ -219,3 +219,13 @@ def test_a_year_at_five_seconds_writes_the_months_it_planned_within_the_limit(tm
     summed = [row for row in report if row[3] == "全部阵地"]
     assert len(summed) == 12 - idle.month + 1
     assert all(isinstance(row[1], int) and row[1] > 0 for row in summed)
+
+
+@pytest.mark.wallclock
+def test_a_year_at_ten_seconds_plans_more_than_its_first_month(tmp_path: Path) -> None:
+    # writing is kept for the months planned, not the whole year (13.6 s on this county)
+    start, end = dt.date(2026, 1, 1), dt.date(2026, 12, 31)
+    code, took, output = run_solve(DEFAULT_DATA, tmp_path / "out", start, end, 10.0)
+    assert code == 3 and took <= allowed(10.0), output
+    planned = {line[:7] for line in (tmp_path / "out" / "assignments.csv").read_text(encoding="utf-8").splitlines()[1:]}
+    assert {"2026-01", "2026-02"} <= planned, output
