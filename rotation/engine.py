@@ -697,7 +697,10 @@ def solve_by_month(
         if unplanned is None:
             kept += keeps[0]
         month = work.until(kept)
-        result = solve_whole(part, options, control, on_progress, month.part(month.left() / max(months, 1)))
+        # deterministic time is shared over every month left, so that the roster does not hang
+        # on how fast the machine was (the wall-clock reading only decides what is not reached)
+        sharing = len(parts) - number if budget.deterministic else max(months, 1)
+        result = solve_whole(part, options, control, on_progress, month.part(month.left() / sharing))
         solutions += result.solutions
         if result.roster is None:
             return replace(result, problem=problem, wall_time=budget.since_start(), method=_BY_MONTH)
