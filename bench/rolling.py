@@ -27,6 +27,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,6 +66,7 @@ def figures(data: str, start: str, end: str, limit: float, seed: int, whole: boo
     capacity = generate.unit_capacities(problem.data, problem.start, problem.end)
     capped = _water_filled(shares, capacity, sum(duties.values()))
     shifted = _least_squares(shares, capacity, sum(duties.values()))
+    flow = _flow_fairness(problem, result.roster, capacity)
     gap = problem.data.rules.min_days_between
     return {
         "objective": checked.objective / 100,
@@ -74,6 +76,7 @@ def figures(data: str, start: str, end: str, limit: float, seed: int, whole: boo
         "cv_capped": round(_cv([capped[u.id] / u.members for u in sharing]), 3),
         "cv_least_squares": round(_cv([shifted[u.id] / u.members for u in sharing]), 3),
         "fairness_least_squares": round(sum((shifted[u.id] - problem.targets[u.id] / 10) ** 2 for u in sharing), 1),
+        "fairness_flow": flow,
         "close_pairs": checked.figures.spacing_pairs,
         "forced_pairs": sum(max(0, n - math.ceil(days / gap)) for n in duties.values()) if gap > 1 else 0,
         "fairness": checked.score("fairness").penalty / 100,
@@ -112,6 +115,65 @@ def _least_squares(shares: dict[str, float], capacity: dict[str, int], total: in
         else:
             high = middle
     return {u: max(0.0, min(capacity.get(u, 0), s + high)) for u, s in shares.items()}
+
+
+def _flow_fairness(problem, roster, capacity: dict[str, int]) -> float | None:
+    """The least fairness amount (squared duties off the share, the year so far counted) of any
+    roster covering, in each pool of interchangeable slots (community, role, rest day or not,
+    as in rotation/solver/bound.py), as many duties as ``roster`` does, each unit within what
+    it may take in that pool (its daily most on each day with such a slot), within its own
+    capacity, and on rest days within its weekend blocks (each month's longest
+    max_weekends_per_month blocks, no longer than its longest run): the least squares above
+    plus who may take which slot, and the weekend rule, which binds a 1-member unit as much as
+    a 50-member one. ``None`` if the flow cannot carry it."""
+    from collections import defaultdict
+
+    from ortools.graph.python import min_cost_flow
+
+    from rotation.solver.bound import convex_marginals, fair
+
+    covered = Counter((a.date, a.station, a.shift, a.role) for a in roster)
+    pools: dict[tuple, int] = defaultdict(int)
+    reach: dict[tuple, dict[str, dict]] = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
+    for slot in problem.slots:
+        key = (slot.community, slot.role, problem.is_rest(slot.date))
+        pools[key] += min(slot.min, covered[(slot.date, slot.station, slot.shift, slot.role)])
+        for unit_id in slot.eligible:
+            reach[key][unit_id][slot.date] += 1
+    flow = min_cost_flow.SimpleMinCostFlow()
+    nodes: dict[object, int] = {}
+
+    def node(name: object) -> int:
+        return nodes.setdefault(name, len(nodes))
+
+    data = problem.data
+    blocks: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for block in problem.rest_blocks:
+        blocks[block.month].append(len(block.dates))
+    total = sum(pools.values())
+    for key, need in pools.items():
+        flow.add_arc_with_capacity_and_unit_cost(node("source"), node(key), need, 0)
+        for unit_id, per_day in reach[key].items():
+            most = problem.max_per_day(unit_id)
+            to = node((unit_id, "rest")) if key[2] else node(unit_id)
+            flow.add_arc_with_capacity_and_unit_cost(node(key), to, sum(min(most, n) for n in per_day.values()), 0)
+    for unit in problem.units:
+        run = data.max_consecutive_days(unit)
+        longest = [sorted(lengths, reverse=True)[: data.rules.max_weekends_per_month] for lengths in blocks.values()]
+        weekend = problem.max_per_day(unit.id) * sum(min(n, run) for month in longest for n in month)
+        flow.add_arc_with_capacity_and_unit_cost(node((unit.id, "rest")), node(unit.id), weekend, 0)
+    constant = 0
+    for unit in problem.units:
+        ytd, _ = problem.ytd(unit.id)
+        values = [fair(k, ytd, problem.targets[unit.id]) for k in range(capacity.get(unit.id, 0) + 1)]
+        constant += values[0]
+        for marginal in convex_marginals(values):
+            flow.add_arc_with_capacity_and_unit_cost(node(unit.id), node("sink"), 1, marginal)
+    flow.set_node_supply(node("source"), total)
+    flow.set_node_supply(node("sink"), -total)
+    if flow.solve() != flow.OPTIMAL:
+        return None
+    return round((flow.optimal_cost() + constant) / 100, 1)  # deviations in tenths of a duty
 
 
 def _cv(values: list[float]) -> float:
