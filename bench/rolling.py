@@ -130,16 +130,10 @@ def _flow_fairness(problem, roster, capacity: dict[str, int]) -> float | None:
 
     from ortools.graph.python import min_cost_flow
 
-    from rotation.solver.bound import convex_marginals, fair
+    from rotation.solver.bound import convex_marginals, fair, slot_pools
 
     covered = Counter((a.date, a.station, a.shift, a.role) for a in roster)
-    pools: dict[tuple, int] = defaultdict(int)
-    reach: dict[tuple, dict[str, dict]] = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
-    for slot in problem.slots:
-        key = (slot.community, slot.role, problem.is_rest(slot.date))
-        pools[key] += min(slot.min, covered[(slot.date, slot.station, slot.shift, slot.role)])
-        for unit_id in slot.eligible:
-            reach[key][unit_id][slot.date] += 1
+    pools, reach = slot_pools(problem, lambda slot: min(slot.min, covered[(slot.date, slot.station, slot.shift, slot.role)]))
     flow = min_cost_flow.SimpleMinCostFlow()
     nodes: dict[object, int] = {}
 
@@ -157,9 +151,9 @@ def _flow_fairness(problem, roster, capacity: dict[str, int]) -> float | None:
             most = problem.max_per_day(unit_id)
             to = node((unit_id, "rest")) if key[2] else node(unit_id)
             flow.add_arc_with_capacity_and_unit_cost(node(key), to, sum(min(most, n) for n in per_day.values()), 0)
+    longest = [sorted(lengths, reverse=True)[: data.rules.max_weekends_per_month] for lengths in blocks.values()]
     for unit in problem.units:
         run = data.max_consecutive_days(unit)
-        longest = [sorted(lengths, reverse=True)[: data.rules.max_weekends_per_month] for lengths in blocks.values()]
         weekend = problem.max_per_day(unit.id) * sum(min(n, run) for month in longest for n in month)
         flow.add_arc_with_capacity_and_unit_cost(node((unit.id, "rest")), node(unit.id), weekend, 0)
     constant = 0

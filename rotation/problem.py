@@ -365,7 +365,7 @@ def _with_eligibility(problem: Problem, resolved: list[tuple[Period, str, int, i
             by_role[role].append(unit)
     require = data.rules.home_community is HomeCommunity.REQUIRE
     # the positions of one day and shift mostly share their units: ask once per kind of slot
-    # (a city's year has 46 000 slots but 2 000 kinds)
+    # (docs/solver.md §5)
     kinds: dict[tuple[str, str | None, dt.date, str], tuple[str, ...]] = {}
     slots = []
     for index, (period, role, low, high) in enumerate(resolved):

@@ -127,8 +127,8 @@ def written(tmp_path: Path, seed: int, tightness: float, start: dt.date, end: dt
 
 def run_solve(data: Path, out: Path, start: dt.date, end: dt.date, limit: float) -> tuple[int, float, str]:
     """``python solve.py`` in a process of its own: exit code, wall seconds, output. A run over
-    its limit is run once more: on a shared machine another tenant can stall one run (seen in
-    CI: a 5 s month took 8.7 s, everything in it 2.6 times slower), while a real overrun repeats."""
+    its limit is run once more: on a shared machine another tenant can stall one run, while a
+    real overrun repeats."""
     for attempt in (1, 2):
         shutil.rmtree(out, ignore_errors=True)
         began = time.monotonic()
@@ -211,8 +211,7 @@ def test_a_horizon_on_a_busy_machine_ends_in_time_with_every_month_planned_or_na
 
 @pytest.mark.wallclock
 def test_a_year_at_five_seconds_writes_the_months_it_planned_within_the_limit(tmp_path: Path) -> None:
-    # a year's 328 wall sheets and ten thousand gap rows once took 12 s to write after a 5 s run;
-    # the months the limit never reached are summed by month and get no wall sheets
+    # the months the limit never reached are summed by month and get no wall sheets (docs/solver.md §5)
     start, end = dt.date(2026, 1, 1), dt.date(2026, 12, 31)
     code, took, output = run_solve(DEFAULT_DATA, tmp_path / "out", start, end, 5.0)
     assert code == 3, output

@@ -19,15 +19,17 @@ over W and the number of isolated days.
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import math
 from collections import defaultdict
+from collections.abc import Callable
 from functools import cache
 
 from ortools.graph.python import min_cost_flow
 
 from rotation.model import HomeCommunity
-from rotation.problem import Problem
+from rotation.problem import Problem, Slot
 from rotation.units import SCALE, TARGET_SCALE
 
 
@@ -79,6 +81,22 @@ def convex_marginals(values: list[int]) -> list[int]:
     return marginals
 
 
+def slot_pools(
+    problem: Problem, need: Callable[[Slot], int] = lambda slot: slot.min
+) -> tuple[dict[tuple, int], dict[tuple, dict[str, dict[dt.date, int]]]]:
+    """The slots grouped into pools of interchangeable ones (community, role, rest day or not),
+    each with the duties it needs (``need`` of each slot), and per pool, each unit that may
+    fill it with its number of slots per date."""
+    pools: dict[tuple, int] = defaultdict(int)
+    reach: dict[tuple, dict[str, dict[dt.date, int]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
+    for slot in problem.slots:
+        key = (slot.community, slot.role, problem.is_rest(slot.date))
+        pools[key] += need(slot)
+        for unit_id in slot.eligible:
+            reach[key][unit_id][slot.date] += 1
+    return pools, reach
+
+
 def soft_lower_bound(problem: Problem) -> int | None:
     """A lower bound, in hundredths of a point, on the objective of every complete roster;
     ``None`` when the flow cannot carry the demand (some slot can never be filled)."""
@@ -88,13 +106,7 @@ def soft_lower_bound(problem: Problem) -> int | None:
     days = (problem.end - problem.start).days + 1
     prefer = data.rules.home_community is HomeCommunity.PREFER
 
-    pools: dict[tuple, int] = defaultdict(int)
-    reach: dict[tuple, dict[str, dict]] = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
-    for slot in problem.slots:
-        key = (slot.community, slot.role, problem.is_rest(slot.date))
-        pools[key] += slot.min
-        for unit_id in slot.eligible:
-            reach[key][unit_id][slot.date] += 1
+    pools, reach = slot_pools(problem)
     flow = min_cost_flow.SimpleMinCostFlow()
     nodes: dict[object, int] = {}
 
