@@ -1,7 +1,7 @@
 """Benchmark the engine on the Curtois & Qu instances against the best-known values.
 
     python bench/curtois.py FOLDER [--instances 1-12,14] [--time-limit 60] [--workers 2]
-                            [--seed 1] [--method relax|plain] [--out bench/results]
+                            [--seed 1] [--method relax|plain|colgen] [--out bench/results]
 
 FOLDER holds InstanceN.txt and best_known.csv (columns ``instance`` and ``best_known_ub``, as in
 the benchmark folder our CI machines have; without it the column stays empty). Each instance is
@@ -93,7 +93,7 @@ def main() -> None:
     parser.add_argument("--time-limit", type=float, default=60.0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--method", default="relax", choices=("relax", "plain"))
+    parser.add_argument("--method", default="relax", choices=("relax", "plain", "colgen"))
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
     parser.add_argument("--child", nargs=5, help=argparse.SUPPRESS)
     args = parser.parse_args()

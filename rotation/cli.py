@@ -747,10 +747,11 @@ def bench() -> None:
 )
 @click.option(
     "--method",
-    type=click.Choice(["relax", "plain"]),
+    type=click.Choice(["relax", "plain", "colgen"]),
     default="relax",
     show_default=True,
-    help="relax：整体模型 + 邻域搜索；plain：整体模型一次 CP-SAT 搜索（用于对比）",
+    help="relax：整体模型 + 邻域搜索；plain：整体模型一次 CP-SAT 搜索（用于对比）；"
+    "colgen：先解按员工排班的线性规划（列生成），给出下界和起始排班，再做邻域搜索",
 )
 @click.option("--force", is_flag=True, help="覆盖已有的排班文件")
 @click.option("--quiet", is_flag=True, help="不显示求解进度")

@@ -222,11 +222,14 @@ def solve_whole(
     on_progress: Callable[[Progress], None] | None = None,
     budget: Budget | None = None,
     strategy: Strategy = COUNTY,
+    start: list[Assignment] | None = None,
 ) -> Result:
     """One model for the whole horizon, in phases that each offer their roster to the best so far:
 
     1. the greedy roster, settled (:mod:`rotation.solver.settle`): the answer when nothing better
-       is found in time (a model-improving strategy takes it as a hint only);
+       is found in time (a model-improving strategy takes it as a hint only); a ``start`` roster
+       given by the caller (the benchmark's roster from its LP) takes the greedy's place, and is
+       offered as it is;
     2. with enough time, the pattern bound, whose LP dives to one pattern per unit, rounded day by
        day into a roster (:mod:`rotation.solver.rounding`);
     3. neighbourhood search over groups of units (problems of more than WHOLE_UNITS units), half
@@ -253,14 +256,15 @@ def solve_whole(
     # on the largest benchmark instances the greedy takes longer than it helps
     limit = strategy.greedy_limit
     small = limit is None or sum(len(slot.eligible) for slot in problem.slots) <= limit
-    greedy = as_assignments(first_roster(problem, pins)) if small else []
+    greedy = start if start is not None else as_assignments(first_roster(problem, pins)) if small else []
     pace = budget.elapsed() - clock  # one pass over the problem on this machine, now
     # a greedy roster breaking the benchmark's minimums would take settling seconds to say so
-    first = settle_within(problem, greedy, seed, essential(budget)) if not on_model else None
-    scoring = budget.elapsed() - clock - pace if not on_model else pace  # scoring a roster, naming its people
+    first = settle_within(problem, greedy, seed, essential(budget)) if not on_model or start else None
+    # scoring a roster, naming its people
+    scoring = budget.elapsed() - clock - pace if first is not None or not on_model else pace
     if first is not None and first.dropped == 0:
         best.filled(first)  # the greedy filled what it could
-    best.offer(first, "贪心初始排班")
+    best.offer(first, "贪心初始排班" if start is None else "线性规划列生成")
     _announce(on_progress, "初始排班", began, best)
     work = budget.until(pace + CLOSING_SCORES * scoring)  # a last fill, scoring it, naming people
     phases: dict[str, float] = {"first_roster": round(budget.elapsed(), 1)}

@@ -51,6 +51,11 @@ WARD = "ward"
 """The one position every shift belongs to."""
 OFF = "-"
 """A day off in the roster format."""
+LP_SHARE = 0.3
+"""Of the time limit, what the ``colgen`` method's roster LP may take at most (it stops sooner
+once converged: under a second on instances 1-4)."""
+MASTER_SHARE = 0.1
+"""Of the time limit, what CP-SAT may take to combine the LP's columns into a roster."""
 
 SECTIONS = (
     "SECTION_HORIZON",
@@ -434,10 +439,24 @@ def solve(
     method: str = "relax",
 ) -> Result:
     """One model of the whole horizon (never month by month: the benchmark's limits span it),
-    searched by neighbourhoods (``relax``) or by one CP-SAT search (``plain``); the roster is
-    checked by the independent checker like every roster."""
+    searched by neighbourhoods (``relax``) or by one CP-SAT search (``plain``); ``colgen`` first
+    spends up to :data:`LP_SHARE` of the time on the roster LP (:mod:`rotation.benchmarks.colgen`),
+    whose columns CP-SAT combines into the roster the neighbourhood search starts from, and whose
+    bound is the result's when it is the stronger. The roster is checked by the independent
+    checker like every roster."""
     strategy = replace(BENCHMARK, first_share=1.0) if method == "plain" else BENCHMARK
-    return solve_whole(instance.problem, options, control or SearchControl(), on_progress, strategy=strategy)
+    if method != "colgen":
+        return solve_whole(instance.problem, options, control or SearchControl(), on_progress, strategy=strategy)
+    from rotation.benchmarks import colgen
+
+    budget = options.budget()
+    lp = colgen.roster_bound(instance, seconds=budget.share(LP_SHARE))
+    staff = colgen.staffing(instance)
+    chosen = colgen.restricted_master(staff, lp, budget.share(MASTER_SHARE), options.workers, options.seed)
+    start = list(read_roster(instance, colgen.roster_text(staff, chosen[0]))) if chosen else None
+    result = solve_whole(instance.problem, options, control or SearchControl(), on_progress, budget, strategy, start)
+    bound = max(result.bound or 0, lp.bound * SCALE)
+    return replace(result, bound=bound, phases={**(result.phases or {}), "lp_bound": lp.bound, "lp_s": round(lp.seconds, 1)})
 
 
 def describe(instance: Instance, result: CheckResult) -> str:

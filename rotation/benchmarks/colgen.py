@@ -1,0 +1,630 @@
+"""A lower bound for a Curtois instance from column generation over whole rosters of one
+employee (the approach of Strandmark, Qu & Curtois, Computers & OR 2020, written afresh).
+
+A column is one employee's roster over the horizon. The master LP picks a convex combination
+of columns per employee and meets the cover from them:
+
+    min   sum_p c_p * lambda_p + under * u[d, s] + over * o[d, s]
+    s.t.  sum_p a_p[d, s] * lambda_p + u[d, s] - o[d, s] = requirement[d, s]   every day d, shift s
+          sum_{p of e} lambda_p = 1                                            every employee e
+          min_minutes[e] <= sum_{p of e} minutes_p * lambda_p <= max_minutes[e]
+          sum_{p of e} count_p[s] * lambda_p <= max_shifts[e, s]
+          sum_{p of e} weekends_p * lambda_p <= max_weekends[e]
+
+c_p is the roster's request cost. Columns are priced by a dynamic programme over the days whose
+state is the last shift (or a day off) and the length of the current run of duty days (or of
+free days): it keeps the sequence rules exactly (one shift a day, days off, shifts the employee
+may not work, forbidden successions, the longest and shortest runs of shifts and the shortest
+runs of days off, with the benchmark's exemptions at both ends of the horizon). The counting
+rules (minutes, shifts per type, weekends) are rows of the master instead: their duals price
+each shift, and each weekend, in the programme. That convexifies only part of each employee's
+problem, so this LP is no stronger than the full one, but it is still a relaxation: every
+roster keeping the hard rules is a point of it with its own cost.
+
+The bound reported is Lagrangian: for any duals y of the cover rows within [-over, under] and
+mu of the counting rows of the right sign,
+
+    L(y, mu) = sum y * requirement + sum_e ( min_p [c_p - y . a_p - mu_e . g_p] + mu_e . G_e )
+
+bounds every roster from below, whether or not the column generation has converged; the best
+L seen, rounded up (all costs are whole points), is the bound.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from ortools.linear_solver import pywraplp
+
+from rotation.benchmarks.curtois import Instance
+from rotation.model import RequestKind
+
+INF = math.inf
+WEEKEND = (5, 6)
+"""Saturday and Sunday: day 0 of every instance is a Monday."""
+TOLERANCE = 1e-6
+"""Reduced costs above -TOLERANCE price out."""
+MAX_STATES = 60_000_000
+"""Pricing states (employees x days x sequence states x minute levels) above which minutes
+leave the programme for the master's rows: a weaker bound, but memory stays bounded."""
+SMOOTHING = 0.5
+"""Wentges smoothing: the pricing's duals are this share of the best bound's, the rest the
+master's."""
+ARTIFICIAL = 1e4
+"""What a unit of violation of a counting row costs the master before the columns that keep it
+exist (per shift or weekend; per minute it is this over the shortest shift's minutes)."""
+
+
+@dataclass(frozen=True)
+class Staffing:
+    """An instance as arrays: E employees, D days, S shift types."""
+
+    shifts: tuple[str, ...]
+    minutes: np.ndarray  # (S,)
+    banned: np.ndarray  # (S, S) bool: banned[s, t] when t may not follow s
+    requirement: np.ndarray  # (D, S)
+    under: float
+    over: float
+    allowed: np.ndarray  # (E, D, S) bool: the employee may work that shift that day
+    work_cost: np.ndarray  # (E, D, S) request cost of working that shift that day
+    off_cost: np.ndarray  # (E, D) request cost of a day off
+    max_run: np.ndarray  # (E,)
+    min_run: np.ndarray  # (E,)
+    min_off: np.ndarray  # (E,)
+    max_minutes: np.ndarray  # (E,)
+    min_minutes: np.ndarray  # (E,)
+    max_shifts: np.ndarray  # (E, S)
+    max_weekends: np.ndarray  # (E,)
+
+    @property
+    def size(self) -> tuple[int, int, int]:
+        return self.allowed.shape
+
+
+def staffing(instance: Instance) -> Staffing:
+    """The arrays of ``instance``; the rules are read from its data set, as our model reads them."""
+    data = instance.data
+    shifts = tuple(s.id for s in data.shifts)
+    index = {s: i for i, s in enumerate(shifts)}
+    staff = {u: i for i, u in enumerate(instance.staff)}
+    e_count, days, s_count = len(staff), instance.horizon, len(shifts)
+    minutes = np.array([s.end.hour * 60 + s.end.minute - s.start.hour * 60 - s.start.minute for s in data.shifts])
+    banned = np.zeros((s_count, s_count), dtype=bool)
+    for first, second in data.rules.forbidden_successions:
+        banned[index[first], index[second]] = True
+    requirement = np.zeros((days, s_count))
+    for demand in data.demand:
+        assert demand.day.date is not None
+        requirement[instance.day(demand.day.date), index[demand.shift]] = demand.min
+    weights = dict(data.rules.weights)
+    allowed = np.ones((e_count, days, s_count), dtype=bool)
+    for row in data.unavailability:
+        for day in range(instance.day(row.start), instance.day(row.end) + 1):
+            allowed[staff[row.unit], day, :] = False
+    work_cost = np.zeros((e_count, days, s_count))
+    off_cost = np.zeros((e_count, days))
+    for request in data.requests:
+        assert request.day.date is not None and request.shift is not None
+        e, d, s = staff[request.unit], instance.day(request.day.date), index[request.shift]
+        weight = request.weight * weights["requests"]
+        if request.kind is RequestKind.WANT:  # costs its weight unless that very shift is worked
+            work_cost[e, d, :] += weight
+            work_cost[e, d, s] -= weight
+            off_cost[e, d] += weight
+        else:
+            work_cost[e, d, s] += weight
+    limits = [data.unit(u).limits for u in instance.staff]
+    most = [[lim.most_in_shift(s) for s in shifts] for lim in limits]
+    max_shifts = np.array([[days if n is None else n for n in row] for row in most])
+    allowed &= (max_shifts > 0)[:, None, :]
+    return Staffing(
+        shifts=shifts,
+        minutes=minutes,
+        banned=banned,
+        requirement=requirement,
+        under=float(weights["coverage"]),
+        over=float(weights["overstaffing"]),
+        allowed=allowed,
+        work_cost=work_cost,
+        off_cost=off_cost,
+        max_run=np.array([min(lim.max_consecutive_days or days, days) for lim in limits]),
+        min_run=np.array([lim.min_consecutive_days or 1 for lim in limits]),
+        min_off=np.array([lim.min_days_off or 1 for lim in limits]),
+        max_minutes=np.array([lim.max_minutes if lim.max_minutes is not None else days * minutes.max() for lim in limits]),
+        min_minutes=np.array([lim.min_minutes or 0 for lim in limits]),
+        max_shifts=max_shifts,
+        max_weekends=np.array([lim.max_weekends if lim.max_weekends is not None else days for lim in limits]),
+    )
+
+
+def _shifted(values: np.ndarray, step: int, axis: int, saturate: bool = False) -> np.ndarray:
+    """``values`` moved ``step`` places up along ``axis``; what passes the end is gone, or with
+    ``saturate`` stays in the last place."""
+    if step == 0:
+        return values
+    size = values.shape[axis]
+    moved = np.full_like(values, INF)
+    target = [slice(None)] * values.ndim
+    source = [slice(None)] * values.ndim
+    if step < size:
+        target[axis], source[axis] = slice(step, None), slice(None, size - step)
+        moved[tuple(target)] = values[tuple(source)]
+    if saturate:
+        target[axis], source[axis] = size - 1, slice(max(size - step, 0), None)
+        moved[tuple(target)] = np.minimum(moved[tuple(target)], values[tuple(source)].min(axis=axis))
+    return moved
+
+
+@dataclass(frozen=True)
+class Counting:
+    """Which counting rules the pricing keeps roster by roster; the master keeps the rest."""
+
+    minutes: bool = False
+    weekends: bool = False
+    shift: int | None = None  # the one shift type whose count is in the state
+
+
+class Pricer:
+    """Cheapest rosters of every employee at once by a dynamic programme over the days.
+
+    State at the end of a day: a shift s worked with a run of r duty days (r = 1..K), or a run
+    of l free days (l = 1..O, the last one meaning "at least O"). When the state space allows
+    (``MAX_STATES``), it also holds the minutes worked so far (in units of the shifts' greatest
+    common divisor), then the weekends worked, then the shifts worked of the type with the
+    tightest limit, so that each roster keeps its own bounds on them. A run of duty days that
+    reaches back to day 0 has r = d + 1 on day d, which is how its exemption from the shortest
+    run is known without a flag; before day 0 the employee has been off long enough."""
+
+    def __init__(self, staff: Staffing, max_states: int = 0) -> None:
+        self.staff = staff
+        e_count, days, s_count = staff.size
+        self.runs = int(staff.max_run.max())
+        self.offs = int(staff.min_off.max())
+        unit = int(np.gcd.reduce(staff.minutes.astype(int)))
+        self.lengths = staff.minutes.astype(int) // unit
+        levels = int(staff.max_minutes.max()) // unit + 1
+        weekends = int(min(staff.max_weekends.max(), (days + 1) // 7)) + 1
+        limited = (staff.max_shifts < staff.allowed.sum(axis=1)) & (staff.max_shifts > 0)  # (E, S)
+        tightest = (
+            min((int(staff.max_shifts[limited[:, t], t].max()), t) for t in range(s_count) if limited[:, t].any())
+            if limited.any()
+            else None
+        )
+        counts_levels = tightest[0] + 2 if tightest else 1  # 0..L, then "more than L"
+        size = e_count * (s_count * self.runs + self.offs) * days
+        budget = max_states or MAX_STATES
+        track_minutes = size * levels <= budget
+        track_weekends = track_minutes and size * levels * weekends <= budget
+        track_count = track_weekends and tightest is not None and size * levels * weekends * counts_levels <= budget
+        self.counting = Counting(track_minutes, track_weekends, tightest[1] if track_count and tightest else None)
+        self.shape = (
+            weekends if track_weekends else 1,
+            levels if track_minutes else 1,
+            counts_levels if track_count else 1,
+        )  # (W, M, C)
+        run = np.arange(1, self.runs + 1)
+        self.run_ok = run[None, :] <= staff.max_run[:, None]  # (E, K): a run of r may exist
+        self.may_stop = run[None, :] >= staff.min_run[:, None]  # (E, K): a run of r may end
+        free = np.arange(1, self.offs + 1)
+        self.may_start = free[None, :] >= staff.min_off[:, None]  # (E, O): work may follow l free days
+        level = np.arange(self.shape[1])
+        minutes_ok = (level[None, :] <= staff.max_minutes[:, None] // unit) & (
+            level[None, :] >= -(-staff.min_minutes[:, None] // unit)
+        )
+        if not track_minutes:
+            minutes_ok[:] = True
+        weekends_ok = np.arange(self.shape[0])[None, :] <= staff.max_weekends[:, None]
+        counts_ok = np.ones((e_count, self.shape[2]), dtype=bool)
+        if self.counting.shift is not None:
+            t = self.counting.shift
+            # the last place ("more than L") is only open to employees the limit does not bind
+            counts_ok = np.arange(self.shape[2])[None, :] <= np.where(limited[:, t], staff.max_shifts[:, t], days)[:, None]
+        self.last = weekends_ok[:, :, None, None] & minutes_ok[:, None, :, None] & counts_ok[:, None, None, :]
+        # target shifts grouped by the shifts that may come before them
+        groups: dict[tuple[int, ...], list[int]] = {}
+        for t in range(s_count):
+            groups.setdefault(tuple(np.flatnonzero(~staff.banned[:, t])), []).append(t)
+        self.groups = [(np.array(before, dtype=int), np.array(targets)) for before, targets in groups.items() if before]
+
+    def _steps(self, t: int) -> tuple[int, int]:
+        """How far working shift ``t`` moves the (minutes, count) levels."""
+        return (
+            int(self.lengths[t]) if self.counting.minutes else 0,
+            1 if self.counting.shift == t else 0,
+        )
+
+    def price(self, work: np.ndarray, off: np.ndarray, weekend: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Cheapest roster of each employee for ``work`` (E, D, S) and ``off`` (E, D) costs per
+        day, and ``weekend`` (E,) per weekend worked: its cost (E,) and its shift per day (E, D),
+        -1 for a day off."""
+        staff = self.staff
+        e_count, days, s_count = staff.size
+        work = np.where(staff.allowed, work, INF)
+        v_work = np.full((e_count, s_count, self.runs, *self.shape), INF)
+        v_off = np.full((e_count, self.offs, *self.shape), INF)
+        v_off[:, -1, 0, 0, 0] = 0.0
+        history = []
+        weekend_step = 1 if self.counting.weekends else 0
+        for d in range(days):
+            history.append((v_work, v_off))
+            start = np.where(self.may_start[:, :, None, None, None], v_off, INF).min(axis=1)  # (E, W, M, C)
+            if d % 7 == WEEKEND[1]:  # work on Sunday after a free Saturday opens a weekend
+                start = _shifted(start, weekend_step, 1) + weekend[:, None, None, None]
+            go_on = np.full_like(v_work, INF)
+            if self.runs > 1:
+                for before, targets in self.groups:
+                    go_on[:, targets, 1:] = v_work[:, before, :-1].min(axis=1)[:, None]
+            go_on[:, :, 0] = start[:, None]
+            if d % 7 == WEEKEND[0]:
+                go_on = _shifted(go_on, weekend_step, 3) + weekend[:, None, None, None, None, None]
+            new_work = np.empty_like(v_work)
+            for t in range(s_count):
+                minutes, count = self._steps(t)
+                moved = _shifted(_shifted(go_on[:, t], minutes, 3), count, 4, saturate=True)
+                new_work[:, t] = moved + work[:, d, t, None, None, None, None]
+            new_work = np.where(self.run_ok[:, None, :, None, None, None], new_work, INF)
+            stop = np.where(self._stops(d)[:, None, :, None, None, None], v_work, INF).min(axis=(1, 2))
+            new_off = np.empty_like(v_off)
+            new_off[:, 0] = stop
+            if self.offs > 1:
+                new_off[:, 1:] = v_off[:, :-1]
+                new_off[:, -1] = np.minimum(new_off[:, -1], v_off[:, -1])
+            else:
+                new_off[:, 0] = np.minimum(new_off[:, 0], v_off[:, 0])
+            new_off += off[:, d, None, None, None, None]
+            v_work, v_off = new_work, new_off
+        # the last run, of either kind, touches the end of the horizon: it is exempt
+        end_work = np.where(self.last[:, None, None], v_work, INF)
+        end_off = np.where(self.last[:, None], v_off, INF)
+        best = np.minimum(end_work.min(axis=(1, 2, 3, 4, 5)), end_off.min(axis=(1, 2, 3, 4)))
+        rosters = np.array(
+            [self._trace(e, history, end_work[e], end_off[e]) if np.isfinite(best[e]) else [-1] * days for e in range(e_count)]
+        )
+        return best, rosters
+
+    def _stops(self, d: int) -> np.ndarray:
+        """(E, K): runs ending on day d - 1 that may be followed by a day off on day d."""
+        stops = self.may_stop.copy()
+        if 1 <= d <= self.runs:
+            stops[:, d - 1] = True  # a run from day 0 may be short
+        return stops
+
+    def _trace(self, e: int, history: list, end_work: np.ndarray, end_off: np.ndarray) -> list[int]:
+        """The shifts of employee ``e``'s cheapest roster, read back from the stored values: on
+        each day, a state before that reaches the one after at its value."""
+        days = len(history)
+        roster = [-1] * days
+        state: tuple
+        if end_work.min() < end_off.min():
+            state = ("work", *(int(x) for x in np.unravel_index(int(end_work.argmin()), end_work.shape)))
+        else:
+            state = ("off", *(int(x) for x in np.unravel_index(int(end_off.argmin()), end_off.shape)))
+        for d in range(days - 1, -1, -1):
+            before_work, before_off = history[d]
+            if state[0] == "work":
+                _, s, r, w, m, c = state
+                roster[d] = s
+                minutes, count = self._steps(s)
+                m -= minutes
+                opens = d % 7 == WEEKEND[0] or (d % 7 == WEEKEND[1] and r == 0)
+                w -= 1 if opens and self.counting.weekends else 0
+                # a saturated count may have come from either of the last two places
+                places = [c - count] + ([c] if count and c == self.shape[2] - 1 else [])
+                options: list[tuple[float, tuple]] = []
+                for before in places:
+                    if r > 0:
+                        scores = np.where(self.staff.banned[:, s], INF, before_work[e, :, r - 1, w, m, before])
+                        options.append((scores.min(), ("work", int(scores.argmin()), r - 1, w, m, before)))
+                    else:
+                        scores = np.where(self.may_start[e], before_off[e, :, w, m, before], INF)
+                        options.append((scores.min(), ("off", int(scores.argmin()), w, m, before)))
+                state = min(options, key=lambda option: option[0])[1]
+            else:
+                _, free, w, m, c = state
+                options = []
+                if free == 0:
+                    candidates = np.where(self._stops(d)[e][None, :], before_work[e, :, :, w, m, c], INF)
+                    s, r = np.unravel_index(int(candidates.argmin()), candidates.shape)
+                    options.append((candidates[s, r], ("work", int(s), int(r), w, m, c)))
+                if free > 0:
+                    options.append((before_off[e, free - 1, w, m, c], ("off", free - 1, w, m, c)))
+                if free == self.offs - 1:
+                    options.append((before_off[e, free, w, m, c], ("off", free, w, m, c)))
+                state = min(options, key=lambda option: option[0])[1]
+        return roster
+
+
+def roster_cost(staff: Staffing, e: int, roster: np.ndarray) -> float:
+    """Request cost of employee ``e`` working ``roster`` (shift per day, -1 off)."""
+    days = np.arange(len(roster))
+    on = roster >= 0
+    return float(staff.work_cost[e, days[on], roster[on]].sum() + staff.off_cost[e, days[~on]].sum())
+
+
+def counts(staff: Staffing, roster: np.ndarray) -> tuple[float, np.ndarray, int]:
+    """Minutes, shifts per type and weekends worked in ``roster``."""
+    on = roster >= 0
+    per_type = np.bincount(roster[on], minlength=len(staff.shifts))
+    days = np.arange(len(roster))
+    weekends = len({d // 7 for d in days[on] if d % 7 in WEEKEND})
+    return float(staff.minutes[roster[on]].sum()), per_type, weekends
+
+
+@dataclass(frozen=True)
+class RosterBound:
+    """The column generation's outcome; values in the benchmark's own points."""
+
+    bound: int  # the best Lagrangian bound, rounded up
+    lp: float  # the restricted master's last optimum (the LP optimum once converged)
+    converged: bool
+    iterations: int
+    columns: int
+    seconds: float
+    columns_of: list[list[np.ndarray]]  # each employee's rosters, for rounding and hints
+    weights: list[list[float]]  # their weight in the last master solution
+
+
+class Master:
+    """The restricted master LP, solved by GLOP and grown one column at a time (a resolve starts
+    from the last basis)."""
+
+    def __init__(self, staff: Staffing, counting: Counting = Counting()) -> None:
+        """The master needs no row for what the pricing keeps roster by roster (``counting``)."""
+        self.staff = staff
+        e_count, days, s_count = staff.size
+        solver = pywraplp.Solver.CreateSolver("GLOP")
+        assert solver is not None
+        self.solver = solver
+        infinity = solver.infinity()
+        self.cover = np.empty((days, s_count), dtype=object)
+        for d in range(days):
+            for s in range(s_count):
+                need = float(staff.requirement[d, s])
+                row = solver.Constraint(need, need)
+                solver.Objective().SetCoefficient(u := solver.NumVar(0, infinity, ""), staff.under)
+                solver.Objective().SetCoefficient(o := solver.NumVar(0, infinity, ""), staff.over)
+                row.SetCoefficient(u, 1)
+                row.SetCoefficient(o, -1)
+                self.cover[d, s] = row
+        self.convexity = [solver.Constraint(1, 1) for _ in range(e_count)]
+        shortest = float(staff.minutes.min())
+        minutes, weekends = counting.minutes, counting.weekends
+        most = staff.max_minutes, staff.min_minutes, staff.max_weekends
+        self.most_minutes = [None if minutes else self._row(-infinity, float(g), ARTIFICIAL / shortest) for g in most[0]]
+        self.least_minutes = [None if minutes else self._row(float(g), infinity, ARTIFICIAL / shortest) for g in most[1]]
+        self.most_weekends = [None if weekends else self._row(-infinity, float(g), ARTIFICIAL) for g in most[2]]
+        # a limit no roster can reach needs no row
+        self.most_shifts = [
+            [
+                self._row(-infinity, float(g), ARTIFICIAL) if g < staff.allowed[e, :, s].sum() and s != counting.shift else None
+                for s, g in enumerate(row)
+            ]
+            for e, row in enumerate(staff.max_shifts)
+        ]
+        self.columns: list[list[tuple[np.ndarray, pywraplp.Variable]]] = [[] for _ in range(e_count)]
+
+    def _row(self, low: float, high: float, penalty: float) -> pywraplp.Constraint:
+        """A counting row, with an artificial slack that lets it be broken at ``penalty`` a unit."""
+        row = self.solver.Constraint(low, high)
+        slack = self.solver.NumVar(0, self.solver.infinity(), "")
+        self.solver.Objective().SetCoefficient(slack, penalty)
+        row.SetCoefficient(slack, 1 if high == self.solver.infinity() else -1)
+        return row
+
+    def add(self, e: int, roster: np.ndarray) -> None:
+        staff = self.staff
+        var = self.solver.NumVar(0, self.solver.infinity(), "")
+        self.solver.Objective().SetCoefficient(var, roster_cost(staff, e, roster))
+        for d, s in enumerate(roster):
+            if s >= 0:
+                self.cover[d, s].SetCoefficient(var, 1)
+        self.convexity[e].SetCoefficient(var, 1)
+        minutes, per_type, weekends = counts(staff, roster)
+        for row, amount in (
+            (self.most_minutes[e], minutes),
+            (self.least_minutes[e], minutes),
+            (self.most_weekends[e], weekends),
+            *zip(self.most_shifts[e], per_type, strict=True),
+        ):
+            if row is not None and amount:
+                row.SetCoefficient(var, float(amount))
+        self.columns[e].append((roster, var))
+
+    def solve(self) -> float:
+        status = self.solver.Solve()
+        if status != pywraplp.Solver.OPTIMAL:
+            raise RuntimeError(f"the master LP ended {status}")
+        return float(self.solver.Objective().Value())
+
+    def weights(self) -> list[list[float]]:
+        """Each employee's columns' weights in the last solution."""
+        return [[var.solution_value() for _, var in columns] for columns in self.columns]
+
+    def duals(self) -> dict[str, np.ndarray]:
+        """The master's duals, clipped to the signs and ranges that keep the Lagrangian bound
+        valid (they are there already up to rounding)."""
+        staff = self.staff
+        value = np.vectorize(lambda row: 0.0 if row is None else row.dual_value(), otypes=[float])
+        return {
+            "cover": np.clip(value(self.cover), -staff.over, staff.under),
+            "convexity": value(np.array(self.convexity, dtype=object)),
+            "most_minutes": np.minimum(value(np.array(self.most_minutes, dtype=object)), 0),
+            "least_minutes": np.maximum(value(np.array(self.least_minutes, dtype=object)), 0),
+            "most_shifts": np.minimum(value(np.array(self.most_shifts, dtype=object)), 0),
+            "most_weekends": np.minimum(value(np.array(self.most_weekends, dtype=object)), 0),
+        }
+
+
+def _prices(staff: Staffing, duals: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """The pricing's cost of each shift of each employee on each day (E, D, S), and of each
+    weekend (E,), at ``duals``."""
+    minute = duals["most_minutes"] + duals["least_minutes"]
+    work = staff.work_cost - duals["cover"][None] - minute[:, None, None] * staff.minutes[None, None, :]
+    return work - duals["most_shifts"][:, None, :], -duals["most_weekends"]
+
+
+def _lagrangian(staff: Staffing, duals: dict[str, np.ndarray], cheapest: np.ndarray) -> float:
+    """L(y, mu) of the module's docstring, from each employee's cheapest roster at ``duals``."""
+    return float(
+        (duals["cover"] * staff.requirement).sum()
+        + cheapest.sum()
+        + (duals["most_minutes"] * staff.max_minutes).sum()
+        + (duals["least_minutes"] * staff.min_minutes).sum()
+        + (duals["most_shifts"] * staff.max_shifts).sum()
+        + (duals["most_weekends"] * staff.max_weekends).sum()
+    )
+
+
+def _priced(staff: Staffing, prices: tuple[np.ndarray, np.ndarray], e: int, roster: np.ndarray) -> float:
+    """What ``roster`` of employee ``e`` costs at the pricing's ``prices`` (its reduced cost
+    plus e's convexity dual)."""
+    work, weekend = prices
+    days = np.arange(len(roster))
+    on = roster >= 0
+    return float(work[e, days[on], roster[on]].sum() + staff.off_cost[e, days[~on]].sum() + weekend[e] * counts(staff, roster)[2])
+
+
+def _mix(a: dict[str, np.ndarray], b: dict[str, np.ndarray], share: float) -> dict[str, np.ndarray]:
+    return {key: share * a[key] + (1 - share) * b[key] for key in a}
+
+
+def roster_bound(
+    instance: Instance,
+    seconds: float = 60.0,
+    log: bool = False,
+    seed_rosters: dict[str, list[int]] | None = None,
+    smoothing: float = SMOOTHING,
+) -> RosterBound:
+    """Column generation for ``seconds`` at most; the best Lagrangian bound it proved.
+
+    The pricing runs at duals smoothed towards those of the best bound so far (Wentges): the
+    master's own duals swing from one extreme point to another, which slows the bound down. A
+    round whose smoothed duals give no column the master wants is priced again at its own."""
+    began = time.monotonic()
+    staff = staffing(instance)
+    pricer = Pricer(staff)
+    master = Master(staff, pricer.counting)
+    e_count, days, _ = staff.size
+    for e in range(e_count):
+        master.add(e, np.full(days, -1))
+    if seed_rosters:
+        for e, unit in enumerate(instance.staff):
+            if unit in seed_rosters:
+                master.add(e, np.array(seed_rosters[unit]))
+    best, value, iterations, converged = -INF, INF, 0, False
+    centre: dict[str, np.ndarray] | None = None
+    weights: list[list[float]] = []
+    while time.monotonic() - began < seconds and not converged:
+        value = master.solve()
+        weights = master.weights()
+        duals = master.duals()
+        share = smoothing if centre is not None else 0.0
+        while True:
+            point = _mix(centre, duals, share) if centre is not None and share > 0 else duals
+            cheapest, rosters = _price(pricer, staff, point)
+            lagrangian = _lagrangian(staff, point, cheapest)
+            if lagrangian > best:
+                best, centre = lagrangian, point
+            iterations += 1
+            if math.ceil(best - TOLERANCE) >= math.ceil(value - TOLERANCE):
+                converged = True
+                break
+            added = 0
+            own = _prices(staff, duals)
+            for e in range(e_count):
+                if _priced(staff, own, e, rosters[e]) - duals["convexity"][e] < -TOLERANCE:
+                    master.add(e, rosters[e])
+                    added += 1
+            if added:
+                break
+            if share == 0:
+                converged = True  # no column prices out at the master's own duals
+                break
+            share = 0.0
+        if log:
+            print(f"{iterations:4d} {time.monotonic() - began:7.1f}s LP {value:10.2f} bound {best:10.2f}")
+    columns_of = [[roster for roster, _ in master.columns[e]] for e in range(e_count)]
+    return RosterBound(
+        bound=math.ceil(best - TOLERANCE) if best > -INF else 0,
+        lp=value,
+        converged=converged,
+        iterations=iterations,
+        columns=sum(len(c) for c in columns_of),
+        seconds=time.monotonic() - began,
+        columns_of=columns_of,
+        # columns added after the last solve weigh nothing
+        weights=[w + [0.0] * (len(c) - len(w)) for w, c in zip(weights or [[]] * e_count, columns_of, strict=True)],
+    )
+
+
+def _price(pricer: Pricer, staff: Staffing, duals: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    work, weekend = _prices(staff, duals)
+    return pricer.price(work, staff.off_cost, weekend)
+
+
+def keeps_counts(staff: Staffing, e: int, roster: np.ndarray) -> bool:
+    """Whether ``roster`` keeps employee ``e``'s counting rules (the sequence rules it keeps by
+    construction)."""
+    minutes, per_type, weekends = counts(staff, roster)
+    return bool(
+        staff.min_minutes[e] <= minutes <= staff.max_minutes[e]
+        and weekends <= staff.max_weekends[e]
+        and (per_type <= staff.max_shifts[e]).all()
+    )
+
+
+def restricted_master(
+    staff: Staffing, found: RosterBound, seconds: float, workers: int = 2, seed: int = 1
+) -> tuple[np.ndarray, float] | None:
+    """One column per employee, chosen by CP-SAT among the columns that keep every rule, to
+    cost least with the cover; hinted with each employee's heaviest column. The roster (E, D)
+    and its cost, or None when some employee has no such column or nothing is found in time."""
+    from ortools.sat.python import cp_model
+
+    e_count, days, s_count = staff.size
+    model = cp_model.CpModel()
+    chosen: list[list[tuple[np.ndarray, cp_model.IntVar]]] = []
+    cost = []
+    for e in range(e_count):
+        options = [
+            (roster, weight)
+            for roster, weight in zip(found.columns_of[e], found.weights[e], strict=True)
+            if keeps_counts(staff, e, roster)
+        ]
+        if not options:
+            return None
+        heaviest = max(range(len(options)), key=lambda i: options[i][1])
+        picks = []
+        for i, (roster, _) in enumerate(options):
+            pick = model.new_bool_var("")
+            model.add_hint(pick, i == heaviest)
+            picks.append((roster, pick))
+            cost.append(round(roster_cost(staff, e, roster)) * pick)
+        model.add_exactly_one(pick for _, pick in picks)
+        chosen.append(picks)
+    for d in range(days):
+        for s in range(s_count):
+            working = [pick for picks in chosen for roster, pick in picks if roster[d] == s]
+            need = int(staff.requirement[d, s])
+            under = model.new_int_var(0, need, "")
+            over = model.new_int_var(0, e_count, "")
+            model.add(sum(working) + under - over == need)
+            cost += [round(staff.under) * under, round(staff.over) * over]
+    model.minimize(sum(cost))
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(seconds, 0.1)
+    solver.parameters.num_workers = workers
+    solver.parameters.random_seed = seed
+    status = solver.solve(model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    roster = np.array([next(r for r, pick in picks if solver.boolean_value(pick)) for picks in chosen])
+    return roster, solver.objective_value
+
+
+def roster_text(staff: Staffing, roster: np.ndarray) -> str:
+    """``roster`` (E, D) in the benchmark's roster format."""
+    return "\n".join(" ".join(staff.shifts[s] if s >= 0 else "-" for s in line) for line in roster) + "\n"
