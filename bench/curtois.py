@@ -1,12 +1,14 @@
 """Benchmark the engine on the Curtois & Qu instances against the best-known values.
 
     python bench/curtois.py FOLDER [--instances 1-12,14] [--time-limit 60] [--workers 2]
-                            [--seed 1] [--method relax|plain|colgen] [--out bench/results]
+                            [--seed 1] [--method relax|plain|colgen] [--lp-seconds 60]
+                            [--out bench/results]
 
 FOLDER holds InstanceN.txt and best_known.csv (columns ``instance`` and ``best_known_ub``, as in
 the benchmark folder our CI machines have; without it the column stays empty). Each instance is
 solved in its own process, so its peak memory is its own; every roster is re-checked by our
-checker inside the solve and its verdict is a column. Results go to --out as CSV and Markdown
+checker inside the solve and its verdict is a column. After each solve, and outside its time,
+the roster LP (rotation.benchmarks.colgen) gives a proven lower bound and the gap to it. Results go to --out as CSV and Markdown
 (kept out of git).
 """
 
@@ -31,6 +33,10 @@ FIELDS = (
     "bound",
     "best_known",
     "gap_to_best_known_percent",
+    "lp_bound",
+    "lp_converged",
+    "lp_s",
+    "gap_to_lp_bound_percent",
     "seconds",
     "checker",
     "peak_mib",
@@ -42,9 +48,11 @@ FIELDS = (
 )
 
 
-def run_child(path: str, time_limit: float, workers: int, seed: int, method: str) -> dict:
-    """Solve one instance in this process; the checker's objective and this process's peak memory."""
+def run_child(path: str, time_limit: float, workers: int, seed: int, method: str, lp_seconds: float) -> dict:
+    """Solve one instance in this process; the checker's objective and this process's peak memory.
+    Then, outside the solve's time, the roster LP's bound for ``lp_seconds`` (0: none)."""
     sys.path.insert(0, str(ROOT))
+    from rotation.benchmarks.colgen import roster_bound
     from rotation.benchmarks.curtois import read_instance, solve
     from rotation.solver.cpsat import SolveOptions
 
@@ -54,7 +62,11 @@ def run_child(path: str, time_limit: float, workers: int, seed: int, method: str
     result = solve(instance, SolveOptions(time_limit=time_limit, workers=workers, seed=seed), method=method)
     seconds = time.monotonic() - began
     check = result.check
+    lp = roster_bound(instance, lp_seconds) if lp_seconds > 0 else None
     return {
+        "lp_bound": lp.bound if lp else None,
+        "lp_converged": lp.converged if lp else None,
+        "lp_s": round(lp.seconds, 1) if lp else None,
         "status": result.status.name,
         "objective": result.objective / 100 if result.objective is not None else None,
         "bound": result.bound / 100 if result.bound is not None else None,
@@ -94,12 +106,13 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--method", default="relax", choices=("relax", "plain", "colgen"))
+    parser.add_argument("--lp-seconds", type=float, default=60.0, help="the roster LP's time, after each solve (0: none)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
-    parser.add_argument("--child", nargs=5, help=argparse.SUPPRESS)
+    parser.add_argument("--child", nargs=6, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        path, limit, workers, seed, method = args.child
-        print(json.dumps(run_child(path, float(limit), int(workers), int(seed), method)))
+        path, limit, workers, seed, method, lp_seconds = args.child
+        print(json.dumps(run_child(path, float(limit), int(workers), int(seed), method, float(lp_seconds))))
         return
     known = best_known(args.folder)
     rows = []
@@ -115,6 +128,7 @@ def main() -> None:
             str(args.workers),
             str(args.seed),
             args.method,
+            str(args.lp_seconds),
         ]
         done = subprocess.run(command, capture_output=True, text=True, check=False)
         if done.returncode != 0:
@@ -123,12 +137,15 @@ def main() -> None:
             row = json.loads(done.stdout.strip().splitlines()[-1])
         best = known.get(name)
         objective = row.get("objective")
+        lp = row.get("lp_bound")
         row = {
             "instance": name,
             "method": args.method,
             **row,
             "best_known": best,
             "gap_to_best_known_percent": round(100 * (objective - best) / best, 2) if best and objective is not None else None,
+            # proven: how far the roster can be from the optimum at most
+            "gap_to_lp_bound_percent": round(100 * (objective - lp) / objective, 2) if objective and lp is not None else None,
         }
         rows.append(row)
         print(json.dumps(row), flush=True)
@@ -145,9 +162,9 @@ def write(rows: list[dict], out: Path, stamp: str, args: argparse.Namespace) -> 
     lines = [
         f"Method {args.method}, {args.time_limit:g} s, {args.workers} workers, seed {args.seed}.",
         "",
-        "| instance | objective | bound | best known | gap to best known % | seconds | checker | peak MiB | status "
-        "| model s | first roster s |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| instance | objective | bound | best known | gap to best known % | LP bound | gap to LP bound % | seconds "
+        "| checker | peak MiB | status | model s | first roster s |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         lines.append(
@@ -162,6 +179,8 @@ def write(rows: list[dict], out: Path, stamp: str, args: argparse.Namespace) -> 
                             "bound",
                             "best_known",
                             "gap_to_best_known_percent",
+                            "lp_bound",
+                            "gap_to_lp_bound_percent",
                             "seconds",
                             "checker",
                             "peak_mib",

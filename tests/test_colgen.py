@@ -140,3 +140,14 @@ def test_rosters_the_checker_accepts_keep_the_rules_the_pricing_keeps() -> None:
     for e, unit in enumerate(instance.staff):
         line = [grid.get((unit, d), -1) for d in range(instance.horizon)]
         assert keeps_rules(staff, e, line)
+
+
+def test_the_colgen_method_proves_instance_2_optimal_with_the_lp_bound() -> None:
+    """CP-SAT's own bound on instance 2 is far below the optimum; the LP's is the optimum, and
+    the roster combined from the LP's columns reaches it. The checker's verdict is the result's."""
+    instance = read_instance(DATA / "Instance2.txt")
+    result = solve(instance, SolveOptions(time_limit=10, workers=1, seed=1), method="colgen")
+    assert result.check is not None and result.check.feasible
+    assert result.objective == result.check.objective == result.bound == 828 * 100
+    assert result.status.name == "OPTIMAL"
+    assert result.phases is not None and result.phases["lp_bound"] == 828

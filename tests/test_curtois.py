@@ -269,8 +269,8 @@ def test_the_solved_roster_is_proven_optimal_and_written_in_the_roster_format() 
     assert judge(instance, read_roster(instance, text)).objective == result.objective
 
 
-@pytest.mark.parametrize("method", ["relax", "plain"])
-def test_both_methods_keep_every_rule_on_instance_2(instances: dict, method: str) -> None:
+@pytest.mark.parametrize("method", ["relax", "plain", "colgen"])
+def test_every_method_keeps_every_rule_on_instance_2(instances: dict, method: str) -> None:
     result = solve(instances[2], SolveOptions(time_limit=3, workers=1, seed=1), method=method)
     assert result.check is not None and result.check.feasible
     assert result.objective is not None and result.objective >= BEST_KNOWN[2] * SCALE

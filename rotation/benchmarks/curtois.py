@@ -43,6 +43,7 @@ from rotation.result import Result
 from rotation.roster import Assignment, Roster
 from rotation.rules import name as rule_name
 from rotation.solver.cpsat import Progress, SearchControl, SolveOptions
+from rotation.status import SolveStatus
 from rotation.units import SCALE
 
 FIRST_DAY = dt.date(2024, 1, 1)
@@ -56,6 +57,8 @@ LP_SHARE = 0.3
 once converged: under a second on instances 1-4)."""
 MASTER_SHARE = 0.1
 """Of the time limit, what CP-SAT may take to combine the LP's columns into a roster."""
+PROVEN_SECONDS = 2.0
+"""What the closing pass gets after a start the LP bound proves optimal."""
 
 SECTIONS = (
     "SECTION_HORIZON",
@@ -454,9 +457,18 @@ def solve(
     staff = colgen.staffing(instance)
     chosen = colgen.restricted_master(staff, lp, budget.share(MASTER_SHARE), options.workers, options.seed)
     start = list(read_roster(instance, colgen.roster_text(staff, chosen[0]))) if chosen else None
-    result = solve_whole(instance.problem, options, control or SearchControl(), on_progress, budget, strategy, start)
+    # a start the LP proves optimal needs only the closing pass, not the rest of the limit
+    proven = chosen is not None and chosen[1] <= lp.bound
+    search = budget.part(min(budget.left(), PROVEN_SECONDS)) if proven else budget
+    result = solve_whole(instance.problem, options, control or SearchControl(), on_progress, search, strategy, start)
     bound = max(result.bound or 0, lp.bound * SCALE)
-    return replace(result, bound=bound, phases={**(result.phases or {}), "lp_bound": lp.bound, "lp_s": round(lp.seconds, 1)})
+    optimal = result.objective is not None and result.objective <= bound
+    return replace(
+        result,
+        status=SolveStatus.OPTIMAL if optimal else result.status,
+        bound=bound,
+        phases={**(result.phases or {}), "lp_bound": lp.bound, "lp_s": round(lp.seconds, 1)},
+    )
 
 
 def describe(instance: Instance, result: CheckResult) -> str:
