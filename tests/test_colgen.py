@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rotation.benchmarks.colgen import Pricer, Staffing, counts, roster_bound, roster_cost, staffing
-from rotation.benchmarks.curtois import read_instance, solve
+from rotation.benchmarks.colgen import Pricer, RosterLP, Staffing, counts, roster_bound, roster_cost, roster_text, staffing
+from rotation.benchmarks.curtois import judge, read_instance, read_roster, solve
 from rotation.solver.cpsat import SolveOptions
 
 DATA = Path(__file__).parent / "data" / "curtois"
@@ -151,3 +151,19 @@ def test_the_colgen_method_proves_instance_2_optimal_with_the_lp_bound() -> None
     assert result.objective == result.check.objective == result.bound == 828 * 100
     assert result.status.name == "OPTIMAL"
     assert result.phases is not None and result.phases["lp_bound"] == 828
+
+
+def test_a_dive_ends_with_one_rule_keeping_roster_per_employee_and_leaves_the_lp_as_it_was() -> None:
+    instance = read_instance(DATA / "Instance3.txt")
+    lp = RosterLP(instance)
+    assert lp.generate(60)
+    before = lp.outcome()
+    roster = lp.dive(60)
+    assert roster is not None and roster.shape == (len(instance.staff), instance.horizon)
+    for e, line in enumerate(roster):
+        assert keeps_rules(lp.staff, e, list(line))
+    text = roster_text(lp.staff, roster)
+    verdict = judge(instance, read_roster(instance, text))
+    assert verdict.feasible and verdict.objective is not None and verdict.objective / 100 >= before.bound
+    # the fixings are undone: the master's optimum is the LP's again
+    assert lp.master.solve() == pytest.approx(before.lp)

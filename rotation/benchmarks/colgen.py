@@ -53,6 +53,12 @@ leave the programme for the master's rows: a weaker bound, but memory stays boun
 SMOOTHING = 0.5
 """Wentges smoothing: the pricing's duals are this share of the best bound's, the rest the
 master's."""
+DIVE_STEP = 0.1
+"""Share of the employees a dive step fixes (with every one already whole)."""
+DIVE_ROUNDS: int | None = None
+"""Rounds of pricing between two dive steps (None: until converged; 3 rounds dived worse on 6 and 8)."""
+CLOSE_TO_WHOLE = 0.01
+"""A column within this of 1 is whole."""
 ARTIFICIAL = 1e4
 """What a unit of violation of a counting row costs the master before the columns that keep it
 exist (per shift or weekend; per minute it is this over the shortest shift's minutes)."""
@@ -353,6 +359,10 @@ def counts(staff: Staffing, roster: np.ndarray) -> tuple[float, np.ndarray, int]
     return float(staff.minutes[roster[on]].sum()), per_type, weekends
 
 
+class MasterFailed(Exception):
+    """GLOP found no optimum of the restricted master, even from scratch."""
+
+
 @dataclass(frozen=True)
 class RosterBound:
     """The column generation's outcome; values in the benchmark's own points."""
@@ -436,7 +446,12 @@ class Master:
     def solve(self) -> float:
         status = self.solver.Solve()
         if status != pywraplp.Solver.OPTIMAL:
-            raise RuntimeError(f"the master LP ended {status}")
+            # GLOP may lose its way from a warm basis (ABNORMAL on instance 8's dive): from scratch
+            scratch = pywraplp.MPSolverParameters()
+            scratch.SetIntegerParam(scratch.INCREMENTALITY, scratch.INCREMENTALITY_OFF)
+            status = self.solver.Solve(scratch)
+        if status != pywraplp.Solver.OPTIMAL:
+            raise MasterFailed(f"the master LP ended with status {status}")
         return float(self.solver.Objective().Value())
 
     def weights(self) -> list[list[float]]:
@@ -491,6 +506,122 @@ def _mix(a: dict[str, np.ndarray], b: dict[str, np.ndarray], share: float) -> di
     return {key: share * a[key] + (1 - share) * b[key] for key in a}
 
 
+class RosterLP:
+    """The master and its pricing, grown by :meth:`generate`; :meth:`dive` then fixes employees
+    to columns until each has one."""
+
+    def __init__(self, instance: Instance, smoothing: float = SMOOTHING, seed_rosters: dict[str, list[int]] | None = None):
+        self.staff = staffing(instance)
+        self.pricer = Pricer(self.staff)
+        self.master = Master(self.staff, self.pricer.counting)
+        self.smoothing = smoothing
+        e_count, days, _ = self.staff.size
+        for e in range(e_count):
+            self.master.add(e, np.full(days, -1))
+        for e, unit in enumerate(instance.staff):
+            if seed_rosters and unit in seed_rosters:
+                self.master.add(e, np.array(seed_rosters[unit]))
+        self.best, self.value, self.iterations, self.converged = -INF, INF, 0, False
+        self.centre: dict[str, np.ndarray] | None = None
+        self.weights: list[list[float]] = []
+        self.seconds = 0.0
+
+    def generate(self, seconds: float, fixed: frozenset[int] = frozenset(), rounds: int | None = None, log: bool = False) -> bool:
+        """Column generation for ``seconds`` and ``rounds`` of pricing at most, for the employees
+        not ``fixed``; whether it converged. Only the whole LP (nothing fixed) moves the bound: a dive's is no relaxation.
+
+        The pricing runs at duals smoothed towards those of the best bound so far (Wentges): the
+        master's own duals swing from one extreme point to another, which slows the bound down.
+        A round whose smoothed duals give no column the master wants is priced again at its own."""
+        began = time.monotonic()
+        staff, master = self.staff, self.master
+        whole = not fixed
+        converged = False
+        first = self.iterations
+        while time.monotonic() - began < seconds and not converged and (rounds is None or self.iterations - first < rounds):
+            try:
+                self.value = master.solve()
+            except MasterFailed:
+                break  # the bound so far stands: it never depended on the master's optimality
+            self.weights = master.weights()
+            duals = master.duals()
+            share = self.smoothing if whole and self.centre is not None else 0.0
+            while True:
+                point = _mix(self.centre, duals, share) if self.centre is not None and share > 0 else duals
+                cheapest, rosters = _price(self.pricer, staff, point)
+                self.iterations += 1
+                if whole:
+                    lagrangian = _lagrangian(staff, point, cheapest)
+                    if lagrangian > self.best:
+                        self.best, self.centre = lagrangian, point
+                    if math.ceil(self.best - TOLERANCE) >= math.ceil(self.value - TOLERANCE):
+                        converged = True
+                        break
+                own = _prices(staff, duals)
+                added = 0
+                for e in range(staff.size[0]):
+                    if e not in fixed and _priced(staff, own, e, rosters[e]) - duals["convexity"][e] < -TOLERANCE:
+                        master.add(e, rosters[e])
+                        added += 1
+                if added:
+                    break
+                if share == 0:
+                    converged = True  # no column prices out at the master's own duals
+                    break
+                share = 0.0
+            if log:
+                print(f"{self.iterations:4d} {time.monotonic() - began:7.1f}s LP {self.value:10.2f} bound {self.best:10.2f}")
+        if whole:
+            self.converged = converged
+        self.seconds += time.monotonic() - began
+        return converged
+
+    def outcome(self) -> RosterBound:
+        columns_of = [[roster for roster, _ in columns] for columns in self.master.columns]
+        weights = self.weights or [[] for _ in columns_of]
+        return RosterBound(
+            bound=math.ceil(self.best - TOLERANCE) if self.best > -INF else 0,
+            lp=self.value,
+            converged=self.converged,
+            iterations=self.iterations,
+            columns=sum(len(c) for c in columns_of),
+            seconds=self.seconds,
+            columns_of=columns_of,
+            # columns added after the last solve weigh nothing
+            weights=[w + [0.0] * (len(c) - len(w)) for w, c in zip(weights, columns_of, strict=True)],
+        )
+
+    def dive(self, seconds: float, step: float = DIVE_STEP) -> np.ndarray | None:
+        """Fix employees to their heaviest columns, a ``step`` share of them (and every one
+        already whole) at a time, re-generating columns for the others in between, until each
+        has one; the roster (E, D), or None when time runs out first. The master is left as
+        it was, with the dive's columns added."""
+        began = time.monotonic()
+        e_count = self.staff.size[0]
+        fixed: dict[int, int] = {}
+        try:
+            while len(fixed) < e_count:
+                left = seconds - (time.monotonic() - began)
+                if left <= 0:
+                    return None
+                self.generate(left, frozenset(fixed), DIVE_ROUNDS)
+                if not self.weights:
+                    return None
+                heaviest = sorted(
+                    ((max(self.weights[e]), e, int(np.argmax(self.weights[e]))) for e in range(e_count) if e not in fixed),
+                    reverse=True,
+                )
+                take = max(1, math.ceil(step * e_count))
+                for rank, (weight, e, column) in enumerate(heaviest):
+                    if rank < take or weight > 1 - CLOSE_TO_WHOLE:
+                        fixed[e] = column
+                        self.master.columns[e][column][1].SetLb(1.0)
+            return np.array([self.master.columns[e][fixed[e]][0] for e in range(e_count)])
+        finally:
+            for e, column in fixed.items():
+                self.master.columns[e][column][1].SetLb(0.0)
+
+
 def roster_bound(
     instance: Instance,
     seconds: float = 60.0,
@@ -498,66 +629,10 @@ def roster_bound(
     seed_rosters: dict[str, list[int]] | None = None,
     smoothing: float = SMOOTHING,
 ) -> RosterBound:
-    """Column generation for ``seconds`` at most; the best Lagrangian bound it proved.
-
-    The pricing runs at duals smoothed towards those of the best bound so far (Wentges): the
-    master's own duals swing from one extreme point to another, which slows the bound down. A
-    round whose smoothed duals give no column the master wants is priced again at its own."""
-    began = time.monotonic()
-    staff = staffing(instance)
-    pricer = Pricer(staff)
-    master = Master(staff, pricer.counting)
-    e_count, days, _ = staff.size
-    for e in range(e_count):
-        master.add(e, np.full(days, -1))
-    if seed_rosters:
-        for e, unit in enumerate(instance.staff):
-            if unit in seed_rosters:
-                master.add(e, np.array(seed_rosters[unit]))
-    best, value, iterations, converged = -INF, INF, 0, False
-    centre: dict[str, np.ndarray] | None = None
-    weights: list[list[float]] = []
-    while time.monotonic() - began < seconds and not converged:
-        value = master.solve()
-        weights = master.weights()
-        duals = master.duals()
-        share = smoothing if centre is not None else 0.0
-        while True:
-            point = _mix(centre, duals, share) if centre is not None and share > 0 else duals
-            cheapest, rosters = _price(pricer, staff, point)
-            lagrangian = _lagrangian(staff, point, cheapest)
-            if lagrangian > best:
-                best, centre = lagrangian, point
-            iterations += 1
-            if math.ceil(best - TOLERANCE) >= math.ceil(value - TOLERANCE):
-                converged = True
-                break
-            added = 0
-            own = _prices(staff, duals)
-            for e in range(e_count):
-                if _priced(staff, own, e, rosters[e]) - duals["convexity"][e] < -TOLERANCE:
-                    master.add(e, rosters[e])
-                    added += 1
-            if added:
-                break
-            if share == 0:
-                converged = True  # no column prices out at the master's own duals
-                break
-            share = 0.0
-        if log:
-            print(f"{iterations:4d} {time.monotonic() - began:7.1f}s LP {value:10.2f} bound {best:10.2f}")
-    columns_of = [[roster for roster, _ in master.columns[e]] for e in range(e_count)]
-    return RosterBound(
-        bound=math.ceil(best - TOLERANCE) if best > -INF else 0,
-        lp=value,
-        converged=converged,
-        iterations=iterations,
-        columns=sum(len(c) for c in columns_of),
-        seconds=time.monotonic() - began,
-        columns_of=columns_of,
-        # columns added after the last solve weigh nothing
-        weights=[w + [0.0] * (len(c) - len(w)) for w, c in zip(weights or [[]] * e_count, columns_of, strict=True)],
-    )
+    """Column generation for ``seconds`` at most; the best Lagrangian bound it proved."""
+    lp = RosterLP(instance, smoothing, seed_rosters)
+    lp.generate(seconds, log=log)
+    return lp.outcome()
 
 
 def _price(pricer: Pricer, staff: Staffing, duals: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
@@ -577,11 +652,12 @@ def keeps_counts(staff: Staffing, e: int, roster: np.ndarray) -> bool:
 
 
 def restricted_master(
-    staff: Staffing, found: RosterBound, seconds: float, workers: int = 2, seed: int = 1
+    staff: Staffing, found: RosterBound, seconds: float, workers: int = 2, seed: int = 1, hint: np.ndarray | None = None
 ) -> tuple[np.ndarray, float] | None:
     """One column per employee, chosen by CP-SAT among the columns that keep every rule, to
-    cost least with the cover; hinted with each employee's heaviest column. The roster (E, D)
-    and its cost, or None when some employee has no such column or nothing is found in time."""
+    cost least with the cover; hinted with ``hint`` (a dive's roster) where it is among them,
+    else with each employee's heaviest column. The roster (E, D) and its cost, or None when some
+    employee has no such column or nothing is found in time."""
     from ortools.sat.python import cp_model
 
     e_count, days, s_count = staff.size
@@ -597,6 +673,8 @@ def restricted_master(
         if not options:
             return None
         heaviest = max(range(len(options)), key=lambda i: options[i][1])
+        if hint is not None:
+            heaviest = next((i for i, (roster, _) in enumerate(options) if np.array_equal(roster, hint[e])), heaviest)
         picks = []
         for i, (roster, _) in enumerate(options):
             pick = model.new_bool_var("")

@@ -55,6 +55,8 @@ OFF = "-"
 LP_SHARE = 0.3
 """Of the time limit, what the ``colgen`` method's roster LP may take at most (it stops sooner
 once converged: under a second on instances 1-4)."""
+DIVE_SHARE = 0.15
+"""Of the time limit, what the dive may take at most (a dive with no time left gives up)."""
 MASTER_SHARE = 0.1
 """Of the time limit, what CP-SAT may take to combine the LP's columns into a roster."""
 PROVEN_SECONDS = 2.0
@@ -443,19 +445,21 @@ def solve(
 ) -> Result:
     """One model of the whole horizon (never month by month: the benchmark's limits span it),
     searched by neighbourhoods (``relax``) or by one CP-SAT search (``plain``); ``colgen`` first
-    spends up to :data:`LP_SHARE` of the time on the roster LP (:mod:`rotation.benchmarks.colgen`),
-    whose columns CP-SAT combines into the roster the neighbourhood search starts from, and whose
-    bound is the result's when it is the stronger. The roster is checked by the independent
-    checker like every roster."""
+    spends up to :data:`LP_SHARE` of the time on the roster LP (:mod:`rotation.benchmarks.colgen`)
+    and up to :data:`DIVE_SHARE` on diving from it; CP-SAT combines the columns into the roster
+    the neighbourhood search starts from, and the LP's bound is the result's when stronger. The
+    roster is checked by the independent checker like every roster."""
     strategy = replace(BENCHMARK, first_share=1.0) if method == "plain" else BENCHMARK
     if method != "colgen":
         return solve_whole(instance.problem, options, control or SearchControl(), on_progress, strategy=strategy)
     from rotation.benchmarks import colgen
 
     budget = options.budget()
-    lp = colgen.roster_bound(instance, seconds=budget.share(LP_SHARE))
-    staff = colgen.staffing(instance)
-    chosen = colgen.restricted_master(staff, lp, budget.share(MASTER_SHARE), options.workers, options.seed)
+    model = colgen.RosterLP(instance)
+    model.generate(budget.share(LP_SHARE))
+    dived = model.dive(budget.share(DIVE_SHARE))
+    lp, staff = model.outcome(), model.staff
+    chosen = colgen.restricted_master(staff, lp, budget.share(MASTER_SHARE), options.workers, options.seed, dived)
     start = list(read_roster(instance, colgen.roster_text(staff, chosen[0]))) if chosen else None
     # a start the LP proves optimal needs only the closing pass, not the rest of the limit
     proven = chosen is not None and chosen[1] <= lp.bound
