@@ -458,6 +458,18 @@ class Master:
         """Each employee's columns' weights in the last solution."""
         return [[var.solution_value() for _, var in columns] for columns in self.columns]
 
+    def zero_duals(self) -> dict[str, np.ndarray]:
+        e_count, days, s_count = self.staff.size
+        one = np.zeros(e_count)
+        return {
+            "cover": np.zeros((days, s_count)),
+            "convexity": one,
+            "most_minutes": one,
+            "least_minutes": one,
+            "most_shifts": np.zeros((e_count, s_count)),
+            "most_weekends": one,
+        }
+
     def duals(self) -> dict[str, np.ndarray]:
         """The master's duals, clipped to the signs and ranges that keep the Lagrangian bound
         valid (they are there already up to rounding)."""
@@ -538,6 +550,10 @@ class RosterLP:
         whole = not fixed
         converged = False
         first = self.iterations
+        if whole and self.centre is None:
+            # prices of nothing: each employee's cheapest roster alone, a bound (the cover costs
+            # at least 0), and a centre that damps the master's first, extreme, duals
+            self._lagrangian_at(self.master.zero_duals())
         while time.monotonic() - began < seconds and not converged and (rounds is None or self.iterations - first < rounds):
             try:
                 self.value = master.solve()
@@ -551,9 +567,7 @@ class RosterLP:
                 cheapest, rosters = _price(self.pricer, staff, point)
                 self.iterations += 1
                 if whole:
-                    lagrangian = _lagrangian(staff, point, cheapest)
-                    if lagrangian > self.best:
-                        self.best, self.centre = lagrangian, point
+                    self._note(point, cheapest)
                     if math.ceil(self.best - TOLERANCE) >= math.ceil(self.value - TOLERANCE):
                         converged = True
                         break
@@ -575,6 +589,15 @@ class RosterLP:
             self.converged = converged
         self.seconds += time.monotonic() - began
         return converged
+
+    def _note(self, point: dict[str, np.ndarray], cheapest: np.ndarray) -> None:
+        lagrangian = _lagrangian(self.staff, point, cheapest)
+        if lagrangian > self.best:
+            self.best, self.centre = lagrangian, point
+
+    def _lagrangian_at(self, point: dict[str, np.ndarray]) -> None:
+        self.iterations += 1
+        self._note(point, _price(self.pricer, self.staff, point)[0])
 
     def outcome(self) -> RosterBound:
         columns_of = [[roster for roster, _ in columns] for columns in self.master.columns]
