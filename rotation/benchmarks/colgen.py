@@ -1,5 +1,5 @@
-"""A lower bound for a Curtois instance from column generation over whole rosters of one
-employee (the approach of Strandmark, Qu & Curtois, Computers & OR 2020, written afresh).
+"""A lower bound and rosters for a Curtois instance from column generation over whole rosters
+of one employee (the approach of Strandmark, Qu & Curtois, Computers & OR 2020, written afresh).
 
 A column is one employee's roster over the horizon. The master LP picks a convex combination
 of columns per employee and meets the cover from them:
@@ -15,11 +15,15 @@ c_p is the roster's request cost. Columns are priced by a dynamic programme over
 state is the last shift (or a day off) and the length of the current run of duty days (or of
 free days): it keeps the sequence rules exactly (one shift a day, days off, shifts the employee
 may not work, forbidden successions, the longest and shortest runs of shifts and the shortest
-runs of days off, with the benchmark's exemptions at both ends of the horizon). The counting
-rules (minutes, shifts per type, weekends) are rows of the master instead: their duals price
-each shift, and each weekend, in the programme. That convexifies only part of each employee's
-problem, so this LP is no stronger than the full one, but it is still a relaxation: every
-roster keeping the hard rules is a point of it with its own cost.
+runs of days off, with the benchmark's exemptions at both ends of the horizon). While the
+state space allows, it keeps the counting rules too: minutes, then weekends, then the count of
+the one shift type with the tightest limit. What it does not keep is a row of the master (the
+rows above are written for all of them), whose duals price each shift, and each weekend, in the
+programme: that convexifies only part of each employee's problem, a weaker LP, but still a
+relaxation: every roster keeping the hard rules is a point of it with its own cost.
+
+From the LP to a roster: :meth:`RosterLP.dive` fixes employees to their heaviest columns, and
+:func:`restricted_master` lets CP-SAT choose one rule-keeping column per employee.
 
 The bound reported is Lagrangian: for any duals y of the cover rows within [-over, under] and
 mu of the counting rows of the right sign,
@@ -48,8 +52,9 @@ WEEKEND = (5, 6)
 TOLERANCE = 1e-6
 """Reduced costs above -TOLERANCE price out."""
 MAX_STATES = 60_000_000
-"""Pricing states (employees x days x sequence states x minute levels) above which minutes
-leave the programme for the master's rows: a weaker bound, but memory stays bounded."""
+"""Pricing states (employees x days x sequence states x levels of the counted rules) above
+which a counting rule (the count, then weekends, then minutes) leaves the programme for the
+master's rows: a weaker bound, but memory stays bounded (0.6 GiB at most on instances 1-24)."""
 SMOOTHING = 0.5
 """Wentges smoothing: the pricing's duals are this share of the best bound's, the rest the
 master's."""
