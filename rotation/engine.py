@@ -259,7 +259,7 @@ def solve_whole(
     greedy = start if start is not None else as_assignments(first_roster(problem, pins)) if small else []
     pace = budget.elapsed() - clock  # one pass over the problem on this machine, now
     # a greedy roster breaking the benchmark's minimums would take settling seconds to say so
-    first = settle_within(problem, greedy, seed, essential(budget)) if not on_model or start else None
+    first = settle_within(problem, greedy, seed, essential(budget)) if not on_model or start is not None else None
     # scoring a roster, naming its people
     scoring = budget.elapsed() - clock - pace if first is not None or not on_model else pace
     if first is not None and first.dropped == 0:

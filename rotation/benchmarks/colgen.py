@@ -42,6 +42,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from ortools.linear_solver import pywraplp
+from ortools.sat.python import cp_model
 
 from rotation.benchmarks.curtois import Instance
 from rotation.model import RequestKind
@@ -54,14 +55,12 @@ TOLERANCE = 1e-6
 MAX_STATES = 60_000_000
 """Pricing states (employees x days x sequence states x levels of the counted rules) above
 which a counting rule (the count, then weekends, then minutes) leaves the programme for the
-master's rows: a weaker bound, but memory stays bounded (0.6 GiB at most on instances 1-24)."""
+master's rows: a weaker bound, but memory stays bounded (docs/curtois.md, "The roster LP")."""
 SMOOTHING = 0.5
 """Wentges smoothing: the pricing's duals are this share of the best bound's, the rest the
 master's."""
 DIVE_STEP = 0.1
 """Share of the employees a dive step fixes (with every one already whole)."""
-DIVE_ROUNDS: int | None = None
-"""Rounds of pricing between two dive steps (None: until converged; 3 rounds dived worse on 6 and 8)."""
 CLOSE_TO_WHOLE = 0.01
 """A column within this of 1 is whole."""
 ARTIFICIAL = 1e4
@@ -527,7 +526,7 @@ class RosterLP:
     """The master and its pricing, grown by :meth:`generate`; :meth:`dive` then fixes employees
     to columns until each has one."""
 
-    def __init__(self, instance: Instance, smoothing: float = SMOOTHING, seed_rosters: dict[str, list[int]] | None = None):
+    def __init__(self, instance: Instance, smoothing: float = SMOOTHING):
         self.staff = staffing(instance)
         self.pricer = Pricer(self.staff)
         self.master = Master(self.staff, self.pricer.counting)
@@ -535,16 +534,13 @@ class RosterLP:
         e_count, days, _ = self.staff.size
         for e in range(e_count):
             self.master.add(e, np.full(days, -1))
-        for e, unit in enumerate(instance.staff):
-            if seed_rosters and unit in seed_rosters:
-                self.master.add(e, np.array(seed_rosters[unit]))
         self.best, self.value, self.iterations, self.converged = -INF, INF, 0, False
         self.centre: dict[str, np.ndarray] | None = None
         self.weights: list[list[float]] = []
         self.seconds = 0.0
 
-    def generate(self, seconds: float, fixed: frozenset[int] = frozenset(), rounds: int | None = None, log: bool = False) -> bool:
-        """Column generation for ``seconds`` and ``rounds`` of pricing at most, for the employees
+    def generate(self, seconds: float, fixed: frozenset[int] = frozenset(), log: bool = False) -> bool:
+        """Column generation for ``seconds`` at most, for the employees
         not ``fixed``; whether it converged. Only the whole LP (nothing fixed) moves the bound: a dive's is no relaxation.
 
         The pricing runs at duals smoothed towards those of the best bound so far (Wentges): the
@@ -554,12 +550,11 @@ class RosterLP:
         staff, master = self.staff, self.master
         whole = not fixed
         converged = False
-        first = self.iterations
         if whole and self.centre is None:
             # prices of nothing: each employee's cheapest roster alone, a bound (the cover costs
             # at least 0), and a centre that damps the master's first, extreme, duals
             self._lagrangian_at(self.master.zero_duals())
-        while time.monotonic() - began < seconds and not converged and (rounds is None or self.iterations - first < rounds):
+        while time.monotonic() - began < seconds and not converged:
             try:
                 self.value = master.solve()
             except MasterFailed:
@@ -632,7 +627,7 @@ class RosterLP:
                 left = seconds - (time.monotonic() - began)
                 if left <= 0:
                     return None
-                self.generate(left, frozenset(fixed), DIVE_ROUNDS)
+                self.generate(left, frozenset(fixed))
                 if not self.weights:
                     return None
                 heaviest = sorted(
@@ -654,11 +649,10 @@ def roster_bound(
     instance: Instance,
     seconds: float = 60.0,
     log: bool = False,
-    seed_rosters: dict[str, list[int]] | None = None,
     smoothing: float = SMOOTHING,
 ) -> RosterBound:
     """Column generation for ``seconds`` at most; the best Lagrangian bound it proved."""
-    lp = RosterLP(instance, smoothing, seed_rosters)
+    lp = RosterLP(instance, smoothing)
     lp.generate(seconds, log=log)
     return lp.outcome()
 
@@ -686,8 +680,6 @@ def restricted_master(
     cost least with the cover; hinted with ``hint`` (a dive's roster) where it is among them,
     else with each employee's heaviest column. The roster (E, D) and its cost, or None when some
     employee has no such column or nothing is found in time."""
-    from ortools.sat.python import cp_model
-
     e_count, days, s_count = staff.size
     model = cp_model.CpModel()
     chosen: list[list[tuple[np.ndarray, cp_model.IntVar]]] = []
