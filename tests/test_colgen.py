@@ -11,7 +11,21 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rotation.benchmarks.colgen import Pricer, RosterLP, Staffing, counts, roster_bound, roster_cost, roster_text, staffing
+from rotation.benchmarks import colgen
+from rotation.benchmarks.colgen import (
+    Pricer,
+    RosterLP,
+    Staffing,
+    counts,
+    exact_roster,
+    keeping_roster,
+    keeps_counts,
+    restricted_master,
+    roster_bound,
+    roster_cost,
+    roster_text,
+    staffing,
+)
 from rotation.benchmarks.curtois import judge, read_instance, read_roster, solve
 from rotation.solver.cpsat import SolveOptions
 
@@ -56,7 +70,8 @@ def keeps_rules(staff: Staffing, e: int, roster: list[int]) -> bool:
 
 @st.composite
 def small_staffing(draw: st.DrawFn) -> Staffing:
-    e_count, days, s_count = draw(st.integers(1, 3)), draw(st.integers(3, 8)), draw(st.integers(1, 2))
+    s_count = draw(st.integers(1, 3))  # three shifts: two of them may share a class
+    e_count, days = draw(st.integers(1, 3)), draw(st.integers(3, 8 if s_count < 3 else 6))
 
     def grid(values: st.SearchStrategy, *shape: int) -> np.ndarray:
         size = int(np.prod(shape))
@@ -64,7 +79,7 @@ def small_staffing(draw: st.DrawFn) -> Staffing:
 
     costs = st.integers(-5, 5)
     return Staffing(
-        shifts=tuple("AB"[:s_count]),
+        shifts=tuple("ABC"[:s_count]),
         minutes=grid(st.sampled_from([2, 3, 4]), s_count),
         banned=grid(st.booleans(), s_count, s_count),
         requirement=np.zeros((days, s_count)),
@@ -167,3 +182,53 @@ def test_a_dive_ends_with_one_rule_keeping_roster_per_employee_and_leaves_the_lp
     assert verdict.feasible and verdict.objective is not None and verdict.objective / 100 >= before.bound
     # the fixings are undone: the master's optimum is the LP's again
     assert lp.master.solve() == pytest.approx(before.lp)
+
+
+def _cheapest_keeping_all(staff: Staffing, e: int, weekend: int) -> float:
+    days, s_count = staff.size[1:]
+    return min(
+        (
+            roster_cost(staff, e, np.array(roster)) + weekend * counts(staff, np.array(roster))[2]
+            for roster in itertools.product(range(-1, s_count), repeat=days)
+            if keeps_rules(staff, e, list(roster))
+        ),
+        default=np.inf,
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(small_staffing(), st.integers(-3, 3))
+def test_exact_and_keeping_rosters_keep_every_rule_and_exact_is_the_cheapest(staff: Staffing, weekend: int) -> None:
+    """CP-SAT's roster of one employee keeps every rule, counting ones included, and costs what
+    brute force's cheapest does; the programme steered by penalties keeps every rule too."""
+    for e in range(staff.size[0]):
+        best = _cheapest_keeping_all(staff, e, weekend)
+        exact = exact_roster(staff, e, staff.work_cost[e], float(weekend), 10)
+        steered = keeping_roster(staff, e, staff.work_cost[e], float(weekend), 10)
+        if not np.isfinite(best):
+            assert exact is None and steered is None
+            continue
+        assert exact is not None and steered is not None
+        assert keeps_rules(staff, e, list(exact)) and keeps_rules(staff, e, list(steered))
+        cost = roster_cost(staff, e, exact) + weekend * counts(staff, exact)[2]
+        assert cost == pytest.approx(best)
+
+
+def test_columns_that_break_counting_rules_are_completed_into_a_feasible_roster(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As on instances 21-24, where the state budget leaves every counting rule to the master,
+    whose columns then seldom keep them: each employee without a column keeping all is given
+    one, from which the restricted master makes a roster the checker accepts."""
+    monkeypatch.setattr(colgen, "MAX_STATES", 1)
+    instance = read_instance(DATA / "Instance3.txt")
+    lp = RosterLP(instance)
+    assert lp.pricer.counting == colgen.Counting()
+    staff = lp.staff
+    # the master starts with a roster of days off for each, which breaks her least minutes
+    lacking = [e for e, columns in enumerate(lp.master.columns) if not any(keeps_counts(staff, e, r) for r, _ in columns)]
+    assert len(lacking) == len(instance.staff)
+    assert lp.complete(30) == 0
+    found = lp.outcome()
+    chosen = restricted_master(staff, found, 10, workers=1)
+    assert chosen is not None
+    verdict = judge(instance, read_roster(instance, roster_text(staff, chosen[0])))
+    assert verdict.feasible and verdict.objective == round(chosen[1] * 100)

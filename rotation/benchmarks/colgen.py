@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from ortools.linear_solver import pywraplp
@@ -63,6 +63,9 @@ DIVE_STEP = 0.1
 """Share of the employees a dive step fixes (with every one already whole)."""
 CLOSE_TO_WHOLE = 0.01
 """A column within this of 1 is whole."""
+PENALTY_ROUNDS = 40
+"""Rounds of penalties that steer one employee's programme to keep the counting rules it does
+not hold in its state, before CP-SAT takes over (:func:`keeping_roster`)."""
 ARTIFICIAL = 1e4
 """What a unit of violation of a counting row costs the master before the columns that keep it
 exist (per shift or weekend; per minute it is this over the shortest shift's minutes)."""
@@ -180,17 +183,24 @@ class Counting:
 class Pricer:
     """Cheapest rosters of every employee at once by a dynamic programme over the days.
 
-    State at the end of a day: a shift s worked with a run of r duty days (r = 1..K), or a run
-    of l free days (l = 1..O, the last one meaning "at least O"). When the state space allows
-    (``MAX_STATES``), it also holds the minutes worked so far (in units of the shifts' greatest
-    common divisor), then the weekends worked, then the shifts worked of the type with the
-    tightest limit, so that each roster keeps its own bounds on them. A run of duty days that
-    reaches back to day 0 has r = d + 1 on day d, which is how its exemption from the shortest
-    run is known without a flag; before day 0 the employee has been off long enough."""
+    State at the end of a day: the class of the shift worked (shifts that the same shifts may
+    follow are one class: 8 classes for the 32 shifts of instance 24) with a run of r duty days
+    (r = 1..K), or a run of l free days (l = 1..O, the last one meaning "at least O"). When the
+    state space allows (``MAX_STATES``), it also holds the minutes worked so far (in units of the
+    shifts' greatest common divisor), then the weekends worked, then the shifts worked of the
+    type with the tightest limit, so that each roster keeps its own bounds on them. A run of duty
+    days that reaches back to day 0 has r = d + 1 on day d, which is how its exemption from the
+    shortest run is known without a flag; before day 0 the employee has been off long enough."""
 
     def __init__(self, staff: Staffing, max_states: int = 0) -> None:
         self.staff = staff
         e_count, days, s_count = staff.size
+        follows: dict[tuple[bool, ...], int] = {}
+        self.class_of = np.array([follows.setdefault(tuple(row), len(follows)) for row in staff.banned])
+        self.members = [np.flatnonzero(self.class_of == k) for k in range(len(follows))]
+        # banned[k, t]: shift t may not follow a shift of class k
+        self.banned = np.array([staff.banned[members[0]] for members in self.members])
+        classes = len(self.members)
         self.runs = int(staff.max_run.max())
         self.offs = int(staff.min_off.max())
         unit = int(np.gcd.reduce(staff.minutes.astype(int)))
@@ -204,7 +214,7 @@ class Pricer:
             else None
         )
         counts_levels = tightest[0] + 2 if tightest else 1  # 0..L, then "more than L"
-        size = e_count * (s_count * self.runs + self.offs) * days
+        size = e_count * (classes * self.runs + self.offs) * days
         budget = max_states or MAX_STATES
         track_minutes = size * levels <= budget
         track_weekends = track_minutes and size * levels * weekends <= budget
@@ -233,11 +243,12 @@ class Pricer:
             # the last place ("more than L") is only open to employees the limit does not bind
             counts_ok = np.arange(self.shape[2])[None, :] <= np.where(limited[:, t], staff.max_shifts[:, t], days)[:, None]
         self.last = weekends_ok[:, :, None, None] & minutes_ok[:, None, :, None] & counts_ok[:, None, None, :]
-        # target shifts grouped by the shifts that may come before them
+        # target shifts grouped by the classes that may come before them
         groups: dict[tuple[int, ...], list[int]] = {}
         for t in range(s_count):
-            groups.setdefault(tuple(np.flatnonzero(~staff.banned[:, t])), []).append(t)
+            groups.setdefault(tuple(np.flatnonzero(~self.banned[:, t])), []).append(t)
         self.groups = [(np.array(before, dtype=int), np.array(targets)) for before, targets in groups.items() if before]
+        self._work = np.empty(0)
 
     def _steps(self, t: int) -> tuple[int, int]:
         """How far working shift ``t`` moves the (minutes, count) levels."""
@@ -252,8 +263,9 @@ class Pricer:
         -1 for a day off."""
         staff = self.staff
         e_count, days, s_count = staff.size
-        work = np.where(staff.allowed, work, INF)
-        v_work = np.full((e_count, s_count, self.runs, *self.shape), INF)
+        work = self._work = np.where(staff.allowed, work, INF)
+        classes = len(self.members)
+        v_work = np.full((e_count, classes, self.runs, *self.shape), INF)
         v_off = np.full((e_count, self.offs, *self.shape), INF)
         v_off[:, -1, 0, 0, 0] = 0.0
         history = []
@@ -263,18 +275,19 @@ class Pricer:
             start = np.where(self.may_start[:, :, None, None, None], v_off, INF).min(axis=1)  # (E, W, M, C)
             if d % 7 == WEEKEND[1]:  # work on Sunday after a free Saturday opens a weekend
                 start = _shifted(start, weekend_step, 1) + weekend[:, None, None, None]
-            go_on = np.full_like(v_work, INF)
+            go_on = np.full((e_count, s_count, self.runs, *self.shape), INF)  # by the shift worked today
             if self.runs > 1:
                 for before, targets in self.groups:
                     go_on[:, targets, 1:] = v_work[:, before, :-1].min(axis=1)[:, None]
             go_on[:, :, 0] = start[:, None]
             if d % 7 == WEEKEND[0]:
                 go_on = _shifted(go_on, weekend_step, 3) + weekend[:, None, None, None, None, None]
-            new_work = np.empty_like(v_work)
+            new_work = np.full_like(v_work, INF)
             for t in range(s_count):
                 minutes, count = self._steps(t)
                 moved = _shifted(_shifted(go_on[:, t], minutes, 3), count, 4, saturate=True)
-                new_work[:, t] = moved + work[:, d, t, None, None, None, None]
+                k = self.class_of[t]
+                new_work[:, k] = np.minimum(new_work[:, k], moved + work[:, d, t, None, None, None, None])
             new_work = np.where(self.run_ok[:, None, :, None, None, None], new_work, INF)
             stop = np.where(self._stops(d)[:, None, :, None, None, None], v_work, INF).min(axis=(1, 2))
             new_off = np.empty_like(v_off)
@@ -304,7 +317,8 @@ class Pricer:
 
     def _trace(self, e: int, history: list, end_work: np.ndarray, end_off: np.ndarray) -> list[int]:
         """The shifts of employee ``e``'s cheapest roster, read back from the stored values: on
-        each day, a state before that reaches the one after at its value."""
+        each day, a shift of the state's class and a state before that reach the state after at
+        its value (the weekend's price is the same for all of them)."""
         days = len(history)
         roster = [-1] * days
         state: tuple
@@ -314,36 +328,37 @@ class Pricer:
             state = ("off", *(int(x) for x in np.unravel_index(int(end_off.argmin()), end_off.shape)))
         for d in range(days - 1, -1, -1):
             before_work, before_off = history[d]
+            options: list[tuple[float, int, tuple]] = []
             if state[0] == "work":
-                _, s, r, w, m, c = state
-                roster[d] = s
-                minutes, count = self._steps(s)
-                m -= minutes
+                _, k, r, w, m, c = state
                 opens = d % 7 == WEEKEND[0] or (d % 7 == WEEKEND[1] and r == 0)
                 w -= 1 if opens and self.counting.weekends else 0
-                # a saturated count may have come from either of the last two places
-                places = [c - count] + ([c] if count and c == self.shape[2] - 1 else [])
-                options: list[tuple[float, tuple]] = []
-                for before in places:
-                    if r > 0:
-                        scores = np.where(self.staff.banned[:, s], INF, before_work[e, :, r - 1, w, m, before])
-                        options.append((scores.min(), ("work", int(scores.argmin()), r - 1, w, m, before)))
-                    else:
-                        scores = np.where(self.may_start[e], before_off[e, :, w, m, before], INF)
-                        options.append((scores.min(), ("off", int(scores.argmin()), w, m, before)))
-                state = min(options, key=lambda option: option[0])[1]
+                for s in self.members[k]:
+                    minutes, count = self._steps(s)
+                    if m < minutes or not np.isfinite(self._work[e, d, s]):
+                        continue
+                    # a saturated count may have come from either of the last two places
+                    places = [c - count] + ([c] if count and c == self.shape[2] - 1 else [])
+                    for before in places:
+                        after: tuple
+                        if r > 0:
+                            scores = np.where(self.banned[:, s], INF, before_work[e, :, r - 1, w, m - minutes, before])
+                            after = ("work", int(scores.argmin()), r - 1, w, m - minutes, before)
+                        else:
+                            scores = np.where(self.may_start[e], before_off[e, :, w, m - minutes, before], INF)
+                            after = ("off", int(scores.argmin()), w, m - minutes, before)
+                        options.append((scores.min() + self._work[e, d, s], int(s), after))
             else:
                 _, free, w, m, c = state
-                options = []
                 if free == 0:
                     candidates = np.where(self._stops(d)[e][None, :], before_work[e, :, :, w, m, c], INF)
-                    s, r = np.unravel_index(int(candidates.argmin()), candidates.shape)
-                    options.append((candidates[s, r], ("work", int(s), int(r), w, m, c)))
+                    k, r = np.unravel_index(int(candidates.argmin()), candidates.shape)
+                    options.append((candidates[k, r], -1, ("work", int(k), int(r), w, m, c)))
                 if free > 0:
-                    options.append((before_off[e, free - 1, w, m, c], ("off", free - 1, w, m, c)))
+                    options.append((before_off[e, free - 1, w, m, c], -1, ("off", free - 1, w, m, c)))
                 if free == self.offs - 1:
-                    options.append((before_off[e, free, w, m, c], ("off", free, w, m, c)))
-                state = min(options, key=lambda option: option[0])[1]
+                    options.append((before_off[e, free, w, m, c], -1, ("off", free, w, m, c)))
+            _, roster[d], state = min(options, key=lambda option: option[0])
         return roster
 
 
@@ -644,6 +659,23 @@ class RosterLP:
             for e, column in fixed.items():
                 self.master.columns[e][column][1].SetLb(0.0)
 
+    def complete(self, seconds: float, workers: int = 1, seed: int = 1) -> int:
+        """Give each employee none of whose columns keeps every rule one that does, priced at
+        the best bound's duals (:func:`keeping_roster`), so that :func:`restricted_master` has a
+        roster to choose; how many are still without one when ``seconds`` run out."""
+        began = time.monotonic()
+        staff = self.staff
+        point = self.centre if self.centre is not None else self.master.zero_duals()
+        work, weekend = _prices(staff, point)
+        missing = [e for e, columns in enumerate(self.master.columns) if not any(keeps_counts(staff, e, r) for r, _ in columns)]
+        for done, e in enumerate(missing):
+            share = (seconds - (time.monotonic() - began)) / (len(missing) - done)
+            roster = keeping_roster(staff, e, work[e], float(weekend[e]), share, workers, seed) if share > 0 else None
+            if roster is None:
+                return len(missing) - done
+            self.master.add(e, roster)
+        return 0
+
 
 def roster_bound(
     instance: Instance,
@@ -671,6 +703,144 @@ def keeps_counts(staff: Staffing, e: int, roster: np.ndarray) -> bool:
         and weekends <= staff.max_weekends[e]
         and (per_type <= staff.max_shifts[e]).all()
     )
+
+
+def _employee(staff: Staffing, e: int) -> Staffing:
+    """``staff`` with employee ``e`` alone."""
+    one = slice(e, e + 1)
+    return replace(
+        staff,
+        allowed=staff.allowed[one],
+        work_cost=staff.work_cost[one],
+        off_cost=staff.off_cost[one],
+        max_run=staff.max_run[one],
+        min_run=staff.min_run[one],
+        min_off=staff.min_off[one],
+        max_minutes=staff.max_minutes[one],
+        min_minutes=staff.min_minutes[one],
+        max_shifts=staff.max_shifts[one],
+        max_weekends=staff.max_weekends[one],
+    )
+
+
+def keeping_roster(
+    staff: Staffing, e: int, work: np.ndarray, weekend: float, seconds: float, workers: int = 1, seed: int = 1
+) -> np.ndarray | None:
+    """A cheap roster of employee ``e`` at ``work`` (D, S) and ``weekend`` costs that keeps all
+    her rules, the counting ones included; None when none is found in ``seconds``.
+
+    The programme for her alone keeps more counting rules than the one for all at once (the
+    state budget is hers alone); the rest it is steered to keep, at most :data:`PENALTY_ROUNDS`
+    times: by a price per minute found by bisection, and penalties per shift of a type and per
+    weekend that double while the rule is broken (two or three rounds on instances 21-24).
+    Should that fail, CP-SAT keeps every rule exactly (:func:`exact_roster`) in what time is
+    left, hinted with the last roster: alone, CP-SAT is slow to find any roster when the minutes
+    leave little room (10 s or more for some employees of instance 22)."""
+    began = time.monotonic()
+    one = _employee(staff, e)
+    pricer = Pricer(one)
+    scale = max(1.0, float(np.abs(work[one.allowed[0]]).mean())) if one.allowed.any() else 1.0
+    per_shift = np.zeros(len(staff.shifts))  # penalties per shift of each type and per weekend
+    per_weekend = 0.0
+    # a price per minute, found by bisection: the minutes worked fall as it rises
+    per_minute, low, high, step = 0.0, -INF, INF, scale / float(staff.minutes.min())
+    roster = None
+    for _ in range(PENALTY_ROUNDS):
+        if time.monotonic() - began > seconds:
+            break
+        costs = work + per_shift[None, :] + per_minute * staff.minutes[None, :]
+        cheapest, rosters = pricer.price(costs[None], one.off_cost, np.array([weekend + per_weekend]))
+        if not np.isfinite(cheapest[0]):
+            return None  # no roster keeps her sequence rules
+        roster = rosters[0]
+        minutes, per_type, weekends = counts(one, roster)
+        if keeps_counts(one, 0, roster):
+            return roster
+        over = per_type > one.max_shifts[0]
+        per_shift[over] = np.maximum(2 * per_shift[over], scale)
+        if weekends > one.max_weekends[0]:
+            per_weekend = max(2 * per_weekend, scale)
+        if minutes > one.max_minutes[0]:
+            low = per_minute
+        elif minutes < one.min_minutes[0]:
+            high = per_minute
+        else:
+            continue
+        if math.isfinite(low) and math.isfinite(high):
+            per_minute = (low + high) / 2
+        else:
+            per_minute += step if math.isfinite(low) else -step
+            step *= 2
+    left = seconds - (time.monotonic() - began)
+    return exact_roster(staff, e, work, weekend, left, workers, seed, roster) if left > 0 else None
+
+
+def exact_roster(
+    staff: Staffing,
+    e: int,
+    work: np.ndarray,
+    weekend: float,
+    seconds: float,
+    workers: int = 1,
+    seed: int = 1,
+    hint: np.ndarray | None = None,
+) -> np.ndarray | None:
+    """Employee ``e``'s cheapest roster at ``work`` (D, S) costs per shift worked, the request
+    cost of each day off and ``weekend`` per weekend worked, keeping every rule of hers exactly:
+    the counting rules the programme may have left to the master as well (CP-SAT, costs rounded
+    to thousandths). The roster (D,), or None when none is found in ``seconds``."""
+    _, days, s_count = staff.size
+    model = cp_model.CpModel()
+    x = [[model.new_bool_var("") if staff.allowed[e, d, s] else None for s in range(s_count)] for d in range(days)]
+    on = [model.new_bool_var("") for _ in range(days)]
+    for d in range(days):
+        model.add(sum(v for v in x[d] if v is not None) == on[d])
+        if d + 1 < days:
+            for s, t in zip(*np.nonzero(staff.banned), strict=True):
+                if x[d][s] is not None and x[d + 1][t] is not None:
+                    model.add_bool_or([x[d][s].Not(), x[d + 1][t].Not()])
+    most = int(staff.max_run[e])
+    for d in range(days - most):
+        model.add(sum(on[d : d + most + 1]) <= most)
+    # a run that neither starts on day 0 nor touches the end lasts its shortest at least
+    for length, value in ((int(staff.min_run[e]), True), (int(staff.min_off[e]), False)):
+        for d in range(1, days):
+            for span in range(1, length):
+                if d + span >= days:
+                    break
+                inside = [on[i] if value else on[i].Not() for i in range(d, d + span)]
+                edges = [on[d - 1], on[d + span]] if value else [on[d - 1].Not(), on[d + span].Not()]
+                model.add_bool_or(edges + [v.Not() for v in inside])
+    minutes = sum(int(staff.minutes[s]) * v for d in range(days) for s, v in enumerate(x[d]) if v is not None)
+    model.add_linear_constraint(minutes, int(staff.min_minutes[e]), int(staff.max_minutes[e]))
+    for s in range(s_count):
+        column = [v for d in range(days) if (v := x[d][s]) is not None]
+        if int(staff.max_shifts[e, s]) < len(column):
+            model.add(sum(column) <= int(staff.max_shifts[e, s]))
+    weekends = []
+    for first in range(WEEKEND[0], days, 7):
+        worked = model.new_bool_var("")
+        model.add_max_equality(worked, on[first : first + 2])
+        weekends.append(worked)
+    if int(staff.max_weekends[e]) < len(weekends):
+        model.add(sum(weekends) <= int(staff.max_weekends[e]))
+    scale = 1000
+    cost = [round(scale * work[d, s]) * v for d in range(days) for s, v in enumerate(x[d]) if v is not None]
+    cost += [round(scale * staff.off_cost[e, d]) * (1 - on[d]) for d in range(days)]
+    cost += [round(scale * weekend) * w for w in weekends]
+    model.minimize(sum(cost))
+    if hint is not None:
+        for d in range(days):
+            for s, v in enumerate(x[d]):
+                if v is not None:
+                    model.add_hint(v, int(hint[d]) == s)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(seconds, 0.05)
+    solver.parameters.num_workers = workers
+    solver.parameters.random_seed = seed
+    if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return np.array([next((s for s, v in enumerate(x[d]) if v is not None and solver.boolean_value(v)), -1) for d in range(days)])
 
 
 def restricted_master(

@@ -59,6 +59,9 @@ DIVE_SHARE = 0.15
 """Of the time limit, what the dive may take at most (a dive with no time left gives up)."""
 MASTER_SHARE = 0.1
 """Of the time limit, what CP-SAT may take to combine the LP's columns into a roster."""
+COMPLETE_SHARE = 0.35
+"""Of the time limit, what giving each employee a column that keeps all her rules may take at
+most (the columns of an LP whose pricing leaves counting rules to the master may keep none)."""
 PROVEN_SECONDS = 2.0
 """What the closing pass gets after a start the LP bound proves optimal."""
 
@@ -445,7 +448,8 @@ def solve(
 ) -> Result:
     """One model of the whole horizon (never month by month: the benchmark's limits span it),
     searched by neighbourhoods (``relax``) or by one CP-SAT search (``plain``); ``colgen`` first
-    spends up to :data:`LP_SHARE` of the time on the roster LP (:mod:`rotation.benchmarks.colgen`)
+    spends up to :data:`LP_SHARE` of the time on the roster LP (:mod:`rotation.benchmarks.colgen`),
+    up to :data:`COMPLETE_SHARE` on a column keeping every rule for each employee who has none,
     and up to :data:`DIVE_SHARE` on diving from it; CP-SAT combines the columns into the roster
     the neighbourhood search starts from, and the LP's bound is the result's when stronger. The
     roster is checked by the independent checker like every roster."""
@@ -457,7 +461,9 @@ def solve(
     budget = options.budget()
     model = colgen.RosterLP(instance)
     model.generate(budget.share(LP_SHARE))
-    dived = model.dive(budget.share(DIVE_SHARE))
+    model.complete(budget.share(COMPLETE_SHARE), options.workers, options.seed)
+    # columns priced without the minutes almost never keep them: nor would the dive's roster
+    dived = model.dive(budget.share(DIVE_SHARE)) if model.pricer.counting.minutes else None
     lp, staff = model.outcome(), model.staff
     chosen = colgen.restricted_master(staff, lp, budget.share(MASTER_SHARE), options.workers, options.seed, dived)
     start = list(read_roster(instance, colgen.roster_text(staff, chosen[0]))) if chosen else None
