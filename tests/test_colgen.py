@@ -217,7 +217,8 @@ def test_exact_and_keeping_rosters_keep_every_rule_and_exact_is_the_cheapest(sta
 def test_columns_that_break_counting_rules_are_completed_into_a_feasible_roster(monkeypatch: pytest.MonkeyPatch) -> None:
     """As on instances 21-24, where the state budget leaves every counting rule to the master,
     whose columns then seldom keep them: each employee without a column keeping all is given
-    one, from which the restricted master makes a roster the checker accepts."""
+    one, from which the restricted master makes a roster the checker accepts; growing such
+    columns gives it a better one."""
     monkeypatch.setattr(colgen, "MAX_STATES", 1)
     instance = read_instance(DATA / "Instance3.txt")
     lp = RosterLP(instance)
@@ -227,8 +228,17 @@ def test_columns_that_break_counting_rules_are_completed_into_a_feasible_roster(
     lacking = [e for e, columns in enumerate(lp.master.columns) if not any(keeps_counts(staff, e, r) for r, _ in columns)]
     assert len(lacking) == len(instance.staff)
     assert lp.complete(30) == 0
+    first = restricted_master(staff, lp.outcome(), 10, workers=1)
+    assert first is not None
+    verdict = judge(instance, read_roster(instance, roster_text(staff, first[0])))
+    assert verdict.feasible and verdict.objective == round(first[1] * 100)
+    # growing the columns that keep every rule gives the restricted master more to choose from
+    columns = lp.outcome().columns
+    assert lp.complete(30, grow=True) == 0
     found = lp.outcome()
-    chosen = restricted_master(staff, found, 10, workers=1)
-    assert chosen is not None
-    verdict = judge(instance, read_roster(instance, roster_text(staff, chosen[0])))
-    assert verdict.feasible and verdict.objective == round(chosen[1] * 100)
+    assert found.columns > columns
+    assert all(keeps_counts(staff, e, r) for e in range(len(instance.staff)) for r in found.columns_of[e][1:])
+    grown = restricted_master(staff, found, 10, workers=1)
+    assert grown is not None and grown[1] < first[1]
+    verdict = judge(instance, read_roster(instance, roster_text(staff, grown[0])))
+    assert verdict.feasible and verdict.objective == round(grown[1] * 100)

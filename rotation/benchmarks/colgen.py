@@ -56,6 +56,10 @@ MAX_STATES = 60_000_000
 """Pricing states (employees x days x sequence states x levels of the counted rules) above
 which a counting rule (the count, then weekends, then minutes) leaves the programme for the
 master's rows: a weaker bound, but memory stays bounded (docs/curtois.md, "The roster LP")."""
+ONE_STATES = 20_000_000
+"""The state budget of one employee's programme (:func:`keeping_roster`): enough for her minutes
+on every instance (17M states on 24), not for her weekends on 22-24, which cost a round
+27 times as long as the penalty that steers her to keep them."""
 SMOOTHING = 0.5
 """Wentges smoothing: the pricing's duals are this share of the best bound's, the rest the
 master's."""
@@ -659,21 +663,47 @@ class RosterLP:
             for e, column in fixed.items():
                 self.master.columns[e][column][1].SetLb(0.0)
 
-    def complete(self, seconds: float, workers: int = 1, seed: int = 1) -> int:
+    def complete(self, seconds: float, workers: int = 1, seed: int = 1, grow: bool = False) -> int:
         """Give each employee none of whose columns keeps every rule one that does, priced at
         the best bound's duals (:func:`keeping_roster`), so that :func:`restricted_master` has a
-        roster to choose; how many are still without one when ``seconds`` run out."""
+        roster to choose; how many are still without one when ``seconds`` run out.
+
+        With ``grow``, what time is left goes to column generation over such rosters alone,
+        priced one employee at a time at the master's duals, while a round adds columns: for an
+        LP whose own pricing leaves the minutes to the master, so that its columns are seldom
+        rosters and the restricted master would have one choice per employee."""
         began = time.monotonic()
         staff = self.staff
+
+        def left() -> float:
+            return seconds - (time.monotonic() - began)
+
         point = self.centre if self.centre is not None else self.master.zero_duals()
         work, weekend = _prices(staff, point)
         missing = [e for e, columns in enumerate(self.master.columns) if not any(keeps_counts(staff, e, r) for r, _ in columns)]
         for done, e in enumerate(missing):
-            share = (seconds - (time.monotonic() - began)) / (len(missing) - done)
-            roster = keeping_roster(staff, e, work[e], float(weekend[e]), share, workers, seed) if share > 0 else None
+            roster = keeping_roster(staff, e, work[e], float(weekend[e]), left() / (len(missing) - done), workers, seed)
             if roster is None:
                 return len(missing) - done
             self.master.add(e, roster)
+        e_count = staff.size[0]
+        while grow and left() > 0:
+            try:
+                self.master.solve()
+            except MasterFailed:
+                break
+            self.weights = self.master.weights()
+            duals = self.master.duals()
+            own = work, weekend = _prices(staff, duals)
+            added = 0
+            for e in range(e_count):
+                if left() <= 0:
+                    break
+                roster = keeping_roster(staff, e, work[e], float(weekend[e]), left() / (e_count - e), workers, seed)
+                if roster is not None and _priced(staff, own, e, roster) - duals["convexity"][e] < -TOLERANCE:
+                    self.master.add(e, roster)
+                    added += 1
+            grow = added > 0
         return 0
 
 
@@ -738,7 +768,7 @@ def keeping_roster(
     leave little room (10 s or more for some employees of instance 22)."""
     began = time.monotonic()
     one = _employee(staff, e)
-    pricer = Pricer(one)
+    pricer = Pricer(one, ONE_STATES)
     scale = max(1.0, float(np.abs(work[one.allowed[0]]).mean())) if one.allowed.any() else 1.0
     per_shift = np.zeros(len(staff.shifts))  # penalties per shift of each type and per weekend
     per_weekend = 0.0

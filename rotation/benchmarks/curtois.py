@@ -450,7 +450,8 @@ def solve(
     searched by neighbourhoods (``relax``) or by one CP-SAT search (``plain``); ``colgen`` first
     spends up to :data:`LP_SHARE` of the time on the roster LP (:mod:`rotation.benchmarks.colgen`),
     up to :data:`COMPLETE_SHARE` on a column keeping every rule for each employee who has none,
-    and up to :data:`DIVE_SHARE` on diving from it; CP-SAT combines the columns into the roster
+    and up to :data:`DIVE_SHARE` on diving from it (or, when the LP's pricing does not keep the
+    minutes, on more columns that keep every rule); CP-SAT combines the columns into the roster
     the neighbourhood search starts from, and the LP's bound is the result's when stronger. The
     roster is checked by the independent checker like every roster."""
     strategy = replace(BENCHMARK, first_share=1.0) if method == "plain" else BENCHMARK
@@ -461,9 +462,12 @@ def solve(
     budget = options.budget()
     model = colgen.RosterLP(instance)
     model.generate(budget.share(LP_SHARE))
-    model.complete(budget.share(COMPLETE_SHARE), options.workers, options.seed)
-    # columns priced without the minutes almost never keep them: nor would the dive's roster
-    dived = model.dive(budget.share(DIVE_SHARE)) if model.pricer.counting.minutes else None
+    dived = None
+    if model.pricer.counting.minutes:
+        model.complete(budget.share(COMPLETE_SHARE), options.workers, options.seed)
+        dived = model.dive(budget.share(DIVE_SHARE))
+    else:  # columns priced without the minutes seldom keep them, nor would the dive's roster
+        model.complete(budget.share(COMPLETE_SHARE + DIVE_SHARE), options.workers, options.seed, grow=True)
     lp, staff = model.outcome(), model.staff
     chosen = colgen.restricted_master(staff, lp, budget.share(MASTER_SHARE), options.workers, options.seed, dived)
     start = list(read_roster(instance, colgen.roster_text(staff, chosen[0]))) if chosen else None
