@@ -1,15 +1,18 @@
 """The textbook CP-SAT model of a Curtois & Qu instance, beside ours (issue 28, item 1).
 
     python bench/textbook.py FOLDER [--instances 5-9] [--time-limit 60] [--workers 2] [--seed 1]
+                             [--variants textbook,bare,plain,relax]
 
 One Boolean per (employee, day, shift) and each rule written the plain way, in the manner of
 OR-Tools' ``shift_scheduling_sat.py``: windows for the longest runs, forbidden patterns for the
 shortest runs and rests, a Boolean per weekend, integer under/over cover per (day, shift). No
 hint, no neighbourhoods: one search. Each roster is judged by our own checker
 (``rotation.benchmarks.curtois.judge``), whose objective is the one reported, and compared with
-the model's own. Beside it, the size of our model of the same instance (``build_model``) and the
-objective of our solver at the same limit, each run in a process of its own. This is a
-yardstick, not a solver we ship.
+the model's own. Beside it, our model of the same instance (``build_model``) three ways, to tell
+what the encoding costs from what the search around it does: ``bare``, one search with no hint
+as the textbook model gets; ``plain``, one search from the greedy roster; ``relax``, our solver.
+Each variant reports its model's size before and after CP-SAT's presolve and runs in a process
+of its own, one line of JSON per instance. This is a yardstick, not a solver we ship.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+VARIANTS = ("textbook", "bare", "plain", "relax")
 sys.path.insert(0, str(ROOT))
 
 
@@ -98,6 +102,7 @@ def textbook(path: str, limit: float, workers: int, seed: int) -> dict:
         terms += [weights["coverage"] * under, weights["overstaffing"] * over]
     model.minimize(sum(terms))
     proto = model.proto
+    sizes = presolved(model)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = limit
     solver.parameters.num_workers = workers
@@ -108,6 +113,7 @@ def textbook(path: str, limit: float, workers: int, seed: int) -> dict:
     row: dict = {
         "variables": len(proto.variables),
         "constraints": len(proto.constraints),
+        **sizes,
         "status": solver.status_name(status),
         "wall": round(wall, 1),
     }
@@ -127,15 +133,66 @@ def textbook(path: str, limit: float, workers: int, seed: int) -> dict:
     return row
 
 
-def ours(path: str, limit: float, workers: int, seed: int) -> dict:
-    """Our model's size and our solver's roster at the same limit, judged the same way."""
+def presolved(model: object) -> dict:
+    """The size of ``model`` after CP-SAT's presolve, and the presolve's seconds, read from its
+    log (one worker: the presolve is the same for any number)."""
+    from ortools.sat.python import cp_model
+
+    solver = cp_model.CpSolver()
+    solver.parameters.stop_after_presolve = True
+    solver.parameters.log_search_progress = True
+    solver.parameters.log_to_stdout = False
+    solver.parameters.num_workers = 1
+    lines: list[str] = []
+    solver.log_callback = lambda text: lines.extend(text.splitlines())
+    began = time.monotonic()
+    solver.solve(model)  # type: ignore[arg-type]
+    seconds = time.monotonic() - began
+    found = {}
+    for line in lines:
+        key, _, value = line.partition(": ")
+        if key in ("PresolvedNumVariables", "PresolvedNumConstraints", "PresolvedNumTerms"):
+            found[key] = int(value)
+    return {
+        "presolved_variables": found.get("PresolvedNumVariables"),
+        "presolved_constraints": found.get("PresolvedNumConstraints"),
+        "presolved_terms": found.get("PresolvedNumTerms"),
+        "presolve_s": round(seconds, 2),
+    }
+
+
+def ours(path: str, limit: float, workers: int, seed: int, variant: str) -> dict:
+    """Our model's size, before and after presolve, and a roster at the same limit, judged the
+    same way: ``bare`` is one CP-SAT search of our model with no hint (the textbook's terms,
+    our encoding); ``plain`` one search from the greedy roster; ``relax`` our solver."""
+    from ortools.sat.python import cp_model
+
     from rotation.benchmarks.curtois import judge, read_instance, solve
+    from rotation.roster import Roster
     from rotation.solver.cpsat import SolveOptions, build_model
+    from rotation.solver.extract import extract_duties
 
     instance = read_instance(path)
-    model, _, _ = build_model(instance.problem)
-    row: dict = {"variables": len(model.proto.variables), "constraints": len(model.proto.constraints)}
-    result = solve(instance, SolveOptions(time_limit=limit, workers=workers, seed=seed))
+    model, variables, _ = build_model(instance.problem)
+    row: dict = {"variables": len(model.proto.variables), "constraints": len(model.proto.constraints), **presolved(model)}
+    if variant == "bare":
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = limit
+        solver.parameters.num_workers = workers
+        solver.parameters.random_seed = seed
+        began = time.monotonic()
+        status = solver.solve(model)
+        row |= {"status": solver.status_name(status), "wall": round(time.monotonic() - began, 1)}
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            verdict = judge(instance, Roster(extract_duties(variables, solver.value)))
+            row |= {
+                "objective": verdict.objective / 100,
+                "model_objective": solver.objective_value / 100,
+                "bound": solver.best_objective_bound / 100,
+                "violations": len(verdict.violations),
+            }
+        return row
+    result = solve(instance, SolveOptions(time_limit=limit, workers=workers, seed=seed), method=variant)
     if result.roster is not None:
         verdict = judge(instance, result.roster)
         row |= {"objective": verdict.objective / 100, "violations": len(verdict.violations), "wall": round(result.wall_time, 1)}
@@ -154,18 +211,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--time-limit", type=float, default=60.0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--variants", default=",".join(VARIANTS), help="any of " + ",".join(VARIANTS))
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         which, path = args.child
-        run = textbook if which == "textbook" else ours
-        print(json.dumps(run(path, args.time_limit, args.workers, args.seed)))
+        given = (args.time_limit, args.workers, args.seed)
+        print(json.dumps(textbook(path, *given) if which == "textbook" else ours(path, *given, which)))
         return 0
     for number in numbers(args.instances):
         path = str(Path(args.folder) / f"Instance{number}.txt")
         row: dict = {"instance": number}
         settings = ["--time-limit", str(args.time_limit), "--workers", str(args.workers), "--seed", str(args.seed)]
-        for which in ("textbook", "ours"):
+        for which in args.variants.split(","):
             done = subprocess.run(
                 [sys.executable, __file__, "--child", which, path, *settings],
                 capture_output=True,
