@@ -16,10 +16,12 @@ from rotation.benchmarks.colgen import (
     Pricer,
     RosterLP,
     Staffing,
+    best_responses,
     counts,
     exact_roster,
     keeping_roster,
     keeps_counts,
+    objective,
     restricted_master,
     roster_bound,
     roster_cost,
@@ -217,8 +219,8 @@ def test_exact_and_keeping_rosters_keep_every_rule_and_exact_is_the_cheapest(sta
 def test_columns_that_break_counting_rules_are_completed_into_a_feasible_roster(monkeypatch: pytest.MonkeyPatch) -> None:
     """As on instances 21-24, where the state budget leaves every counting rule to the master,
     whose columns then seldom keep them: each employee without a column keeping all is given
-    one, from which the restricted master makes a roster the checker accepts; growing such
-    columns gives it a better one."""
+    one, from which the restricted master makes a roster the checker accepts; best responses
+    improve it."""
     monkeypatch.setattr(colgen, "MAX_STATES", 1)
     instance = read_instance(DATA / "Instance3.txt")
     lp = RosterLP(instance)
@@ -232,13 +234,13 @@ def test_columns_that_break_counting_rules_are_completed_into_a_feasible_roster(
     assert first is not None
     verdict = judge(instance, read_roster(instance, roster_text(staff, first[0])))
     assert verdict.feasible and verdict.objective == round(first[1] * 100)
-    # growing the columns that keep every rule gives the restricted master more to choose from
-    columns = lp.outcome().columns
-    assert lp.complete(30, grow=True) == 0
-    found = lp.outcome()
-    assert found.columns > columns
-    assert all(keeps_counts(staff, e, r) for e in range(len(instance.staff)) for r in found.columns_of[e][1:])
-    grown = restricted_master(staff, found, 10, workers=1)
-    assert grown is not None and grown[1] < first[1]
-    verdict = judge(instance, read_roster(instance, roster_text(staff, grown[0])))
-    assert verdict.feasible and verdict.objective == round(grown[1] * 100)
+    # improving it one employee at a time keeps every rule and costs less, as the checker says
+    better, changed = best_responses(staff, first[0], 30)
+    assert changed > 0
+    assert all(keeps_rules(staff, e, list(line)) for e, line in enumerate(better))
+    verdict = judge(instance, read_roster(instance, roster_text(staff, better)))
+    assert verdict.feasible and verdict.objective == round(objective(staff, better) * 100)
+    assert objective(staff, better) < first[1]
+    # a roster no employee alone can improve is left as it is
+    again, changed = best_responses(staff, better, 30)
+    assert changed == 0 and np.array_equal(again, better)

@@ -663,47 +663,21 @@ class RosterLP:
             for e, column in fixed.items():
                 self.master.columns[e][column][1].SetLb(0.0)
 
-    def complete(self, seconds: float, workers: int = 1, seed: int = 1, grow: bool = False) -> int:
+    def complete(self, seconds: float, workers: int = 1, seed: int = 1) -> int:
         """Give each employee none of whose columns keeps every rule one that does, priced at
         the best bound's duals (:func:`keeping_roster`), so that :func:`restricted_master` has a
-        roster to choose; how many are still without one when ``seconds`` run out.
-
-        With ``grow``, what time is left goes to column generation over such rosters alone,
-        priced one employee at a time at the master's duals, while a round adds columns: for an
-        LP whose own pricing leaves the minutes to the master, so that its columns are seldom
-        rosters and the restricted master would have one choice per employee."""
+        roster to choose; how many are still without one when ``seconds`` run out."""
         began = time.monotonic()
         staff = self.staff
-
-        def left() -> float:
-            return seconds - (time.monotonic() - began)
-
         point = self.centre if self.centre is not None else self.master.zero_duals()
         work, weekend = _prices(staff, point)
         missing = [e for e, columns in enumerate(self.master.columns) if not any(keeps_counts(staff, e, r) for r, _ in columns)]
         for done, e in enumerate(missing):
-            roster = keeping_roster(staff, e, work[e], float(weekend[e]), left() / (len(missing) - done), workers, seed)
+            left = seconds - (time.monotonic() - began)
+            roster = keeping_roster(staff, e, work[e], float(weekend[e]), left / (len(missing) - done), workers, seed)
             if roster is None:
                 return len(missing) - done
             self.master.add(e, roster)
-        e_count = staff.size[0]
-        while grow and left() > 0:
-            try:
-                self.master.solve()
-            except MasterFailed:
-                break
-            self.weights = self.master.weights()
-            duals = self.master.duals()
-            own = work, weekend = _prices(staff, duals)
-            added = 0
-            for e in range(e_count):
-                if left() <= 0:
-                    break
-                roster = keeping_roster(staff, e, work[e], float(weekend[e]), left() / (e_count - e), workers, seed)
-                if roster is not None and _priced(staff, own, e, roster) - duals["convexity"][e] < -TOLERANCE:
-                    self.master.add(e, roster)
-                    added += 1
-            grow = added > 0
         return 0
 
 
@@ -753,8 +727,25 @@ def _employee(staff: Staffing, e: int) -> Staffing:
     )
 
 
+@dataclass
+class Steering:
+    """The penalties that last steered one employee's programme to keep her counting rules: the
+    next call for her starts from half of them, not from nothing (:func:`best_responses` prices
+    each employee again and again at prices that change little)."""
+
+    per_shift: np.ndarray | None = None
+    per_weekend: float = 0.0
+
+
 def keeping_roster(
-    staff: Staffing, e: int, work: np.ndarray, weekend: float, seconds: float, workers: int = 1, seed: int = 1
+    staff: Staffing,
+    e: int,
+    work: np.ndarray,
+    weekend: float,
+    seconds: float,
+    workers: int = 1,
+    seed: int = 1,
+    steering: Steering | None = None,
 ) -> np.ndarray | None:
     """A cheap roster of employee ``e`` at ``work`` (D, S) and ``weekend`` costs that keeps all
     her rules, the counting ones included; None when none is found in ``seconds``.
@@ -762,16 +753,19 @@ def keeping_roster(
     The programme for her alone keeps more counting rules than the one for all at once (the
     state budget is hers alone); the rest it is steered to keep, at most :data:`PENALTY_ROUNDS`
     times: by a price per minute found by bisection, and penalties per shift of a type and per
-    weekend that double while the rule is broken (two or three rounds on instances 21-24).
-    Should that fail, CP-SAT keeps every rule exactly (:func:`exact_roster`) in what time is
-    left, hinted with the last roster: alone, CP-SAT is slow to find any roster when the minutes
-    leave little room (10 s or more for some employees of instance 22)."""
+    weekend that double while the rule is broken (two to ten rounds on instances 21-24), starting
+    from half of ``steering``'s, which are updated. Should that fail, CP-SAT keeps every rule
+    exactly (:func:`exact_roster`) in what time is left, hinted with the last roster: alone,
+    CP-SAT is slow to find any roster when the minutes leave little room (10 s or more for some
+    employees of instance 22)."""
     began = time.monotonic()
     one = _employee(staff, e)
     pricer = Pricer(one, ONE_STATES)
     scale = max(1.0, float(np.abs(work[one.allowed[0]]).mean())) if one.allowed.any() else 1.0
-    per_shift = np.zeros(len(staff.shifts))  # penalties per shift of each type and per weekend
-    per_weekend = 0.0
+    steering = steering or Steering()
+    # penalties per shift of each type and per weekend
+    per_shift = steering.per_shift / 2 if steering.per_shift is not None else np.zeros(len(staff.shifts))
+    per_weekend = steering.per_weekend / 2
     # a price per minute, found by bisection: the minutes worked fall as it rises
     per_minute, low, high, step = 0.0, -INF, INF, scale / float(staff.minutes.min())
     roster = None
@@ -785,6 +779,7 @@ def keeping_roster(
         roster = rosters[0]
         minutes, per_type, weekends = counts(one, roster)
         if keeps_counts(one, 0, roster):
+            steering.per_shift, steering.per_weekend = per_shift, per_weekend
             return roster
         over = per_type > one.max_shifts[0]
         per_shift[over] = np.maximum(2 * per_shift[over], scale)
@@ -871,6 +866,72 @@ def exact_roster(
     if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     return np.array([next((s for s, v in enumerate(x[d]) if v is not None and solver.boolean_value(v)), -1) for d in range(days)])
+
+
+def cover_cost(staff: Staffing, roster: np.ndarray) -> float:
+    """What the cover costs with ``roster`` (E, D): under and over per day and shift."""
+    short = staff.requirement - _worked(staff, roster)
+    return float((staff.under * np.maximum(short, 0) + staff.over * np.maximum(-short, 0)).sum())
+
+
+def objective(staff: Staffing, roster: np.ndarray) -> float:
+    """The benchmark's objective of ``roster`` (E, D): requests and cover."""
+    return sum(roster_cost(staff, e, line) for e, line in enumerate(roster)) + cover_cost(staff, roster)
+
+
+def _line_cost(staff: Staffing, e: int, work: np.ndarray, line: np.ndarray) -> float:
+    """Employee ``e``'s ``line`` at ``work`` (D, S) per shift and her requests' cost per day off."""
+    days = np.arange(len(line))
+    on = line >= 0
+    return float(work[days[on], line[on]].sum() + staff.off_cost[e, days[~on]].sum())
+
+
+def _worked(staff: Staffing, roster: np.ndarray) -> np.ndarray:
+    """How many work each shift on each day (D, S) in ``roster`` (E, D), -1 a day off."""
+    days, s_count = staff.size[1:]
+    worked = np.zeros((days, s_count))
+    on = roster >= 0
+    np.add.at(worked, (np.nonzero(on)[1], roster[on]), 1)
+    return worked
+
+
+def best_responses(
+    staff: Staffing, roster: np.ndarray, seconds: float, workers: int = 1, seed: int = 1
+) -> tuple[np.ndarray, int]:
+    """``roster`` (E, D), whose lines keep every rule, improved one employee at a time: with
+    the others fixed, what her working a shift on a day adds to the cover's cost is known
+    exactly (-under while the others leave it short, +over once they meet it), so her best
+    roster is a pricing problem (:func:`keeping_roster`), taken when it costs less than hers.
+    Rounds over all employees while one improves and ``seconds`` last; the roster and how many
+    lines changed. Every change lowers the objective, so the roster never gets worse."""
+    began = time.monotonic()
+    roster = roster.copy()
+    e_count, days, _ = staff.size
+    worked = _worked(staff, roster)
+    changed, improved = 0, True
+    every_day = np.arange(days)
+    steering = [Steering() for _ in range(e_count)]
+    while improved and time.monotonic() - began < seconds:
+        improved = False
+        for e in range(e_count):
+            left = seconds - (time.monotonic() - began)
+            if left <= 0:
+                break
+            mine = roster[e]
+            others = worked.copy()
+            on = mine >= 0
+            others[every_day[on], mine[on]] -= 1
+            work = staff.work_cost[e] + np.where(others < staff.requirement, -staff.under, staff.over)
+            new = keeping_roster(staff, e, work, 0.0, left / (e_count - e), workers, seed, steering[e])
+            if new is None:
+                continue
+            if _line_cost(staff, e, work, new) < _line_cost(staff, e, work, mine) - TOLERANCE:
+                roster[e] = new
+                worked = others
+                worked[every_day[new >= 0], new[new >= 0]] += 1
+                changed += 1
+                improved = True
+    return roster, changed
 
 
 def restricted_master(
