@@ -55,6 +55,9 @@ OFF = "-"
 LP_SHARE = 0.3
 """Of the time limit, what the ``colgen`` method's roster LP may take at most (it stops sooner
 once converged: under a second on instances 1-4)."""
+COMPLETE_SHARE = 0.35
+"""Of the time limit, what giving each employee a column that keeps all her rules may take at
+most (the columns of an LP whose pricing leaves counting rules to the master may keep none)."""
 DIVE_SHARE = 0.15
 """Of the time limit, what the dive may take at most (a dive with no time left gives up)."""
 MASTER_SHARE = 0.1
@@ -62,9 +65,6 @@ MASTER_SHARE = 0.1
 RESPONSE_SHARE = 0.3
 """Of the time limit, what improving the restricted master's roster one employee at a time may
 take at most, when the LP's pricing does not keep the minutes (instances 21-24)."""
-COMPLETE_SHARE = 0.35
-"""Of the time limit, what giving each employee a column that keeps all her rules may take at
-most (the columns of an LP whose pricing leaves counting rules to the master may keep none)."""
 SEARCH_SHARE = 0.2
 """Of the time limit, what the phases before the model search leave it at least: building the
 model of instance 23 alone takes 50 s (8% of 600 s), and without this the search began at
@@ -454,14 +454,15 @@ def solve(
     method: str = "relax",
 ) -> Result:
     """One model of the whole horizon (never month by month: the benchmark's limits span it),
-    searched by neighbourhoods (``relax``) or by one CP-SAT search (``plain``); ``colgen`` first
-    spends up to :data:`LP_SHARE` of the time on the roster LP (:mod:`rotation.benchmarks.colgen`),
-    up to :data:`COMPLETE_SHARE` on a column keeping every rule for each employee who has none,
-    and up to :data:`DIVE_SHARE` on diving from it; CP-SAT combines the columns into the roster
-    (improved one employee at a time for up to :data:`RESPONSE_SHARE` when the LP's pricing
-    does not keep the minutes, and its columns are seldom rosters) that
-    the neighbourhood search starts from, and the LP's bound is the result's when stronger. The
-    roster is checked by the independent checker like every roster."""
+    searched by neighbourhoods (``relax``) or by one CP-SAT search (``plain``). ``colgen`` first
+    builds the search's start from the roster LP (:mod:`rotation.benchmarks.colgen`): the LP for
+    up to :data:`LP_SHARE` of the time; a column keeping every rule for each employee who has
+    none (:data:`COMPLETE_SHARE`); a dive (:data:`DIVE_SHARE`) when the pricing keeps the
+    minutes; CP-SAT's choice of one column per employee (:data:`MASTER_SHARE`), improved one
+    employee at a time (:data:`RESPONSE_SHARE`) when the pricing does not keep the minutes and
+    its columns are seldom rosters. These phases leave the search :data:`SEARCH_SHARE` at least;
+    the LP's bound is the result's when stronger. The roster is checked by the independent
+    checker like every roster."""
     strategy = replace(BENCHMARK, first_share=1.0) if method == "plain" else BENCHMARK
     if method != "colgen":
         return solve_whole(instance.problem, options, control or SearchControl(), on_progress, strategy=strategy)
