@@ -252,7 +252,6 @@ class Pricer:
         for t in range(s_count):
             groups.setdefault(tuple(np.flatnonzero(~self.banned[:, t])), []).append(t)
         self.groups = [(np.array(before, dtype=int), np.array(targets)) for before, targets in groups.items() if before]
-        self._work = np.empty(0)
 
     def _steps(self, t: int) -> tuple[int, int]:
         """How far working shift ``t`` moves the (minutes, count) levels."""
@@ -267,7 +266,7 @@ class Pricer:
         -1 for a day off."""
         staff = self.staff
         e_count, days, s_count = staff.size
-        work = self._work = np.where(staff.allowed, work, INF)
+        work = np.where(staff.allowed, work, INF)
         classes = len(self.members)
         v_work = np.full((e_count, classes, self.runs, *self.shape), INF)
         v_off = np.full((e_count, self.offs, *self.shape), INF)
@@ -308,7 +307,10 @@ class Pricer:
         end_off = np.where(self.last[:, None], v_off, INF)
         best = np.minimum(end_work.min(axis=(1, 2, 3, 4, 5)), end_off.min(axis=(1, 2, 3, 4)))
         rosters = np.array(
-            [self._trace(e, history, end_work[e], end_off[e]) if np.isfinite(best[e]) else [-1] * days for e in range(e_count)]
+            [
+                self._trace(e, history, end_work[e], end_off[e], work[e]) if np.isfinite(best[e]) else [-1] * days
+                for e in range(e_count)
+            ]
         )
         return best, rosters
 
@@ -319,10 +321,11 @@ class Pricer:
             stops[:, d - 1] = True  # a run from day 0 may be short
         return stops
 
-    def _trace(self, e: int, history: list, end_work: np.ndarray, end_off: np.ndarray) -> list[int]:
+    def _trace(self, e: int, history: list, end_work: np.ndarray, end_off: np.ndarray, work: np.ndarray) -> list[int]:
         """The shifts of employee ``e``'s cheapest roster, read back from the stored values: on
-        each day, a shift of the state's class and a state before that reach the state after at
-        its value (the weekend's price is the same for all of them)."""
+        each day, a shift of the state's class, at its price in ``work`` (D, S), and a state
+        before that reach the state after at its value (the weekend's price is the same for
+        all of them)."""
         days = len(history)
         roster = [-1] * days
         state: tuple
@@ -339,7 +342,7 @@ class Pricer:
                 w -= 1 if opens and self.counting.weekends else 0
                 for s in self.members[k]:
                     minutes, count = self._steps(s)
-                    if m < minutes or not np.isfinite(self._work[e, d, s]):
+                    if m < minutes or not np.isfinite(work[d, s]):
                         continue
                     # a saturated count may have come from either of the last two places
                     places = [c - count] + ([c] if count and c == self.shape[2] - 1 else [])
@@ -351,7 +354,7 @@ class Pricer:
                         else:
                             scores = np.where(self.may_start[e], before_off[e, :, w, m - minutes, before], INF)
                             after = ("off", int(scores.argmin()), w, m - minutes, before)
-                        options.append((scores.min() + self._work[e, d, s], int(s), after))
+                        options.append((scores.min() + work[d, s], int(s), after))
             else:
                 _, free, w, m, c = state
                 if free == 0:
