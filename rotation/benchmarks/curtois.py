@@ -67,8 +67,12 @@ RESPONSE_SHARE = 0.3
 take at most, when the LP's pricing does not keep the minutes (instances 21-24)."""
 SEARCH_SHARE = 0.2
 """Of the time limit, what the phases before the model search leave it at least: building the
-model of instance 23 alone takes 50 s (8% of 600 s), and without this the search began at
+model of instance 23 alone takes 40-50 s (8% of 600 s), and without this the search began at
 606 s of a 600 s limit and the run ended at 662 s."""
+BUILD_SECONDS = 2e-4
+"""Seconds per duty Boolean that building the model takes (181 s for 24's 1.04 million, 39 s
+for 23's 333 thousand): the search is left twice that at least, for the build and the closing
+pass (24 at 600 s with only SEARCH_SHARE left began its search at 449 s and ended at 654 s)."""
 PROVEN_SECONDS = 2.0
 """What the closing pass gets after a start the LP bound proves optimal."""
 
@@ -460,7 +464,8 @@ def solve(
     none (:data:`COMPLETE_SHARE`); a dive (:data:`DIVE_SHARE`) when the pricing keeps the
     minutes; CP-SAT's choice of one column per employee (:data:`MASTER_SHARE`), improved one
     employee at a time (:data:`RESPONSE_SHARE`) when the pricing does not keep the minutes and
-    its columns are seldom rosters. These phases leave the search :data:`SEARCH_SHARE` at least;
+    its columns are seldom rosters. These phases leave the search :data:`SEARCH_SHARE` at least,
+    and more for a large model (:data:`BUILD_SECONDS`);
     the LP's bound is the result's when stronger. The roster is checked by the independent
     checker like every roster."""
     strategy = replace(BENCHMARK, first_share=1.0) if method == "plain" else BENCHMARK
@@ -469,10 +474,12 @@ def solve(
     from rotation.benchmarks import colgen
 
     budget = options.budget()
+    duties = sum(len(slot.eligible) for slot in instance.problem.slots)
+    reserve = max(SEARCH_SHARE * budget.limit, 2 * BUILD_SECONDS * duties)
 
     def share(fraction: float) -> float:
         # the model search keeps its share whatever the phases before it take
-        return max(0.0, min(budget.share(fraction), budget.left() - SEARCH_SHARE * budget.limit))
+        return max(0.0, min(budget.share(fraction), budget.left() - reserve))
 
     model = colgen.RosterLP(instance)
     model.generate(share(LP_SHARE))
