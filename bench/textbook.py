@@ -23,6 +23,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 VARIANTS = ("textbook", "bare", "plain", "relax")
@@ -103,13 +104,7 @@ def textbook(path: str, limit: float, workers: int, seed: int) -> dict:
     model.minimize(sum(terms))
     proto = model.proto
     sizes = presolved(model)
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = limit
-    solver.parameters.num_workers = workers
-    solver.parameters.random_seed = seed
-    began = time.monotonic()
-    status = solver.solve(model)
-    wall = time.monotonic() - began
+    solver, status, wall = search(model, limit, workers, seed)
     row: dict = {
         "variables": len(proto.variables),
         "constraints": len(proto.constraints),
@@ -131,6 +126,19 @@ def textbook(path: str, limit: float, workers: int, seed: int) -> dict:
             "violations": len(verdict.violations),
         }
     return row
+
+
+def search(model: Any, limit: float, workers: int, seed: int) -> tuple[Any, Any, float]:
+    """One CP-SAT search of ``model``, no hint: the solver, its status and the seconds."""
+    from ortools.sat.python import cp_model
+
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = limit
+    solver.parameters.num_workers = workers
+    solver.parameters.random_seed = seed
+    began = time.monotonic()
+    status = solver.solve(model)
+    return solver, status, time.monotonic() - began
 
 
 def presolved(model: object) -> dict:
@@ -176,13 +184,8 @@ def ours(path: str, limit: float, workers: int, seed: int, variant: str) -> dict
     model, variables, _ = build_model(instance.problem)
     row: dict = {"variables": len(model.proto.variables), "constraints": len(model.proto.constraints), **presolved(model)}
     if variant == "bare":
-        solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = limit
-        solver.parameters.num_workers = workers
-        solver.parameters.random_seed = seed
-        began = time.monotonic()
-        status = solver.solve(model)
-        row |= {"status": solver.status_name(status), "wall": round(time.monotonic() - began, 1)}
+        solver, status, wall = search(model, limit, workers, seed)
+        row |= {"status": solver.status_name(status), "wall": round(wall, 1)}
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             verdict = judge(instance, Roster(extract_duties(variables, solver.value)))
             row |= {

@@ -57,9 +57,8 @@ MAX_STATES = 60_000_000
 which a counting rule (the count, then weekends, then minutes) leaves the programme for the
 master's rows: a weaker bound, but memory stays bounded (docs/curtois.md, "The roster LP")."""
 ONE_STATES = 20_000_000
-"""The state budget of one employee's programme (:func:`keeping_roster`): enough for her minutes
-on every instance (17M states on 24), not for her weekends on 22-24, which cost a round
-27 times as long as the penalty that steers her to keep them."""
+"""The state budget of one employee's programme (:func:`keeping_roster`): her minutes fit on
+every instance, her weekends on 22-24 are cheaper steered by a penalty (docs/curtois.md)."""
 SMOOTHING = 0.5
 """Wentges smoothing: the pricing's duals are this share of the best bound's, the rest the
 master's."""
@@ -756,11 +755,10 @@ def keeping_roster(
     The programme for her alone keeps more counting rules than the one for all at once (the
     state budget is hers alone); the rest it is steered to keep, at most :data:`PENALTY_ROUNDS`
     times: by a price per minute found by bisection, and penalties per shift of a type and per
-    weekend that double while the rule is broken (two to ten rounds on instances 21-24), starting
-    from half of ``steering``'s, which are updated. Should that fail, CP-SAT keeps every rule
-    exactly (:func:`exact_roster`) in what time is left, hinted with the last roster: alone,
-    CP-SAT is slow to find any roster when the minutes leave little room (10 s or more for some
-    employees of instance 22)."""
+    weekend that double while the rule is broken, starting from half of ``steering``'s, which
+    are updated. Should that fail, CP-SAT keeps every rule exactly (:func:`exact_roster`) in
+    what time is left, hinted with the last roster; alone it is slow when the minutes leave
+    little room (docs/curtois.md, "Tried and not adopted")."""
     began = time.monotonic()
     one = _employee(staff, e)
     pricer = Pricer(one, ONE_STATES)

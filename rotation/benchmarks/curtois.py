@@ -66,13 +66,11 @@ RESPONSE_SHARE = 0.3
 """Of the time limit, what improving the restricted master's roster one employee at a time may
 take at most, when the LP's pricing does not keep the minutes (instances 21-24)."""
 SEARCH_SHARE = 0.2
-"""Of the time limit, what the phases before the model search leave it at least: building the
-model of instance 23 alone takes 40-50 s (8% of 600 s), and without this the search began at
-606 s of a 600 s limit and the run ended at 662 s."""
+"""Of the time limit, what the phases before the model search leave it at least, so that a run
+ends within its limit (docs/curtois.md, "Instances 21-24")."""
 BUILD_SECONDS = 2e-4
-"""Seconds per duty Boolean that building the model takes (181 s for 24's 1.04 million, 39 s
-for 23's 333 thousand): the search is left twice that at least, for the build and the closing
-pass (24 at 600 s with only SEARCH_SHARE left began its search at 449 s and ended at 654 s)."""
+"""Seconds per duty Boolean that building the model takes (measured on 23 and 24): the search is
+left twice that at least, for the build and the closing pass."""
 PROVEN_SECONDS = 2.0
 """What the closing pass gets after a start the LP bound proves optimal."""
 
