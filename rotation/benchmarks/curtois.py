@@ -54,10 +54,8 @@ OFF = "-"
 """A day off in the roster format."""
 LP_SHARE = 0.3
 """Of the time limit, what the ``colgen`` method's roster LP may take at most (it stops sooner
-once converged: under a second on instances 1-4)."""
-COMPLETE_SHARE = 0.35
-"""Of the time limit, what giving each employee a column that keeps all her rules may take at
-most (the columns of an LP whose pricing leaves counting rules to the master may keep none)."""
+once converged: under a second on instances 1-4). This share and those below shrink alike when
+a large model needs more than :data:`SEARCH_SHARE` for its build."""
 DIVE_SHARE = 0.15
 """Of the time limit, what the dive may take at most (a dive with no time left gives up)."""
 MASTER_SHARE = 0.1
@@ -459,7 +457,7 @@ def solve(
     searched by neighbourhoods (``relax``) or by one CP-SAT search (``plain``). ``colgen`` first
     builds the search's start from the roster LP (:mod:`rotation.benchmarks.colgen`): the LP for
     up to :data:`LP_SHARE` of the time; a column keeping every rule for each employee who has
-    none (:data:`COMPLETE_SHARE`); a dive (:data:`DIVE_SHARE`) when the pricing keeps the
+    none (all the time the master leaves: without it there is no start); a dive (:data:`DIVE_SHARE`) when the pricing keeps the
     minutes; CP-SAT's choice of one column per employee (:data:`MASTER_SHARE`), improved one
     employee at a time (:data:`RESPONSE_SHARE`) when the pricing does not keep the minutes and
     its columns are seldom rosters. These phases leave the search :data:`SEARCH_SHARE` at least,
@@ -474,14 +472,15 @@ def solve(
     budget = options.budget()
     duties = sum(len(slot.eligible) for slot in instance.problem.slots)
     reserve = max(SEARCH_SHARE * budget.limit, 2 * BUILD_SECONDS * duties)
+    scale = max(0.0, budget.limit - reserve) / ((1 - SEARCH_SHARE) * budget.limit)
 
     def share(fraction: float) -> float:
         # the model search keeps its share whatever the phases before it take
-        return max(0.0, min(budget.share(fraction), budget.left() - reserve))
+        return max(0.0, min(budget.share(fraction * scale), budget.left() - reserve))
 
     model = colgen.RosterLP(instance)
     model.generate(share(LP_SHARE))
-    model.complete(share(COMPLETE_SHARE), options.workers, options.seed)
+    model.complete(max(0.0, budget.left() - reserve - share(MASTER_SHARE)), options.workers, options.seed)
     rosters = model.pricer.counting.minutes  # else its columns seldom keep the minutes, nor would a dive
     dived = model.dive(share(DIVE_SHARE)) if rosters else None
     lp, staff = model.outcome(), model.staff
