@@ -469,7 +469,8 @@ class Master:
         self.columns[e].append((roster, var))
 
     def solve(self, seconds: float = math.inf) -> float:
-        """The master's optimum, within ``seconds`` (on instance 24 one resolve took 45 s)."""
+        """The master's optimum, within ``seconds``: a large master's resolve can outlast the LP's
+        whole share (docs/curtois.md, "Instances 21-24")."""
         ends = time.monotonic() + seconds
         self._limit(seconds)
         status = self.solver.Solve()

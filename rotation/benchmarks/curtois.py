@@ -457,12 +457,12 @@ def solve(
     searched by neighbourhoods (``relax``) or by one CP-SAT search (``plain``). ``colgen`` first
     builds the search's start from the roster LP (:mod:`rotation.benchmarks.colgen`): the LP for
     up to :data:`LP_SHARE` of the time; a column keeping every rule for each employee who has
-    none (all the time the master leaves: without it there is no start); a dive (:data:`DIVE_SHARE`) when the pricing keeps the
-    minutes; CP-SAT's choice of one column per employee (:data:`MASTER_SHARE`), improved one
-    employee at a time (:data:`RESPONSE_SHARE`) when the pricing does not keep the minutes and
-    its columns are seldom rosters. These phases leave the search :data:`SEARCH_SHARE` at least,
-    and more for a large model (:data:`BUILD_SECONDS`);
-    the LP's bound is the result's when stronger. The roster is checked by the independent
+    none (all the time the master leaves: without it there is no start); a dive
+    (:data:`DIVE_SHARE`) when the pricing keeps the minutes; CP-SAT's choice of one column per
+    employee (:data:`MASTER_SHARE`), improved one employee at a time (:data:`RESPONSE_SHARE`)
+    when the pricing does not keep the minutes and its columns are seldom rosters. These phases
+    leave the search :data:`SEARCH_SHARE` at least, and more for a large model
+    (:data:`BUILD_SECONDS`); the LP's bound is the result's when stronger. The roster is checked by the independent
     checker like every roster."""
     strategy = replace(BENCHMARK, first_share=1.0) if method == "plain" else BENCHMARK
     if method != "colgen":
