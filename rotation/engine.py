@@ -196,6 +196,7 @@ class Improve(Enum):
 
     GROUPS = "groups"  # re-plan a few units' duties at a time, each a small model: county months
     MODEL = "model"  # search one model of the horizon, then relax parts of it: rules that span the horizon
+    NONE = "none"  # the start as it is, settled and checked: a model too large to build in the time
 
 
 @dataclass(frozen=True)
@@ -235,7 +236,7 @@ def solve_whole(
     3. neighbourhood search over groups of units (problems of more than WHOLE_UNITS units), half
        of them drawn around a missing duty while there is one, or a search of the full model
        (smaller ones), until the time is up; or, improving the model, a search of the whole model
-       relaxed part by part (:func:`_search_model`);
+       relaxed part by part (:func:`_search_model`); or nothing (``Improve.NONE``);
     4. a closing pass: the roster is scored by the model and the checker, who must agree, and
        people are named.
 
@@ -283,13 +284,13 @@ def solve_whole(
     status = SolveStatus.FEASIBLE
     run = None
     large = len(problem.units) > WHOLE_UNITS
-    method = "整体求解"
+    method = _AS_GIVEN if strategy.improve is Improve.NONE else "整体求解"
     if on_model and not control.interrupted:
         model_run = _search_model(problem, options, work, control, on_progress, greedy, strategy.first_share)
         best.offer(model_run.roster, "整体模型")
         size, bound, status, method = model_run.size, model_run.bound, model_run.status, _RELAXING
         phases |= model_run.phases
-    elif (best.roster is None or not large) and fits(SEARCH_PASSES):
+    elif strategy.improve is Improve.GROUPS and (best.roster is None or not large) and fits(SEARCH_PASSES):
         # small problems are searched whole; so is any problem whose greedy roster breaks a
         # minimum (a month's least duties, the benchmark's least minutes and runs), the one kind
         # of hard rule that dropping duties cannot mend
@@ -308,7 +309,7 @@ def solve_whole(
             size, bound, status = run.size, run.bound, run.status
             best.offer(run.roster, "完整模型搜索")
         phases["search"] = round(budget.elapsed(), 1)
-    if best.roster is not None and large and not on_model and fits(SEARCH_PASSES):
+    if best.roster is not None and large and strategy.improve is Improve.GROUPS and fits(SEARCH_PASSES):
         duties, improved = improve(
             problem,
             best.roster.duties,
@@ -603,6 +604,7 @@ def _search_model(
     return Outcome(SolveStatus.FEASIBLE, found, bound, 0, size, phases)
 
 
+_AS_GIVEN = "给定的初始排班（模型过大，未做整体搜索）"
 _RELAXING = "整体模型 + 邻域搜索（逐次放开部分单位或日期重新求解）"
 
 

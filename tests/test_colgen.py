@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rotation.benchmarks import colgen
+from rotation import engine
+from rotation.benchmarks import colgen, curtois
 from rotation.benchmarks.colgen import (
     Pricer,
     RosterLP,
@@ -28,7 +29,7 @@ from rotation.benchmarks.colgen import (
     roster_text,
     staffing,
 )
-from rotation.benchmarks.curtois import judge, read_instance, read_roster, solve
+from rotation.benchmarks.curtois import judge, read_instance, read_roster, solve, write_roster
 from rotation.solver.cpsat import SolveOptions
 
 DATA = Path(__file__).parent / "data" / "curtois"
@@ -244,3 +245,23 @@ def test_columns_that_break_counting_rules_are_completed_into_a_feasible_roster(
     # a roster no employee alone can improve is left as it is
     again, changed = best_responses(staff, better, 30)
     assert changed == 0 and np.array_equal(again, better)
+
+
+def test_a_model_too_large_for_the_time_is_not_built_and_the_phases_roster_is_the_result(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """As on instance 24 at 600 s, whose model takes minutes to build and more than 4 GiB to
+    search: best responses improve the restricted master's roster for the whole time, and the
+    closing pass checks it without a model of the horizon."""
+    monkeypatch.setattr(colgen, "MAX_STATES", 1)
+    monkeypatch.setattr(curtois, "WHOLE_SHARE", 0.0)
+    built: list[int] = []
+    monkeypatch.setattr(engine, "_search_model", lambda *args, **kwargs: built.append(1))
+    instance = read_instance(DATA / "Instance3.txt")
+    result = solve(instance, SolveOptions(time_limit=20, workers=1, seed=1), method="colgen")
+    assert not built and result.method == engine._AS_GIVEN
+    assert result.check is not None and result.check.feasible
+    assert result.objective == result.check.objective
+    assert result.roster is not None
+    verdict = judge(instance, read_roster(instance, write_roster(instance, result.roster)))
+    assert verdict.objective == result.objective

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from rotation import checker
 from rotation.checker import CheckResult
-from rotation.engine import BENCHMARK, solve_whole
+from rotation.engine import BENCHMARK, Improve, solve_whole
 from rotation.errors import DataError, DataIssue
 from rotation.model import (
     DEFAULT_ROLE,
@@ -69,6 +69,10 @@ ends within its limit (docs/curtois.md, "Instances 21-24")."""
 BUILD_SECONDS = 2e-4
 """Seconds per duty Boolean that building the model takes (measured on 23 and 24): the search is
 left twice that at least, for the build and the closing pass."""
+WHOLE_SHARE = 0.5
+"""Of the time limit, what building the model and its closing pass may take at most; a larger
+model is not built (its CP-SAT presolve alone would take much of the rest, and its memory passes
+4 GiB on instance 24): the phases before it take the time, and their roster is the result."""
 PROVEN_SECONDS = 2.0
 """What the closing pass gets after a start the LP bound proves optimal."""
 
@@ -462,8 +466,9 @@ def solve(
     employee (:data:`MASTER_SHARE`), improved one employee at a time (:data:`RESPONSE_SHARE`)
     when the pricing does not keep the minutes and its columns are seldom rosters. These phases
     leave the search :data:`SEARCH_SHARE` at least, and more for a large model
-    (:data:`BUILD_SECONDS`); the LP's bound is the result's when stronger. The roster is checked by the independent
-    checker like every roster."""
+    (:data:`BUILD_SECONDS`). A model too large for the time (:data:`WHOLE_SHARE`) is not built:
+    best responses take all the time but the closing pass's. The LP's bound is the result's when
+    stronger. The roster is checked by the independent checker like every roster."""
     strategy = replace(BENCHMARK, first_share=1.0) if method == "plain" else BENCHMARK
     if method != "colgen":
         return solve_whole(instance.problem, options, control or SearchControl(), on_progress, strategy=strategy)
@@ -471,8 +476,11 @@ def solve(
 
     budget = options.budget()
     duties = sum(len(slot.eligible) for slot in instance.problem.slots)
-    reserve = max(SEARCH_SHARE * budget.limit, 2 * BUILD_SECONDS * duties)
-    scale = max(0.0, budget.limit - reserve) / ((1 - SEARCH_SHARE) * budget.limit)
+    whole = 2 * BUILD_SECONDS * duties <= WHOLE_SHARE * budget.limit
+    # without the model, the closing pass settles the roster alone: one duty a day at most each
+    closing = 2 * BUILD_SECONDS * len(instance.staff) * instance.horizon
+    reserve = max(SEARCH_SHARE * budget.limit, 2 * BUILD_SECONDS * duties) if whole else closing
+    scale = min(1.0, max(0.0, budget.limit - reserve) / ((1 - SEARCH_SHARE) * budget.limit))
 
     def share(fraction: float) -> float:
         # the model search keeps its share whatever the phases before it take
@@ -485,13 +493,17 @@ def solve(
     dived = model.dive(share(DIVE_SHARE)) if rosters else None
     lp, staff = model.outcome(), model.staff
     chosen = colgen.restricted_master(staff, lp, share(MASTER_SHARE), options.workers, options.seed, dived)
-    if chosen is not None and not rosters:  # it had little to choose from: mostly the completion's
-        improved, _ = colgen.best_responses(staff, chosen[0], share(RESPONSE_SHARE), options.workers, options.seed)
+    # it had little to choose from (mostly the completion's), or nothing comes after
+    if chosen is not None and (not rosters or not whole):
+        responses = share(RESPONSE_SHARE) if whole else max(0.0, budget.left() - reserve)
+        improved, _ = colgen.best_responses(staff, chosen[0], responses, options.workers, options.seed)
         chosen = improved, colgen.objective(staff, improved)
     start = list(read_roster(instance, colgen.roster_text(staff, chosen[0]))) if chosen else None
     # a start the LP proves optimal needs only the closing pass, not the rest of the limit
     proven = chosen is not None and chosen[1] <= lp.bound
     search = budget.part(min(budget.left(), PROVEN_SECONDS)) if proven else budget
+    if not whole:
+        strategy = replace(strategy, improve=Improve.NONE)
     result = solve_whole(instance.problem, options, control or SearchControl(), on_progress, search, strategy, start)
     bound = max(result.bound or 0, lp.bound * SCALE)
     optimal = result.objective is not None and result.objective <= bound
