@@ -948,13 +948,15 @@ def restricted_master(
     staff: Staffing, found: RosterBound, seconds: float, workers: int = 2, seed: int = 1, hint: np.ndarray | None = None
 ) -> tuple[np.ndarray, float] | None:
     """One column per employee, chosen by CP-SAT among the columns that keep every rule, to
-    cost least with the cover; hinted with ``hint`` (a dive's roster) where it is among them,
-    else with each employee's heaviest column. The roster (E, D) and its cost, or None when some
+    cost least with the cover; hinted with ``hint`` (a dive's roster), or where a line of it
+    breaks a rule the pricing left to the master, the nearest column; else with each
+    employee's heaviest column. The roster (E, D) and its cost, or None when some
     employee has no such column or nothing is found in time."""
     e_count, days, s_count = staff.size
     model = cp_model.CpModel()
     chosen: list[list[tuple[np.ndarray, cp_model.IntVar]]] = []
     cost = []
+    hinted = np.full((e_count, days), -1)
     for e in range(e_count):
         options = [
             (roster, weight)
@@ -964,8 +966,9 @@ def restricted_master(
         if not options:
             return None
         heaviest = max(range(len(options)), key=lambda i: options[i][1])
-        if hint is not None:
-            heaviest = next((i for i, (roster, _) in enumerate(options) if np.array_equal(roster, hint[e])), heaviest)
+        if hint is not None:  # its line, or the nearest that keeps every rule
+            heaviest = min(range(len(options)), key=lambda i: int(np.count_nonzero(options[i][0] != hint[e])))
+        hinted[e] = options[heaviest][0]
         picks = []
         for i, (roster, _) in enumerate(options):
             pick = model.new_bool_var("")
@@ -974,6 +977,8 @@ def restricted_master(
             cost.append(round(roster_cost(staff, e, roster)) * pick)
         model.add_exactly_one(pick for _, pick in picks)
         chosen.append(picks)
+    # a complete hint: CP-SAT starts from it as a roster instead of searching for its slacks
+    present = _worked(staff, hinted)
     for d in range(days):
         for s in range(s_count):
             working = [pick for picks in chosen for roster, pick in picks if roster[d] == s]
@@ -981,6 +986,8 @@ def restricted_master(
             under = model.new_int_var(0, need, "")
             over = model.new_int_var(0, e_count, "")
             model.add(sum(working) + under - over == need)
+            model.add_hint(under, max(need - int(present[d, s]), 0))
+            model.add_hint(over, max(int(present[d, s]) - need, 0))
             cost += [round(staff.under) * under, round(staff.over) * over]
     model.minimize(sum(cost))
     solver = cp_model.CpSolver()

@@ -62,7 +62,7 @@ MASTER_SHARE = 0.1
 """Of the time limit, what CP-SAT may take to combine the LP's columns into a roster."""
 RESPONSE_SHARE = 0.3
 """Of the time limit, what improving the restricted master's roster one employee at a time may
-take at most, when the LP's pricing does not keep the minutes (instances 21-24)."""
+take at most (it stops sooner once no employee alone can improve it)."""
 SEARCH_SHARE = 0.2
 """Of the time limit, what the phases before the model search leave it at least, so that a run
 ends within its limit (docs/curtois.md, "Instances 21-24")."""
@@ -463,8 +463,8 @@ def solve(
     up to :data:`LP_SHARE` of the time; a column keeping every rule for each employee who has
     none (all the time the master leaves: without it there is no start); a dive
     (:data:`DIVE_SHARE`) when the pricing keeps the minutes; CP-SAT's choice of one column per
-    employee (:data:`MASTER_SHARE`), improved one employee at a time (:data:`RESPONSE_SHARE`)
-    when the pricing does not keep the minutes and its columns are seldom rosters. These phases
+    employee (:data:`MASTER_SHARE`), improved one employee at a time until none can improve
+    alone (:data:`RESPONSE_SHARE` at most). These phases
     leave the search :data:`SEARCH_SHARE` at least, and more for a large model
     (:data:`BUILD_SECONDS`). A model too large for the time (:data:`WHOLE_SHARE`) is not built:
     best responses take all the time but the closing pass's. The LP's bound is the result's when
@@ -493,8 +493,7 @@ def solve(
     dived = model.dive(share(DIVE_SHARE)) if rosters else None
     lp, staff = model.outcome(), model.staff
     chosen = colgen.restricted_master(staff, lp, share(MASTER_SHARE), options.workers, options.seed, dived)
-    # it had little to choose from (mostly the completion's), or nothing comes after
-    if chosen is not None and (not rosters or not whole):
+    if chosen is not None:
         responses = share(RESPONSE_SHARE) if whole else max(0.0, budget.left() - reserve)
         improved, _ = colgen.best_responses(staff, chosen[0], responses, options.workers, options.seed)
         chosen = improved, colgen.objective(staff, improved)
