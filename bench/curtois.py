@@ -45,6 +45,9 @@ FIELDS = (
     "model_s",
     "first_roster_s",
     "steps",
+    "master",
+    "start",
+    "start_s",
 )
 
 
@@ -79,6 +82,8 @@ def run_child(path: str, time_limit: float, workers: int, seed: int, method: str
         "model_s": (result.phases or {}).get("model"),
         "first_roster_s": (result.phases or {}).get("first_roster"),
         "steps": (result.phases or {}).get("steps"),
+        # colgen: the restricted master's roster, and the start after best responses (and when)
+        **{key: (result.phases or {}).get(key) for key in ("master", "start", "start_s")},
     }
 
 

@@ -44,7 +44,7 @@ class Result:
     method: str = "整体求解"
     repair: RepairInfo | None = None  # a repair's change list; None for a fresh solve
     gap_causes: dict[tuple, str] | None = None  # (date, station, shift, role) of a shortfall -> its cause
-    phases: dict[str, float] | None = None  # seconds from the start to the end of each phase, for benchmarks
+    phases: dict[str, float] | None = None  # for benchmarks: when each phase ended (s), and some of their figures
     source: str = ""  # the phase that found the roster, in Chinese
     unplanned: tuple[dt.date, dt.date] | None = None  # days the time limit left without any roster
     cut: bool = False  # a deterministic run ended by its wall-clock guard: it may not repeat

@@ -169,6 +169,8 @@ def test_the_colgen_method_proves_instance_2_optimal_with_the_lp_bound() -> None
     assert result.objective == result.check.objective == result.bound == 828 * 100
     assert result.status.name == "OPTIMAL"
     assert result.phases is not None and result.phases["lp_bound"] == 828
+    # best responses never make the master's roster worse, nor the search the start
+    assert result.phases["start"] <= result.phases["master"] and result.objective <= result.phases["start"] * 100
 
 
 def test_a_dive_ends_with_one_rule_keeping_roster_per_employee_and_leaves_the_lp_as_it_was() -> None:
