@@ -965,14 +965,15 @@ def restricted_master(
         ]
         if not options:
             return None
-        heaviest = max(range(len(options)), key=lambda i: options[i][1])
-        if hint is not None:  # its line, or the nearest that keeps every rule
-            heaviest = min(range(len(options)), key=lambda i: int(np.count_nonzero(options[i][0] != hint[e])))
-        hinted[e] = options[heaviest][0]
+        if hint is None:
+            first = max(range(len(options)), key=lambda i: options[i][1])
+        else:  # its line, or the nearest that keeps every rule
+            first = min(range(len(options)), key=lambda i: int(np.count_nonzero(options[i][0] != hint[e])))
+        hinted[e] = options[first][0]
         picks = []
         for i, (roster, _) in enumerate(options):
             pick = model.new_bool_var("")
-            model.add_hint(pick, i == heaviest)
+            model.add_hint(pick, i == first)
             picks.append((roster, pick))
             cost.append(round(roster_cost(staff, e, roster)) * pick)
         model.add_exactly_one(pick for _, pick in picks)
