@@ -65,6 +65,7 @@ def run_child(path: str, time_limit: float, workers: int, seed: int, method: str
     result = solve(instance, SolveOptions(time_limit=time_limit, workers=workers, seed=seed), method=method)
     seconds = time.monotonic() - began
     check = result.check
+    phases = result.phases or {}
     lp = roster_bound(instance, lp_seconds) if lp_seconds > 0 else None
     return {
         "lp_bound": lp.bound if lp else None,
@@ -79,11 +80,11 @@ def run_child(path: str, time_limit: float, workers: int, seed: int, method: str
         "booleans": result.size.get("booleans"),
         # where the time goes: reading, building the model (with the greedy hint), the first roster
         "read_s": round(read, 1),
-        "model_s": (result.phases or {}).get("model"),
-        "first_roster_s": (result.phases or {}).get("first_roster"),
-        "steps": (result.phases or {}).get("steps"),
+        "model_s": phases.get("model"),
+        "first_roster_s": phases.get("first_roster"),
+        "steps": phases.get("steps"),
         # colgen: the restricted master's roster, and the start after best responses (and when)
-        **{key: (result.phases or {}).get(key) for key in ("master", "start", "start_s")},
+        **{key: phases.get(key) for key in ("master", "start", "start_s")},
     }
 
 

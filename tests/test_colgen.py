@@ -252,8 +252,8 @@ def test_columns_that_break_counting_rules_are_completed_into_a_feasible_roster(
 def test_a_model_too_large_for_the_time_is_not_built_and_the_phases_roster_is_the_result(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """As on instance 24 at 600 s, whose model takes minutes to build and more than 4 GiB to
-    search: best responses improve the restricted master's roster for the whole time, and the
+    """As on instance 24 at 600 s, whose model takes minutes to build and most of the run's
+    memory to search: best responses improve the restricted master's roster for the whole time, and the
     closing pass checks it without a model of the horizon."""
     monkeypatch.setattr(colgen, "MAX_STATES", 1)
     monkeypatch.setattr(curtois, "WHOLE_SHARE", 0.0)

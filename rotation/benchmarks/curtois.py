@@ -71,8 +71,9 @@ BUILD_SECONDS = 2e-4
 left twice that at least, for the build and the closing pass."""
 WHOLE_SHARE = 0.5
 """Of the time limit, what building the model and its closing pass may take at most; a larger
-model is not built (its CP-SAT presolve alone would take much of the rest, and its memory passes
-4 GiB on instance 24): the phases before it take the time, and their roster is the result."""
+model is not built, since its build and presolve leave it little search and its memory is the
+run's peak (docs/curtois.md, "Instances 21-24"): the phases before it take the time, and their
+roster is the result."""
 PROVEN_SECONDS = 2.0
 """What the closing pass gets after a start the LP bound proves optimal."""
 
@@ -476,14 +477,15 @@ def solve(
 
     budget = options.budget()
     duties = sum(len(slot.eligible) for slot in instance.problem.slots)
-    whole = 2 * BUILD_SECONDS * duties <= WHOLE_SHARE * budget.limit
+    build = 2 * BUILD_SECONDS * duties  # the model's build and closing pass
+    whole = build <= WHOLE_SHARE * budget.limit
     # without the model, the closing pass settles the roster alone: one duty a day at most each
     closing = 2 * BUILD_SECONDS * len(instance.staff) * instance.horizon
-    reserve = max(SEARCH_SHARE * budget.limit, 2 * BUILD_SECONDS * duties) if whole else closing
+    reserve = max(SEARCH_SHARE * budget.limit, build) if whole else closing
     scale = min(1.0, max(0.0, budget.limit - reserve) / ((1 - SEARCH_SHARE) * budget.limit))
 
     def share(fraction: float) -> float:
-        # the model search keeps its share whatever the phases before it take
+        # what comes after (the model search, or the closing pass alone) keeps its reserve
         return max(0.0, min(budget.share(fraction * scale), budget.left() - reserve))
 
     model = colgen.RosterLP(instance)
