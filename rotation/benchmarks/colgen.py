@@ -67,6 +67,8 @@ DIVE_STEP = 0.1
 CLOSE_TO_WHOLE = 0.01
 """A column within this of 1 is whole."""
 PENALTY_ROUNDS = 40
+# one employee's roster keeping every rule takes one or two programmes, seldom more
+COMPLETION_MARGIN = 1.5
 """Rounds of penalties that steer one employee's programme to keep the counting rules it does
 not hold in its state, before CP-SAT takes over (:func:`keeping_roster`)."""
 ARTIFICIAL = 1e4
@@ -230,6 +232,7 @@ class Pricer:
         )  # (W, M, C)
         run = np.arange(1, self.runs + 1)
         self.run_ok = run[None, :] <= staff.max_run[:, None]  # (E, K): a run of r may exist
+        self.too_long = ~self.run_ok[:, None, :, None, None, None]
         self.may_stop = run[None, :] >= staff.min_run[:, None]  # (E, K): a run of r may end
         free = np.arange(1, self.offs + 1)
         self.may_start = free[None, :] >= staff.min_off[:, None]  # (E, O): work may follow l free days
@@ -246,11 +249,16 @@ class Pricer:
             # the last place ("more than L") is only open to employees the limit does not bind
             counts_ok = np.arange(self.shape[2])[None, :] <= np.where(limited[:, t], staff.max_shifts[:, t], days)[:, None]
         self.last = weekends_ok[:, :, None, None] & minutes_ok[:, None, :, None] & counts_ok[:, None, None, :]
-        # target shifts grouped by the classes that may come before them
-        groups: dict[tuple[int, ...], list[int]] = {}
+        # Shifts that the same classes may precede, of one class and moving the levels alike, are
+        # one move of the programme: only the cheapest of them on a day matters.
+        moves: dict[tuple[int, ...], dict[tuple[int, int, int], list[int]]] = {}
         for t in range(s_count):
-            groups.setdefault(tuple(np.flatnonzero(~self.banned[:, t])), []).append(t)
-        self.groups = [(np.array(before, dtype=int), np.array(targets)) for before, targets in groups.items() if before]
+            before = tuple(int(k) for k in np.flatnonzero(~self.banned[:, t]))
+            moves.setdefault(before, {}).setdefault((int(self.class_of[t]), *self._steps(t)), []).append(t)
+        self.moves = [
+            (np.array(before, dtype=int), [(*steps, np.array(shifts)) for steps, shifts in alike.items()])
+            for before, alike in moves.items()
+        ]
 
     def _steps(self, t: int) -> tuple[int, int]:
         """How far working shift ``t`` moves the (minutes, count) levels."""
@@ -264,7 +272,7 @@ class Pricer:
         day, and ``weekend`` (E,) per weekend worked: its cost (E,) and its shift per day (E, D),
         -1 for a day off."""
         staff = self.staff
-        e_count, days, s_count = staff.size
+        e_count, days, _ = staff.size
         work = np.where(staff.allowed, work, INF)
         classes = len(self.members)
         v_work = np.full((e_count, classes, self.runs, *self.shape), INF)
@@ -277,21 +285,27 @@ class Pricer:
             start = np.where(self.may_start[:, :, None, None, None], v_off, INF).min(axis=1)  # (E, W, M, C)
             if d % 7 == WEEKEND[1]:  # work on Sunday after a free Saturday opens a weekend
                 start = _shifted(start, weekend_step, 1) + weekend[:, None, None, None]
-            go_on = np.full((e_count, s_count, self.runs, *self.shape), INF)  # by the shift worked today
-            if self.runs > 1:
-                for before, targets in self.groups:
-                    go_on[:, targets, 1:] = v_work[:, before, :-1].min(axis=1)[:, None]
-            go_on[:, :, 0] = start[:, None]
-            if d % 7 == WEEKEND[0]:
-                go_on = _shifted(go_on, weekend_step, 3) + weekend[:, None, None, None, None, None]
             new_work = np.full_like(v_work, INF)
-            for t in range(s_count):
-                minutes, count = self._steps(t)
-                moved = _shifted(_shifted(go_on[:, t], minutes, 3), count, 4, saturate=True)
-                k = self.class_of[t]
-                new_work[:, k] = np.minimum(new_work[:, k], moved + work[:, d, t, None, None, None, None])
-            new_work = np.where(self.run_ok[:, None, :, None, None, None], new_work, INF)
-            stop = np.where(self._stops(d)[:, None, :, None, None, None], v_work, INF).min(axis=(1, 2))
+            for before, alike in self.moves:
+                go_on = np.full((e_count, self.runs, *self.shape), INF)  # (E, K, W, M, C) before today
+                go_on[:, 0] = start
+                if self.runs > 1 and len(before):
+                    going = go_on[:, 1:]
+                    going[...] = v_work[:, before[0], :-1]
+                    for k in before[1:]:  # views, not a gathered copy: this is the hot loop
+                        np.minimum(going, v_work[:, k, :-1], out=going)
+                if d % 7 == WEEKEND[0]:
+                    go_on = _shifted(go_on, weekend_step, 2) + weekend[:, None, None, None, None]
+                for k, minutes, count, shifts in alike:
+                    cheapest = work[:, d, shifts].min(axis=1)[:, None, None, None, None]
+                    if count:
+                        moved = _shifted(_shifted(go_on, minutes, 3), count, 4, saturate=True)
+                        np.minimum(new_work[:, k], moved + cheapest, out=new_work[:, k])
+                    elif minutes < go_on.shape[3]:  # the same move without copies
+                        into = new_work[:, k, :, :, minutes:]
+                        np.minimum(into, go_on[:, :, :, : go_on.shape[3] - minutes] + cheapest, out=into)
+            np.copyto(new_work, INF, where=self.too_long)
+            stop = np.where(self._stops(d)[:, :, None, None, None], v_work.min(axis=1), INF).min(axis=1)
             new_off = np.empty_like(v_off)
             new_off[:, 0] = stop
             if self.offs > 1:
@@ -674,6 +688,18 @@ class RosterLP:
             for e, column in fixed.items():
                 self.master.columns[e][column][1].SetLb(0.0)
 
+    def completion_seconds(self) -> float:
+        """About how long :meth:`complete` takes when no employee has a column keeping every
+        rule yet: one employee's programme alone, timed, for each employee, with a margin for
+        the rounds that steer it (:data:`COMPLETION_MARGIN`). The timed roster joins the
+        master's columns."""
+        began = time.monotonic()
+        work, weekend = _prices(self.staff, self.master.zero_duals())
+        cost, rosters = Pricer(_employee(self.staff, 0), ONE_STATES).price(work[:1], self.staff.off_cost[:1], weekend[:1])
+        if np.isfinite(cost[0]):
+            self.master.add(0, rosters[0])
+        return COMPLETION_MARGIN * self.staff.size[0] * (time.monotonic() - began)
+
     def complete(self, seconds: float, workers: int = 1, seed: int = 1) -> int:
         """Give each employee none of whose columns keeps every rule one that does, priced at
         the best bound's duals (:func:`keeping_roster`), so that :func:`restricted_master` has a
@@ -683,9 +709,10 @@ class RosterLP:
         point = self.centre if self.centre is not None else self.master.zero_duals()
         work, weekend = _prices(staff, point)
         missing = [e for e, columns in enumerate(self.master.columns) if not any(keeps_counts(staff, e, r) for r, _ in columns)]
+        steering = Steering()
         for done, e in enumerate(missing):
             left = seconds - (time.monotonic() - began)
-            roster = keeping_roster(staff, e, work[e], float(weekend[e]), left / (len(missing) - done), workers, seed)
+            roster = keeping_roster(staff, e, work[e], float(weekend[e]), left / (len(missing) - done), workers, seed, steering)
             if roster is None:
                 return len(missing) - done
             self.master.add(e, roster)
@@ -740,12 +767,19 @@ def _employee(staff: Staffing, e: int) -> Staffing:
 
 @dataclass
 class Steering:
-    """The penalties that last steered one employee's programme to keep her counting rules: the
-    next call for her starts from half of them, not from nothing (:func:`best_responses` prices
-    each employee again and again at prices that change little)."""
+    """The penalties that last steered a programme to keep its employee's counting rules; the
+    next call starts from them, not from nothing. :func:`best_responses` prices each employee
+    again and again at prices that change little, and halves hers before each call so that
+    they do not only grow; :meth:`RosterLP.complete` hands one employee's to the next, whose
+    contract is most often the same."""
 
     per_shift: np.ndarray | None = None
     per_weekend: float = 0.0
+
+    def ease(self) -> None:
+        """Halve the penalties."""
+        self.per_shift = self.per_shift / 2 if self.per_shift is not None else None
+        self.per_weekend /= 2
 
 
 def keeping_roster(
@@ -764,7 +798,7 @@ def keeping_roster(
     The programme for her alone keeps more counting rules than the one for all at once (the
     state budget is hers alone); the rest it is steered to keep, at most :data:`PENALTY_ROUNDS`
     times: by a price per minute found by bisection, and penalties per shift of a type and per
-    weekend that double while the rule is broken, starting from half of ``steering``'s, which
+    weekend that double while the rule is broken, starting from ``steering``'s, which
     are updated. Should that fail, CP-SAT keeps every rule exactly (:func:`exact_roster`) in
     what time is left, hinted with the last roster; alone it is slow when the minutes leave
     little room (docs/curtois.md, "Tried and not adopted")."""
@@ -774,8 +808,8 @@ def keeping_roster(
     scale = max(1.0, float(np.abs(work[one.allowed[0]]).mean())) if one.allowed.any() else 1.0
     steering = steering or Steering()
     # penalties per shift of each type and per weekend
-    per_shift = steering.per_shift / 2 if steering.per_shift is not None else np.zeros(len(staff.shifts))
-    per_weekend = steering.per_weekend / 2
+    per_shift = steering.per_shift.copy() if steering.per_shift is not None else np.zeros(len(staff.shifts))
+    per_weekend = steering.per_weekend
     # a price per minute, found by bisection: the minutes worked fall as it rises
     per_minute, low, high, step = 0.0, -INF, INF, scale / float(staff.minutes.min())
     roster = None
@@ -932,6 +966,7 @@ def best_responses(
             on = mine >= 0
             others[every_day[on], mine[on]] -= 1
             work = staff.work_cost[e] + np.where(others < staff.requirement, -staff.under, staff.over)
+            steering[e].ease()
             new = keeping_roster(staff, e, work, 0.0, left / (e_count - e), workers, seed, steering[e])
             if new is None:
                 continue

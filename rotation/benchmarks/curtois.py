@@ -461,8 +461,9 @@ def solve(
     """One model of the whole horizon (never month by month: the benchmark's limits span it),
     searched by neighbourhoods (``relax``) or by one CP-SAT search (``plain``). ``colgen`` first
     builds the search's start from the roster LP (:mod:`rotation.benchmarks.colgen`): the LP for
-    up to :data:`LP_SHARE` of the time; a column keeping every rule for each employee who has
-    none (all the time the master leaves: without it there is no start); a dive
+    up to :data:`LP_SHARE` of the time, less when the next step needs it; a column keeping every
+    rule for each employee who has none (all the time the master leaves: without it there is no
+    start); a dive
     (:data:`DIVE_SHARE`) when the pricing keeps the minutes; CP-SAT's choice of one column per
     employee (:data:`MASTER_SHARE`), improved one employee at a time until none can improve
     alone (:data:`RESPONSE_SHARE` at most). These phases
@@ -489,7 +490,9 @@ def solve(
         return max(0.0, min(budget.share(fraction * scale), budget.left() - reserve))
 
     model = colgen.RosterLP(instance)
-    model.generate(share(LP_SHARE))
+    # the LP yields to the completion: without a rule-keeping column for everyone there is no start
+    completion = model.completion_seconds()
+    model.generate(min(share(LP_SHARE), max(0.0, budget.left() - reserve - share(MASTER_SHARE) - completion)))
     model.complete(max(0.0, budget.left() - reserve - share(MASTER_SHARE)), options.workers, options.seed)
     rosters = model.pricer.counting.minutes  # else its columns seldom keep the minutes, nor would a dive
     dived = model.dive(share(DIVE_SHARE)) if rosters else None
