@@ -45,6 +45,7 @@ FIELDS = (
     "model_s",
     "first_roster_s",
     "steps",
+    "dive",
     "master",
     "start",
     "start_s",
@@ -84,7 +85,7 @@ def run_child(path: str, time_limit: float, workers: int, seed: int, method: str
         "first_roster_s": phases.get("first_roster"),
         "steps": phases.get("steps"),
         # colgen: the restricted master's roster, and the start after best responses (and when)
-        **{key: phases.get(key) for key in ("master", "start", "start_s")},
+        **{key: phases.get(key) for key in ("dive", "master", "start", "start_s")},
     }
 
 

@@ -661,24 +661,24 @@ class RosterLP:
     def dive(self, seconds: float, step: float = DIVE_STEP) -> np.ndarray | None:
         """Fix employees to their heaviest columns, a ``step`` share of them (and every one
         already whole) at a time, re-generating columns for the others in between, until each
-        has one; the roster (E, D), or None when time runs out first. The master is left as
-        it was, with the dive's columns added."""
+        has one; the roster (E, D), or None when the master fails. Each step's generation gets
+        an equal part of the time left for the steps left, so that the dive ends in
+        ``seconds``: a step that does not converge fixes the heaviest columns it has. The master
+        is left as it was, with the dive's columns added."""
         began = time.monotonic()
         e_count = self.staff.size[0]
+        take = max(1, math.ceil(step * e_count))
         fixed: dict[int, int] = {}
         try:
             while len(fixed) < e_count:
-                left = seconds - (time.monotonic() - began)
-                if left <= 0:
-                    return None
-                self.generate(left, frozenset(fixed))
+                left = max(0.0, seconds - (time.monotonic() - began))
+                self.generate(left / math.ceil((e_count - len(fixed)) / take), frozenset(fixed))
                 if not self.weights:
                     return None
                 heaviest = sorted(
                     ((max(self.weights[e]), e, int(np.argmax(self.weights[e]))) for e in range(e_count) if e not in fixed),
                     reverse=True,
                 )
-                take = max(1, math.ceil(step * e_count))
                 for rank, (weight, e, column) in enumerate(heaviest):
                     if rank < take or weight > 1 - CLOSE_TO_WHOLE:
                         fixed[e] = column
@@ -942,16 +942,18 @@ def _worked(staff: Staffing, roster: np.ndarray) -> np.ndarray:
 def best_responses(
     staff: Staffing, roster: np.ndarray, seconds: float, workers: int = 1, seed: int = 1
 ) -> tuple[np.ndarray, int]:
-    """``roster`` (E, D), whose lines keep every rule, improved one employee at a time: with
-    the others fixed, what her working a shift on a day adds to the cover's cost is known
-    exactly (-under while the others leave it short, +over once they meet it), so her best
-    roster is a pricing problem (:func:`keeping_roster`), taken when it costs less than hers.
-    Rounds over all employees while one improves and ``seconds`` last; the roster and how many
-    lines changed. Every change lowers the objective, so the roster never gets worse."""
+    """``roster`` (E, D) improved one employee at a time: with the others fixed, what her
+    working a shift on a day adds to the cover's cost is known exactly (-under while the others
+    leave it short, +over once they meet it), so her best roster is a pricing problem
+    (:func:`keeping_roster`), taken when it costs less than hers. Rounds over all employees
+    while one improves and ``seconds`` last; the roster and how many lines changed. A line that
+    breaks a counting rule (a dive's may: its pricing leaves some to the master) is replaced
+    by her best whatever it costs; every other change lowers the objective."""
     began = time.monotonic()
     roster = roster.copy()
     e_count, days, _ = staff.size
     worked = _worked(staff, roster)
+    broken = [not keeps_counts(staff, e, line) for e, line in enumerate(roster)]
     changed, improved = 0, True
     every_day = np.arange(days)
     steering = [Steering() for _ in range(e_count)]
@@ -970,13 +972,19 @@ def best_responses(
             new = keeping_roster(staff, e, work, 0.0, left / (e_count - e), workers, seed, steering[e])
             if new is None:
                 continue
-            if _line_cost(staff, e, work, new) < _line_cost(staff, e, work, mine) - TOLERANCE:
+            if broken[e] or _line_cost(staff, e, work, new) < _line_cost(staff, e, work, mine) - TOLERANCE:
+                broken[e] = False
                 roster[e] = new
                 worked = others
                 worked[every_day[new >= 0], new[new >= 0]] += 1
                 changed += 1
                 improved = True
     return roster, changed
+
+
+def keeps_all_counts(staff: Staffing, roster: np.ndarray) -> bool:
+    """Whether every line of ``roster`` (E, D) keeps its employee's counting rules."""
+    return all(keeps_counts(staff, e, line) for e, line in enumerate(roster))
 
 
 def restricted_master(
