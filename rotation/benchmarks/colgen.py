@@ -67,10 +67,11 @@ DIVE_STEP = 0.1
 CLOSE_TO_WHOLE = 0.01
 """A column within this of 1 is whole."""
 PENALTY_ROUNDS = 40
-# one employee's roster keeping every rule takes one or two programmes, seldom more
-COMPLETION_MARGIN = 1.5
 """Rounds of penalties that steer one employee's programme to keep the counting rules it does
 not hold in its state, before CP-SAT takes over (:func:`keeping_roster`)."""
+COMPLETION_MARGIN = 1.5
+"""How many programmes one employee's completion takes, for its estimate: with the steering
+handed on, one most often, two now and then (:meth:`RosterLP.completion_seconds`)."""
 ARTIFICIAL = 1e4
 """What a unit of violation of a counting row costs the master before the columns that keep it
 exist (per shift or weekend; per minute it is this over the shortest shift's minutes)."""

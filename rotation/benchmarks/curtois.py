@@ -466,7 +466,8 @@ def solve(
     start); a dive
     (:data:`DIVE_SHARE`) when the pricing keeps the minutes; CP-SAT's choice of one column per
     employee (:data:`MASTER_SHARE`), improved one employee at a time until none can improve
-    alone (:data:`RESPONSE_SHARE` at most). These phases
+    alone (:data:`RESPONSE_SHARE` at most), and so is the dive's roster: the better starts the
+    search. These phases
     leave the search :data:`SEARCH_SHARE` at least, and more for a large model
     (:data:`BUILD_SECONDS`). A model too large for the time (:data:`WHOLE_SHARE`) is not built:
     best responses take all the time but the closing pass's. The LP's bound is the result's when
@@ -506,12 +507,13 @@ def solve(
         improved, _ = colgen.best_responses(staff, chosen[0], responses, options.workers, options.seed)
         chosen = improved, colgen.objective(staff, improved)
     if dived is not None:
-        # the dive's roster, its lines that break a count mended, may start closer than the
-        # master's (13: the master's hint replaced 18 such lines, 7308 became 18447)
+        # The dive's roster, its lines that break a count mended, may start closer than the
+        # master's, whose hint replaces those lines by the nearest columns (docs/curtois.md).
         phases["dive"] = colgen.objective(staff, dived)
         mended, _ = colgen.best_responses(staff, dived, share(RESPONSE_SHARE), options.workers, options.seed)
-        if colgen.keeps_all_counts(staff, mended) and (chosen is None or colgen.objective(staff, mended) < chosen[1]):
-            chosen = mended, colgen.objective(staff, mended)
+        cost = colgen.objective(staff, mended)
+        if colgen.keeps_all_counts(staff, mended) and (chosen is None or cost < chosen[1]):
+            chosen = mended, cost
     if chosen is not None:
         phases |= {"start": chosen[1], "start_s": round(budget.elapsed(), 1)}
     start = list(read_roster(instance, colgen.roster_text(staff, chosen[0]))) if chosen else None
