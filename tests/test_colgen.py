@@ -310,9 +310,11 @@ def test_the_lp_yields_to_a_completion_that_needs_the_time(monkeypatch: pytest.M
 def test_the_completions_estimate_times_one_employees_programme_and_keeps_its_roster() -> None:
     instance = read_instance(DATA / "Instance3.txt")
     lp = RosterLP(instance)
-    columns = len(lp.master.columns[0])
+    longest = int(np.argmax(lp.staff.max_minutes))
+    columns = [len(mine) for mine in lp.master.columns]
     assert lp.completion_seconds() > 0
-    assert len(lp.master.columns[0]) == columns + 1
+    assert [len(mine) for mine in lp.master.columns] == [n + (e == longest) for e, n in enumerate(columns)]
+    assert lp.master.columns[longest][-1][0].shape == (instance.horizon,)
 
 
 def test_best_responses_mend_lines_that_break_a_count_whatever_it_costs() -> None:

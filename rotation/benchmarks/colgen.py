@@ -691,15 +691,18 @@ class RosterLP:
 
     def completion_seconds(self) -> float:
         """About how long :meth:`complete` takes when no employee has a column keeping every
-        rule yet: one employee's programme alone, timed, for each employee, with a margin for
-        the rounds that steer it (:data:`COMPLETION_MARGIN`). The timed roster joins the
-        master's columns."""
+        rule yet: the programme of the employee with the most minutes (the most states) alone,
+        timed, for each employee, with a margin for the rounds that steer it
+        (:data:`COMPLETION_MARGIN`). The timed roster joins the master's columns."""
         began = time.monotonic()
-        work, weekend = _prices(self.staff, self.master.zero_duals())
-        cost, rosters = Pricer(_employee(self.staff, 0), ONE_STATES).price(work[:1], self.staff.off_cost[:1], weekend[:1])
+        staff = self.staff
+        e = int(np.argmax(staff.max_minutes))
+        work, weekend = _prices(staff, self.master.zero_duals())
+        one = _employee(staff, e)
+        cost, rosters = Pricer(one, ONE_STATES).price(work[e : e + 1], one.off_cost, weekend[e : e + 1])
         if np.isfinite(cost[0]):
-            self.master.add(0, rosters[0])
-        return COMPLETION_MARGIN * self.staff.size[0] * (time.monotonic() - began)
+            self.master.add(e, rosters[0])
+        return COMPLETION_MARGIN * staff.size[0] * (time.monotonic() - began)
 
     def complete(self, seconds: float, workers: int = 1, seed: int = 1) -> int:
         """Give each employee none of whose columns keeps every rule one that does, priced at
