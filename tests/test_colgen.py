@@ -328,7 +328,7 @@ def test_best_responses_mend_lines_that_break_a_count_whatever_it_costs() -> Non
     assert roster is not None and colgen.keeps_all_counts(lp.staff, roster)
     staff = lp.staff
     # one more shift where the cover is short, for someone that shift takes over a count: the
-    # roster costs 100 less and breaks a rule, so no cheaper line could have replaced it
+    # roster costs about 100 less and breaks a rule (without the mending, it stays)
     short = np.argwhere(colgen._worked(staff, roster) < staff.requirement)
     broken = next(
         candidate
