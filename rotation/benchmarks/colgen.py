@@ -232,8 +232,8 @@ class Pricer:
             counts_levels if track_count else 1,
         )  # (W, M, C)
         run = np.arange(1, self.runs + 1)
-        self.run_ok = run[None, :] <= staff.max_run[:, None]  # (E, K): a run of r may exist
-        self.too_long = ~self.run_ok[:, None, :, None, None, None]
+        # (E, 1, K, 1, 1, 1), shaped like the work values: a run of r days is longer than allowed
+        self.too_long = (run[None, :] > staff.max_run[:, None])[:, None, :, None, None, None]
         self.may_stop = run[None, :] >= staff.min_run[:, None]  # (E, K): a run of r may end
         free = np.arange(1, self.offs + 1)
         self.may_start = free[None, :] >= staff.min_off[:, None]  # (E, O): work may follow l free days
