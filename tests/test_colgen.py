@@ -205,6 +205,27 @@ def test_a_dive_out_of_time_rounds_the_last_lp_instead_of_giving_up() -> None:
     assert lp.master.solve() == pytest.approx(before.lp)
 
 
+def test_a_dive_whose_columns_break_counts_fixes_only_rule_keeping_ones(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With every counting rule left to the master, the LP's heaviest columns break them (on
+    13 the per-type limits): the dive still ends with a roster whose every line keeps them,
+    and the LP of its last step paid no artificial penalty for a broken row."""
+    monkeypatch.setattr(colgen, "MAX_STATES", 1)
+    instance = read_instance(DATA / "Instance3.txt")
+    lp = RosterLP(instance)
+    assert lp.generate(60)
+    staff = lp.staff
+    before = lp.outcome()
+    heaviest = [before.columns_of[e][int(np.argmax(before.weights[e]))] for e in range(len(instance.staff))]
+    assert not all(keeps_counts(staff, e, line) for e, line in enumerate(heaviest))
+    roster = lp.dive(60)
+    assert roster is not None
+    assert all(keeps_rules(staff, e, list(line)) for e, line in enumerate(roster))
+    assert lp.value < colgen.ARTIFICIAL
+    verdict = judge(instance, read_roster(instance, roster_text(staff, roster)))
+    assert verdict.feasible and verdict.objective == round(objective(staff, roster) * 100)
+    assert lp.master.solve() == pytest.approx(before.lp)
+
+
 def _cheapest_keeping_all(staff: Staffing, e: int, weekend: int) -> float:
     days, s_count = staff.size[1:]
     return min(

@@ -455,6 +455,7 @@ class Master:
             for e, row in enumerate(staff.max_shifts)
         ]
         self.columns: list[list[tuple[np.ndarray, pywraplp.Variable]]] = [[] for _ in range(e_count)]
+        self.keeping: list[list[bool]] = [[] for _ in range(e_count)]  # whether each column keeps her counts
 
     def _row(self, low: float, high: float, penalty: float) -> pywraplp.Constraint:
         """A counting row, with an artificial slack that lets it be broken at ``penalty`` a unit."""
@@ -482,6 +483,7 @@ class Master:
             if row is not None and amount:
                 row.SetCoefficient(var, float(amount))
         self.columns[e].append((roster, var))
+        self.keeping[e].append(keeps_counts(staff, e, roster))
 
     def solve(self, seconds: float = math.inf) -> float:
         """The master's optimum, within ``seconds``: a large master's resolve can outlast the LP's
@@ -660,34 +662,61 @@ class RosterLP:
         )
 
     def dive(self, seconds: float, step: float = DIVE_STEP) -> np.ndarray | None:
-        """Fix employees to their heaviest columns, a ``step`` share of them (and every one
-        already whole) at a time, re-generating columns for the others in between, until each
-        has one; the roster (E, D), or None when the master fails. Each step's generation gets
-        an equal part of the time left for the steps left, so that the dive ends in
-        ``seconds``: a step that does not converge fixes the heaviest columns it has. The master
-        is left as it was, with the dive's columns added."""
+        """Fix employees to columns that keep their counting rules, a ``step`` share of them
+        (and every one already whole) at a time, re-generating columns for the others in
+        between, until each has one; the roster (E, D), or None when the master fails.
+
+        A column that breaks a count the pricing leaves to the master may weigh most in the
+        LP, mixed with others that make up for it; fixed alone, it would pay the row's
+        artificial penalty (on 13 the dive's LP went from 1347 to 193499). So employees are
+        ranked by their heaviest column that keeps every rule, and one with none in the solution
+        is fixed to her cheapest rule-keeping roster at the master's duals
+        (:func:`keeping_roster`). Each step's generation gets an equal part of the time left for
+        the steps left, so that the dive ends in ``seconds``: a step that does not converge fixes
+        the master's last solution. The master is left as it was, with the dive's columns added."""
         began = time.monotonic()
         e_count = self.staff.size[0]
         take = max(1, math.ceil(step * e_count))
         fixed: dict[int, int] = {}
         try:
             while len(fixed) < e_count:
-                left = max(0.0, seconds - (time.monotonic() - began))
-                self.generate(left / math.ceil((e_count - len(fixed)) / take), frozenset(fixed))
+                steps = math.ceil((e_count - len(fixed)) / take)
+                self.generate(max(0.0, seconds - (time.monotonic() - began)) / steps, frozenset(fixed))
                 if not self.weights:
                     return None
-                heaviest = sorted(
-                    ((max(self.weights[e]), e, int(np.argmax(self.weights[e]))) for e in range(e_count) if e not in fixed),
-                    reverse=True,
-                )
-                for rank, (weight, e, column) in enumerate(heaviest):
-                    if rank < take or weight > 1 - CLOSE_TO_WHOLE:
-                        fixed[e] = column
-                        self.master.columns[e][column][1].SetLb(1.0)
+                ranked = sorted((self._keeping_weight(e), e) for e in range(e_count) if e not in fixed)[::-1]
+                for rank, ((weight, column), e) in enumerate(ranked):
+                    if rank >= take and weight <= 1 - CLOSE_TO_WHOLE:
+                        break
+                    if weight <= TOLERANCE:
+                        left = max(0.0, seconds - (time.monotonic() - began)) / steps / take
+                        column = self._keeping_column(e, left)
+                    fixed[e] = column
+                    self.master.columns[e][column][1].SetLb(1.0)
             return np.array([self.master.columns[e][fixed[e]][0] for e in range(e_count)])
         finally:
             for e, column in fixed.items():
                 self.master.columns[e][column][1].SetLb(0.0)
+
+    def _keeping_weight(self, e: int) -> tuple[float, int]:
+        """Employee ``e``'s heaviest column that keeps her counts, with its weight (0 and her
+        heaviest column of all when none does)."""
+        weights = self.weights[e] + [0.0] * (len(self.master.columns[e]) - len(self.weights[e]))
+        keeping = [i for i, keeps in enumerate(self.master.keeping[e]) if keeps]
+        if not keeping:
+            return 0.0, int(np.argmax(weights))
+        best = max(keeping, key=weights.__getitem__)
+        return weights[best], best
+
+    def _keeping_column(self, e: int, seconds: float) -> int:
+        """A new column of employee ``e`` that keeps all her rules, priced at the master's last
+        duals; her heaviest column when none is found in ``seconds``."""
+        work, weekend = _prices(self.staff, self.master.duals())
+        roster = keeping_roster(self.staff, e, work[e], float(weekend[e]), seconds)
+        if roster is None:
+            return int(np.argmax(self.weights[e]))
+        self.master.add(e, roster)
+        return len(self.master.columns[e]) - 1
 
     def completion_seconds(self) -> float:
         """About how long :meth:`complete` takes when no employee has a column keeping every
@@ -712,7 +741,7 @@ class RosterLP:
         staff = self.staff
         point = self.centre if self.centre is not None else self.master.zero_duals()
         work, weekend = _prices(staff, point)
-        missing = [e for e, columns in enumerate(self.master.columns) if not any(keeps_counts(staff, e, r) for r, _ in columns)]
+        missing = [e for e, keeping in enumerate(self.master.keeping) if not any(keeping)]
         steering = Steering()
         for done, e in enumerate(missing):
             left = seconds - (time.monotonic() - began)
