@@ -4,6 +4,7 @@ rosters the checker judges."""
 from __future__ import annotations
 
 import itertools
+import math
 from pathlib import Path
 
 import numpy as np
@@ -224,6 +225,25 @@ def test_a_dive_whose_columns_break_counts_fixes_only_rule_keeping_ones(monkeypa
     verdict = judge(instance, read_roster(instance, roster_text(staff, roster)))
     assert verdict.feasible and verdict.objective == round(objective(staff, roster) * 100)
     assert lp.master.solve() == pytest.approx(before.lp)
+
+
+def test_a_dive_step_prices_the_employees_it_left_free_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Late in the dive most employees are fixed: their programme is not run again."""
+    instance = read_instance(DATA / "Instance3.txt")
+    lp = RosterLP(instance)
+    assert lp.generate(60)
+    priced: list[int] = []
+    price = Pricer.price
+
+    def spy(self: Pricer, work: np.ndarray, off: np.ndarray, weekend: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        priced.append(len(work))
+        return price(self, work, off, weekend)
+
+    monkeypatch.setattr(Pricer, "price", spy)
+    roster = lp.dive(60, step=0.25)
+    assert roster is not None and all(keeps_rules(lp.staff, e, list(line)) for e, line in enumerate(roster))
+    staff = len(instance.staff)
+    assert priced[0] == staff and min(priced) <= staff - 3 * math.ceil(0.25 * staff)
 
 
 def _cheapest_keeping_all(staff: Staffing, e: int, weekend: int) -> float:

@@ -356,8 +356,8 @@ class Pricer:
                 w -= 1 if opens and self.counting.weekends else 0
                 for s in self.members[k]:
                     minutes, count = self._steps(s)
-                    if m < minutes or not np.isfinite(work[d, s]):
-                        continue
+                    if m < minutes or c < count or not np.isfinite(work[d, s]):
+                        continue  # a place below 0 is none: -1 would read the last one
                     # a saturated count may have come from either of the last two places
                     places = [c - count] + ([c] if count and c == self.shape[2] - 1 else [])
                     for before in places:
@@ -597,6 +597,8 @@ class RosterLP:
         staff, master = self.staff, self.master
         whole = not fixed
         converged = False
+        free = np.array([e for e in range(staff.size[0]) if e not in fixed])
+        pricer = self.pricer if whole else self._free_pricer(free)
         if whole and self.centre is None:
             # prices of nothing: each employee's cheapest roster alone, a bound (the cover costs
             # at least 0), and a centre that damps the master's first, extreme, duals
@@ -611,7 +613,12 @@ class RosterLP:
             share = self.smoothing if whole and self.centre is not None else 0.0
             while True:
                 point = _mix(self.centre, duals, share) if self.centre is not None and share > 0 else duals
-                cheapest, rosters = _price(self.pricer, staff, point)
+                work, weekend = _prices(staff, point)
+                if pricer is self.pricer:
+                    cheapest, rosters = pricer.price(work, staff.off_cost, weekend)
+                    rosters = rosters[free]
+                else:
+                    cheapest, rosters = pricer.price(work[free], staff.off_cost[free], weekend[free])
                 self.iterations += 1
                 if whole:
                     self._note(point, cheapest)
@@ -620,9 +627,9 @@ class RosterLP:
                         break
                 own = _prices(staff, duals)
                 added = 0
-                for e in range(staff.size[0]):
-                    if e not in fixed and _priced(staff, own, e, rosters[e]) - duals["convexity"][e] < -TOLERANCE:
-                        master.add(e, rosters[e])
+                for e, roster in zip(free, rosters, strict=True):
+                    if _priced(staff, own, e, roster) - duals["convexity"][e] < -TOLERANCE:
+                        master.add(e, roster)
                         added += 1
                 if added:
                     break
@@ -636,6 +643,19 @@ class RosterLP:
             self.converged = converged
         self.seconds += time.monotonic() - began
         return converged
+
+    def _free_pricer(self, free: np.ndarray) -> Pricer:
+        """The programme of a dive's free employees alone: fewer employees, fewer states to
+        price. Its state may keep more counting rules, never fewer than the master leaves to
+        the pricing, for which it has no rows."""
+        pricer = Pricer(_employees(self.staff, free))
+        mine, whole = pricer.counting, self.pricer.counting
+        keeps = (
+            mine.minutes >= whole.minutes
+            and mine.weekends >= whole.weekends
+            and (whole.shift is None or mine.shift == whole.shift)
+        )
+        return pricer if keeps else self.pricer
 
     def _note(self, point: dict[str, np.ndarray], cheapest: np.ndarray) -> None:
         lagrangian = _lagrangian(self.staff, point, cheapest)
@@ -782,19 +802,23 @@ def keeps_counts(staff: Staffing, e: int, roster: np.ndarray) -> bool:
 
 def _employee(staff: Staffing, e: int) -> Staffing:
     """``staff`` with employee ``e`` alone."""
-    one = slice(e, e + 1)
+    return _employees(staff, np.array([e]))
+
+
+def _employees(staff: Staffing, which: np.ndarray) -> Staffing:
+    """``staff`` with the employees ``which`` alone, in that order."""
     return replace(
         staff,
-        allowed=staff.allowed[one],
-        work_cost=staff.work_cost[one],
-        off_cost=staff.off_cost[one],
-        max_run=staff.max_run[one],
-        min_run=staff.min_run[one],
-        min_off=staff.min_off[one],
-        max_minutes=staff.max_minutes[one],
-        min_minutes=staff.min_minutes[one],
-        max_shifts=staff.max_shifts[one],
-        max_weekends=staff.max_weekends[one],
+        allowed=staff.allowed[which],
+        work_cost=staff.work_cost[which],
+        off_cost=staff.off_cost[which],
+        max_run=staff.max_run[which],
+        min_run=staff.min_run[which],
+        min_off=staff.min_off[which],
+        max_minutes=staff.max_minutes[which],
+        min_minutes=staff.min_minutes[which],
+        max_shifts=staff.max_shifts[which],
+        max_weekends=staff.max_weekends[which],
     )
 
 
