@@ -682,26 +682,29 @@ class RosterLP:
         )
 
     def dive(self, seconds: float, step: float = DIVE_STEP) -> np.ndarray | None:
-        """Fix employees to columns that keep their counting rules, a ``step`` share of them
-        (and every one already whole) at a time, re-generating columns for the others in
-        between, until each has one; the roster (E, D), or None when the master fails.
+        """Fix employees to columns that keep their counting rules, a ``step`` share of those
+        still free (and every one already whole) at a time, re-generating columns for the others
+        in between, until each has one; the roster (E, D), or None when the master fails.
 
         A column that breaks a count the pricing leaves to the master may weigh most in the
         LP, mixed with others that make up for it; fixed alone, it would pay the row's
         artificial penalty (on 13 the dive's LP went from 1347 to 193499). So employees are
         ranked by their heaviest column that keeps every rule, and one with none in the solution
         is fixed to her cheapest rule-keeping roster at the master's duals
-        (:func:`keeping_roster`). Each step's generation gets an equal part of the time left for
-        the steps left, so that the dive ends in ``seconds``: a step that does not converge fixes
-        the master's last solution. The master is left as it was, with the dive's columns added."""
+        (:func:`keeping_roster`). The steps shrink with the free employees, so that the last
+        ones are not rounded all at once from a fractional LP; each step's generation gets a
+        part of the time left in proportion to its free employees (what its pricing costs), so
+        that the dive ends in ``seconds``: a step that does not converge fixes the master's last
+        solution. The master is left as it was, with the dive's columns added."""
         began = time.monotonic()
         e_count = self.staff.size[0]
-        take = max(1, math.ceil(step * e_count))
         fixed: dict[int, int] = {}
         try:
             while len(fixed) < e_count:
-                steps = math.ceil((e_count - len(fixed)) / take)
-                self.generate(max(0.0, seconds - (time.monotonic() - began)) / steps, frozenset(fixed))
+                free = e_count - len(fixed)
+                take = max(1, math.ceil(step * free))
+                part = free / sum(_dive_steps(free, step))
+                self.generate(max(0.0, seconds - (time.monotonic() - began)) * part, frozenset(fixed))
                 if not self.weights:
                     return None
                 ranked = sorted((self._keeping_weight(e), e) for e in range(e_count) if e not in fixed)[::-1]
@@ -709,7 +712,7 @@ class RosterLP:
                     if rank >= take and weight <= 1 - CLOSE_TO_WHOLE:
                         break
                     if weight <= TOLERANCE:
-                        left = max(0.0, seconds - (time.monotonic() - began)) / steps / take
+                        left = max(0.0, seconds - (time.monotonic() - began)) * part / take
                         column = self._keeping_column(e, left)
                     fixed[e] = column
                     self.master.columns[e][column][1].SetLb(1.0)
@@ -770,6 +773,16 @@ class RosterLP:
                 return len(missing) - done
             self.master.add(e, roster)
         return 0
+
+
+def _dive_steps(free: int, step: float) -> list[int]:
+    """How many employees are free at each step of a dive from ``free``, when each fixes a
+    ``step`` share of them (one at least)."""
+    steps = []
+    while free > 0:
+        steps.append(free)
+        free -= max(1, math.ceil(step * free))
+    return steps
 
 
 def roster_bound(
