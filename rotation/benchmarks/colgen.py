@@ -688,7 +688,7 @@ class RosterLP:
 
         A column that breaks a count the pricing leaves to the master may weigh most in the
         LP, mixed with others that make up for it; fixed alone, it would pay the row's
-        artificial penalty (on 13 the dive's LP went from 1347 to 193499). So employees are
+        artificial penalty (docs/curtois.md, "The dive keeps the counts"). So employees are
         ranked by their heaviest column that keeps every rule, and one with none in the solution
         is fixed to her cheapest rule-keeping roster at the master's duals
         (:func:`keeping_roster`). The steps shrink with the free employees, so that the last
