@@ -483,7 +483,7 @@ class Master:
             if row is not None and amount:
                 row.SetCoefficient(var, float(amount))
         self.columns[e].append((roster, var))
-        self.keeping[e].append(keeps_counts(staff, e, roster))
+        self.keeping[e].append(_within_counts(staff, e, minutes, per_type, weekends))
 
     def solve(self, seconds: float = math.inf) -> float:
         """The master's optimum, within ``seconds``: a large master's resolve can outlast the LP's
@@ -805,7 +805,11 @@ def _price(pricer: Pricer, staff: Staffing, duals: dict[str, np.ndarray]) -> tup
 def keeps_counts(staff: Staffing, e: int, roster: np.ndarray) -> bool:
     """Whether ``roster`` keeps employee ``e``'s counting rules (the sequence rules it keeps by
     construction)."""
-    minutes, per_type, weekends = counts(staff, roster)
+    return _within_counts(staff, e, *counts(staff, roster))
+
+
+def _within_counts(staff: Staffing, e: int, minutes: float, per_type: np.ndarray, weekends: int) -> bool:
+    """Whether these counts of a roster keep employee ``e``'s counting rules."""
     return bool(
         staff.min_minutes[e] <= minutes <= staff.max_minutes[e]
         and weekends <= staff.max_weekends[e]
