@@ -43,7 +43,7 @@ from rotation.solver.greedy import as_assignments, first_roster
 from rotation.solver.lns import improve
 from rotation.solver.outcome import Outcome, Settled, shortfall
 from rotation.solver.patterns import ROUND_COST, PatternBound, pattern_bound
-from rotation.solver.relax import relax_and_resolve
+from rotation.solver.relax import Focus, relax_and_resolve
 from rotation.solver.rounding import plan_roster
 from rotation.solver.settle import FIXED_LIMIT, settle
 from rotation.solver.stability import Keep
@@ -207,6 +207,7 @@ class Strategy:
     improve: Improve = Improve.GROUPS
     first_share: float = FIRST_SHARE  # MODEL: the first full search's share (1: the only search)
     greedy_limit: int | None = None  # duty Booleans above which the greedy roster is skipped
+    focus: Focus | None = None  # MODEL: where the neighbourhoods are worth drawing (the benchmark's LP)
 
 
 COUNTY = Strategy()
@@ -286,7 +287,7 @@ def solve_whole(
     large = len(problem.units) > WHOLE_UNITS
     method = _AS_GIVEN if strategy.improve is Improve.NONE else "整体求解"
     if on_model and not control.interrupted:
-        model_run = _search_model(problem, options, work, control, on_progress, greedy, strategy.first_share)
+        model_run = _search_model(problem, options, work, control, on_progress, greedy, strategy.first_share, strategy.focus)
         best.offer(model_run.roster, "整体模型")
         size, bound, status, method = model_run.size, model_run.bound, model_run.status, _RELAXING
         phases |= model_run.phases
@@ -544,13 +545,15 @@ def _search_model(
     on_progress: Callable[[Progress], None] | None,
     hint: list[Assignment],
     first_share: float,
+    focus: Focus | None = None,
 ) -> Outcome:
     """One model of the horizon: a full search from ``hint`` first, which proves small problems
     optimal (when it finds no roster in its share, a search without the objective looks for any
-    roster that keeps the hard rules); then relax-and-resolve steps (:mod:`rotation.solver.relax`)
-    on models of up to RELAX_LIMIT duty Booleans; then a last full search from the best roster,
-    which improves and bounds it. With ``first_share`` 1 the first search takes all the time: one
-    plain search of the model. For rules that span the horizon, such as the Curtois benchmark's."""
+    roster that keeps the hard rules); then relax-and-resolve steps (:mod:`rotation.solver.relax`,
+    partly drawn by ``focus`` when given) on models of up to RELAX_LIMIT duty Booleans; then a
+    last full search from the best roster, which improves and bounds it. With ``first_share`` 1
+    the first search takes all the time: one plain search of the model. For rules that span the
+    horizon, such as the Curtois benchmark's."""
     began = budget.started
     model, variables, terms = build_model(problem, Mode.FULL)
     if hint:
@@ -581,7 +584,7 @@ def _search_model(
         # on large models each step re-reads the whole model: CP-SAT's own search does better there
         steps = budget.limit * (1 - BOUND_SHARE) - budget.spent() if len(variables.x) <= RELAX_LIMIT else 0.0
         best, log = relax_and_resolve(
-            variables, best, budget.part(steps), options.seed, options.workers, control, on_progress, progress
+            variables, best, budget.part(steps), options.seed, options.workers, control, on_progress, progress, focus
         )
         phases["neighbourhoods"] = round(budget.elapsed(), 1)
         phases["steps"] = log.steps

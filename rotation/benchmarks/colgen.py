@@ -36,6 +36,7 @@ L seen, rounded up (all costs are whole points), is the bound.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import time
 from dataclasses import dataclass, replace
@@ -46,6 +47,7 @@ from ortools.sat.python import cp_model
 
 from rotation.benchmarks.curtois import Instance
 from rotation.model import RequestKind
+from rotation.solver.relax import Duty
 
 INF = math.inf
 WEEKEND = (5, 6)
@@ -565,6 +567,32 @@ def _priced(staff: Staffing, prices: tuple[np.ndarray, np.ndarray], e: int, rost
     return float(work[e, days[on], roster[on]].sum() + staff.off_cost[e, days[~on]].sum() + weekend[e] * counts(staff, roster)[2])
 
 
+def gap_terms(
+    staff: Staffing, duals: dict[str, np.ndarray], cheapest: np.ndarray, roster: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """A roster's objective less L(y, mu) at ``duals``, where ``cheapest`` are each employee's
+    cheapest rosters, as a sum of terms none of which is negative for a roster keeping the
+    rules: per employee, how much her line costs at the duals above her cheapest, plus what her
+    counting rows' duals charge for the room she leaves (``mu * (used - limit)``); per day,
+    what its cover costs less the duals' charge for it (``(under - y) * short`` and
+    ``(over + y) * excess``). The search for a better roster is best spent where they are."""
+    prices = _prices(staff, duals)
+    employees = np.zeros(staff.size[0])
+    for e, line in enumerate(roster):
+        minutes, per_type, weekends = counts(staff, line)
+        room = (
+            duals["most_minutes"][e] * (minutes - staff.max_minutes[e])
+            + duals["least_minutes"][e] * (minutes - staff.min_minutes[e])
+            + (duals["most_shifts"][e] * (per_type - staff.max_shifts[e])).sum()
+            + duals["most_weekends"][e] * (weekends - staff.max_weekends[e])
+        )
+        employees[e] = _priced(staff, prices, e, line) - cheapest[e] + room
+    worked = _worked(staff, roster)
+    short = staff.requirement - worked
+    cover = staff.under * np.maximum(short, 0) + staff.over * np.maximum(-short, 0) - duals["cover"] * short
+    return employees, cover.sum(axis=1)
+
+
 def _mix(a: dict[str, np.ndarray], b: dict[str, np.ndarray], share: float) -> dict[str, np.ndarray]:
     return {key: share * a[key] + (1 - share) * b[key] for key in a}
 
@@ -574,6 +602,7 @@ class RosterLP:
     to columns until each has one."""
 
     def __init__(self, instance: Instance, smoothing: float = SMOOTHING):
+        self.instance = instance
         self.staff = staffing(instance)
         self.pricer = Pricer(self.staff)
         self.master = Master(self.staff, self.pricer.counting)
@@ -583,6 +612,7 @@ class RosterLP:
             self.master.add(e, np.full(days, -1))
         self.best, self.value, self.iterations, self.converged = -INF, INF, 0, False
         self.centre: dict[str, np.ndarray] | None = None
+        self.cheapest = np.zeros(self.staff.size[0])  # each employee's cheapest roster at the centre
         self.weights: list[list[float]] = []
         self.seconds = 0.0
 
@@ -660,11 +690,33 @@ class RosterLP:
     def _note(self, point: dict[str, np.ndarray], cheapest: np.ndarray) -> None:
         lagrangian = _lagrangian(self.staff, point, cheapest)
         if lagrangian > self.best:
-            self.best, self.centre = lagrangian, point
+            self.best, self.centre, self.cheapest = lagrangian, point, cheapest
 
     def _lagrangian_at(self, point: dict[str, np.ndarray]) -> None:
         self.iterations += 1
         self._note(point, _price(self.pricer, self.staff, point)[0])
+
+    def gap(self, roster: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Where ``roster`` (E, D) costs more than the bound: its objective less the bound's
+        Lagrangian, split into a term per employee and one per day (:func:`gap_terms`)."""
+        if self.centre is None:
+            e_count, days, _ = self.staff.size
+            return np.zeros(e_count), np.zeros(days)
+        return gap_terms(self.staff, self.centre, self.cheapest, roster)
+
+    def focus(self, duties: list[Duty]) -> tuple[dict[str, float], dict[dt.date, float]]:
+        """:meth:`gap` of a roster given by its duties, by employee ID and date: the
+        neighbourhood search's :data:`rotation.solver.relax.Focus`."""
+        instance, staff = self.instance, self.staff
+        shift = {s: i for i, s in enumerate(staff.shifts)}
+        employee = {unit: e for e, unit in enumerate(instance.staff)}
+        roster = np.full(staff.size[:2], -1)
+        for unit, date, worked in duties:
+            roster[employee[unit], instance.day(date)] = shift[worked]
+        employees, days = self.gap(roster)
+        return dict(zip(instance.staff, employees.tolist(), strict=True)), {
+            instance.date(d): float(w) for d, w in enumerate(days)
+        }
 
     def outcome(self) -> RosterBound:
         columns_of = [[roster for roster, _ in columns] for columns in self.master.columns]

@@ -520,8 +520,8 @@ def solve(
     # a start the LP proves optimal needs only the closing pass, not the rest of the limit
     proven = chosen is not None and chosen[1] <= lp.bound
     search = budget.part(min(budget.left(), PROVEN_SECONDS)) if proven else budget
-    if not whole:
-        strategy = replace(strategy, improve=Improve.NONE)
+    # the neighbourhoods go where the roster's cost lies above the LP's bound
+    strategy = replace(strategy, focus=model.focus) if whole else replace(strategy, improve=Improve.NONE)
     result = solve_whole(instance.problem, options, control or SearchControl(), on_progress, search, strategy, start)
     bound = max(result.bound or 0, lp.bound * SCALE)
     optimal = result.objective is not None and result.objective <= bound
