@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from rotation import engine
@@ -389,3 +389,74 @@ def _with(roster: np.ndarray, e: int, d: int, s: int) -> np.ndarray:
     changed = roster.copy()
     changed[e, d] = s
     return changed
+
+
+@settings(max_examples=100, deadline=None)
+@given(small_staffing(), st.data())
+def test_a_rosters_gap_to_the_lagrangian_splits_into_terms_none_negative(staff: Staffing, data: st.DataObject) -> None:
+    """At any duals of the right signs, a rule-keeping roster's objective less L(y, mu) is the
+    sum of its employees' and days' gap terms, and none of them is negative: they say where the
+    roster's cost lies above the bound."""
+    e_count, days, s_count = staff.size
+    staff = Staffing(
+        **{
+            **staff.__dict__,
+            "requirement": np.array(
+                data.draw(st.lists(st.integers(0, 2), min_size=days * s_count, max_size=days * s_count))
+            ).reshape(days, s_count),
+        }
+    )
+    keeping = [
+        [np.array(r) for r in itertools.product(range(-1, s_count), repeat=days) if keeps_rules(staff, e, list(r))]
+        for e in range(e_count)
+    ]
+    assume(all(keeping))
+    roster = np.array([data.draw(st.sampled_from(lines)) for lines in keeping])
+
+    def duals(low: float, high: float, *shape: int) -> np.ndarray:
+        size = int(np.prod(shape))
+        values = data.draw(st.lists(st.floats(low, high, allow_nan=False), min_size=size, max_size=size))
+        return np.array(values, dtype=float).reshape(shape)
+
+    point = {
+        "cover": duals(-staff.over, staff.under, days, s_count),
+        "convexity": np.zeros(e_count),
+        "most_minutes": duals(-2, 0, e_count),
+        "least_minutes": duals(0, 2, e_count),
+        "most_shifts": duals(-3, 0, e_count, s_count),
+        "most_weekends": duals(-3, 0, e_count),
+    }
+    cheapest, _ = colgen._price(Pricer(staff), staff, point)
+    employees, by_day = colgen.gap_terms(staff, point, cheapest, roster)
+    assert employees.min() >= -1e-6 and by_day.min() >= -1e-6
+    gap = objective(staff, roster) - colgen._lagrangian(staff, point, cheapest)
+    assert employees.sum() + by_day.sum() == pytest.approx(gap, abs=1e-6)
+
+
+def test_the_focus_reads_a_roster_from_its_duties_and_splits_its_gap_to_the_bound() -> None:
+    """What the neighbourhood search is told: a term per employee ID and per date that add up
+    to the roster's objective less the LP's bound (before rounding up)."""
+    instance = read_instance(DATA / "Instance3.txt")
+    lp = RosterLP(instance)
+    lp.generate(60)
+    staff = lp.staff
+    roster = lp.dive(60)
+    assert roster is not None
+    # one line chosen at random costs, keeping every rule: the roster is no longer at the bound
+    noise = np.random.default_rng(1).integers(-20, 20, size=staff.work_cost[0].shape).astype(float)
+    line = keeping_roster(staff, 0, noise, 0.0, 10)
+    assert line is not None
+    roster[0] = line
+    duties = [
+        (instance.staff[e], instance.date(d), staff.shifts[s])
+        for e, line in enumerate(roster)
+        for d, s in enumerate(line)
+        if s >= 0
+    ]
+    by_unit, by_date = lp.focus(duties)
+    assert set(by_unit) == set(instance.staff) and set(by_date) == {instance.date(d) for d in range(instance.horizon)}
+    gap = objective(staff, roster) - lp.best
+    assert gap > 1 and sum(by_unit.values()) + sum(by_date.values()) == pytest.approx(gap)
+    employees, days = lp.gap(roster)
+    assert [by_unit[u] for u in instance.staff] == pytest.approx(employees.tolist())
+    assert [by_date[instance.date(d)] for d in range(instance.horizon)] == pytest.approx(days.tolist())
