@@ -49,8 +49,6 @@ FIELDS = (
     "master",
     "start",
     "start_s",
-    "grouped",
-    "grouped_s",
 )
 
 
@@ -86,9 +84,8 @@ def run_child(path: str, time_limit: float, workers: int, seed: int, method: str
         "model_s": phases.get("model"),
         "first_roster_s": phases.get("first_roster"),
         "steps": phases.get("steps"),
-        # colgen: the restricted master's roster, the start after best responses (and when), and
-        # after groups of employees re-planned together (models without neighbourhoods of their own)
-        **{key: phases.get(key) for key in ("dive", "master", "start", "start_s", "grouped", "grouped_s")},
+        # colgen: the restricted master's roster, and the start after best responses (and when)
+        **{key: phases.get(key) for key in ("dive", "master", "start", "start_s")},
     }
 
 

@@ -984,34 +984,8 @@ def exact_roster(
     cost of each day off and ``weekend`` per weekend worked, keeping every rule of hers exactly:
     the counting rules the programme may have left to the master as well (CP-SAT, costs rounded
     to thousandths). The roster (D,), or None when none is found in ``seconds``."""
-    days = staff.size[1]
-    model = cp_model.CpModel()
-    x, on, weekends = employee_rules(model, staff, e)
-    scale = 1000
-    cost = [round(scale * work[d, s]) * v for d in range(days) for s, v in enumerate(x[d]) if v is not None]
-    cost += [round(scale * staff.off_cost[e, d]) * (1 - on[d]) for d in range(days)]
-    cost += [round(scale * weekend) * w for w in weekends]
-    model.minimize(sum(cost))
-    if hint is not None:
-        for d in range(days):
-            for s, v in enumerate(x[d]):
-                if v is not None:
-                    model.add_hint(v, int(hint[d]) == s)
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(seconds, 0.05)
-    solver.parameters.num_workers = workers
-    solver.parameters.random_seed = seed
-    if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None
-    return np.array([next((s for s, v in enumerate(x[d]) if v is not None and solver.boolean_value(v)), -1) for d in range(days)])
-
-
-def employee_rules(
-    model: cp_model.CpModel, staff: Staffing, e: int
-) -> tuple[list[list[cp_model.IntVar | None]], list[cp_model.IntVar], list[cp_model.IntVar]]:
-    """Employee ``e``'s rules in ``model``, every one exactly: her Booleans per day and shift
-    (None where she may not work it), per day on duty, and per weekend worked."""
     _, days, s_count = staff.size
+    model = cp_model.CpModel()
     x = [[model.new_bool_var("") if staff.allowed[e, d, s] else None for s in range(s_count)] for d in range(days)]
     on = [model.new_bool_var("") for _ in range(days)]
     for d in range(days):
@@ -1045,7 +1019,23 @@ def employee_rules(
         weekends.append(worked)
     if int(staff.max_weekends[e]) < len(weekends):
         model.add(sum(weekends) <= int(staff.max_weekends[e]))
-    return x, on, weekends
+    scale = 1000
+    cost = [round(scale * work[d, s]) * v for d in range(days) for s, v in enumerate(x[d]) if v is not None]
+    cost += [round(scale * staff.off_cost[e, d]) * (1 - on[d]) for d in range(days)]
+    cost += [round(scale * weekend) * w for w in weekends]
+    model.minimize(sum(cost))
+    if hint is not None:
+        for d in range(days):
+            for s, v in enumerate(x[d]):
+                if v is not None:
+                    model.add_hint(v, int(hint[d]) == s)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(seconds, 0.05)
+    solver.parameters.num_workers = workers
+    solver.parameters.random_seed = seed
+    if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return np.array([next((s for s, v in enumerate(x[d]) if v is not None and solver.boolean_value(v)), -1) for d in range(days)])
 
 
 def cover_cost(staff: Staffing, roster: np.ndarray) -> float:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from rotation import checker
 from rotation.checker import CheckResult
-from rotation.engine import BENCHMARK, RELAX_LIMIT, Improve, solve_whole
+from rotation.engine import BENCHMARK, Improve, solve_whole
 from rotation.errors import DataError, DataIssue
 from rotation.model import (
     DEFAULT_ROLE,
@@ -475,7 +475,7 @@ def solve(
     strategy = replace(BENCHMARK, first_share=1.0) if method == "plain" else BENCHMARK
     if method != "colgen":
         return solve_whole(instance.problem, options, control or SearchControl(), on_progress, strategy=strategy)
-    from rotation.benchmarks import colgen, groups
+    from rotation.benchmarks import colgen
 
     budget = options.budget()
     duties = sum(len(slot.eligible) for slot in instance.problem.slots)
@@ -516,14 +516,6 @@ def solve(
             chosen = mended, cost
     if chosen is not None:
         phases |= {"start": chosen[1], "start_s": round(budget.elapsed(), 1)}
-    if chosen is not None and chosen[1] > lp.bound and (not whole or duties > RELAX_LIMIT):
-        # the search has no neighbourhoods of its own on such models: groups of employees, drawn
-        # where the LP puts the roster's cost, take the time the search does not need
-        grouped, _ = groups.group_responses(
-            staff, chosen[0], max(0.0, budget.left() - reserve), model.gap, options.workers, options.seed
-        )
-        chosen = grouped, colgen.objective(staff, grouped)
-        phases |= {"grouped": chosen[1], "grouped_s": round(budget.elapsed(), 1)}
     start = list(read_roster(instance, colgen.roster_text(staff, chosen[0]))) if chosen else None
     # a start the LP proves optimal needs only the closing pass, not the rest of the limit
     proven = chosen is not None and chosen[1] <= lp.bound
