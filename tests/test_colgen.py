@@ -460,3 +460,34 @@ def test_the_focus_reads_a_roster_from_its_duties_and_splits_its_gap_to_the_boun
     employees, days = lp.gap(roster)
     assert [by_unit[u] for u in instance.staff] == pytest.approx(employees.tolist())
     assert [by_date[instance.date(d)] for d in range(instance.horizon)] == pytest.approx(days.tolist())
+
+
+def test_the_trace_never_reads_a_count_below_zero() -> None:
+    """Shifts A and B are one class; A is the counted shift, at most once, and dearer the
+    earlier it is worked. Read back from "A worked on the last day", each earlier day's B was
+    worked at count 0, where A could not have been: a place below 0 once read the saturated last
+    one, whose rosters work A often, and the trace returned a roster breaking the limit."""
+    days = 7
+    staff = Staffing(
+        shifts=("A", "B"),
+        minutes=np.array([1, 1]),
+        banned=np.zeros((2, 2), dtype=bool),
+        requirement=np.zeros((days, 2)),
+        under=100.0,
+        over=1.0,
+        allowed=np.ones((1, days, 2), dtype=bool),
+        work_cost=np.array([[[-10.0 - d, -1.0] for d in range(days)]]),
+        off_cost=np.zeros((1, days)),
+        max_run=np.array([days]),
+        min_run=np.array([1]),
+        min_off=np.array([1]),
+        max_minutes=np.array([days]),
+        min_minutes=np.array([0]),
+        max_shifts=np.array([[1, days]]),
+        max_weekends=np.array([1]),
+    )
+    pricer = Pricer(staff, max_states=10**9)
+    assert pricer.counting.shift == 0 and len(pricer.members) == 1
+    values, rosters = pricer.price(staff.work_cost, staff.off_cost, np.zeros(1))
+    assert list(rosters[0]) == [1] * (days - 1) + [0]
+    assert values[0] == roster_cost(staff, 0, rosters[0]) == -16 - 6  # A on the last day, B before
