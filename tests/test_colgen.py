@@ -491,3 +491,24 @@ def test_the_trace_never_reads_a_count_below_zero() -> None:
     values, rosters = pricer.price(staff.work_cost, staff.off_cost, np.zeros(1))
     assert list(rosters[0]) == [1] * (days - 1) + [0]
     assert values[0] == roster_cost(staff, 0, rosters[0]) == -16 - 6  # A on the last day, B before
+
+
+def test_the_colgen_method_hands_its_search_the_lps_focus(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The search is told where the roster's cost lies: the focus of the LP that gave the start,
+    whose terms add up to the roster's objective less the bound."""
+    strategies: list[engine.Strategy] = []
+    search = curtois.solve_whole
+
+    def spy(*args: object) -> object:
+        strategies.append(args[5])  # type: ignore[arg-type]
+        return search(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(curtois, "solve_whole", spy)
+    instance = read_instance(DATA / "Instance3.txt")
+    result = solve(instance, SolveOptions(time_limit=10, workers=1, seed=1), method="colgen")
+    assert result.roster is not None and result.objective is not None
+    focus = strategies[0].focus
+    assert focus is not None and isinstance(getattr(focus, "__self__", None), RosterLP)
+    by_unit, by_date = focus([(a.unit, a.date, a.shift) for a in result.roster])
+    lp = focus.__self__  # type: ignore[attr-defined]
+    assert sum(by_unit.values()) + sum(by_date.values()) == pytest.approx(result.objective / 100 - lp.best)

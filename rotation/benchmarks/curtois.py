@@ -470,8 +470,9 @@ def solve(
     search. These phases
     leave the search :data:`SEARCH_SHARE` at least, and more for a large model
     (:data:`BUILD_SECONDS`). A model too large for the time (:data:`WHOLE_SHARE`) is not built:
-    best responses take all the time but the closing pass's. The LP's bound is the result's when
-    stronger. The roster is checked by the independent checker like every roster."""
+    best responses take all the time but the closing pass's. Half the search's relax steps are
+    drawn where the LP puts the roster's cost (:meth:`colgen.RosterLP.focus`). The LP's bound is
+    the result's when stronger. The roster is checked by the independent checker like every roster."""
     strategy = replace(BENCHMARK, first_share=1.0) if method == "plain" else BENCHMARK
     if method != "colgen":
         return solve_whole(instance.problem, options, control or SearchControl(), on_progress, strategy=strategy)
@@ -520,7 +521,7 @@ def solve(
     # a start the LP proves optimal needs only the closing pass, not the rest of the limit
     proven = chosen is not None and chosen[1] <= lp.bound
     search = budget.part(min(budget.left(), PROVEN_SECONDS)) if proven else budget
-    # the neighbourhoods go where the roster's cost lies above the LP's bound
+    # a built model's relax steps are drawn partly where the roster's cost lies above the bound
     strategy = replace(strategy, focus=model.focus) if whole else replace(strategy, improve=Improve.NONE)
     result = solve_whole(instance.problem, options, control or SearchControl(), on_progress, search, strategy, start)
     bound = max(result.bound or 0, lp.bound * SCALE)

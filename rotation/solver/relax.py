@@ -37,7 +37,7 @@ FOCUSED_SHARE = 0.5
 """With a focus, the share of the steps drawn by it; the rest keep the search from circling."""
 SPREAD = 0.1
 """With a focus, each unit's and day's weight is raised by this share of the mean, so that
-none is never drawn."""
+every one may still be drawn."""
 
 Duty = tuple[str, dt.date, str]
 """A duty of a roster: unit, date, shift."""
