@@ -714,9 +714,9 @@ class RosterLP:
         for unit, date, worked in duties:
             roster[employee[unit], instance.day(date)] = shift[worked]
         employees, days = self.gap(roster)
-        return dict(zip(instance.staff, employees.tolist(), strict=True)), {
-            instance.date(d): float(w) for d, w in enumerate(days)
-        }
+        by_unit = dict(zip(instance.staff, employees.tolist(), strict=True))
+        by_date = {instance.date(d): float(w) for d, w in enumerate(days)}
+        return by_unit, by_date
 
     def outcome(self) -> RosterBound:
         columns_of = [[roster for roster, _ in columns] for columns in self.master.columns]
