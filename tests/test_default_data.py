@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
-import pytest
-
 from rotation.checker import check
 from rotation.cli import DEFAULT_DATA
 from rotation.engine import solve
@@ -26,10 +24,10 @@ def test_default_data_has_the_network_of_the_article() -> None:
     assert 60 <= len(data.units) <= 80
 
 
-@pytest.mark.wallclock
 def test_december_2026_is_covered_without_breaking_a_hard_rule() -> None:
+    # one worker: deterministic seconds, so a loaded machine cannot cut the search short
     problem = build_problem(load(DEFAULT_DATA), dt.date(2026, 12, 1), dt.date(2026, 12, 31))
-    result = solve(problem, SolveOptions(time_limit=30, workers=2, seed=0))
+    result = solve(problem, SolveOptions(time_limit=30, workers=1, seed=0))
     assert result.roster is not None
     checked = check(problem, result.roster)
     assert checked.violations == ()
