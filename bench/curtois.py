@@ -49,6 +49,7 @@ FIELDS = (
     "master",
     "start",
     "start_s",
+    "windows",
 )
 
 
@@ -84,8 +85,9 @@ def run_child(path: str, time_limit: float, workers: int, seed: int, method: str
         "model_s": phases.get("model"),
         "first_roster_s": phases.get("first_roster"),
         "steps": phases.get("steps"),
-        # colgen: the restricted master's roster, and the start after best responses (and when)
-        **{key: phases.get(key) for key in ("dive", "master", "start", "start_s")},
+        # colgen: the restricted master's roster, the start after best responses (and when), and
+        # how many windows improved it where the model is not built
+        **{key: phases.get(key) for key in ("dive", "master", "start", "start_s", "windows")},
     }
 
 

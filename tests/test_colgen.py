@@ -310,8 +310,8 @@ def test_a_model_too_large_for_the_time_is_not_built_and_the_phases_roster_is_th
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """As on instance 24 at 600 s, whose model takes minutes to build and most of the run's
-    memory to search: best responses improve the restricted master's roster for the whole time, and the
-    closing pass checks it without a model of the horizon."""
+    memory to search: best responses and windows improve the restricted master's roster for the
+    whole time, and the closing pass checks it without a model of the horizon."""
     monkeypatch.setattr(colgen, "MAX_STATES", 1)
     monkeypatch.setattr(curtois, "WHOLE_SHARE", 0.0)
     built: list[int] = []

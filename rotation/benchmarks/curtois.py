@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from rotation import checker
+from rotation import checker, engine
 from rotation.checker import CheckResult
 from rotation.engine import BENCHMARK, Improve, solve_whole
 from rotation.errors import DataError, DataIssue
@@ -74,6 +74,12 @@ WHOLE_SHARE = 0.5
 model is not built, since its build and presolve leave it little search and its memory is the
 run's peak (docs/curtois.md, "Instances 21-24"): the phases before it take the time, and their
 roster is the result."""
+WINDOW_DAYS = 28
+"""Horizons longer than this whose model is too large for relax steps (the engine's
+``RELAX_LIMIT``) are improved by re-planned windows (:mod:`rotation.benchmarks.window`), not
+by CP-SAT's search of the whole model: from one start, windows did better on 20 (182 days) and
+22 (364), and alike on 12 and 13 (28 days), where a window of days spans most of the horizon
+(docs/curtois.md, "Windows"). Without the whole model the run also needs far less memory."""
 PROVEN_SECONDS = 2.0
 """What the closing pass gets after a start the LP bound proves optimal."""
 
@@ -469,22 +475,25 @@ def solve(
     alone (:data:`RESPONSE_SHARE` at most), and so is the dive's roster: the better starts the
     search. These phases
     leave the search :data:`SEARCH_SHARE` at least, and more for a large model
-    (:data:`BUILD_SECONDS`). A model too large for the time (:data:`WHOLE_SHARE`) is not built:
-    best responses take all the time but the closing pass's. Half the search's relax steps are
+    (:data:`BUILD_SECONDS`). A model of a long horizon too large for relax steps (:data:`WINDOW_DAYS`), or too large for the time
+    (:data:`WHOLE_SHARE`), is not built: windows re-planned by CP-SAT one at a time
+    (:mod:`rotation.benchmarks.window`) take all the time but the closing pass's. Half the search's relax steps are
     drawn where the LP puts the roster's cost (:meth:`colgen.RosterLP.focus`). The LP's bound is
     the result's when stronger. The roster is checked by the independent checker like every roster."""
     strategy = replace(BENCHMARK, first_share=1.0) if method == "plain" else BENCHMARK
     if method != "colgen":
         return solve_whole(instance.problem, options, control or SearchControl(), on_progress, strategy=strategy)
-    from rotation.benchmarks import colgen
+    from rotation.benchmarks import colgen, window
 
     budget = options.budget()
     duties = sum(len(slot.eligible) for slot in instance.problem.slots)
     build = 2 * BUILD_SECONDS * duties  # the model's build and closing pass
-    whole = build <= WHOLE_SHARE * budget.limit
+    # the model search improves the start; else windows do, and the closing pass settles it
+    windows = duties > engine.RELAX_LIMIT and instance.horizon > WINDOW_DAYS
+    whole = build <= WHOLE_SHARE * budget.limit and not windows
     # without the model, the closing pass settles the roster alone: one duty a day at most each
     closing = 2 * BUILD_SECONDS * len(instance.staff) * instance.horizon
-    reserve = max(SEARCH_SHARE * budget.limit, build) if whole else closing
+    reserve = max(SEARCH_SHARE * budget.limit, build if whole else closing)
     scale = min(1.0, max(0.0, budget.limit - reserve) / ((1 - SEARCH_SHARE) * budget.limit))
 
     def share(fraction: float) -> float:
@@ -504,8 +513,7 @@ def solve(
     phases: dict[str, float] = {"lp_bound": lp.bound, "lp_s": round(lp.seconds, 1)}
     if chosen is not None:
         phases["master"] = chosen[1]
-        responses = share(RESPONSE_SHARE) if whole else max(0.0, budget.left() - reserve)
-        improved, _ = colgen.best_responses(staff, chosen[0], responses, options.workers, options.seed)
+        improved, _ = colgen.best_responses(staff, chosen[0], share(RESPONSE_SHARE), options.workers, options.seed)
         chosen = improved, colgen.objective(staff, improved)
     if dived is not None:
         # The dive's roster, its lines that break a count mended, may start closer than the
@@ -517,6 +525,12 @@ def solve(
             chosen = mended, cost
     if chosen is not None:
         phases |= {"start": chosen[1], "start_s": round(budget.elapsed(), 1)}
+        if not whole:
+            improved, steps = window.window_search(
+                staff, chosen[0], budget.left() - closing, options.workers, options.seed, floor=lp.bound
+            )
+            chosen = improved, colgen.objective(staff, improved)
+            phases["windows"] = steps
     start = list(read_roster(instance, colgen.roster_text(staff, chosen[0]))) if chosen else None
     # a start the LP proves optimal needs only the closing pass, not the rest of the limit
     proven = chosen is not None and chosen[1] <= lp.bound

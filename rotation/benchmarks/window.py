@@ -1,0 +1,222 @@
+"""Rosters of a Curtois instance improved window by window: a group of employees re-planned by
+CP-SAT over a span of days, every other duty fixed.
+
+Each window is a model of its own, small whatever the instance: the fixed days around it enter
+its sequence rules as constants, and what the employee works outside it shrinks her counting
+rules (minutes, shifts per type, weekends) to the room that is left. So a step builds in a
+tenth of a second even on instance 24, whose whole model is too large to build in its time,
+and needs no more memory than its window. Windows are centred where the cover costs most, and
+their size follows the solver: a window solved to optimality grows, one that is not shrinks.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+from ortools.sat.python import cp_model
+
+from rotation.benchmarks.colgen import WEEKEND, Staffing, _worked, counts, objective
+
+STEP_SECONDS = 1.0
+"""CP-SAT's time for one window: many small steps gained more than few large ones (on 22, a
+window of all 50 employees over 4 days gained about 13000 points a second, one of 12 over 35
+days 2800; docs/curtois.md)."""
+FIRST_SIZE = 1500.0
+"""Duty Booleans of the first window."""
+SMALLEST, LARGEST = 500.0, 30000.0
+"""The range of a window's size, in duty Booleans."""
+GROWTH = 1.1
+"""A window solved to optimality makes the next this much larger; one that is not, smaller."""
+
+Literal = cp_model.IntVar | bool
+
+
+class _Window:
+    """The model of employees ``people`` on days ``first`` to ``last`` - 1."""
+
+    def __init__(self, staff: Staffing, roster: np.ndarray, people: np.ndarray, first: int, last: int) -> None:
+        self.staff, self.roster, self.people, self.first, self.last = staff, roster, people, first, last
+        self.model = cp_model.CpModel()
+        self.x: dict[tuple[int, int, int], cp_model.IntVar] = {}
+        self.on: dict[tuple[int, int], cp_model.IntVar] = {}
+        self.cost: list = []
+        for e in people:
+            self._employee(int(e))
+        self._cover()
+        self.model.minimize(sum(self.cost))
+
+    def inside(self, d: int) -> bool:
+        return self.first <= d < self.last
+
+    def worked(self, e: int, d: int) -> Literal:
+        """Whether ``e`` works on day ``d``: a variable in the window, her roster's value outside."""
+        return self.on[e, d] if self.inside(d) else bool(self.roster[e, d] >= 0)
+
+    def works(self, e: int, d: int, s: int) -> Literal:
+        if self.inside(d):
+            return self.x.get((e, d, s), False)
+        return bool(self.roster[e, d] == s)
+
+    def clause(self, literals: list[tuple[Literal, bool]]) -> None:
+        """At least one of ``literals`` (a literal and the value it must take) holds; constants
+        are folded in."""
+        kept = []
+        for literal, value in literals:
+            if isinstance(literal, bool):
+                if literal == value:
+                    return
+                continue
+            kept.append(literal if value else literal.Not())
+        self.model.add_bool_or(kept)
+
+    def _employee(self, e: int) -> None:
+        staff, model, first, last = self.staff, self.model, self.first, self.last
+        line = self.roster[e]
+        _, days, s_count = staff.size
+        mine: list[tuple[int, cp_model.IntVar]] = []  # her shift and its variable, day by day
+        for d in range(first, last):
+            shifts = []
+            for s in map(int, np.nonzero(staff.allowed[e, d])[0]):
+                var = model.new_bool_var("")
+                self.x[e, d, s] = var
+                model.add_hint(var, int(line[d]) == s)
+                shifts.append(var)
+                mine.append((s, var))
+                if cost := round(staff.work_cost[e, d, s]):
+                    self.cost.append(cost * var)
+            on = model.new_bool_var("")
+            self.on[e, d] = on
+            model.add_hint(on, int(line[d]) >= 0)
+            model.add(sum(shifts) == on)
+            if cost := round(staff.off_cost[e, d]):
+                self.cost.append(cost - cost * on)
+        for d in range(max(0, first - 1), min(days - 1, last)):
+            for s, t in zip(*np.nonzero(staff.banned), strict=True):
+                self.clause([(self.works(e, d, int(s)), False), (self.works(e, d + 1, int(t)), False)])
+        most = int(staff.max_run[e])
+        for d in range(max(0, first - most), min(days - most, last)):
+            run = [self.worked(e, i) for i in range(d, d + most + 1)]
+            free = [v for v in run if not isinstance(v, bool)]
+            if free:
+                model.add(sum(free) <= most - sum(v is True for v in run))
+        # a run that neither starts on day 0 nor touches the end lasts its shortest at least
+        for length, value in ((int(staff.min_run[e]), True), (int(staff.min_off[e]), False)):
+            for d in range(max(1, first - length), min(days, last + 1)):
+                for span in range(1, min(length, days - d)):
+                    if d + span < first or d - 1 >= last:
+                        continue
+                    edges = [(self.worked(e, d - 1), value), (self.worked(e, d + span), value)]
+                    self.clause(edges + [(self.worked(e, i), not value) for i in range(d, d + span)])
+        # the counting rules, less what she works outside the window
+        minutes_out, per_type_out, _ = counts(staff, np.r_[line[:first], line[last:]])
+        model.add_linear_constraint(
+            sum(int(staff.minutes[s]) * var for s, var in mine),
+            int(staff.min_minutes[e] - minutes_out),
+            int(staff.max_minutes[e] - minutes_out),
+        )
+        for s in range(s_count):
+            column = [var for t, var in mine if t == s]
+            room = int(staff.max_shifts[e, s] - per_type_out[s])
+            if column and room < len(column):
+                model.add(sum(column) <= room)
+        fixed, weekends = 0, []
+        for saturday in range(WEEKEND[0], days, 7):
+            pair = [self.worked(e, d) for d in (saturday, saturday + 1) if d < days]
+            free = [v for v in pair if not isinstance(v, bool)]
+            if any(v is True for v in pair):
+                fixed += 1
+            elif free:
+                weekend = model.new_bool_var("")
+                model.add_max_equality(weekend, free)
+                weekends.append(weekend)
+        room = int(staff.max_weekends[e]) - fixed
+        if weekends and room < len(weekends):
+            model.add(sum(weekends) <= room)
+
+    def _cover(self) -> None:
+        staff, model = self.staff, self.model
+        others = _worked(staff, np.delete(self.roster, self.people, axis=0))
+        for d in range(self.first, self.last):
+            for s in range(staff.size[2]):
+                group = [var for e in self.people if (var := self.x.get((int(e), d, s))) is not None]
+                if not group:
+                    continue
+                need, fixed = int(staff.requirement[d, s]), int(others[d, s])
+                short = model.new_int_var(0, max(0, need - fixed), "")
+                excess = model.new_int_var(0, max(0, fixed + len(group) - need), "")
+                model.add(fixed + sum(group) + short - excess == need)
+                self.cost.append(round(staff.under) * short + round(staff.over) * excess)
+
+    def solve(self, seconds: float, workers: int, seed: int) -> tuple[np.ndarray | None, bool]:
+        """The roster with the window's best found, or None; and whether it is the window's optimum."""
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = max(seconds, 0.05)
+        solver.parameters.num_workers = workers
+        solver.parameters.random_seed = seed
+        status = solver.solve(self.model)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None, False
+        roster = self.roster.copy()
+        roster[np.ix_(self.people, np.arange(self.first, self.last))] = -1
+        for (e, d, s), var in self.x.items():
+            if solver.boolean_value(var):
+                roster[e, d] = s
+        return roster, status == cp_model.OPTIMAL
+
+
+def replan(
+    staff: Staffing,
+    roster: np.ndarray,
+    people: np.ndarray,
+    first: int,
+    last: int,
+    seconds: float,
+    workers: int = 1,
+    seed: int = 1,
+) -> tuple[np.ndarray | None, bool]:
+    """``roster`` (E, D), which keeps every rule, with employees ``people`` re-planned on days
+    ``first`` to ``last`` - 1 and every other duty as it was, keeping every rule; hinted with
+    ``roster``. The new roster, or None when CP-SAT finds none in ``seconds``; and whether it is
+    the window's optimum."""
+    days = staff.size[1]
+    window = _Window(staff, roster, np.asarray(people), max(0, first), min(days, last))
+    return window.solve(seconds, workers, seed)
+
+
+def window_search(
+    staff: Staffing,
+    roster: np.ndarray,
+    seconds: float,
+    workers: int = 1,
+    seed: int = 1,
+    floor: float = -math.inf,
+) -> tuple[np.ndarray, int]:
+    """``roster`` (E, D), which keeps every rule, improved by re-planned windows for
+    ``seconds``, or until it costs ``floor`` (a lower bound): each is all the employees, or a
+    quarter drawn at random, over days around one drawn by what its cover costs. The roster and
+    how many windows were solved."""
+    began = time.monotonic()
+    rng = np.random.default_rng(seed)
+    e_count, days, s_count = staff.size
+    best = objective(staff, roster)
+    size, steps = FIRST_SIZE, 0
+    while (left := seconds - (time.monotonic() - began)) > 0 and best > floor:
+        short = staff.requirement - _worked(staff, roster)
+        cost = (staff.under * np.maximum(short, 0) + staff.over * np.maximum(-short, 0)).sum(axis=1) + 1
+        centre = int(rng.choice(days, p=cost / cost.sum()))
+        group = int(rng.choice([e_count, max(1, e_count // 4)]))
+        people = np.sort(rng.choice(e_count, size=group, replace=False))
+        # the share of shifts an employee may work, roughly, so that the window holds ``size`` Booleans
+        width = int(np.clip(size / (group * s_count * staff.allowed.mean()), 2, days))
+        first = int(np.clip(centre - width // 2, 0, days - width))
+        found, optimal = replan(staff, roster, people, first, first + width, min(STEP_SECONDS, left), workers, seed)
+        steps += 1
+        if found is None:
+            size = max(size / GROWTH, SMALLEST)
+            continue
+        size = min(size * GROWTH, LARGEST) if optimal else max(size / GROWTH, SMALLEST)
+        if (cost_found := objective(staff, found)) < best:
+            roster, best = found, cost_found
+    return roster, steps

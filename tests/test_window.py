@@ -1,0 +1,108 @@
+"""Windows re-planned by CP-SAT against brute force, and the colgen method that uses them on
+models too large to build."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+from test_colgen import DATA, keeps_rules, small_staffing
+
+from rotation import engine
+from rotation.benchmarks import colgen, curtois
+from rotation.benchmarks.colgen import RosterLP, Staffing, objective, restricted_master, roster_text
+from rotation.benchmarks.curtois import judge, read_instance, read_roster, solve, write_roster
+from rotation.benchmarks.window import replan, window_search
+from rotation.solver.cpsat import SolveOptions
+
+
+def _lines(staff: Staffing, e: int) -> list[tuple[int, ...]]:
+    """Every line of employee ``e`` that keeps all her rules."""
+    _, days, s_count = staff.size
+    return [line for line in itertools.product(range(-1, s_count), repeat=days) if keeps_rules(staff, e, list(line))]
+
+
+@settings(max_examples=80, deadline=None)
+@given(small_staffing(), st.data())
+def test_a_window_is_replanned_to_the_cheapest_brute_force_finds(staff: Staffing, data: st.DataObject) -> None:
+    """Re-planning some employees over some days keeps every rule, the counting ones over the
+    whole horizon included, leaves every other duty as it was, and costs what the cheapest
+    re-planning brute force finds costs."""
+    e_count, days, s_count = staff.size
+    requirement = np.array(data.draw(st.lists(st.integers(0, 2), min_size=days * s_count, max_size=days * s_count)))
+    staff = Staffing(**{**staff.__dict__, "requirement": requirement.reshape(days, s_count).astype(float)})
+    lines = [_lines(staff, e) for e in range(e_count)]
+    assume(all(lines))
+    roster = np.array([data.draw(st.sampled_from(options)) for options in lines])
+    people = np.array(sorted(data.draw(st.sets(st.integers(0, e_count - 1), min_size=1))))
+    first = data.draw(st.integers(0, days - 1))
+    last = data.draw(st.integers(first + 1, days))
+
+    found, optimal = replan(staff, roster, people, first, last, 10)
+
+    assert found is not None and optimal
+    outside = np.ones((e_count, days), dtype=bool)
+    outside[np.ix_(people, np.arange(first, last))] = False
+    assert np.array_equal(found[outside], roster[outside])
+    assert all(keeps_rules(staff, e, list(line)) for e, line in enumerate(found))
+    # brute force: every re-planning of the window whose lines keep every rule
+    cheapest = np.inf
+    fitting = [
+        [line for line in lines[e] if line[:first] == tuple(roster[e, :first]) and line[last:] == tuple(roster[e, last:])]
+        for e in people
+    ]
+    for choice in itertools.product(*fitting):
+        candidate = roster.copy()
+        candidate[people] = np.array(choice)
+        cheapest = min(cheapest, objective(staff, candidate))
+    assert objective(staff, found) == pytest.approx(cheapest)
+
+
+def test_windows_improve_a_roster_and_the_checker_agrees() -> None:
+    """From a roster of instance 3 some way from the optimum, windows lower the objective, keep
+    every rule and cost what the independent checker says; at a floor the roster already meets,
+    no window is solved."""
+    instance = read_instance(DATA / "Instance3.txt")
+    lp = RosterLP(instance)
+    lp.generate(2)
+    staff = lp.staff
+    chosen = restricted_master(staff, lp.outcome(), 5, workers=1)
+    assert chosen is not None
+    # each line moved by a week where it still keeps its employee's rules
+    worse = chosen[0].copy()
+    for e, line in enumerate(worse):
+        if keeps_rules(staff, e, list(moved := np.roll(line, 7))):
+            worse[e] = moved
+    assert objective(staff, worse) > chosen[1]
+    better, steps = window_search(staff, worse, 5, workers=1, seed=1)
+    assert steps > 0 and objective(staff, better) < objective(staff, worse)
+    assert all(keeps_rules(staff, e, list(line)) for e, line in enumerate(better))
+    verdict = judge(instance, read_roster(instance, roster_text(staff, better)))
+    assert verdict.feasible and verdict.objective == round(objective(staff, better) * 100)
+    same, steps = window_search(staff, better, 5, workers=1, seed=1, floor=objective(staff, better))
+    assert steps == 0 and np.array_equal(same, better)
+
+
+def test_a_model_above_the_window_limit_is_not_built_and_windows_improve_the_start(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """As on instances 21-24: the start is improved by windows, not by a search of the whole
+    model, and the closing pass checks the roster without a model of the horizon."""
+    monkeypatch.setattr(engine, "RELAX_LIMIT", 0)
+    monkeypatch.setattr(curtois, "WINDOW_DAYS", 0)
+    monkeypatch.setattr(colgen, "MAX_STATES", 1)  # a weaker bound, which the start stays above
+    built: list[int] = []
+    monkeypatch.setattr(engine, "_search_model", lambda *args, **kwargs: built.append(1))
+    instance = read_instance(DATA / "Instance3.txt")
+    result = solve(instance, SolveOptions(time_limit=10, workers=1, seed=1), method="colgen")
+    assert not built and result.method == engine._AS_GIVEN
+    assert result.phases is not None and result.phases["windows"] > 0
+    assert result.objective is not None and result.objective <= result.phases["start"] * 100
+    assert result.check is not None and result.check.feasible
+    assert result.objective == result.check.objective
+    assert result.roster is not None
+    verdict = judge(instance, read_roster(instance, write_roster(instance, result.roster)))
+    assert verdict.objective == result.objective
