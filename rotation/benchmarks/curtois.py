@@ -475,10 +475,11 @@ def solve(
     alone (:data:`RESPONSE_SHARE` at most), and so is the dive's roster: the better starts the
     search. These phases
     leave the search :data:`SEARCH_SHARE` at least, and more for a large model
-    (:data:`BUILD_SECONDS`). A model of a long horizon too large for relax steps (:data:`WINDOW_DAYS`), or too large for the time
-    (:data:`WHOLE_SHARE`), is not built: windows re-planned by CP-SAT one at a time
-    (:mod:`rotation.benchmarks.window`) take all the time but the closing pass's. Half the search's relax steps are
-    drawn where the LP puts the roster's cost (:meth:`colgen.RosterLP.focus`). The LP's bound is
+    (:data:`BUILD_SECONDS`). A model of a long horizon too large for relax steps
+    (:data:`WINDOW_DAYS`), or too large for the time (:data:`WHOLE_SHARE`), is not built:
+    windows re-planned by CP-SAT one at a time (:mod:`rotation.benchmarks.window`) take all the
+    time but the closing pass's. Half the search's relax steps are drawn where the LP puts the
+    roster's cost (:meth:`colgen.RosterLP.focus`). The LP's bound is
     the result's when stronger. The roster is checked by the independent checker like every roster."""
     strategy = replace(BENCHMARK, first_share=1.0) if method == "plain" else BENCHMARK
     if method != "colgen":
