@@ -1040,8 +1040,13 @@ def exact_roster(
 
 def cover_cost(staff: Staffing, roster: np.ndarray) -> float:
     """What the cover costs with ``roster`` (E, D): under and over per day and shift."""
+    return float(cover_by_day(staff, roster).sum())
+
+
+def cover_by_day(staff: Staffing, roster: np.ndarray) -> np.ndarray:
+    """What the cover costs with ``roster`` (E, D) on each day (D,)."""
     short = staff.requirement - _worked(staff, roster)
-    return float((staff.under * np.maximum(short, 0) + staff.over * np.maximum(-short, 0)).sum())
+    return (staff.under * np.maximum(short, 0) + staff.over * np.maximum(-short, 0)).sum(axis=1)
 
 
 def objective(staff: Staffing, roster: np.ndarray) -> float:

@@ -77,9 +77,8 @@ roster is the result."""
 WINDOW_DAYS = 28
 """Horizons longer than this whose model is too large for relax steps (the engine's
 ``RELAX_LIMIT``) are improved by re-planned windows (:mod:`rotation.benchmarks.window`), not
-by CP-SAT's search of the whole model: from one start, windows did better on 20 (182 days) and
-22 (364), and alike on 12 and 13 (28 days), where a window of days spans most of the horizon
-(docs/curtois.md, "Windows"). Without the whole model the run also needs far less memory."""
+by CP-SAT's search of the whole model; on shorter ones a window of days spans most of the
+horizon, and the two did alike (docs/curtois.md, "Windows")."""
 PROVEN_SECONDS = 2.0
 """What the closing pass gets after a start the LP bound proves optimal."""
 
@@ -490,8 +489,8 @@ def solve(
     duties = sum(len(slot.eligible) for slot in instance.problem.slots)
     build = 2 * BUILD_SECONDS * duties  # the model's build and closing pass
     # the model search improves the start; else windows do, and the closing pass settles it
-    windows = duties > engine.RELAX_LIMIT and instance.horizon > WINDOW_DAYS
-    whole = build <= WHOLE_SHARE * budget.limit and not windows
+    windowed = duties > engine.RELAX_LIMIT and instance.horizon > WINDOW_DAYS
+    whole = build <= WHOLE_SHARE * budget.limit and not windowed
     # without the model, the closing pass settles the roster alone: one duty a day at most each
     closing = 2 * BUILD_SECONDS * len(instance.staff) * instance.horizon
     reserve = max(SEARCH_SHARE * budget.limit, build if whole else closing)

@@ -17,7 +17,7 @@ import time
 import numpy as np
 from ortools.sat.python import cp_model
 
-from rotation.benchmarks.colgen import WEEKEND, Staffing, _worked, counts, objective
+from rotation.benchmarks.colgen import WEEKEND, Staffing, _worked, counts, cover_by_day, objective
 
 STEP_SECONDS = 1.0
 """CP-SAT's time for one window: small windows solved to optimality gained far more a second
@@ -201,14 +201,14 @@ def window_search(
     e_count, days, s_count = staff.size
     best = objective(staff, roster)
     size, steps = FIRST_SIZE, 0
+    # the share of shifts an employee may work, roughly, so that a window holds ``size`` Booleans
+    per_day = s_count * staff.allowed.mean()
     while (left := seconds - (time.monotonic() - began)) > 0 and best > floor:
-        short = staff.requirement - _worked(staff, roster)
-        cost = (staff.under * np.maximum(short, 0) + staff.over * np.maximum(-short, 0)).sum(axis=1) + 1
+        cost = cover_by_day(staff, roster) + 1  # every day may be drawn
         centre = int(rng.choice(days, p=cost / cost.sum()))
         group = int(rng.choice([e_count, max(1, e_count // 4)]))
         people = np.sort(rng.choice(e_count, size=group, replace=False))
-        # the share of shifts an employee may work, roughly, so that the window holds ``size`` Booleans
-        width = int(np.clip(size / (group * s_count * staff.allowed.mean()), 2, days))
+        width = int(np.clip(size / (group * per_day), 2, days))
         first = int(np.clip(centre - width // 2, 0, days - width))
         found, optimal = replan(staff, roster, people, first, first + width, min(STEP_SECONDS, left), workers, seed)
         steps += 1
