@@ -79,10 +79,6 @@ WINDOW_DAYS = 28
 ``RELAX_LIMIT``) are improved by re-planned windows (:mod:`rotation.benchmarks.window`), not
 by CP-SAT's search of the whole model; on shorter ones a window of days spans most of the
 horizon, and the two did alike (docs/curtois.md, "Windows")."""
-START_SCALE = 1 / 3
-"""When windows improve the start (a model not built), what its phases take of their shares:
-windows gain far more a second than a longer LP or best responses, which stall on 22-24
-(docs/curtois.md, "Windows")."""
 PROVEN_SECONDS = 2.0
 """What the closing pass gets after a start the LP bound proves optimal."""
 
@@ -499,7 +495,6 @@ def solve(
     closing = 2 * BUILD_SECONDS * len(instance.staff) * instance.horizon
     reserve = max(SEARCH_SHARE * budget.limit, build if whole else closing)
     scale = min(1.0, max(0.0, budget.limit - reserve) / ((1 - SEARCH_SHARE) * budget.limit))
-    scale *= 1.0 if whole else START_SCALE
 
     def share(fraction: float) -> float:
         # what comes after (the model search, or the closing pass alone) keeps its reserve
