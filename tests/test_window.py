@@ -4,6 +4,7 @@ models too large to build."""
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 
 import numpy as np
 import pytest
@@ -12,10 +13,10 @@ from hypothesis import strategies as st
 from test_colgen import DATA, keeps_rules, small_staffing
 
 from rotation import engine
-from rotation.benchmarks import colgen, curtois
+from rotation.benchmarks import colgen, curtois, window
 from rotation.benchmarks.colgen import RosterLP, Staffing, objective, restricted_master, roster_text
-from rotation.benchmarks.curtois import judge, read_instance, read_roster, solve, write_roster
-from rotation.benchmarks.window import replan, window_search
+from rotation.benchmarks.curtois import Instance, judge, read_instance, read_roster, solve, write_roster
+from rotation.benchmarks.window import replan, window_search, windows_and_responses
 from rotation.solver.cpsat import SolveOptions
 
 
@@ -61,29 +62,71 @@ def test_a_window_is_replanned_to_the_cheapest_brute_force_finds(staff: Staffing
     assert objective(staff, found) == pytest.approx(cheapest)
 
 
-def test_windows_improve_a_roster_and_the_checker_agrees() -> None:
-    """From a roster of instance 3 some way from the optimum, windows lower the objective, keep
-    every rule and cost what the independent checker says; at a floor the roster already meets,
-    no window is solved."""
+def _worse_start() -> tuple[Instance, Staffing, np.ndarray]:
+    """Instance 3, and a roster of it that keeps every rule some way from the optimum: the
+    restricted master's, each line moved by a week where it still keeps its employee's rules."""
     instance = read_instance(DATA / "Instance3.txt")
     lp = RosterLP(instance)
     lp.generate(2)
     staff = lp.staff
     chosen = restricted_master(staff, lp.outcome(), 5, workers=1)
     assert chosen is not None
-    # each line moved by a week where it still keeps its employee's rules
     worse = chosen[0].copy()
     for e, line in enumerate(worse):
         if keeps_rules(staff, e, list(moved := np.roll(line, 7))):
             worse[e] = moved
     assert objective(staff, worse) > chosen[1]
+    return instance, staff, worse
+
+
+def _keeps_rules_and_the_checker_agrees(instance: Instance, staff: Staffing, roster: np.ndarray) -> None:
+    assert all(keeps_rules(staff, e, list(line)) for e, line in enumerate(roster))
+    verdict = judge(instance, read_roster(instance, roster_text(staff, roster)))
+    assert verdict.feasible and verdict.objective == round(objective(staff, roster) * 100)
+
+
+def test_windows_improve_a_roster_and_the_checker_agrees() -> None:
+    """From a roster of instance 3 some way from the optimum, windows lower the objective, keep
+    every rule and cost what the independent checker says; at a floor the roster already meets,
+    no window is solved."""
+    instance, staff, worse = _worse_start()
     better, steps = window_search(staff, worse, 5, workers=1, seed=1)
     assert steps > 0 and objective(staff, better) < objective(staff, worse)
-    assert all(keeps_rules(staff, e, list(line)) for e, line in enumerate(better))
-    verdict = judge(instance, read_roster(instance, roster_text(staff, better)))
-    assert verdict.feasible and verdict.objective == round(objective(staff, better) * 100)
+    _keeps_rules_and_the_checker_agrees(instance, staff, better)
     same, steps = window_search(staff, better, 5, workers=1, seed=1, floor=objective(staff, better))
     assert steps == 0 and np.array_equal(same, better)
+
+
+def test_windows_and_best_responses_take_turns(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Stretches of windows and rounds of best responses alternate, windows first and for as
+    long as the responses before them took; no round of responses has more time than the
+    stretch before it. The roster improves, keeps every rule and costs what the checker says;
+    at a floor it meets, neither runs."""
+    instance, staff, worse = _worse_start()
+    calls: list[tuple[str, float]] = []
+
+    def spy(name: str, real: Callable) -> Callable:
+        def called(staff: Staffing, roster: np.ndarray, seconds: float, *args: object) -> tuple[np.ndarray, int]:
+            calls.append((name, seconds))
+            return real(staff, roster, seconds, *args)
+
+        return called
+
+    monkeypatch.setattr(window, "STRETCH_SECONDS", 0.5)
+    monkeypatch.setattr(window, "window_search", spy("windows", window.window_search))
+    monkeypatch.setattr(window, "best_responses", spy("responses", window.best_responses))
+    better, steps = windows_and_responses(staff, worse, 4, workers=1, seed=1, responded=1.5)
+
+    names = [name for name, _ in calls]
+    assert names[:2] == ["windows", "responses"] and "windows" in names[2:]
+    assert all(a != b for a, b in itertools.pairwise(names))
+    assert calls[0][1] == pytest.approx(1.5)
+    assert all(after[1] <= before[1] for before, after in itertools.pairwise(calls) if after[0] == "responses")
+    assert steps > 0 and objective(staff, better) < objective(staff, worse)
+    _keeps_rules_and_the_checker_agrees(instance, staff, better)
+    calls.clear()
+    same, steps = windows_and_responses(staff, better, 4, workers=1, seed=1, floor=objective(staff, better))
+    assert not calls and steps == 0 and np.array_equal(same, better)
 
 
 def test_a_model_above_the_window_limit_is_not_built_and_windows_improve_the_start(

@@ -472,14 +472,14 @@ def solve(
     (:data:`DIVE_SHARE`) when the pricing keeps the minutes; CP-SAT's choice of one column per
     employee (:data:`MASTER_SHARE`), improved one employee at a time until none can improve
     alone (:data:`RESPONSE_SHARE` at most), and so is the dive's roster: the better starts the
-    search. These phases
-    leave the search :data:`SEARCH_SHARE` at least, and more for a large model
-    (:data:`BUILD_SECONDS`). A model of a long horizon too large for relax steps
+    search. These phases leave the search :data:`SEARCH_SHARE` at least, and more for a large
+    model (:data:`BUILD_SECONDS`). A model of a long horizon too large for relax steps
     (:data:`WINDOW_DAYS`), or too large for the time (:data:`WHOLE_SHARE`), is not built:
-    windows re-planned by CP-SAT one at a time (:mod:`rotation.benchmarks.window`) take all the
-    time but the closing pass's. Half the search's relax steps are drawn where the LP puts the
-    roster's cost (:meth:`colgen.RosterLP.focus`). The LP's bound is
-    the result's when stronger. The roster is checked by the independent checker like every roster."""
+    windows re-planned by CP-SAT one at a time (:mod:`rotation.benchmarks.window`), in turn
+    with rounds of best responses, take all the time but the closing pass's. Half the search's
+    relax steps are drawn where the LP puts the roster's cost (:meth:`colgen.RosterLP.focus`).
+    The LP's bound is the result's when stronger. The roster is checked by the independent
+    checker like every roster."""
     strategy = replace(BENCHMARK, first_share=1.0) if method == "plain" else BENCHMARK
     if method != "colgen":
         return solve_whole(instance.problem, options, control or SearchControl(), on_progress, strategy=strategy)
@@ -511,6 +511,7 @@ def solve(
     chosen = colgen.restricted_master(staff, lp, share(MASTER_SHARE), options.workers, options.seed, dived)
     # where the start comes from, in the benchmark's points, for bench/curtois.py
     phases: dict[str, float] = {"lp_bound": lp.bound, "lp_s": round(lp.seconds, 1)}
+    responding = budget.elapsed()
     if chosen is not None:
         phases["master"] = chosen[1]
         improved, _ = colgen.best_responses(staff, chosen[0], share(RESPONSE_SHARE), options.workers, options.seed)
@@ -526,8 +527,14 @@ def solve(
     if chosen is not None:
         phases |= {"start": chosen[1], "start_s": round(budget.elapsed(), 1)}
         if not whole:
-            improved, steps = window.window_search(
-                staff, chosen[0], budget.left() - closing, options.workers, options.seed, floor=lp.bound
+            improved, steps = window.windows_and_responses(
+                staff,
+                chosen[0],
+                budget.left() - closing,
+                options.workers,
+                options.seed,
+                floor=lp.bound,
+                responded=budget.elapsed() - responding,
             )
             chosen = improved, colgen.objective(staff, improved)
             phases["windows"] = steps

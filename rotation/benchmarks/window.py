@@ -17,7 +17,7 @@ import time
 import numpy as np
 from ortools.sat.python import cp_model
 
-from rotation.benchmarks.colgen import WEEKEND, Staffing, _worked, counts, cover_by_day, objective
+from rotation.benchmarks.colgen import WEEKEND, Staffing, _worked, best_responses, counts, cover_by_day, objective
 
 STEP_SECONDS = 1.0
 """CP-SAT's time for one window: small windows solved to optimality gained far more a second
@@ -28,6 +28,8 @@ SMALLEST, LARGEST = 500.0, 30000.0
 """The range of a window's size, in duty Booleans."""
 GROWTH = 1.1
 """A window solved to optimality makes the next this much larger; one that is not, smaller."""
+STRETCH_SECONDS = 30.0
+"""The shortest stretch of windows between two rounds of best responses."""
 
 Literal = cp_model.IntVar | bool
 
@@ -218,4 +220,39 @@ def window_search(
         size = min(size * GROWTH, LARGEST) if optimal else max(size / GROWTH, SMALLEST)
         if (cost_found := objective(staff, found)) < best:
             roster, best = found, cost_found
+    return roster, steps
+
+
+def windows_and_responses(
+    staff: Staffing,
+    roster: np.ndarray,
+    seconds: float,
+    workers: int = 1,
+    seed: int = 1,
+    floor: float = -math.inf,
+    responded: float = 0.0,
+) -> tuple[np.ndarray, int]:
+    """``roster`` (E, D), which keeps every rule, improved for ``seconds`` by stretches of
+    windows (:func:`window_search`), each followed by a round of best responses
+    (:func:`colgen.best_responses`), until it costs ``floor``. A window moves duties between
+    employees over a few days; a best response re-plans one employee over the whole horizon,
+    and may trade a weekday for a weekend day months away, which no window holds. Each finds
+    what the other has left (docs/curtois.md). A stretch of windows lasts as long as the
+    responses before it took (``responded`` for the first), :data:`STRETCH_SECONDS` at least,
+    and responses take no longer than the stretch before them. The roster and how many
+    windows were solved."""
+    began = time.monotonic()
+    stretch, steps = max(STRETCH_SECONDS, responded), 0
+
+    def left() -> float:
+        return seconds - (time.monotonic() - began)
+
+    while left() > 0 and objective(staff, roster) > floor:
+        roster, solved = window_search(staff, roster, min(stretch, left()), workers, seed, floor)
+        steps += solved
+        if left() <= 0 or objective(staff, roster) <= floor:
+            break
+        started = time.monotonic()
+        roster, _ = best_responses(staff, roster, min(stretch, left()), workers, seed)
+        stretch = max(STRETCH_SECONDS, time.monotonic() - started)
     return roster, steps
