@@ -233,8 +233,8 @@ def windows_and_responses(
     responded: float = 0.0,
 ) -> tuple[np.ndarray, int]:
     """``roster`` (E, D), which keeps every rule, improved for ``seconds`` by stretches of
-    windows (:func:`window_search`), each followed by a round of best responses
-    (:func:`colgen.best_responses`), until it costs ``floor``. A window moves duties between
+    windows (:func:`window_search`), each followed by best responses until no employee improves
+    alone (:func:`colgen.best_responses`), until it costs ``floor``. A window moves duties between
     employees over a few days; a best response re-plans one employee over the whole horizon,
     and may trade a weekday for a weekend day months away, which no window holds. Each finds
     what the other has left (docs/curtois.md). A stretch of windows lasts as long as the
