@@ -18,6 +18,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from rotation.benchmarks.colgen import WEEKEND, Staffing, _worked, best_responses, counts, cover_by_day, objective
+from rotation.budget import Budget
 
 STEP_SECONDS = 1.0
 """CP-SAT's time for one window: small windows solved to optimality gained far more a second
@@ -241,18 +242,14 @@ def windows_and_responses(
     responses before it took (``responded`` for the first), :data:`STRETCH_SECONDS` at least,
     and responses take no longer than the stretch before them. The roster and how many
     windows were solved."""
-    began = time.monotonic()
+    clock = Budget(seconds)
     stretch, steps = max(STRETCH_SECONDS, responded), 0
-
-    def left() -> float:
-        return seconds - (time.monotonic() - began)
-
-    while left() > 0 and objective(staff, roster) > floor:
-        roster, solved = window_search(staff, roster, min(stretch, left()), workers, seed, floor)
+    while not clock.expired and objective(staff, roster) > floor:
+        roster, solved = window_search(staff, roster, min(stretch, clock.left()), workers, seed, floor)
         steps += solved
-        if left() <= 0 or objective(staff, roster) <= floor:
+        if clock.expired or objective(staff, roster) <= floor:
             break
-        started = time.monotonic()
-        roster, _ = best_responses(staff, roster, min(stretch, left()), workers, seed)
-        stretch = max(STRETCH_SECONDS, time.monotonic() - started)
+        began = clock.elapsed()
+        roster, _ = best_responses(staff, roster, min(stretch, clock.left()), workers, seed)
+        stretch = max(STRETCH_SECONDS, clock.elapsed() - began)
     return roster, steps
