@@ -97,6 +97,33 @@ def test_windows_improve_a_roster_and_the_checker_agrees() -> None:
     assert steps == 0 and np.array_equal(same, better)
 
 
+def test_a_second_stretch_of_windows_goes_on_from_the_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two stretches of one :class:`Windows` draw on: the second neither repeats the first's
+    draws nor starts again at the first size, and the steps add up."""
+    _, staff, worse = _worse_start()
+    drawn: list[tuple[tuple[int, ...], int]] = []
+    real = window.replan
+
+    def replan(staff: Staffing, roster: np.ndarray, people: np.ndarray, first: int, last: int, *args: object) -> object:
+        drawn.append((tuple(people), last - first))
+        return real(staff, roster, people, first, last, *args)
+
+    monkeypatch.setattr(window, "replan", replan)
+    windows = window.Windows(staff, workers=1, seed=1)
+    better = windows.search(worse, 1.5)
+    first, size = list(drawn), windows.size
+    drawn.clear()
+    windows.search(better, 1.5)
+    second = list(drawn)
+    assert len(first) >= 3 and len(second) >= 3 and windows.steps == len(first) + len(second)
+    assert size != window.FIRST_SIZE
+    assert [people for people, _ in second[:3]] != [people for people, _ in first[:3]]
+    fresh = window.Windows(staff, workers=1, seed=1)
+    drawn.clear()
+    fresh.search(better, 1.5)
+    assert [people for people, _ in drawn[:3]] == [people for people, _ in first[:3]]
+
+
 def test_windows_and_best_responses_take_turns(monkeypatch: pytest.MonkeyPatch) -> None:
     """Stretches of windows and rounds of best responses alternate, windows first and for as
     long as the responses before them took; no round of responses has more time than the
@@ -106,14 +133,14 @@ def test_windows_and_best_responses_take_turns(monkeypatch: pytest.MonkeyPatch) 
     calls: list[tuple[str, float]] = []
 
     def spy(name: str, real: Callable) -> Callable:
-        def called(staff: Staffing, roster: np.ndarray, seconds: float, *args: object) -> tuple[np.ndarray, int]:
+        def called(first: object, roster: np.ndarray, seconds: float, *args: object) -> object:
             calls.append((name, seconds))
-            return real(staff, roster, seconds, *args)
+            return real(first, roster, seconds, *args)
 
         return called
 
     monkeypatch.setattr(window, "STRETCH_SECONDS", 0.5)
-    monkeypatch.setattr(window, "window_search", spy("windows", window.window_search))
+    monkeypatch.setattr(window.Windows, "search", spy("windows", window.Windows.search))
     monkeypatch.setattr(window, "best_responses", spy("responses", window.best_responses))
     better, steps = windows_and_responses(staff, worse, 4, workers=1, seed=1, responded=1.5)
 

@@ -12,7 +12,6 @@ their size follows the solver: a window solved to optimality grows, one that is 
 from __future__ import annotations
 
 import math
-import time
 
 import numpy as np
 from ortools.sat.python import cp_model
@@ -187,6 +186,43 @@ def replan(
     return window.solve(seconds, workers, seed)
 
 
+class Windows:
+    """Windows drawn and sized for one roster after another: the draws go on and the size
+    carries over from one stretch to the next, rather than each stretch repeating the first
+    draws at :data:`FIRST_SIZE`."""
+
+    def __init__(self, staff: Staffing, workers: int = 1, seed: int = 1) -> None:
+        self.staff, self.workers, self.seed = staff, workers, seed
+        self.rng = np.random.default_rng(seed)
+        self.size, self.steps = FIRST_SIZE, 0
+        # the share of shifts an employee may work, roughly, so that a window holds ``size`` Booleans
+        self.per_day = staff.size[2] * staff.allowed.mean()
+
+    def search(self, roster: np.ndarray, seconds: float, floor: float = -math.inf) -> np.ndarray:
+        """``roster`` (E, D), which keeps every rule, improved by re-planned windows for
+        ``seconds``, or until it costs ``floor`` (a lower bound): each is all the employees, or
+        a quarter drawn at random, over days around one drawn by what its cover costs."""
+        staff, rng = self.staff, self.rng
+        clock = Budget(seconds)
+        e_count, days, _ = staff.size
+        best = objective(staff, roster)
+        while not clock.expired and best > floor:
+            cost = cover_by_day(staff, roster) + 1  # every day may be drawn
+            centre = int(rng.choice(days, p=cost / cost.sum()))
+            group = int(rng.choice([e_count, max(1, e_count // 4)]))
+            people = np.sort(rng.choice(e_count, size=group, replace=False))
+            width = int(np.clip(self.size / (group * self.per_day), 2, days))
+            first = int(np.clip(centre - width // 2, 0, days - width))
+            seconds_left = min(STEP_SECONDS, clock.left())
+            found, optimal = replan(staff, roster, people, first, first + width, seconds_left, self.workers, self.seed)
+            self.steps += 1
+            grown = found is not None and optimal
+            self.size = min(self.size * GROWTH, LARGEST) if grown else max(self.size / GROWTH, SMALLEST)
+            if found is not None and (cost_found := objective(staff, found)) < best:
+                roster, best = found, cost_found
+        return roster
+
+
 def window_search(
     staff: Staffing,
     roster: np.ndarray,
@@ -195,33 +231,10 @@ def window_search(
     seed: int = 1,
     floor: float = -math.inf,
 ) -> tuple[np.ndarray, int]:
-    """``roster`` (E, D), which keeps every rule, improved by re-planned windows for
-    ``seconds``, or until it costs ``floor`` (a lower bound): each is all the employees, or a
-    quarter drawn at random, over days around one drawn by what its cover costs. The roster and
-    how many windows were solved."""
-    began = time.monotonic()
-    rng = np.random.default_rng(seed)
-    e_count, days, s_count = staff.size
-    best = objective(staff, roster)
-    size, steps = FIRST_SIZE, 0
-    # the share of shifts an employee may work, roughly, so that a window holds ``size`` Booleans
-    per_day = s_count * staff.allowed.mean()
-    while (left := seconds - (time.monotonic() - began)) > 0 and best > floor:
-        cost = cover_by_day(staff, roster) + 1  # every day may be drawn
-        centre = int(rng.choice(days, p=cost / cost.sum()))
-        group = int(rng.choice([e_count, max(1, e_count // 4)]))
-        people = np.sort(rng.choice(e_count, size=group, replace=False))
-        width = int(np.clip(size / (group * per_day), 2, days))
-        first = int(np.clip(centre - width // 2, 0, days - width))
-        found, optimal = replan(staff, roster, people, first, first + width, min(STEP_SECONDS, left), workers, seed)
-        steps += 1
-        if found is None:
-            size = max(size / GROWTH, SMALLEST)
-            continue
-        size = min(size * GROWTH, LARGEST) if optimal else max(size / GROWTH, SMALLEST)
-        if (cost_found := objective(staff, found)) < best:
-            roster, best = found, cost_found
-    return roster, steps
+    """``roster`` (E, D), which keeps every rule, improved by windows (:class:`Windows`) for
+    ``seconds`` or down to ``floor``; the roster and how many windows were solved."""
+    windows = Windows(staff, workers, seed)
+    return windows.search(roster, seconds, floor), windows.steps
 
 
 def windows_and_responses(
@@ -234,8 +247,9 @@ def windows_and_responses(
     responded: float = 0.0,
 ) -> tuple[np.ndarray, int]:
     """``roster`` (E, D), which keeps every rule, improved for ``seconds`` by stretches of
-    windows (:func:`window_search`), each followed by best responses until no employee improves
-    alone (:func:`colgen.best_responses`), until it costs ``floor``. A window moves duties between
+    windows (:class:`Windows`), each followed by best responses until no employee improves
+    alone (:func:`colgen.best_responses`), until it costs ``floor``; each stretch goes on with the
+    draws and the window size the one before left (:class:`Windows`). A window moves duties between
     employees over a few days; a best response re-plans one employee over the whole horizon,
     and may trade a weekday for a weekend day months away, which no window holds. Each finds
     what the other has left (docs/curtois.md). A stretch of windows lasts as long as the
@@ -243,13 +257,13 @@ def windows_and_responses(
     and responses take no longer than the stretch before them. The roster and how many
     windows were solved."""
     clock = Budget(seconds)
-    stretch, steps = max(STRETCH_SECONDS, responded), 0
+    windows = Windows(staff, workers, seed)
+    stretch = max(STRETCH_SECONDS, responded)
     while not clock.expired and objective(staff, roster) > floor:
-        roster, solved = window_search(staff, roster, min(stretch, clock.left()), workers, seed, floor)
-        steps += solved
+        roster = windows.search(roster, min(stretch, clock.left()), floor)
         if clock.expired or objective(staff, roster) <= floor:
             break
         began = clock.elapsed()
         roster, _ = best_responses(staff, roster, min(stretch, clock.left()), workers, seed)
         stretch = max(STRETCH_SECONDS, clock.elapsed() - began)
-    return roster, steps
+    return roster, windows.steps
