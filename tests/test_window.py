@@ -176,3 +176,35 @@ def test_a_model_above_the_window_limit_is_not_built_and_windows_improve_the_sta
     assert result.roster is not None
     verdict = judge(instance, read_roster(instance, write_roster(instance, result.roster)))
     assert verdict.objective == result.objective
+
+
+class _Given(Exception):
+    """Ends a solve once the LP's time is known."""
+
+
+@pytest.mark.parametrize(
+    ("counted", "windowed", "share"),
+    [(False, True, curtois.UNCOUNTED_LP_SHARE), (True, True, curtois.LP_SHARE), (False, False, curtois.LP_SHARE)],
+)
+def test_an_lp_priced_without_counts_yields_its_time_to_windows(
+    monkeypatch: pytest.MonkeyPatch, counted: bool, windowed: bool, share: float
+) -> None:
+    """As on 21-24, whose pricing keeps no counting rule: where windows follow, the LP gets
+    only its small share, its columns seldom keeping every rule; a pricing that keeps a count,
+    or a model that is built and searched, keeps the LP's whole share."""
+    if not counted:
+        monkeypatch.setattr(colgen, "MAX_STATES", 1)  # no room in the state for any count
+    if windowed:
+        monkeypatch.setattr(engine, "RELAX_LIMIT", 0)
+        monkeypatch.setattr(curtois, "WINDOW_DAYS", 0)
+    given_lp: list[float] = []
+
+    def generate(self: RosterLP, seconds: float, *args: object, **kwargs: object) -> bool:
+        assert self.pricer.counting.keeps_any == counted
+        given_lp.append(seconds)
+        raise _Given
+
+    monkeypatch.setattr(RosterLP, "generate", generate)
+    with pytest.raises(_Given):
+        solve(read_instance(DATA / "Instance3.txt"), SolveOptions(time_limit=10, workers=1, seed=1), method="colgen")
+    assert given_lp == [pytest.approx(share * 10)]

@@ -187,6 +187,11 @@ class Counting:
     weekends: bool = False
     shift: int | None = None  # the one shift type whose count is in the state
 
+    @property
+    def keeps_any(self) -> bool:
+        """Whether the pricing keeps any counting rule: if not, its rosters seldom keep them all."""
+        return self.minutes or self.weekends or self.shift is not None
+
 
 class Pricer:
     """Cheapest rosters of every employee at once by a dynamic programme over the days.

@@ -56,6 +56,11 @@ LP_SHARE = 0.3
 """Of the time limit, what the ``colgen`` method's roster LP may take at most (it stops sooner
 once converged: under a second on instances 1-4). This share and those below shrink alike when
 a large model needs more than :data:`SEARCH_SHARE` for its build."""
+UNCOUNTED_LP_SHARE = 0.02
+"""The LP's share instead, where its pricing keeps no counting rule and the model is not built
+(21-24): its columns then seldom keep every rule, so the restricted master chooses among the
+completion's, and no model search draws on its gap terms; windows make more of the time
+(docs/curtois.md, "An LP priced without counts")."""
 DIVE_SHARE = 0.15
 """Of the time limit, what the dive may take at most (a dive with no time left gives up)."""
 MASTER_SHARE = 0.1
@@ -466,7 +471,8 @@ def solve(
     """One model of the whole horizon (never month by month: the benchmark's limits span it),
     searched by neighbourhoods (``relax``) or by one CP-SAT search (``plain``). ``colgen`` first
     builds the search's start from the roster LP (:mod:`rotation.benchmarks.colgen`): the LP for
-    up to :data:`LP_SHARE` of the time, less when the next step needs it; a column keeping every
+    up to :data:`LP_SHARE` of the time (:data:`UNCOUNTED_LP_SHARE` where its pricing keeps no
+    counting rule and windows follow), less when the next step needs it; a column keeping every
     rule for each employee who has none (all the time the master leaves: without it there is no
     start); a dive
     (:data:`DIVE_SHARE`) when the pricing keeps the minutes; CP-SAT's choice of one column per
@@ -503,7 +509,8 @@ def solve(
     model = colgen.RosterLP(instance)
     # the LP yields to the completion: without a rule-keeping column for everyone there is no start
     completion = model.completion_seconds()
-    model.generate(min(share(LP_SHARE), max(0.0, budget.left() - reserve - share(MASTER_SHARE) - completion)))
+    lp_share = LP_SHARE if whole or model.pricer.counting.keeps_any else UNCOUNTED_LP_SHARE
+    model.generate(min(share(lp_share), max(0.0, budget.left() - reserve - share(MASTER_SHARE) - completion)))
     model.complete(max(0.0, budget.left() - reserve - share(MASTER_SHARE)), options.workers, options.seed)
     rosters = model.pricer.counting.minutes  # else its columns seldom keep the minutes, nor would a dive
     dived = model.dive(share(DIVE_SHARE)) if rosters else None
