@@ -16,7 +16,7 @@ from rotation import engine
 from rotation.benchmarks import colgen, curtois, window
 from rotation.benchmarks.colgen import RosterLP, Staffing, objective, restricted_master, roster_text
 from rotation.benchmarks.curtois import Instance, judge, read_instance, read_roster, solve, write_roster
-from rotation.benchmarks.window import replan, window_search, windows_and_responses
+from rotation.benchmarks.window import Windows, replan, windows_and_responses
 from rotation.solver.cpsat import SolveOptions
 
 
@@ -90,10 +90,12 @@ def test_windows_improve_a_roster_and_the_checker_agrees() -> None:
     every rule and cost what the independent checker says; at a floor the roster already meets,
     no window is solved."""
     instance, staff, worse = _worse_start()
-    better, steps = window_search(staff, worse, 5, workers=1, seed=1)
+    windows = Windows(staff, workers=1, seed=1)
+    better, steps = windows.search(worse, 5), windows.steps
     assert steps > 0 and objective(staff, better) < objective(staff, worse)
     _keeps_rules_and_the_checker_agrees(instance, staff, better)
-    same, steps = window_search(staff, better, 5, workers=1, seed=1, floor=objective(staff, better))
+    windows = Windows(staff, workers=1, seed=1)
+    same, steps = windows.search(better, 5, floor=objective(staff, better)), windows.steps
     assert steps == 0 and np.array_equal(same, better)
 
 

@@ -187,9 +187,8 @@ def replan(
 
 
 class Windows:
-    """Windows drawn and sized for one roster after another: the draws go on and the size
-    carries over from one stretch to the next, rather than each stretch repeating the first
-    draws at :data:`FIRST_SIZE`."""
+    """Windows drawn at random and sized by how the last ones solved; one object serves
+    successive stretches, so its draws and size go on from one to the next."""
 
     def __init__(self, staff: Staffing, workers: int = 1, seed: int = 1) -> None:
         self.staff, self.workers, self.seed = staff, workers, seed
@@ -223,20 +222,6 @@ class Windows:
         return roster
 
 
-def window_search(
-    staff: Staffing,
-    roster: np.ndarray,
-    seconds: float,
-    workers: int = 1,
-    seed: int = 1,
-    floor: float = -math.inf,
-) -> tuple[np.ndarray, int]:
-    """``roster`` (E, D), which keeps every rule, improved by windows (:class:`Windows`) for
-    ``seconds`` or down to ``floor``; the roster and how many windows were solved."""
-    windows = Windows(staff, workers, seed)
-    return windows.search(roster, seconds, floor), windows.steps
-
-
 def windows_and_responses(
     staff: Staffing,
     roster: np.ndarray,
@@ -249,7 +234,7 @@ def windows_and_responses(
     """``roster`` (E, D), which keeps every rule, improved for ``seconds`` by stretches of
     windows (:class:`Windows`), each followed by best responses until no employee improves
     alone (:func:`colgen.best_responses`), until it costs ``floor``; each stretch goes on with the
-    draws and the window size the one before left (:class:`Windows`). A window moves duties between
+    draws and the window size the one before left. A window moves duties between
     employees over a few days; a best response re-plans one employee over the whole horizon,
     and may trade a weekday for a weekend day months away, which no window holds. Each finds
     what the other has left (docs/curtois.md). A stretch of windows lasts as long as the
