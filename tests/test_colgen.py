@@ -4,7 +4,10 @@ rosters the checker judges."""
 from __future__ import annotations
 
 import itertools
+import json
 import math
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -512,3 +515,18 @@ def test_the_colgen_method_hands_its_search_the_lps_focus(monkeypatch: pytest.Mo
     by_unit, by_date = focus([(a.unit, a.date, a.shift) for a in result.roster])
     lp = focus.__self__  # type: ignore[attr-defined]
     assert sum(by_unit.values()) + sum(by_date.values()) == pytest.approx(result.objective / 100 - lp.best)
+
+
+def test_the_pricing_benchmark_times_the_same_work_twice() -> None:
+    """``bench/pricing.py`` on instances 1-3: a line each with both timings, and on a second
+    run the same checksums, since its prices are drawn with a fixed seed."""
+    script = Path(__file__).parent.parent / "bench" / "pricing.py"
+    command = [sys.executable, str(script), str(DATA), "--instances", "1-3", "--repeats", "1"]
+    runs = [
+        [json.loads(line) for line in subprocess.run(command, capture_output=True, text=True, check=True).stdout.splitlines()]
+        for _ in range(2)
+    ]
+    assert [row["instance"] for row in runs[0]] == ["Instance1", "Instance2", "Instance3"]
+    assert all(row["one_s"] > 0 and row["all_s"] > 0 for row in runs[0])
+    sums = [[(row["one_sum"], row["all_sum"]) for row in run] for run in runs]
+    assert sums[0] == sums[1] and all(math.isfinite(one) and math.isfinite(every) for one, every in sums[0])

@@ -241,6 +241,7 @@ class Pricer:
         run = np.arange(1, self.runs + 1)
         # (E, 1, K, 1, 1, 1), shaped like the work values: a run of r days is longer than allowed
         self.too_long = (run[None, :] > staff.max_run[:, None])[:, None, :, None, None, None]
+        self.cut_runs = bool(self.too_long.any())  # else every run the state holds is allowed
         self.may_stop = run[None, :] >= staff.min_run[:, None]  # (E, K): a run of r may end
         free = np.arange(1, self.offs + 1)
         self.may_start = free[None, :] >= staff.min_off[:, None]  # (E, O): work may follow l free days
@@ -265,8 +266,17 @@ class Pricer:
             moves.setdefault(before, {}).setdefault((int(self.class_of[t]), *self._steps(t)), []).append(t)
         self.moves = [
             (np.array(before, dtype=int), [(*steps, np.array(shifts)) for steps, shifts in alike.items()])
-            for before, alike in moves.items()
+            for before, alike in sorted(moves.items(), key=lambda move: len(move[0]))
         ]
+        # The classes that may precede a move are most often nested from one move to the next
+        # (successions are banned one way: late to early), so each move's best run before it
+        # is the last move's with the classes it adds (None: not nested, taken afresh).
+        self.added: list[np.ndarray | None] = []
+        seen: set[int] | None = None
+        for preceding, _ in self.moves:
+            mine = set(preceding.tolist())
+            self.added.append(np.array(sorted(mine - seen), dtype=int) if seen is not None and seen <= mine else None)
+            seen = mine
 
     def _steps(self, t: int) -> tuple[int, int]:
         """How far working shift ``t`` moves the (minutes, count) levels."""
@@ -294,16 +304,21 @@ class Pricer:
             if d % 7 == WEEKEND[1]:  # work on Sunday after a free Saturday opens a weekend
                 start = _shifted(start, weekend_step, 1) + weekend[:, None, None, None]
             new_work = np.full_like(v_work, INF)
-            for before, alike in self.moves:
-                go_on = np.full((e_count, self.runs, *self.shape), INF)  # (E, K, W, M, C) before today
-                go_on[:, 0] = start
-                if self.runs > 1 and len(before):
-                    going = go_on[:, 1:]
-                    going[...] = v_work[:, before[0], :-1]
-                    for k in before[1:]:  # views, not a gathered copy: this is the hot loop
-                        np.minimum(going, v_work[:, k, :-1], out=going)
+            before_today = np.empty((e_count, self.runs, *self.shape))  # (E, K, W, M, C)
+            before_today[:, 0] = start
+            going = before_today[:, 1:]  # runs that today's shift may go on with
+            for (before, alike), added in zip(self.moves, self.added, strict=True):
+                if added is None:
+                    if len(before):
+                        going[...] = v_work[:, before[0], :-1]
+                    else:
+                        going.fill(INF)
+                    added = before[1:]
+                for k in added:  # views, not a gathered copy: this is the hot loop
+                    np.minimum(going, v_work[:, k, :-1], out=going)
+                go_on = before_today
                 if d % 7 == WEEKEND[0]:
-                    go_on = _shifted(go_on, weekend_step, 2) + weekend[:, None, None, None, None]
+                    go_on = _shifted(before_today, weekend_step, 2) + weekend[:, None, None, None, None]
                 for k, minutes, count, shifts in alike:
                     cheapest = work[:, d, shifts].min(axis=1)[:, None, None, None, None]
                     if count:
@@ -312,7 +327,8 @@ class Pricer:
                     elif minutes < go_on.shape[3]:  # the same move without copies
                         into = new_work[:, k, :, :, minutes:]
                         np.minimum(into, go_on[:, :, :, : go_on.shape[3] - minutes] + cheapest, out=into)
-            np.copyto(new_work, INF, where=self.too_long)
+            if self.cut_runs:
+                np.copyto(new_work, INF, where=self.too_long)
             stop = np.where(self._stops(d)[:, :, None, None, None], v_work.min(axis=1), INF).min(axis=1)
             new_off = np.empty_like(v_off)
             new_off[:, 0] = stop

@@ -1,0 +1,72 @@
+"""How long the pricing programme (rotation.benchmarks.colgen.Pricer) takes on the Curtois & Qu
+instances: for one employee, as best responses and the completion price her, and for all at once,
+as the roster LP does.
+
+    python bench/pricing.py FOLDER [--instances 1-24] [--repeats 5] [--employee 0]
+
+The prices are drawn at random with a fixed seed, so two checkouts time the same work: run the
+script of one checkout against the other's code with ``--root``. Prints one JSON line per
+instance with the median of ``--repeats`` runs of each, in seconds; "all" is left out where the
+programme of every employee needs more than ``--all-states`` states (its run would take minutes
+and gigabytes on 21-24), and the programme's total cost (a checksum: equal code gives equal
+sums).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+from curtois import parse_instances  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("folder", type=Path)
+    parser.add_argument("--instances", default="1-24")
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--employee", type=int, default=0)
+    parser.add_argument("--all-states", type=float, default=2e7)
+    parser.add_argument("--root", type=Path, default=ROOT, help="the checkout whose code is timed")
+    args = parser.parse_args()
+    sys.path.insert(0, str(args.root))
+    import numpy as np
+
+    from rotation.benchmarks.colgen import ONE_STATES, Pricer, _employee, staffing
+    from rotation.benchmarks.curtois import read_instance
+
+    for number in parse_instances(args.instances):
+        staff = staffing(read_instance(args.folder / f"Instance{number}.txt"))
+        e_count, days, shifts = staff.size
+        rng = np.random.default_rng(number)
+        work = rng.normal(0.0, 50.0, (e_count, days, shifts))
+        weekend = rng.normal(0.0, 20.0, e_count)
+        e = min(args.employee, e_count - 1)
+        one = _employee(staff, e)
+        row: dict[str, object] = {"instance": f"Instance{number}"}
+        for name, pricer, prices in (
+            ("one", Pricer(one, ONE_STATES), (work[e : e + 1], one.off_cost, weekend[e : e + 1])),
+            ("all", Pricer(staff), (work, staff.off_cost, weekend)),
+        ):
+            states = e_count * days * (len(pricer.members) * pricer.runs + pricer.offs) * int(np.prod(pricer.shape))
+            if name == "all" and states > args.all_states:
+                continue
+            seconds = []
+            for _ in range(args.repeats):
+                began = time.perf_counter()
+                cost, _ = pricer.price(*prices)
+                seconds.append(time.perf_counter() - began)
+            row[f"{name}_s"] = round(statistics.median(seconds), 4)
+            row[f"{name}_sum"] = round(float(cost[np.isfinite(cost)].sum()), 4)
+        print(json.dumps(row), flush=True)
+
+
+if __name__ == "__main__":
+    main()
