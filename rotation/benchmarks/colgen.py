@@ -298,6 +298,10 @@ class Pricer:
         v_off[:, -1, 0, 0, 0] = 0.0
         history = []
         weekend_step = 1 if self.counting.weekends else 0
+        # each move's cheapest shift, day by day (E, D), shaped like the work values
+        cheapest_of = [
+            [work[:, :, shifts].min(axis=2)[:, :, None, None, None, None] for *_, shifts in alike] for _, alike in self.moves
+        ]
         for d in range(days):
             history.append((v_work, v_off))
             start = np.where(self.may_start[:, :, None, None, None], v_off, INF).min(axis=1)  # (E, W, M, C)
@@ -307,7 +311,7 @@ class Pricer:
             before_today = np.empty((e_count, self.runs, *self.shape))  # (E, K, W, M, C)
             before_today[:, 0] = start
             going = before_today[:, 1:]  # runs that today's shift may go on with
-            for (before, alike), added in zip(self.moves, self.added, strict=True):
+            for (before, alike), added, cheapest_in in zip(self.moves, self.added, cheapest_of, strict=True):
                 if added is None:
                     if len(before):
                         going[...] = v_work[:, before[0], :-1]
@@ -319,8 +323,8 @@ class Pricer:
                 go_on = before_today
                 if d % 7 == WEEKEND[0]:
                     go_on = _shifted(before_today, weekend_step, 2) + weekend[:, None, None, None, None]
-                for k, minutes, count, shifts in alike:
-                    cheapest = work[:, d, shifts].min(axis=1)[:, None, None, None, None]
+                for (k, minutes, count, _), cheapest_by_day in zip(alike, cheapest_in, strict=True):
+                    cheapest = cheapest_by_day[:, d]
                     if count:
                         moved = _shifted(_shifted(go_on, minutes, 3), count, 4, saturate=True)
                         np.minimum(new_work[:, k], moved + cheapest, out=new_work[:, k])
