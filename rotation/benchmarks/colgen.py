@@ -1096,12 +1096,7 @@ def _worked(staff: Staffing, roster: np.ndarray) -> np.ndarray:
 
 
 def best_responses(
-    staff: Staffing,
-    roster: np.ndarray,
-    seconds: float,
-    workers: int = 1,
-    seed: int = 1,
-    settled: dict[int, tuple[np.ndarray, np.ndarray]] | None = None,
+    staff: Staffing, roster: np.ndarray, seconds: float, workers: int = 1, seed: int = 1
 ) -> tuple[np.ndarray, int]:
     """``roster`` (E, D) improved one employee at a time: with the others fixed, what her
     working a shift on a day adds to the cover's cost is known exactly (-under while the others
@@ -1109,14 +1104,8 @@ def best_responses(
     (:func:`keeping_roster`), taken when it costs less than hers. Rounds over all employees
     while one improves and ``seconds`` last; the roster and how many lines changed. A line that
     breaks a counting rule (a dive's may: its pricing leaves some to the master) is replaced
-    by her best whatever it costs; every other change lowers the objective.
-
-    An employee whose costs and line are those she was last priced at is not priced again:
-    her line was her best response to them, or as good. A change elsewhere moves her costs only
-    on a shift it takes across the requirement, so most of a late round is skipped. ``settled``
-    keeps each employee's last costs and line, and may be handed from one call to the next."""
+    by her best whatever it costs; every other change lowers the objective."""
     began = time.monotonic()
-    settled = {} if settled is None else settled
     roster = roster.copy()
     e_count, days, _ = staff.size
     worked = _worked(staff, roster)
@@ -1135,9 +1124,6 @@ def best_responses(
             on = mine >= 0
             others[every_day[on], mine[on]] -= 1
             work = staff.work_cost[e] + np.where(others < staff.requirement, -staff.under, staff.over)
-            last = settled.get(e)
-            if last is not None and np.array_equal(last[0], work) and np.array_equal(last[1], mine):
-                continue
             steering[e].ease()
             new = keeping_roster(staff, e, work, 0.0, left / (e_count - e), workers, seed, steering[e])
             if new is None:
@@ -1149,7 +1135,6 @@ def best_responses(
                 worked[every_day[new >= 0], new[new >= 0]] += 1
                 changed += 1
                 improved = True
-            settled[e] = work, roster[e].copy()
     return roster, changed
 
 

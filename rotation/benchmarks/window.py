@@ -243,13 +243,12 @@ def windows_and_responses(
     windows were solved."""
     clock = Budget(seconds)
     windows = Windows(staff, workers, seed)
-    settled: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # a window changes few employees' costs
     stretch = max(STRETCH_SECONDS, responded)
     while not clock.expired and objective(staff, roster) > floor:
         roster = windows.search(roster, min(stretch, clock.left()), floor)
         if clock.expired or objective(staff, roster) <= floor:
             break
         began = clock.elapsed()
-        roster, _ = best_responses(staff, roster, min(stretch, clock.left()), workers, seed, settled)
+        roster, _ = best_responses(staff, roster, min(stretch, clock.left()), workers, seed)
         stretch = max(STRETCH_SECONDS, clock.elapsed() - began)
     return roster, windows.steps
