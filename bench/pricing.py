@@ -55,8 +55,7 @@ def main() -> None:
             ("one", Pricer(one, ONE_STATES), (work[e : e + 1], one.off_cost, weekend[e : e + 1])),
             ("all", Pricer(staff), (work, staff.off_cost, weekend)),
         ):
-            states = e_count * days * (len(pricer.members) * pricer.runs + pricer.offs) * int(np.prod(pricer.shape))
-            if name == "all" and states > args.all_states:
+            if name == "all" and pricer.states > args.all_states:
                 continue
             seconds = []
             for _ in range(args.repeats):

@@ -278,6 +278,12 @@ class Pricer:
             self.added.append(np.array(sorted(mine - seen), dtype=int) if seen is not None and seen <= mine else None)
             seen = mine
 
+    @property
+    def states(self) -> int:
+        """How many states the programme holds over the horizon (what ``MAX_STATES`` bounds)."""
+        e_count, days, _ = self.staff.size
+        return e_count * (len(self.members) * self.runs + self.offs) * days * int(np.prod(self.shape))
+
     def _steps(self, t: int) -> tuple[int, int]:
         """How far working shift ``t`` moves the (minutes, count) levels."""
         return (
