@@ -351,6 +351,35 @@ def test_the_lp_yields_to_a_completion_that_needs_the_time(monkeypatch: pytest.M
     assert result.objective == result.check.objective
 
 
+class _Dived(Exception):
+    """Ends a solve once the dive's time is known."""
+
+
+def test_the_dive_gets_its_share_and_the_lps_time_unused(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As on 12 at 60 s, whose LP converges in half its share and whose dive, cut short, rounds
+    a fractional LP: the time the LP leaves goes to the dive."""
+    limit, used = 100.0, 4.0
+    generate = RosterLP.generate
+    given: dict[str, float] = {}
+
+    def converged_in(self: RosterLP, seconds: float, *args: object, **kwargs: object) -> bool:
+        converged = generate(self, seconds, *args, **kwargs)  # type: ignore[arg-type]
+        given["lp"] = seconds
+        self.seconds = used  # as if it took that long
+        return converged
+
+    def dive(self: RosterLP, seconds: float, *args: object, **kwargs: object) -> None:
+        given["dive"] = seconds
+        raise _Dived
+
+    monkeypatch.setattr(RosterLP, "generate", converged_in)
+    monkeypatch.setattr(RosterLP, "dive", dive)
+    with pytest.raises(_Dived):
+        solve(read_instance(DATA / "Instance3.txt"), SolveOptions(time_limit=limit, workers=1, seed=1), method="colgen")
+    assert given["lp"] == pytest.approx(curtois.LP_SHARE * limit, abs=1)
+    assert given["dive"] == pytest.approx(curtois.DIVE_SHARE * limit + given["lp"] - used, abs=1e-6)
+
+
 def test_the_completions_estimate_times_one_employees_programme_and_keeps_its_roster() -> None:
     instance = read_instance(DATA / "Instance3.txt")
     lp = RosterLP(instance)

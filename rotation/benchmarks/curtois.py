@@ -61,8 +61,11 @@ UNCOUNTED_LP_SHARE = 0.02
 (21-24): its columns then seldom keep every rule, so the restricted master chooses among the
 completion's, and no model search draws on its gap terms; windows make more of the time
 (docs/curtois.md, "An LP priced without counts")."""
-DIVE_SHARE = 0.15
-"""Of the time limit, what the dive may take at most (a dive with no time left gives up)."""
+DIVE_SHARE = 0.3
+"""Of the time limit, what the dive may take at most, with the LP's time it did not use (a dive
+with no time left gives up). Its last steps, with few employees free, take most of its rounds;
+cut short, they fix the LP's fractional solution (docs/curtois.md, "The dive with the LP's
+time")."""
 MASTER_SHARE = 0.1
 """Of the time limit, what CP-SAT may take to combine the LP's columns into a roster."""
 RESPONSE_SHARE = 0.3
@@ -475,7 +478,7 @@ def solve(
     counting rule and windows follow), less when the next step needs it; a column keeping every
     rule for each employee who has none (all the time the master leaves: without it there is no
     start); a dive
-    (:data:`DIVE_SHARE`) when the pricing keeps the minutes; CP-SAT's choice of one column per
+    (:data:`DIVE_SHARE`, and the LP's time unused) when the pricing keeps the minutes; CP-SAT's choice of one column per
     employee (:data:`MASTER_SHARE`), improved one employee at a time until none can improve
     alone (:data:`RESPONSE_SHARE` at most), and so is the dive's roster: the better starts the
     search. These phases leave the search :data:`SEARCH_SHARE` at least, and more for a large
@@ -510,10 +513,13 @@ def solve(
     # the LP yields to the completion: without a rule-keeping column for everyone there is no start
     completion = model.completion_seconds()
     lp_share = LP_SHARE if whole or model.pricer.counting.keeps_any else UNCOUNTED_LP_SHARE
-    model.generate(min(share(lp_share), max(0.0, budget.left() - reserve - share(MASTER_SHARE) - completion)))
+    lp_seconds = min(share(lp_share), max(0.0, budget.left() - reserve - share(MASTER_SHARE) - completion))
+    model.generate(lp_seconds)
     model.complete(max(0.0, budget.left() - reserve - share(MASTER_SHARE)), options.workers, options.seed)
     rosters = model.pricer.counting.minutes  # else its columns seldom keep the minutes, nor would a dive
-    dived = model.dive(share(DIVE_SHARE)) if rosters else None
+    # a dive cut short rounds its last steps from a fractional LP: the LP's time unused is the dive's
+    dive_seconds = share(DIVE_SHARE) + max(0.0, lp_seconds - model.seconds)
+    dived = model.dive(min(dive_seconds, max(0.0, budget.left() - reserve))) if rosters else None
     lp, staff = model.outcome(), model.staff
     chosen = colgen.restricted_master(staff, lp, share(MASTER_SHARE), options.workers, options.seed, dived)
     # where the start comes from, in the benchmark's points, for bench/curtois.py
