@@ -477,11 +477,10 @@ def solve(
     up to :data:`LP_SHARE` of the time (:data:`UNCOUNTED_LP_SHARE` where its pricing keeps no
     counting rule and windows follow), less when the next step needs it; a column keeping every
     rule for each employee who has none (all the time the master leaves: without it there is no
-    start); a dive
-    (:data:`DIVE_SHARE`, and the LP's time unused) when the pricing keeps the minutes; CP-SAT's choice of one column per
-    employee (:data:`MASTER_SHARE`), improved one employee at a time until none can improve
-    alone (:data:`RESPONSE_SHARE` at most), and so is the dive's roster: the better starts the
-    search. These phases leave the search :data:`SEARCH_SHARE` at least, and more for a large
+    start); a dive (:data:`DIVE_SHARE`, and the LP's time unused) when the pricing keeps the
+    minutes; CP-SAT's choice of one column per employee (:data:`MASTER_SHARE`), improved one
+    employee at a time until none can improve alone (:data:`RESPONSE_SHARE` at most), and so is
+    the dive's roster: the better starts the search. These phases leave the search :data:`SEARCH_SHARE` at least, and more for a large
     model (:data:`BUILD_SECONDS`). A model of a long horizon too large for relax steps
     (:data:`WINDOW_DAYS`), or too large for the time (:data:`WHOLE_SHARE`), is not built:
     windows re-planned by CP-SAT one at a time (:mod:`rotation.benchmarks.window`), in turn
