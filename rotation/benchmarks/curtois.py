@@ -480,14 +480,14 @@ def solve(
     start); a dive (:data:`DIVE_SHARE`, and the LP's time unused) when the pricing keeps the
     minutes; CP-SAT's choice of one column per employee (:data:`MASTER_SHARE`), improved one
     employee at a time until none can improve alone (:data:`RESPONSE_SHARE` at most), and so is
-    the dive's roster: the better starts the search. These phases leave the search :data:`SEARCH_SHARE` at least, and more for a large
-    model (:data:`BUILD_SECONDS`). A model of a long horizon too large for relax steps
-    (:data:`WINDOW_DAYS`), or too large for the time (:data:`WHOLE_SHARE`), is not built:
-    windows re-planned by CP-SAT one at a time (:mod:`rotation.benchmarks.window`), in turn
-    with rounds of best responses, take all the time but the closing pass's. Half the search's
-    relax steps are drawn where the LP puts the roster's cost (:meth:`colgen.RosterLP.focus`).
-    The LP's bound is the result's when stronger. The roster is checked by the independent
-    checker like every roster."""
+    the dive's roster: the better starts the search. These phases leave the search
+    :data:`SEARCH_SHARE` at least, and more for a large model (:data:`BUILD_SECONDS`). A model
+    of a long horizon too large for relax steps (:data:`WINDOW_DAYS`), or too large for the time
+    (:data:`WHOLE_SHARE`), is not built: windows re-planned by CP-SAT one at a time
+    (:mod:`rotation.benchmarks.window`), in turn with rounds of best responses, take all the
+    time but the closing pass's. Half the search's relax steps are drawn where the LP puts the
+    roster's cost (:meth:`colgen.RosterLP.focus`). The LP's bound is the result's when stronger.
+    The roster is checked by the independent checker like every roster."""
     strategy = replace(BENCHMARK, first_share=1.0) if method == "plain" else BENCHMARK
     if method != "colgen":
         return solve_whole(instance.problem, options, control or SearchControl(), on_progress, strategy=strategy)
