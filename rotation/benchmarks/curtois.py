@@ -504,9 +504,9 @@ def solve(
     reserve = max(SEARCH_SHARE * budget.limit, build if whole else closing)
     scale = min(1.0, max(0.0, budget.limit - reserve) / ((1 - SEARCH_SHARE) * budget.limit))
 
-    def share(fraction: float) -> float:
+    def share(fraction: float, unused: float = 0.0) -> float:
         # what comes after (the model search, or the closing pass alone) keeps its reserve
-        return max(0.0, min(budget.share(fraction * scale), budget.left() - reserve))
+        return max(0.0, min(budget.share(fraction * scale) + unused, budget.left() - reserve))
 
     model = colgen.RosterLP(instance)
     # the LP yields to the completion: without a rule-keeping column for everyone there is no start
@@ -517,8 +517,7 @@ def solve(
     model.complete(max(0.0, budget.left() - reserve - share(MASTER_SHARE)), options.workers, options.seed)
     rosters = model.pricer.counting.minutes  # else its columns seldom keep the minutes, nor would a dive
     # a dive cut short rounds its last steps from a fractional LP: the LP's time unused is the dive's
-    dive_seconds = share(DIVE_SHARE) + max(0.0, lp_seconds - model.seconds)
-    dived = model.dive(min(dive_seconds, max(0.0, budget.left() - reserve))) if rosters else None
+    dived = model.dive(share(DIVE_SHARE, max(0.0, lp_seconds - model.seconds))) if rosters else None
     lp, staff = model.outcome(), model.staff
     chosen = colgen.restricted_master(staff, lp, share(MASTER_SHARE), options.workers, options.seed, dived)
     # where the start comes from, in the benchmark's points, for bench/curtois.py
