@@ -6,6 +6,7 @@ is checked again, and the solver's objective must equal the checker's to the hun
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections import Counter
 
 import pytest
@@ -34,7 +35,7 @@ from rotation.people import PeopleError, name_people
 from rotation.problem import Problem, build_problem
 from rotation.result import Result, SolveStatus
 from rotation.roster import Assignment, Roster
-from rotation.solver.cpsat import SolveOptions
+from rotation.solver.cpsat import Progress, SolveOptions
 
 OPTIONS = SolveOptions(time_limit=5, workers=1, seed=0)
 MON, TUE, WED, THU, FRI, SAT, SUN = (day(3, n) for n in range(2, 9))  # the week of 2026-03-02
@@ -507,3 +508,19 @@ def test_any_small_data_set_solves_without_violations_and_with_the_checkers_obje
     assert [(v.rule, v.unit, v.date, v.message) for v in again.violations] == []
     assert result.objective == again.objective == sum(score.penalty for score in result.check.scores)
     assert result.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
+
+
+def test_a_search_has_stalled_once_it_found_nothing_better_for_its_patience_and_as_long_again() -> None:
+    """Ten seconds in: with a patience of 5 s, stalled if its best came at 3 s or 4.5 s, not at
+    6 s (4 s without news); with a patience of 3 s, not at 6 s either, since it took 6 s to find
+    it; and a search with nothing found has not stalled, it has yet to start."""
+
+    def at(best: float | None) -> Progress:
+        return Progress(started=time.monotonic() - 10.0, last_at=best)
+
+    assert at(3.0).stalled(5.0)
+    assert at(4.5).stalled(5.0)
+    assert not at(6.0).stalled(5.0)
+    assert not at(6.0).stalled(3.0)
+    assert at(4.0).stalled(3.0)
+    assert not at(None).stalled(5.0)

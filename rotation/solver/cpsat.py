@@ -62,13 +62,21 @@ class Progress:
     bound: float | None = None
     solutions: int = 0
     first_at: float | None = None  # elapsed seconds at the first solution
+    last_at: float | None = None  # and at the last, the best so far
     missing: int | None = None  # unit-duties the best roster leaves uncovered, when known
     changed: threading.Event = field(default_factory=threading.Event, repr=False)  # set on news
 
     @property
     def elapsed(self) -> float:
-        """Seconds since ``started``, for display only: limits are the Budget's."""
+        """Seconds since ``started``, for display and for :meth:`stalled`: limits are the Budget's."""
         return time.monotonic() - self.started
+
+    def stalled(self, patience: float) -> bool:
+        """Whether the search has found nothing better for ``patience`` seconds, and for as
+        long as it took to find its best (none found: not stalled, it has yet to start)."""
+        if self.last_at is None:
+            return False
+        return self.elapsed - self.last_at >= max(patience, self.last_at)
 
     @property
     def gap(self) -> float | None:
@@ -128,6 +136,7 @@ class _Callback(cp_model.CpSolverSolutionCallback):
     def on_solution_callback(self) -> None:
         if self.progress.first_at is None:
             self.progress.first_at = self.progress.elapsed
+        self.progress.last_at = self.progress.elapsed
         self.progress.solutions += 1
         self.progress.objective = self.objective_value
         self.progress.bound = self.best_objective_bound
@@ -207,7 +216,7 @@ def run_model(
     solver = _watched_solver(options, budget, control, progress)
     solver.parameters.use_lns_only = lns_only
     enough = _after(budget, enough_after)
-    status = _solve_watched(solver, model, progress, on_progress, enough_after=enough)
+    status = solve_watched(solver, model, progress, on_progress, enough_after=enough)
     budget.after_cp_sat(solver.deterministic_time, solver.wall_time)
     ended = SolveStatus.of(status)
     found = ended.found
@@ -252,7 +261,7 @@ def _watched_solver(options: SolveOptions, budget: Budget, control: SearchContro
 
 
 class _Outcome(TypedDict, total=False):
-    """What the worker thread of :func:`_solve_watched` leaves: the status, or the error it raised."""
+    """What the worker thread of :func:`solve_watched` leaves: the status, or the error it raised."""
 
     status: cp_model.CpSolverStatus
     error: BaseException
@@ -264,17 +273,20 @@ def _after(budget: Budget, seconds: float | None) -> Budget | None:
     return budget.part(seconds) if seconds is not None and not budget.deterministic else None
 
 
-def _solve_watched(
+def solve_watched(
     solver: cp_model.CpSolver,
     model: cp_model.CpModel,
     progress: Progress,
     on_progress: Callable[[Progress], None] | None,
     enough_after: Budget | None = None,
     give_up_after: Budget | None = None,
+    patience: float | None = None,
 ) -> cp_model.CpSolverStatus:
     """Solve in a worker thread, so that the main thread stays free for Ctrl-C and reports progress.
     The search stops once ``enough_after`` is spent and it has a solution, or once
-    ``give_up_after`` is spent and it has none."""
+    ``give_up_after`` is spent and it has none; and once it has gone ``patience`` seconds
+    without a better solution, and as long as it took to find its best (a search that still
+    improves is not cut short)."""
     outcome: _Outcome = {}
     changed = progress.changed
     callback = _Callback(progress)
@@ -293,6 +305,8 @@ def _solve_watched(
         if progress.solutions and enough_after is not None and enough_after.expired:
             solver.stop_search()
         if not progress.solutions and give_up_after is not None and give_up_after.expired:
+            solver.stop_search()
+        if patience is not None and progress.stalled(patience):
             solver.stop_search()
         if on_progress is not None and (changed.is_set() or progress.elapsed - last_report >= 1.0):
             changed.clear()
@@ -339,7 +353,7 @@ def search(
     worker the run must not depend on the clock)."""
     progress = Progress(phase=Mode.FULL.value, started=budget.origin if started is None else started)
     solver = _watched_solver(options, budget, control, progress)
-    status = _solve_watched(solver, model, progress, on_progress, _after(budget, enough_after), _after(budget, give_up_after))
+    status = solve_watched(solver, model, progress, on_progress, _after(budget, enough_after), _after(budget, give_up_after))
     budget.after_cp_sat(solver.deterministic_time, solver.wall_time)
     outcome = SolveStatus.of(status)
     spent = solver.deterministic_time if budget.deterministic else solver.wall_time
