@@ -380,6 +380,37 @@ def test_the_dive_gets_its_share_and_the_lps_time_unused(monkeypatch: pytest.Mon
     assert given["dive"] == pytest.approx(curtois.DIVE_SHARE * limit + given["lp"] - used, abs=1e-6)
 
 
+def test_the_master_gets_its_share_and_the_time_the_lp_and_dive_leave(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As on 6 at 60 s, whose LP converges in half a second and whose dive in one: the
+    restricted master, which over few columns often proves its choice early, gets their time
+    while it still finds better rosters."""
+    limit, used = 100.0, 4.0
+    generate = RosterLP.generate
+    given: dict[str, float] = {}
+
+    def converged_in(self: RosterLP, seconds: float, *args: object, **kwargs: object) -> bool:
+        converged = generate(self, seconds, *args, **kwargs)  # type: ignore[arg-type]
+        given["lp"] = seconds
+        self.seconds = used
+        return converged
+
+    def dive(self: RosterLP, seconds: float, *args: object, **kwargs: object) -> None:
+        given["dive"] = seconds  # and ends at once, its roster not found
+
+    def master(staff: object, found: object, seconds: float, *args: object, **kwargs: object) -> None:
+        given["master"], given["patience"] = seconds, float(args[-1])  # type: ignore[arg-type]
+        raise _Dived
+
+    monkeypatch.setattr(RosterLP, "generate", converged_in)
+    monkeypatch.setattr(RosterLP, "dive", dive)
+    monkeypatch.setattr(colgen, "restricted_master", master)
+    with pytest.raises(_Dived):
+        solve(read_instance(DATA / "Instance3.txt"), SolveOptions(time_limit=limit, workers=1, seed=1), method="colgen")
+    assert given["master"] == pytest.approx(curtois.MASTER_SHARE * limit + given["dive"], abs=0.5)
+    assert given["master"] > (curtois.MASTER_SHARE + curtois.DIVE_SHARE) * limit
+    assert given["patience"] == pytest.approx(curtois.MASTER_PATIENCE * limit)
+
+
 def test_the_completions_estimate_times_one_employees_programme_and_keeps_its_roster() -> None:
     instance = read_instance(DATA / "Instance3.txt")
     lp = RosterLP(instance)

@@ -47,6 +47,7 @@ from ortools.sat.python import cp_model
 
 from rotation.benchmarks.curtois import Instance
 from rotation.model import RequestKind
+from rotation.solver import cpsat
 from rotation.solver.relax import Duty
 
 INF = math.inf
@@ -1150,13 +1151,23 @@ def keeps_all_counts(staff: Staffing, roster: np.ndarray) -> bool:
 
 
 def restricted_master(
-    staff: Staffing, found: RosterBound, seconds: float, workers: int = 2, seed: int = 1, hint: np.ndarray | None = None
+    staff: Staffing,
+    found: RosterBound,
+    seconds: float,
+    workers: int = 2,
+    seed: int = 1,
+    hint: np.ndarray | None = None,
+    patience: float | None = None,
+    linear: bool = False,
 ) -> tuple[np.ndarray, float] | None:
     """One column per employee, chosen by CP-SAT among the columns that keep every rule, to
     cost least with the cover; hinted with ``hint`` (a dive's roster), or where a line of it
     breaks a rule the pricing left to the master, the nearest column; else with each
-    employee's heaviest column. The roster (E, D) and its cost, or None when some
-    employee has no such column or nothing is found in time."""
+    employee's heaviest column. The search ends once it has found nothing better for
+    ``patience`` seconds and for as long as it took to find its best (:func:`cpsat.solve_watched`).
+    With ``linear``, CP-SAT keeps the whole linear relaxation in its search (linearization
+    level 2), for columns whose LP is nearly tight. The roster (E, D) and its cost, or None
+    when some employee has no such column or nothing is found in time."""
     e_count, days, s_count = staff.size
     model = cp_model.CpModel()
     chosen: list[list[tuple[np.ndarray, cp_model.IntVar]]] = []
@@ -1196,11 +1207,11 @@ def restricted_master(
             model.add_hint(over, max(int(present[d, s]) - need, 0))
             cost += [round(staff.under) * under, round(staff.over) * over]
     model.minimize(sum(cost))
-    solver = cp_model.CpSolver()
+    solver = cpsat.new_solver(workers, seed)
     solver.parameters.max_time_in_seconds = max(seconds, 0.1)
-    solver.parameters.num_workers = workers
-    solver.parameters.random_seed = seed
-    status = solver.solve(model)
+    if linear:
+        solver.parameters.linearization_level = 2
+    status = cpsat.solve_watched(solver, model, cpsat.Progress(), None, patience=patience)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     roster = np.array([next(r for r, pick in picks if solver.boolean_value(pick)) for picks in chosen])
