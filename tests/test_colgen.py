@@ -352,27 +352,34 @@ def test_the_lp_yields_to_a_completion_that_needs_the_time(monkeypatch: pytest.M
 
 
 class _Dived(Exception):
-    """Ends a solve once the dive's time is known."""
+    """Ends a solve once the time of the phase under test is known."""
+
+
+def _lp_converged_in(monkeypatch: pytest.MonkeyPatch, used: float, given: dict[str, float]) -> None:
+    """The LP runs as it does, records its seconds in ``given["lp"]`` and reports ``used``
+    seconds, as if it had converged that soon."""
+    generate = RosterLP.generate
+
+    def converged_in(self: RosterLP, seconds: float, *args: object, **kwargs: object) -> bool:
+        converged = generate(self, seconds, *args, **kwargs)  # type: ignore[arg-type]
+        given["lp"] = seconds
+        self.seconds = used
+        return converged
+
+    monkeypatch.setattr(RosterLP, "generate", converged_in)
 
 
 def test_the_dive_gets_its_share_and_the_lps_time_unused(monkeypatch: pytest.MonkeyPatch) -> None:
     """As on 12 at 60 s, whose LP converges in half its share and whose dive, cut short, rounds
     a fractional LP: the time the LP leaves goes to the dive."""
     limit, used = 100.0, 4.0
-    generate = RosterLP.generate
     given: dict[str, float] = {}
-
-    def converged_in(self: RosterLP, seconds: float, *args: object, **kwargs: object) -> bool:
-        converged = generate(self, seconds, *args, **kwargs)  # type: ignore[arg-type]
-        given["lp"] = seconds
-        self.seconds = used  # as if it took that long
-        return converged
+    _lp_converged_in(monkeypatch, used, given)
 
     def dive(self: RosterLP, seconds: float, *args: object, **kwargs: object) -> None:
         given["dive"] = seconds
         raise _Dived
 
-    monkeypatch.setattr(RosterLP, "generate", converged_in)
     monkeypatch.setattr(RosterLP, "dive", dive)
     with pytest.raises(_Dived):
         solve(read_instance(DATA / "Instance3.txt"), SolveOptions(time_limit=limit, workers=1, seed=1), method="colgen")
@@ -385,14 +392,8 @@ def test_the_master_gets_its_share_and_the_time_the_lp_and_dive_leave(monkeypatc
     restricted master, which over few columns often proves its choice early, gets their time
     while it still finds better rosters."""
     limit, used = 100.0, 4.0
-    generate = RosterLP.generate
     given: dict[str, float] = {}
-
-    def converged_in(self: RosterLP, seconds: float, *args: object, **kwargs: object) -> bool:
-        converged = generate(self, seconds, *args, **kwargs)  # type: ignore[arg-type]
-        given["lp"] = seconds
-        self.seconds = used
-        return converged
+    _lp_converged_in(monkeypatch, used, given)
 
     def dive(self: RosterLP, seconds: float, *args: object, **kwargs: object) -> None:
         given["dive"] = seconds  # and ends at once, its roster not found
@@ -401,7 +402,6 @@ def test_the_master_gets_its_share_and_the_time_the_lp_and_dive_leave(monkeypatc
         given["master"], given["patience"] = seconds, float(args[-1])  # type: ignore[arg-type]
         raise _Dived
 
-    monkeypatch.setattr(RosterLP, "generate", converged_in)
     monkeypatch.setattr(RosterLP, "dive", dive)
     monkeypatch.setattr(colgen, "restricted_master", master)
     with pytest.raises(_Dived):

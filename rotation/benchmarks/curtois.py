@@ -72,8 +72,8 @@ beyond it, up to the time the LP and dive did not use, while it still finds bett
 (:data:`MASTER_PATIENCE`; docs/curtois.md, "The master with the time left")."""
 MASTER_PATIENCE = 0.2
 """Of the time limit, how long the restricted master may go without a better roster, and as
-long as it took to find its best, before it stops: on 6 and 8 at 60 s it improved after 6.6
-and 7.6 s without news."""
+long as it took to find its best, before it stops: its improvements come seconds apart, so a
+shorter patience stops it before its first (docs/curtois.md, "The master with the time left")."""
 RESPONSE_SHARE = 0.3
 """Of the time limit, what improving the restricted master's roster one employee at a time may
 take at most (it stops sooner once no employee alone can improve it)."""
@@ -488,13 +488,13 @@ def solve(
     LP and dive leave while it improves), improved one employee at a time until none can
     improve alone (:data:`RESPONSE_SHARE` at most), and so is the dive's roster: the better
     starts the search. These phases leave the search :data:`SEARCH_SHARE` at least, and more
-    for a large model (:data:`BUILD_SECONDS`). A model
-    of a long horizon too large for relax steps (:data:`WINDOW_DAYS`), or too large for the time
-    (:data:`WHOLE_SHARE`), is not built: windows re-planned by CP-SAT one at a time
-    (:mod:`rotation.benchmarks.window`), in turn with rounds of best responses, take all the
-    time but the closing pass's. Half the search's relax steps are drawn where the LP puts the
-    roster's cost (:meth:`colgen.RosterLP.focus`). The LP's bound is the result's when stronger.
-    The roster is checked by the independent checker like every roster."""
+    for a large model (:data:`BUILD_SECONDS`). A model of a long horizon too large for relax
+    steps (:data:`WINDOW_DAYS`), or too large for the time (:data:`WHOLE_SHARE`), is not built:
+    windows re-planned by CP-SAT one at a time (:mod:`rotation.benchmarks.window`), in turn with
+    rounds of best responses, take all the time but the closing pass's. Half the search's relax
+    steps are drawn where the LP puts the roster's cost (:meth:`colgen.RosterLP.focus`). The
+    LP's bound is the result's when stronger. The roster is checked by the independent checker
+    like every roster."""
     strategy = replace(BENCHMARK, first_share=1.0) if method == "plain" else BENCHMARK
     if method != "colgen":
         return solve_whole(instance.problem, options, control or SearchControl(), on_progress, strategy=strategy)
