@@ -34,7 +34,7 @@ from rotation.benchmarks.colgen import (
     staffing,
 )
 from rotation.benchmarks.curtois import judge, read_instance, read_roster, solve, write_roster
-from rotation.solver.cpsat import SolveOptions
+from rotation.solver.cpsat import SearchControl, SolveOptions
 
 DATA = Path(__file__).parent / "data" / "curtois"
 
@@ -446,6 +446,55 @@ def test_best_responses_mend_lines_that_break_a_count_whatever_it_costs() -> Non
     assert all(keeps_rules(staff, e, list(line)) for e, line in enumerate(mended))
     verdict = judge(instance, read_roster(instance, roster_text(staff, mended)))
     assert verdict.feasible and verdict.objective == round(objective(staff, mended) * 100)
+
+
+def test_a_stop_during_the_lp_ends_every_phase_and_the_run_keeps_a_checked_roster(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C in the LP of a five-minute run: the LP ends at its round, and neither the dive, the
+    completion, best responses nor the search prices or searches again; the run comes back at
+    once with its best roster, checked, and says it was interrupted."""
+    control = SearchControl()
+    stopped_when_priced: list[bool] = []
+    price = Pricer.price
+
+    def stop_on_third(self: Pricer, *args: object, **kwargs: object) -> tuple[np.ndarray, np.ndarray]:
+        stopped_when_priced.append(control.interrupted)
+        if len(stopped_when_priced) == 3:
+            control.stop()
+        return price(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Pricer, "price", stop_on_third)
+    instance = read_instance(DATA / "Instance3.txt")
+    result = solve(instance, SolveOptions(time_limit=300, workers=1, seed=1), control, method="colgen")
+    assert stopped_when_priced == [False] * 3
+    assert result.interrupted and result.wall_time < 60
+    assert result.phases is not None and "dive" not in result.phases
+    assert result.roster is not None and result.check is not None
+    assert result.objective == result.check.objective
+    verdict = judge(instance, read_roster(instance, write_roster(instance, result.roster)))
+    assert verdict.objective == result.objective
+
+
+def test_a_stopped_restricted_master_returns_its_hint_and_stopped_responses_change_nothing() -> None:
+    """The restricted master's hint is a roster (each employee's heaviest rule-keeping column):
+    stopped before it finds better, the master returns it, at its cost; best responses, stopped,
+    leave a roster as it is."""
+    instance = read_instance(DATA / "Instance3.txt")
+    lp = RosterLP(instance)
+    assert lp.generate(60)
+    found, staff = lp.outcome(), lp.staff
+    control = SearchControl()
+    control.stop()
+    chosen = restricted_master(staff, found, 60, workers=1, control=control)
+    assert chosen is not None
+    roster, cost = chosen
+    for e, line in enumerate(roster):
+        options = [(w, r) for r, w in zip(found.columns_of[e], found.weights[e], strict=True) if keeps_counts(staff, e, r)]
+        heaviest = max(range(len(options)), key=lambda i: options[i][0])  # the first of the heaviest
+        assert np.array_equal(line, options[heaviest][1])
+    assert cost == pytest.approx(objective(staff, roster))
+    same, changed = best_responses(staff, roster, 60, workers=1, control=control)
+    assert changed == 0 and np.array_equal(same, roster)
+    assert best_responses(staff, roster, 60, workers=1)[1] > 0  # unstopped, they do improve it
 
 
 def _with(roster: np.ndarray, e: int, d: int, s: int) -> np.ndarray:

@@ -17,7 +17,7 @@ from rotation.benchmarks import colgen, curtois, window
 from rotation.benchmarks.colgen import RosterLP, Staffing, objective, restricted_master, roster_text
 from rotation.benchmarks.curtois import Instance, judge, read_instance, read_roster, solve, write_roster
 from rotation.benchmarks.window import Windows, replan, windows_and_responses
-from rotation.solver.cpsat import SolveOptions
+from rotation.solver.cpsat import SearchControl, SolveOptions
 
 
 def _lines(staff: Staffing, e: int) -> list[tuple[int, ...]]:
@@ -124,6 +124,32 @@ def test_a_second_stretch_of_windows_goes_on_from_the_first(monkeypatch: pytest.
     drawn.clear()
     windows.search(worse, 0.3)
     assert [people for people, _ in drawn[:3]] == [people for people, _ in first[:3]]
+
+
+def test_a_stop_ends_windows_and_responses_at_the_window_it_cuts_short(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C during a window: its CP-SAT search stops, and nothing follows it, neither another
+    window nor best responses; the roster is the best so far. A window stopped before it
+    starts finds no optimum, though it would in the time given."""
+    _, staff, worse = _worse_start()
+    control = SearchControl()
+    given_control: list[object] = []
+
+    def stopped_in_the_second(staff: Staffing, roster: np.ndarray, *args: object) -> tuple[None, bool]:
+        given_control.append(args[-1])
+        if len(given_control) == 2:
+            control.stop()
+        return None, False
+
+    responded: list[int] = []
+    monkeypatch.setattr(window, "replan", stopped_in_the_second)
+    monkeypatch.setattr(window, "best_responses", lambda staff, roster, *args: responded.append(1) or (roster, 0))
+    roster, steps = windows_and_responses(staff, worse, 60, workers=1, seed=1, control=control)
+    assert given_control == [control, control] and steps == 1 and not responded
+    assert np.array_equal(roster, worse)
+    monkeypatch.undo()
+    days = staff.size[1]
+    assert replan(staff, worse, np.arange(2), 0, days, 30, 1, 1)[1]  # whole and optimal
+    assert not replan(staff, worse, np.arange(2), 0, days, 30, 1, 1, control)[1]
 
 
 def test_windows_and_best_responses_take_turns(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -455,9 +455,11 @@ class Master:
     """The restricted master LP, solved by GLOP and grown one column at a time (a resolve starts
     from the last basis)."""
 
-    def __init__(self, staff: Staffing, counting: Counting = Counting()) -> None:
-        """The master needs no row for what the pricing keeps roster by roster (``counting``)."""
+    def __init__(self, staff: Staffing, counting: Counting = Counting(), control: cpsat.SearchControl | None = None) -> None:
+        """The master needs no row for what the pricing keeps roster by roster (``counting``);
+        ``control`` interrupts a solve."""
         self.staff = staff
+        self.control = control or cpsat.SearchControl()
         e_count, days, s_count = staff.size
         solver = pywraplp.Solver.CreateSolver("GLOP")
         assert solver is not None
@@ -524,13 +526,18 @@ class Master:
         whole share (docs/curtois.md, "Instances 21-24")."""
         ends = time.monotonic() + seconds
         self._limit(seconds)
-        status = self.solver.Solve()
-        if status != pywraplp.Solver.OPTIMAL and (left := ends - time.monotonic()) > 0:
-            # GLOP may lose its way from a warm basis (ABNORMAL on instance 8's dive): from scratch
-            self._limit(left)
-            scratch = pywraplp.MPSolverParameters()
-            scratch.SetIntegerParam(scratch.INCREMENTALITY, scratch.INCREMENTALITY_OFF)
-            status = self.solver.Solve(scratch)
+        self.control.attach_interrupt(self.solver.InterruptSolve)
+        try:
+            status = self.solver.Solve()
+            interrupted = self.control.interrupted
+            if status != pywraplp.Solver.OPTIMAL and not interrupted and (left := ends - time.monotonic()) > 0:
+                # GLOP may lose its way from a warm basis (ABNORMAL on instance 8's dive): from scratch
+                self._limit(left)
+                scratch = pywraplp.MPSolverParameters()
+                scratch.SetIntegerParam(scratch.INCREMENTALITY, scratch.INCREMENTALITY_OFF)
+                status = self.solver.Solve(scratch)
+        finally:
+            self.control.attach_interrupt(None)
         if status != pywraplp.Solver.OPTIMAL:
             raise MasterFailed(f"the master LP ended with status {status}")
         return float(self.solver.Objective().Value())
@@ -631,13 +638,15 @@ def _mix(a: dict[str, np.ndarray], b: dict[str, np.ndarray], share: float) -> di
 
 class RosterLP:
     """The master and its pricing, grown by :meth:`generate`; :meth:`dive` then fixes employees
-    to columns until each has one."""
+    to columns until each has one. Once ``control`` is stopped (Ctrl-C), each ends at its next
+    step with what it has: the bound so far, no dive, no more completed employees."""
 
-    def __init__(self, instance: Instance, smoothing: float = SMOOTHING):
+    def __init__(self, instance: Instance, smoothing: float = SMOOTHING, control: cpsat.SearchControl | None = None):
         self.instance = instance
         self.staff = staffing(instance)
+        self.control = control or cpsat.SearchControl()
         self.pricer = Pricer(self.staff)
-        self.master = Master(self.staff, self.pricer.counting)
+        self.master = Master(self.staff, self.pricer.counting, self.control)
         self.smoothing = smoothing
         e_count, days, _ = self.staff.size
         for e in range(e_count):
@@ -665,7 +674,7 @@ class RosterLP:
             # prices of nothing: each employee's cheapest roster alone, a bound (the cover costs
             # at least 0), and a centre that damps the master's first, extreme, duals
             self._lagrangian_at(self.master.zero_duals())
-        while time.monotonic() - began < seconds and not converged:
+        while time.monotonic() - began < seconds and not converged and not self.control.interrupted:
             try:
                 self.value = master.solve(seconds - (time.monotonic() - began))
             except MasterFailed:
@@ -785,6 +794,8 @@ class RosterLP:
         fixed: dict[int, int] = {}
         try:
             while len(fixed) < e_count:
+                if self.control.interrupted:
+                    return None
                 free = e_count - len(fixed)
                 take = max(1, math.ceil(step * free))
                 part = free / sum(_dive_steps(free, step))
@@ -852,6 +863,8 @@ class RosterLP:
         steering = Steering()
         for done, e in enumerate(missing):
             left = seconds - (time.monotonic() - began)
+            if self.control.interrupted:
+                return len(missing) - done
             roster = keeping_roster(staff, e, work[e], float(weekend[e]), left / (len(missing) - done), workers, seed, steering)
             if roster is None:
                 return len(missing) - done
@@ -1061,10 +1074,8 @@ def exact_roster(
             for s, v in enumerate(x[d]):
                 if v is not None:
                     model.add_hint(v, int(hint[d]) == s)
-    solver = cp_model.CpSolver()
+    solver = cpsat.new_solver(workers, seed)  # Ctrl-C is the caller's, between employees
     solver.parameters.max_time_in_seconds = max(seconds, 0.05)
-    solver.parameters.num_workers = workers
-    solver.parameters.random_seed = seed
     if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     return np.array([next((s for s, v in enumerate(x[d]) if v is not None and solver.boolean_value(v)), -1) for d in range(days)])
@@ -1103,7 +1114,12 @@ def _worked(staff: Staffing, roster: np.ndarray) -> np.ndarray:
 
 
 def best_responses(
-    staff: Staffing, roster: np.ndarray, seconds: float, workers: int = 1, seed: int = 1
+    staff: Staffing,
+    roster: np.ndarray,
+    seconds: float,
+    workers: int = 1,
+    seed: int = 1,
+    control: cpsat.SearchControl | None = None,
 ) -> tuple[np.ndarray, int]:
     """``roster`` (E, D) improved one employee at a time: with the others fixed, what her
     working a shift on a day adds to the cover's cost is known exactly (-under while the others
@@ -1111,8 +1127,10 @@ def best_responses(
     (:func:`keeping_roster`), taken when it costs less than hers. Rounds over all employees
     while one improves and ``seconds`` last; the roster and how many lines changed. A line that
     breaks a counting rule (a dive's may: its pricing leaves some to the master) is replaced
-    by her best whatever it costs; every other change lowers the objective."""
+    by her best whatever it costs; every other change lowers the objective. Once ``control``
+    is stopped, no employee is re-planned."""
     began = time.monotonic()
+    control = control or cpsat.SearchControl()
     roster = roster.copy()
     e_count, days, _ = staff.size
     worked = _worked(staff, roster)
@@ -1124,7 +1142,7 @@ def best_responses(
         improved = False
         for e in range(e_count):
             left = seconds - (time.monotonic() - began)
-            if left <= 0:
+            if left <= 0 or control.interrupted:
                 break
             mine = roster[e]
             others = worked.copy()
@@ -1159,6 +1177,7 @@ def restricted_master(
     hint: np.ndarray | None = None,
     patience: float | None = None,
     linear: bool = False,
+    control: cpsat.SearchControl | None = None,
 ) -> tuple[np.ndarray, float] | None:
     """One column per employee, chosen by CP-SAT among the columns that keep every rule, to
     cost least with the cover; hinted with ``hint`` (a dive's roster), or where a line of it
@@ -1166,8 +1185,9 @@ def restricted_master(
     employee's heaviest column. The search ends once it has found nothing better for
     ``patience`` seconds and for as long as it took to find its best (:func:`cpsat.solve_watched`).
     With ``linear``, CP-SAT keeps the whole linear relaxation in its search (linearization
-    level 2), for columns whose LP is nearly tight. The roster (E, D) and its cost, or None
-    when some employee has no such column or nothing is found in time."""
+    level 2), for columns whose LP is nearly tight. ``control`` stops the search (Ctrl-C). The
+    roster (E, D) and its cost; the hint's when the search found nothing better in time, or
+    None when some employee has no such column."""
     e_count, days, s_count = staff.size
     model = cp_model.CpModel()
     chosen: list[list[tuple[np.ndarray, cp_model.IntVar]]] = []
@@ -1211,9 +1231,11 @@ def restricted_master(
     solver.parameters.max_time_in_seconds = max(seconds, 0.1)
     if linear:
         solver.parameters.linearization_level = 2
+    (control or cpsat.SearchControl()).attach(solver)
     status = cpsat.solve_watched(solver, model, cpsat.Progress(), None, patience=patience)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None
+        # the hint is a roster: one rule-keeping column each
+        return hinted, objective(staff, hinted)
     roster = np.array([next(r for r, pick in picks if solver.boolean_value(pick)) for picks in chosen])
     return roster, solver.objective_value
 

@@ -494,10 +494,12 @@ def solve(
     rounds of best responses, take all the time but the closing pass's. Half the search's relax
     steps are drawn where the LP puts the roster's cost (:meth:`colgen.RosterLP.focus`). The
     LP's bound is the result's when stronger. The roster is checked by the independent checker
-    like every roster."""
+    like every roster. Once ``control`` is stopped (Ctrl-C), each phase ends at its next step and
+    the best roster so far is the result."""
     strategy = replace(BENCHMARK, first_share=1.0) if method == "plain" else BENCHMARK
+    control = control or SearchControl()
     if method != "colgen":
-        return solve_whole(instance.problem, options, control or SearchControl(), on_progress, strategy=strategy)
+        return solve_whole(instance.problem, options, control, on_progress, strategy=strategy)
     from rotation.benchmarks import colgen, window
 
     budget = options.budget()
@@ -515,7 +517,7 @@ def solve(
         # what comes after (the model search, or the closing pass alone) keeps its reserve
         return max(0.0, min(budget.share(fraction * scale) + unused, budget.left() - reserve))
 
-    model = colgen.RosterLP(instance)
+    model = colgen.RosterLP(instance, control=control)
     # the LP yields to the completion: without a rule-keeping column for everyone there is no start
     completion = model.completion_seconds()
     lp_share = LP_SHARE if whole or model.pricer.counting.keeps_any else UNCOUNTED_LP_SHARE
@@ -526,7 +528,7 @@ def solve(
     # a dive cut short rounds its last steps from a fractional LP: the LP's time unused is the dive's
     unused = max(0.0, lp_seconds - model.seconds)
     dived = None
-    if rosters:
+    if rosters and not control.interrupted:
         diving, began = share(DIVE_SHARE, unused), budget.elapsed()
         dived = model.dive(diving)
         unused = max(0.0, diving - (budget.elapsed() - began))
@@ -535,20 +537,20 @@ def solve(
     # it often proves its choice early, and a stalled master would take the search's time
     patience = share(MASTER_PATIENCE)
     chosen = colgen.restricted_master(
-        staff, lp, share(MASTER_SHARE, unused), options.workers, options.seed, dived, patience, linear=rosters
+        staff, lp, share(MASTER_SHARE, unused), options.workers, options.seed, dived, patience, linear=rosters, control=control
     )
     # where the start comes from, in the benchmark's points, for bench/curtois.py
     phases: dict[str, float] = {"lp_bound": lp.bound, "lp_s": round(lp.seconds, 1)}
     responding = budget.elapsed()
     if chosen is not None:
         phases["master"] = chosen[1]
-        improved, _ = colgen.best_responses(staff, chosen[0], share(RESPONSE_SHARE), options.workers, options.seed)
+        improved, _ = colgen.best_responses(staff, chosen[0], share(RESPONSE_SHARE), options.workers, options.seed, control)
         chosen = improved, colgen.objective(staff, improved)
     if dived is not None:
         # The dive's roster, its lines that break a count mended, may start closer than the
         # master's, whose hint replaces those lines by the nearest columns (docs/curtois.md).
         phases["dive"] = colgen.objective(staff, dived)
-        mended, _ = colgen.best_responses(staff, dived, share(RESPONSE_SHARE), options.workers, options.seed)
+        mended, _ = colgen.best_responses(staff, dived, share(RESPONSE_SHARE), options.workers, options.seed, control)
         cost = colgen.objective(staff, mended)
         if colgen.keeps_all_counts(staff, mended) and (chosen is None or cost < chosen[1]):
             chosen = mended, cost
@@ -563,6 +565,7 @@ def solve(
                 options.seed,
                 floor=lp.bound,
                 responded=budget.elapsed() - responding,
+                control=control,
             )
             chosen = improved, colgen.objective(staff, improved)
             phases["windows"] = steps
@@ -572,7 +575,7 @@ def solve(
     search = budget.part(min(budget.left(), PROVEN_SECONDS)) if proven else budget
     # a built model's relax steps are drawn partly where the roster's cost lies above the bound
     strategy = replace(strategy, focus=model.focus) if whole else replace(strategy, improve=Improve.NONE)
-    result = solve_whole(instance.problem, options, control or SearchControl(), on_progress, search, strategy, start)
+    result = solve_whole(instance.problem, options, control, on_progress, search, strategy, start)
     bound = max(result.bound or 0, lp.bound * SCALE)
     optimal = result.objective is not None and result.objective <= bound
     return replace(

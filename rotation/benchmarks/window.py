@@ -18,6 +18,7 @@ from ortools.sat.python import cp_model
 
 from rotation.benchmarks.colgen import WEEKEND, Staffing, _worked, best_responses, counts, cover_by_day, objective
 from rotation.budget import Budget
+from rotation.solver.cpsat import SearchControl, new_solver
 
 STEP_SECONDS = 1.0
 """CP-SAT's time for one window: small windows solved to optimality gained far more a second
@@ -150,12 +151,14 @@ class _Window:
                 model.add(fixed + sum(group) + short - excess == need)
                 self.cost.append(round(staff.under) * short + round(staff.over) * excess)
 
-    def solve(self, seconds: float, workers: int, seed: int) -> tuple[np.ndarray | None, bool]:
+    def solve(
+        self, seconds: float, workers: int, seed: int, control: SearchControl | None = None
+    ) -> tuple[np.ndarray | None, bool]:
         """The roster with the window's best found, or None; and whether it is the window's optimum."""
-        solver = cp_model.CpSolver()
+        solver = new_solver(workers, seed)
         solver.parameters.max_time_in_seconds = max(seconds, 0.05)
-        solver.parameters.num_workers = workers
-        solver.parameters.random_seed = seed
+        if control is not None:
+            control.attach(solver)
         status = solver.solve(self.model)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None, False
@@ -176,22 +179,25 @@ def replan(
     seconds: float,
     workers: int = 1,
     seed: int = 1,
+    control: SearchControl | None = None,
 ) -> tuple[np.ndarray | None, bool]:
     """``roster`` (E, D), which keeps every rule, with employees ``people`` re-planned on days
     ``first`` to ``last`` - 1 and every other duty as it was, keeping every rule; hinted with
-    ``roster``. The new roster, or None when CP-SAT finds none in ``seconds``; and whether it is
-    the window's optimum."""
+    ``roster``. The new roster, or None when CP-SAT finds none in ``seconds`` or ``control``
+    stops it; and whether it is the window's optimum."""
     days = staff.size[1]
     window = _Window(staff, roster, np.asarray(people), max(0, first), min(days, last))
-    return window.solve(seconds, workers, seed)
+    return window.solve(seconds, workers, seed, control)
 
 
 class Windows:
     """Windows drawn at random and sized by how the last ones solved; one object serves
-    successive stretches, so its draws and size go on from one to the next."""
+    successive stretches, so its draws and size go on from one to the next; ``control`` stops
+    them (Ctrl-C)."""
 
-    def __init__(self, staff: Staffing, workers: int = 1, seed: int = 1) -> None:
+    def __init__(self, staff: Staffing, workers: int = 1, seed: int = 1, control: SearchControl | None = None) -> None:
         self.staff, self.workers, self.seed = staff, workers, seed
+        self.control = control or SearchControl()
         self.rng = np.random.default_rng(seed)
         self.size, self.steps = FIRST_SIZE, 0
         # the share of shifts an employee may work, roughly, so that a window holds ``size`` Booleans
@@ -205,7 +211,7 @@ class Windows:
         clock = Budget(seconds)
         e_count, days, _ = staff.size
         best = objective(staff, roster)
-        while not clock.expired and best > floor:
+        while not clock.expired and best > floor and not self.control.interrupted:
             cost = cover_by_day(staff, roster) + 1  # every day may be drawn
             centre = int(rng.choice(days, p=cost / cost.sum()))
             group = int(rng.choice([e_count, max(1, e_count // 4)]))
@@ -213,12 +219,16 @@ class Windows:
             width = int(np.clip(self.size / (group * self.per_day), 2, days))
             first = int(np.clip(centre - width // 2, 0, days - width))
             seconds_left = min(STEP_SECONDS, clock.left())
-            found, optimal = replan(staff, roster, people, first, first + width, seconds_left, self.workers, self.seed)
+            found, optimal = replan(
+                staff, roster, people, first, first + width, seconds_left, self.workers, self.seed, self.control
+            )
+            if found is not None and (cost_found := objective(staff, found)) < best:
+                roster, best = found, cost_found
+            if self.control.interrupted:
+                break  # a window cut short says nothing of its size
             self.steps += 1
             grown = found is not None and optimal
             self.size = min(self.size * GROWTH, LARGEST) if grown else max(self.size / GROWTH, SMALLEST)
-            if found is not None and (cost_found := objective(staff, found)) < best:
-                roster, best = found, cost_found
         return roster
 
 
@@ -230,6 +240,7 @@ def windows_and_responses(
     seed: int = 1,
     floor: float = -math.inf,
     responded: float = 0.0,
+    control: SearchControl | None = None,
 ) -> tuple[np.ndarray, int]:
     """``roster`` (E, D), which keeps every rule, improved for ``seconds`` by stretches of
     windows (:class:`Windows`), each followed by best responses until no employee improves
@@ -240,15 +251,16 @@ def windows_and_responses(
     what the other has left (docs/curtois.md). A stretch of windows lasts as long as the
     responses before it took (``responded`` for the first), :data:`STRETCH_SECONDS` at least,
     and responses take no longer than the stretch before them. The roster and how many
-    windows were solved."""
+    windows were solved; ``control`` stops both (Ctrl-C)."""
     clock = Budget(seconds)
-    windows = Windows(staff, workers, seed)
+    control = control or SearchControl()
+    windows = Windows(staff, workers, seed, control)
     stretch = max(STRETCH_SECONDS, responded)
-    while not clock.expired and objective(staff, roster) > floor:
+    while not clock.expired and objective(staff, roster) > floor and not control.interrupted:
         roster = windows.search(roster, min(stretch, clock.left()), floor)
-        if clock.expired or objective(staff, roster) <= floor:
+        if clock.expired or objective(staff, roster) <= floor or control.interrupted:
             break
         began = clock.elapsed()
-        roster, _ = best_responses(staff, roster, min(stretch, clock.left()), workers, seed)
+        roster, _ = best_responses(staff, roster, min(stretch, clock.left()), workers, seed, control)
         stretch = max(STRETCH_SECONDS, clock.elapsed() - began)
     return roster, windows.steps
