@@ -128,24 +128,27 @@ def test_a_second_stretch_of_windows_goes_on_from_the_first(monkeypatch: pytest.
 
 def test_a_stop_ends_windows_and_responses_at_the_window_it_cuts_short(monkeypatch: pytest.MonkeyPatch) -> None:
     """Ctrl-C during a window: its CP-SAT search stops, and nothing follows it, neither another
-    window nor best responses; the roster is the best so far. A window stopped before it
-    starts finds no optimum, though it would in the time given."""
+    window nor best responses; what the stopped window found is kept. A window stopped before
+    it starts finds no optimum, though it would in the time given."""
     _, staff, worse = _worse_start()
+    better = Windows(staff, workers=1, seed=1).search(worse, 3)
+    assert objective(staff, better) < objective(staff, worse)
     control = SearchControl()
     given_control: list[object] = []
 
-    def stopped_in_the_second(staff: Staffing, roster: np.ndarray, *args: object) -> tuple[None, bool]:
+    def stopped_in_the_second(staff: Staffing, roster: np.ndarray, *args: object) -> tuple[np.ndarray | None, bool]:
         given_control.append(args[-1])
-        if len(given_control) == 2:
-            control.stop()
-        return None, False
+        if len(given_control) < 2:
+            return None, False
+        control.stop()  # as if during the search, which had found a better roster
+        return better, False
 
     responded: list[int] = []
     monkeypatch.setattr(window, "replan", stopped_in_the_second)
     monkeypatch.setattr(window, "best_responses", lambda staff, roster, *args: responded.append(1) or (roster, 0))
     roster, steps = windows_and_responses(staff, worse, 60, workers=1, seed=1, control=control)
     assert given_control == [control, control] and steps == 1 and not responded
-    assert np.array_equal(roster, worse)
+    assert np.array_equal(roster, better)
     monkeypatch.undo()
     days = staff.size[1]
     assert replan(staff, worse, np.arange(2), 0, days, 30, 1, 1)[1]  # whole and optimal
