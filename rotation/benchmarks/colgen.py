@@ -529,8 +529,7 @@ class Master:
         self.control.attach_interrupt(self.solver.InterruptSolve)
         try:
             status = self.solver.Solve()
-            interrupted = self.control.interrupted
-            if status != pywraplp.Solver.OPTIMAL and not interrupted and (left := ends - time.monotonic()) > 0:
+            if status != pywraplp.Solver.OPTIMAL and not self.control.interrupted and (left := ends - time.monotonic()) > 0:
                 # GLOP may lose its way from a warm basis (ABNORMAL on instance 8's dive): from scratch
                 self._limit(left)
                 scratch = pywraplp.MPSolverParameters()
@@ -862,9 +861,9 @@ class RosterLP:
         missing = [e for e, keeping in enumerate(self.master.keeping) if not any(keeping)]
         steering = Steering()
         for done, e in enumerate(missing):
-            left = seconds - (time.monotonic() - began)
             if self.control.interrupted:
                 return len(missing) - done
+            left = seconds - (time.monotonic() - began)
             roster = keeping_roster(staff, e, work[e], float(weekend[e]), left / (len(missing) - done), workers, seed, steering)
             if roster is None:
                 return len(missing) - done
@@ -1186,8 +1185,8 @@ def restricted_master(
     ``patience`` seconds and for as long as it took to find its best (:func:`cpsat.solve_watched`).
     With ``linear``, CP-SAT keeps the whole linear relaxation in its search (linearization
     level 2), for columns whose LP is nearly tight. ``control`` stops the search (Ctrl-C). The
-    roster (E, D) and its cost; the hint's when the search found nothing better in time, or
-    None when some employee has no such column."""
+    roster (E, D) and its cost; the hint's when the search found none in time (or was stopped
+    first), or None when some employee has no such column."""
     e_count, days, s_count = staff.size
     model = cp_model.CpModel()
     chosen: list[list[tuple[np.ndarray, cp_model.IntVar]]] = []
