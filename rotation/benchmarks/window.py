@@ -44,6 +44,13 @@ class _Window:
         self.x: dict[tuple[int, int, int], cp_model.IntVar] = {}
         self.on: dict[tuple[int, int], cp_model.IntVar] = {}
         self.cost: list = []
+        # shifts with the same banned successors: one constraint a day for each such class,
+        # not one clause for each banned pair (24 has hundreds)
+        rows = {tuple(row) for row in staff.banned if row.any()}
+        self.successions = [
+            (frozenset(map(int, np.nonzero((staff.banned == row).all(axis=1))[0])), frozenset(map(int, np.nonzero(row)[0])))
+            for row in sorted(rows)
+        ]
         for e in people:
             self._employee(int(e))
         self._cover()
@@ -95,8 +102,8 @@ class _Window:
             if cost := round(staff.off_cost[e, d]):
                 self.cost.append(cost - cost * on)
         for d in range(max(0, first - 1), min(days - 1, last)):
-            for s, t in zip(*np.nonzero(staff.banned), strict=True):
-                self.clause([(self.works(e, d, int(s)), False), (self.works(e, d + 1, int(t)), False)])
+            for before, after in self.successions:
+                self._succession(e, d, before, after)
         most = int(staff.max_run[e])
         for d in range(max(0, first - most), min(days - most, last)):
             run = [self.worked(e, i) for i in range(d, d + most + 1)]
@@ -136,6 +143,24 @@ class _Window:
         room = int(staff.max_weekends[e]) - fixed
         if weekends and room < len(weekends):
             model.add(sum(weekends) <= room)
+
+    def _succession(self, e: int, d: int, before: frozenset[int], after: frozenset[int]) -> None:
+        """None of ``after`` on day ``d`` + 1 when ``e`` works one of ``before`` on day ``d``."""
+        (fixed_ahead, ahead), (fixed_behind, behind) = self._one_of(e, d, before), self._one_of(e, d + 1, after)
+        if fixed_ahead or fixed_behind:
+            # the fixed side is worked: the other side's variables are off
+            for var in behind if fixed_ahead else ahead:
+                self.model.add(var == 0)
+        elif len(ahead) + len(behind) > 1:
+            # one shift a day makes "one of these at most" the banned pairs between the two days
+            self.model.add_at_most_one(ahead + behind)
+
+    def _one_of(self, e: int, d: int, shifts: frozenset[int]) -> tuple[bool, list[cp_model.IntVar]]:
+        """Whether ``e`` works one of ``shifts`` on day ``d`` outside the window, and her
+        variables of them inside it."""
+        if self.inside(d):
+            return False, [var for s in shifts if (var := self.x.get((e, d, s))) is not None]
+        return int(self.roster[e, d]) in shifts, []
 
     def _cover(self) -> None:
         staff, model = self.staff, self.model
