@@ -22,7 +22,9 @@ import resource
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 FIELDS = (
@@ -97,6 +99,28 @@ def parse_instances(text: str) -> list[int]:
         low, _, high = part.partition("-")
         numbers += range(int(low), int(high or low) + 1)
     return numbers
+
+
+def timing_parser(description: str, instances: str) -> argparse.ArgumentParser:
+    """The arguments the timing scripts share: the benchmark folder, the instances, and the
+    checkout whose code is timed (``--root``), so that two checkouts time the same work."""
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("folder", type=Path)
+    parser.add_argument("--instances", default=instances)
+    parser.add_argument("--root", type=Path, default=ROOT, help="the checkout whose code is timed")
+    return parser
+
+
+def timed_staffings(args: argparse.Namespace) -> Iterator[tuple[int, Any]]:
+    """Each instance's number and arrays (``colgen.Staffing``), read one at a time by the code of
+    ``args.root``, which from this call on is the code imported."""
+    sys.path.insert(0, str(args.root))
+    from rotation.benchmarks.colgen import staffing
+    from rotation.benchmarks.curtois import read_instance
+
+    return (
+        (number, staffing(read_instance(args.folder / f"Instance{number}.txt"))) for number in parse_instances(args.instances)
+    )
 
 
 def best_known(folder: Path) -> dict[str, float]:

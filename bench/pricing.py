@@ -14,7 +14,6 @@ largest such programmes), so that a run over 1-24 stays short.
 
 from __future__ import annotations
 
-import argparse
 import json
 import statistics
 import sys
@@ -24,26 +23,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from curtois import parse_instances  # noqa: E402
+from curtois import timed_staffings, timing_parser  # noqa: E402
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("folder", type=Path)
-    parser.add_argument("--instances", default="1-24")
+    parser = timing_parser(__doc__ or "", "1-24")
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--employee", type=int, default=0)
     parser.add_argument("--all-states", type=float, default=2e7)
-    parser.add_argument("--root", type=Path, default=ROOT, help="the checkout whose code is timed")
     args = parser.parse_args()
-    sys.path.insert(0, str(args.root))
+    staffings = timed_staffings(args)
     import numpy as np
 
-    from rotation.benchmarks.colgen import ONE_STATES, Pricer, _employee, staffing
-    from rotation.benchmarks.curtois import read_instance
+    from rotation.benchmarks.colgen import ONE_STATES, Pricer, _employee
 
-    for number in parse_instances(args.instances):
-        staff = staffing(read_instance(args.folder / f"Instance{number}.txt"))
+    for number, staff in staffings:
         e_count, days, shifts = staff.size
         rng = np.random.default_rng(number)
         work = rng.normal(0.0, 50.0, (e_count, days, shifts))

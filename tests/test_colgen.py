@@ -626,15 +626,19 @@ def test_the_colgen_method_hands_its_search_the_lps_focus(monkeypatch: pytest.Mo
     assert sum(by_unit.values()) + sum(by_date.values()) == pytest.approx(result.objective / 100 - lp.best)
 
 
-def test_the_pricing_benchmark_times_the_same_work_twice() -> None:
-    """``bench/pricing.py`` on instances 1-3: a line each with both timings, and on a second
-    run the same checksums, since its prices are drawn with a fixed seed."""
-    script = Path(__file__).parent.parent / "bench" / "pricing.py"
-    command = [sys.executable, str(script), str(DATA), "--instances", "1-3", "--repeats", "1"]
-    runs = [
+def bench_twice(script: str, *arguments: str) -> list[list[dict]]:
+    """The JSON lines of ``bench/<script>`` on the test instances, run twice."""
+    command = [sys.executable, str(Path(__file__).parent.parent / "bench" / script), str(DATA), *arguments]
+    return [
         [json.loads(line) for line in subprocess.run(command, capture_output=True, text=True, check=True).stdout.splitlines()]
         for _ in range(2)
     ]
+
+
+def test_the_pricing_benchmark_times_the_same_work_twice() -> None:
+    """``bench/pricing.py`` on instances 1-3: a line each with both timings, and on a second
+    run the same checksums, since its prices are drawn with a fixed seed."""
+    runs = bench_twice("pricing.py", "--instances", "1-3", "--repeats", "1")
     assert [row["instance"] for row in runs[0]] == ["Instance1", "Instance2", "Instance3"]
     assert all(row["one_s"] > 0 and row["all_s"] > 0 for row in runs[0])
     sums = [[(row["one_sum"], row["all_sum"]) for row in run] for run in runs]

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
-from test_colgen import DATA, keeps_rules, small_staffing
+from test_colgen import DATA, bench_twice, keeps_rules, small_staffing
 
 from rotation import engine
 from rotation.benchmarks import colgen, curtois, window
@@ -239,3 +239,12 @@ def test_an_lp_priced_without_counts_yields_its_time_to_windows(
     with pytest.raises(_Given):
         solve(read_instance(DATA / "Instance3.txt"), SolveOptions(time_limit=10, workers=1, seed=1), method="colgen")
     assert given_lp == [pytest.approx(share * 10)]
+
+
+def test_the_window_benchmark_builds_the_same_windows_twice() -> None:
+    """``bench/windows.py`` on instances 1-3: a line each with the median build and the windows'
+    size, and on a second run the same Booleans, since its windows are drawn with a fixed seed."""
+    runs = bench_twice("windows.py", "--instances", "1-3", "--windows", "3")
+    assert [row["instance"] for row in runs[0]] == ["Instance1", "Instance2", "Instance3"]
+    assert all(row["build_s"] > 0 and row["booleans"] > 0 and row["constraints"] > 0 for row in runs[0])
+    assert [row["booleans"] for row in runs[0]] == [row["booleans"] for row in runs[1]]
