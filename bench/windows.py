@@ -6,8 +6,8 @@ Qu instances: the Python side of each window that windows and best responses sol
 The windows are drawn as `window.Windows` draws them (all employees or a quarter, a span that
 holds about ``--size`` duty Booleans), with a fixed seed and centres drawn uniformly, so two
 checkouts build the same windows: run the script of one checkout against the other's code with
-``--root``. The roster around them is every day off, so that no solve is needed to make one; the
-build's work is the window's own days, which that does not change. Prints one JSON line per
+``--root``. The roster around them is every day off, so that no solve is needed to make one;
+most of a build is the window's own days, which that changes little. Prints one JSON line per
 instance: the median build in seconds, and the windows' Booleans and constraints summed (the
 Booleans are a checksum: equal draws give equal sums).
 """

@@ -45,7 +45,7 @@ class _Window:
         self.on: dict[tuple[int, int], cp_model.IntVar] = {}
         self.cost: list = []
         # shifts with the same banned successors: one constraint a day for each such class,
-        # not one clause for each banned pair (24 has hundreds)
+        # not one clause for each banned pair (24 has 461)
         rows = {tuple(row) for row in staff.banned if row.any()}
         self.successions = [
             (frozenset(map(int, np.nonzero((staff.banned == row).all(axis=1))[0])), frozenset(map(int, np.nonzero(row)[0])))
