@@ -4,12 +4,13 @@ Qu instances: the Python side of each window that windows and best responses sol
     python bench/windows.py FOLDER [--instances 20-24] [--windows 20] [--size 1500] [--root CHECKOUT]
 
 The windows are drawn as `window.Windows` draws them (all employees or a quarter, a span that
-holds about ``--size`` duty Booleans), with a fixed seed and centres drawn uniformly, so two
-checkouts build the same windows: run the script of one checkout against the other's code with
-``--root``. The roster around them is every day off, so that no solve is needed to make one;
-most of a build is the window's own days, which that changes little. Prints one JSON line per
-instance: the median build in seconds, and the windows' Booleans and constraints summed (the
-Booleans are a checksum: equal draws give equal sums).
+holds about ``--size`` duty Booleans), with a fixed seed and centres drawn uniformly; drawn here,
+not by `Windows`, so that checkouts older than this script build the same windows: run the
+script of one checkout against the other's code with ``--root``. The roster around them is every
+day off, so that no solve is needed to make one; most of a build is the window's own days, which
+that changes little. Prints one JSON line per instance: the median build in seconds, and the
+windows' Booleans and constraints summed (the Booleans are a checksum: equal draws give equal
+sums).
 """
 
 from __future__ import annotations

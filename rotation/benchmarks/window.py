@@ -35,6 +35,16 @@ STRETCH_SECONDS = 30.0
 Literal = cp_model.IntVar | bool
 
 
+def succession_classes(banned: np.ndarray) -> list[tuple[frozenset[int], frozenset[int]]]:
+    """The shifts of ``banned`` (S, S) grouped by the successors banned after them: each class
+    and those successors. A window states one constraint a day for each class, not one clause
+    for each banned pair (24 has 461)."""
+    rows = sorted({tuple(row) for row in banned if row.any()})
+    return [
+        (frozenset(map(int, np.nonzero((banned == row).all(axis=1))[0])), frozenset(map(int, np.nonzero(row)[0]))) for row in rows
+    ]
+
+
 class _Window:
     """The model of employees ``people`` on days ``first`` to ``last`` - 1."""
 
@@ -44,13 +54,7 @@ class _Window:
         self.x: dict[tuple[int, int, int], cp_model.IntVar] = {}
         self.on: dict[tuple[int, int], cp_model.IntVar] = {}
         self.cost: list = []
-        # shifts with the same banned successors: one constraint a day for each such class,
-        # not one clause for each banned pair (24 has 461)
-        rows = {tuple(row) for row in staff.banned if row.any()}
-        self.successions = [
-            (frozenset(map(int, np.nonzero((staff.banned == row).all(axis=1))[0])), frozenset(map(int, np.nonzero(row)[0])))
-            for row in sorted(rows)
-        ]
+        self.successions = succession_classes(staff.banned)
         for e in people:
             self._employee(int(e))
         self._cover()
