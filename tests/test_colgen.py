@@ -20,6 +20,7 @@ from rotation.benchmarks import colgen, curtois
 from rotation.benchmarks.colgen import (
     Pricer,
     RosterLP,
+    Scratch,
     Staffing,
     best_responses,
     counts,
@@ -103,6 +104,22 @@ def small_staffing(draw: st.DrawFn) -> Staffing:
         max_shifts=grid(st.integers(1, 5), e_count, s_count),
         max_weekends=grid(st.integers(0, 1), e_count),
     )
+
+
+@settings(max_examples=60, deadline=None)
+@given(small_staffing(), small_staffing())
+def test_pricing_in_memory_a_run_before_left_gives_what_fresh_memory_gives(first: Staffing, second: Staffing) -> None:
+    """Callers pricing in a loop share one Scratch: whatever a run before left in it, of this
+    programme or another, larger or smaller, the costs and rosters are those of fresh memory."""
+    scratch = Scratch()
+    for memory in scratch.arrays((4096,)):
+        memory.fill(-1e9)  # cheaper than any roster: a value not reset would be taken
+    for staff in (first, second, first):
+        pricer = Pricer(staff, max_states=10**9)
+        prices = (staff.work_cost, staff.off_cost, np.zeros(staff.size[0]))
+        fresh, reused = pricer.price(*prices), pricer.price(*prices, scratch)
+        np.testing.assert_array_equal(fresh[0], reused[0])
+        np.testing.assert_array_equal(fresh[1], reused[1])
 
 
 @settings(max_examples=150, deadline=None)
@@ -238,9 +255,9 @@ def test_a_dive_step_prices_the_employees_it_left_free_alone(monkeypatch: pytest
     priced: list[int] = []
     price = Pricer.price
 
-    def spy(self: Pricer, work: np.ndarray, off: np.ndarray, weekend: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def spy(self: Pricer, work: np.ndarray, *args: object) -> tuple[np.ndarray, np.ndarray]:
         priced.append(len(work))
-        return price(self, work, off, weekend)
+        return price(self, work, *args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(Pricer, "price", spy)
     roster = lp.dive(60, step=0.25)

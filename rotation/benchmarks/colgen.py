@@ -194,6 +194,26 @@ class Counting:
         return self.minutes or self.weekends or self.shift is not None
 
 
+class Scratch:
+    """Memory that successive runs of the programme reuse for their values day by day.
+
+    Memory freshly mapped costs a page fault a page on its first write, and the values of a
+    run take as much memory as its states: a caller pricing in a loop keeps one of these for
+    the loop rather than map and unmap that much at every run."""
+
+    def __init__(self) -> None:
+        self._memory = np.empty(0)
+
+    def arrays(self, *shapes: tuple[int, ...]) -> list[np.ndarray]:
+        """Arrays of ``shapes`` laid out one after the other in this memory, grown as needed;
+        their values are those a last call left there."""
+        sizes = [math.prod(shape) for shape in shapes]
+        if self._memory.size < sum(sizes):
+            self._memory = np.empty(sum(sizes))
+        ends = np.cumsum(sizes)
+        return [self._memory[end - size : end].reshape(shape) for shape, size, end in zip(shapes, sizes, ends, strict=True)]
+
+
 class Pricer:
     """Cheapest rosters of every employee at once by a dynamic programme over the days.
 
@@ -292,31 +312,38 @@ class Pricer:
             1 if self.counting.shift == t else 0,
         )
 
-    def price(self, work: np.ndarray, off: np.ndarray, weekend: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def price(
+        self, work: np.ndarray, off: np.ndarray, weekend: np.ndarray, scratch: Scratch | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Cheapest roster of each employee for ``work`` (E, D, S) and ``off`` (E, D) costs per
         day, and ``weekend`` (E,) per weekend worked: its cost (E,) and its shift per day (E, D),
-        -1 for a day off."""
+        -1 for a day off. The values day by day are kept in ``scratch`` (fresh memory if None)."""
         staff = self.staff
         e_count, days, _ = staff.size
         work = np.where(staff.allowed, work, INF)
         classes = len(self.members)
-        v_work = np.full((e_count, classes, self.runs, *self.shape), INF)
-        v_off = np.full((e_count, self.offs, *self.shape), INF)
+        # the values at the start of each day and at the end: read back by the trace
+        works, offs, before_today = (scratch or Scratch()).arrays(
+            (days + 1, e_count, classes, self.runs, *self.shape),
+            (days + 1, e_count, self.offs, *self.shape),
+            (e_count, self.runs, *self.shape),
+        )
+        v_work, v_off = works[0], offs[0]
+        v_work.fill(INF)
+        v_off.fill(INF)
         v_off[:, -1, 0, 0, 0] = 0.0
-        history = []
         weekend_step = 1 if self.counting.weekends else 0
         # each move's cheapest shift, day by day (E, D), shaped like the work values
         cheapest_of = [
             [work[:, :, shifts].min(axis=2)[:, :, None, None, None, None] for *_, shifts in alike] for _, alike in self.moves
         ]
         for d in range(days):
-            history.append((v_work, v_off))
             start = np.where(self.may_start[:, :, None, None, None], v_off, INF).min(axis=1)  # (E, W, M, C)
             if d % 7 == WEEKEND[1]:  # work on Sunday after a free Saturday opens a weekend
                 start = _shifted(start, weekend_step, 1) + weekend[:, None, None, None]
-            new_work = np.full_like(v_work, INF)
-            before_today = np.empty((e_count, self.runs, *self.shape))  # (E, K, W, M, C)
-            before_today[:, 0] = start
+            new_work = works[d + 1]
+            new_work.fill(INF)
+            before_today[:, 0] = start  # (E, K, W, M, C)
             going = before_today[:, 1:]  # runs that today's shift may go on with
             for (before, alike), added, cheapest_in in zip(self.moves, self.added, cheapest_of, strict=True):
                 if added is None:
@@ -341,7 +368,7 @@ class Pricer:
             if self.cut_runs:
                 np.copyto(new_work, INF, where=self.too_long)
             stop = np.where(self._stops(d)[:, :, None, None, None], v_work.min(axis=1), INF).min(axis=1)
-            new_off = np.empty_like(v_off)
+            new_off = offs[d + 1]
             new_off[:, 0] = stop
             if self.offs > 1:
                 new_off[:, 1:] = v_off[:, :-1]
@@ -356,7 +383,7 @@ class Pricer:
         best = np.minimum(end_work.min(axis=(1, 2, 3, 4, 5)), end_off.min(axis=(1, 2, 3, 4)))
         rosters = np.array(
             [
-                self._trace(e, history, end_work[e], end_off[e], work[e]) if np.isfinite(best[e]) else [-1] * days
+                self._trace(e, (works, offs), end_work[e], end_off[e], work[e]) if np.isfinite(best[e]) else [-1] * days
                 for e in range(e_count)
             ]
         )
@@ -369,12 +396,14 @@ class Pricer:
             stops[:, d - 1] = True  # a run from day 0 may be short
         return stops
 
-    def _trace(self, e: int, history: list, end_work: np.ndarray, end_off: np.ndarray, work: np.ndarray) -> list[int]:
-        """The shifts of employee ``e``'s cheapest roster, read back from the stored values: on
-        each day, a shift of the state's class, at its price in ``work`` (D, S), and a state
-        before that reach the state after at its value (the weekend's price is the same for
-        all of them)."""
-        days = len(history)
+    def _trace(
+        self, e: int, values: tuple[np.ndarray, np.ndarray], end_work: np.ndarray, end_off: np.ndarray, work: np.ndarray
+    ) -> list[int]:
+        """The shifts of employee ``e``'s cheapest roster, read back from the stored ``values``
+        (of work and off states at the start of each day): on each day, a shift of the state's
+        class, at its price in ``work`` (D, S), and a state before that reach the state after at
+        its value (the weekend's price is the same for all of them)."""
+        days = len(work)
         roster = [-1] * days
         state: tuple
         if end_work.min() < end_off.min():
@@ -382,7 +411,7 @@ class Pricer:
         else:
             state = ("off", *(int(x) for x in np.unravel_index(int(end_off.argmin()), end_off.shape)))
         for d in range(days - 1, -1, -1):
-            before_work, before_off = history[d]
+            before_work, before_off = values[0][d], values[1][d]
             options: list[tuple[float, int, tuple]] = []
             if state[0] == "work":
                 _, k, r, w, m, c = state
@@ -669,6 +698,7 @@ class RosterLP:
         converged = False
         free = np.array([e for e in range(staff.size[0]) if e not in fixed])
         pricer = self.pricer if whole else self._free_pricer(free)
+        scratch = Scratch()
         if whole and self.centre is None:
             # prices of nothing: each employee's cheapest roster alone, a bound (the cover costs
             # at least 0), and a centre that damps the master's first, extreme, duals
@@ -685,10 +715,10 @@ class RosterLP:
                 point = _mix(self.centre, duals, share) if self.centre is not None and share > 0 else duals
                 work, weekend = _prices(staff, point)
                 if pricer is self.pricer:
-                    cheapest, rosters = pricer.price(work, staff.off_cost, weekend)
+                    cheapest, rosters = pricer.price(work, staff.off_cost, weekend, scratch)
                     rosters = rosters[free]
                 else:
-                    cheapest, rosters = pricer.price(work[free], staff.off_cost[free], weekend[free])
+                    cheapest, rosters = pricer.price(work[free], staff.off_cost[free], weekend[free], scratch)
                 self.iterations += 1
                 if whole:
                     self._note(point, cheapest)
@@ -859,12 +889,14 @@ class RosterLP:
         point = self.centre if self.centre is not None else self.master.zero_duals()
         work, weekend = _prices(staff, point)
         missing = [e for e, keeping in enumerate(self.master.keeping) if not any(keeping)]
-        steering = Steering()
+        steering, scratch = Steering(), Scratch()
         for done, e in enumerate(missing):
             if self.control.interrupted:
                 return len(missing) - done
             left = seconds - (time.monotonic() - began)
-            roster = keeping_roster(staff, e, work[e], float(weekend[e]), left / (len(missing) - done), workers, seed, steering)
+            roster = keeping_roster(
+                staff, e, work[e], float(weekend[e]), left / (len(missing) - done), workers, seed, steering, scratch
+            )
             if roster is None:
                 return len(missing) - done
             self.master.add(e, roster)
@@ -961,9 +993,11 @@ def keeping_roster(
     workers: int = 1,
     seed: int = 1,
     steering: Steering | None = None,
+    scratch: Scratch | None = None,
 ) -> np.ndarray | None:
     """A cheap roster of employee ``e`` at ``work`` (D, S) and ``weekend`` costs that keeps all
-    her rules, the counting ones included; None when none is found in ``seconds``.
+    her rules, the counting ones included; None when none is found in ``seconds``. The
+    programme's values are kept in ``scratch``, which a caller pricing many employees shares.
 
     The programme for her alone keeps more counting rules than the one for all at once (the
     state budget is hers alone); the rest it is steered to keep, at most :data:`PENALTY_ROUNDS`
@@ -976,7 +1010,7 @@ def keeping_roster(
     one = _employee(staff, e)
     pricer = Pricer(one, ONE_STATES)
     scale = max(1.0, float(np.abs(work[one.allowed[0]]).mean())) if one.allowed.any() else 1.0
-    steering = steering or Steering()
+    steering, scratch = steering or Steering(), scratch or Scratch()
     # penalties per shift of each type and per weekend
     per_shift = steering.per_shift.copy() if steering.per_shift is not None else np.zeros(len(staff.shifts))
     per_weekend = steering.per_weekend
@@ -987,7 +1021,7 @@ def keeping_roster(
         if time.monotonic() - began > seconds:
             break
         costs = work + per_shift[None, :] + per_minute * staff.minutes[None, :]
-        cheapest, rosters = pricer.price(costs[None], one.off_cost, np.array([weekend + per_weekend]))
+        cheapest, rosters = pricer.price(costs[None], one.off_cost, np.array([weekend + per_weekend]), scratch)
         if not np.isfinite(cheapest[0]):
             return None  # no roster keeps her sequence rules
         roster = rosters[0]
@@ -1136,7 +1170,7 @@ def best_responses(
     broken = [not keeps_counts(staff, e, line) for e, line in enumerate(roster)]
     changed, improved = 0, True
     every_day = np.arange(days)
-    steering = [Steering() for _ in range(e_count)]
+    steering, scratch = [Steering() for _ in range(e_count)], Scratch()
     while improved and time.monotonic() - began < seconds:
         improved = False
         for e in range(e_count):
@@ -1149,7 +1183,7 @@ def best_responses(
             others[every_day[on], mine[on]] -= 1
             work = staff.work_cost[e] + np.where(others < staff.requirement, -staff.under, staff.over)
             steering[e].ease()
-            new = keeping_roster(staff, e, work, 0.0, left / (e_count - e), workers, seed, steering[e])
+            new = keeping_roster(staff, e, work, 0.0, left / (e_count - e), workers, seed, steering[e], scratch)
             if new is None:
                 continue
             if broken[e] or _line_cost(staff, e, work, new) < _line_cost(staff, e, work, mine) - TOLERANCE:
