@@ -8,9 +8,9 @@ The prices are drawn at random with a fixed seed, so two checkouts time the same
 script of one checkout against the other's code with ``--root``. The programme's values are
 kept in one ``Scratch`` for all the runs, as callers pricing in a loop keep them, where the code
 has it. Prints one JSON line per instance with the median of ``--repeats`` runs of each, in
-seconds, and the programme's total cost (a checksum: equal code gives equal sums). "all" is left out where the programme of every
-employee holds more than ``--all-states`` states (by default 9, 10, 12, 13, 15 and 20, the
-largest such programmes), so that a run over 1-24 stays short.
+seconds, and the programme's total cost (a checksum: equal code gives equal sums). "all" is left
+out where the programme of every employee holds more than ``--all-states`` states (by default 9,
+10, 12, 13, 15 and 20, the largest such programmes), so that a run over 1-24 stays short.
 """
 
 from __future__ import annotations

@@ -112,8 +112,8 @@ def test_pricing_in_memory_a_run_before_left_gives_what_fresh_memory_gives(first
     """Callers pricing in a loop share one Scratch: whatever a run before left in it, of this
     programme or another, larger or smaller, the costs and rosters are those of fresh memory."""
     scratch = Scratch()
-    for memory in scratch.arrays((10**6,)):  # more than any of these programmes takes
-        memory.fill(-1e9)  # cheaper than any roster: a value not reset would be taken
+    (memory,) = scratch.arrays((10**6,))  # more than any of these programmes takes
+    memory.fill(-1e9)  # cheaper than any roster: a value not reset would be taken
     for staff in (first, second, first):
         pricer = Pricer(staff, max_states=10**9)
         prices = (staff.work_cost, staff.off_cost, np.zeros(staff.size[0]))
