@@ -46,9 +46,18 @@ def succession_classes(banned: np.ndarray) -> list[tuple[frozenset[int], frozens
 
 
 class _Window:
-    """The model of employees ``people`` on days ``first`` to ``last`` - 1."""
+    """The model of employees ``people`` on days ``first`` to ``last`` - 1; ``fixed`` (E, D), where
+    given, holds decisions as they are (a shift, -1 off, -2 free)."""
 
-    def __init__(self, staff: Staffing, roster: np.ndarray, people: np.ndarray, first: int, last: int) -> None:
+    def __init__(
+        self,
+        staff: Staffing,
+        roster: np.ndarray,
+        people: np.ndarray,
+        first: int,
+        last: int,
+        fixed: np.ndarray | None = None,
+    ) -> None:
         self.staff, self.roster, self.people, self.first, self.last = staff, roster, people, first, last
         self.model = cp_model.CpModel()
         self.x: dict[tuple[int, int, int], cp_model.IntVar] = {}
@@ -58,6 +67,13 @@ class _Window:
         for e in people:
             self._employee(int(e))
         self._cover()
+        if fixed is not None:
+            for e in people:
+                for d in range(first, last):
+                    if (shift := int(fixed[e, d])) >= 0:
+                        self.clause([(self.works(int(e), d, shift), True)])
+                    elif shift == -1:
+                        self.clause([(self.worked(int(e), d), False)])
         self.model.minimize(sum(self.cost))
 
     def inside(self, d: int) -> bool:
@@ -209,13 +225,16 @@ def replan(
     workers: int = 1,
     seed: int = 1,
     control: SearchControl | None = None,
+    fixed: np.ndarray | None = None,
 ) -> tuple[np.ndarray | None, bool]:
     """``roster`` (E, D), which keeps every rule, with employees ``people`` re-planned on days
     ``first`` to ``last`` - 1 and every other duty as it was, keeping every rule; hinted with
-    ``roster``. The new roster, or None when CP-SAT finds none in ``seconds`` or ``control``
-    stops it; and whether it is the window's optimum."""
+    ``roster``. With ``fixed`` (E, D), the window also keeps each decision it holds (a shift, -1
+    off; -2 free), and ``roster`` outside the window must keep them too. The new roster, or None
+    when CP-SAT finds none in ``seconds`` or ``control`` stops it; and whether it is the
+    window's optimum."""
     days = staff.size[1]
-    window = _Window(staff, roster, np.asarray(people), max(0, first), min(days, last))
+    window = _Window(staff, roster, np.asarray(people), max(0, first), min(days, last), fixed)
     return window.solve(seconds, workers, seed, control)
 
 

@@ -1,0 +1,204 @@
+"""A dive on assignments: the roster LP's decisions of one employee on one day (a shift, or the
+day off) fixed a share at a time, the ones its solution holds most surely first, with columns
+generated again after each step; CP-SAT then completes the roster, every fixed decision kept.
+
+A dive on whole columns (:meth:`colgen.RosterLP.dive`) fixes an employee to one roster of the
+LP's mix; where the LP mixes several for each employee, as on 13 and 15, each such step raises
+the LP by a shift left uncovered. Most single decisions are the same in every column the LP
+mixes, so fixing them costs the LP little: on 13 it stays within 0.2% of its bound with 90% of
+the decisions fixed (docs/curtois.md, "A dive on assignments"). The decisions left are few
+enough for CP-SAT to settle in one model of every employee over the whole horizon.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+
+from rotation.benchmarks import window
+from rotation.benchmarks.colgen import (
+    TOLERANCE,
+    MasterFailed,
+    RosterLP,
+    Scratch,
+    _priced,
+    _prices,
+    roster_cost,
+)
+from rotation.solver.cpsat import SearchControl
+
+FREE = -2
+"""A decision not fixed, in the (E, D) array of fixings (-1 is the day off, s >= 0 a shift)."""
+STEP = 0.1
+"""The share of the free decisions fixed at each step."""
+ENOUGH = 0.9
+"""The share of all decisions fixed before CP-SAT completes the roster."""
+COMPLETION_SHARE = 0.25
+"""The share of :func:`dive`'s time kept for CP-SAT's completion."""
+PENALTY = 1e5
+"""What a column pays for each fixed decision it breaks, in the master and in the pricing: far
+above any roster's cost, so that the LP keeps a column for each employee (it stays feasible)
+but never weighs one that breaks a fixing while another keeps them all."""
+
+
+def marginals(lp: RosterLP, weights: list[list[float]]) -> np.ndarray:
+    """How much of each decision the LP's solution takes: (E, D, S + 1), the last slot the day
+    off; each employee's day sums to her columns' weights."""
+    staff = lp.staff
+    e_count, days, s_count = staff.size
+    taken = np.zeros((e_count, days, s_count + 1))
+    every_day = np.arange(days)
+    for e, columns in enumerate(lp.master.columns):
+        for (roster, _), weight in zip(columns, weights[e], strict=False):
+            if weight > TOLERANCE:
+                taken[e, every_day, np.where(roster >= 0, roster, s_count)] += weight
+    return taken
+
+
+class Fixing:
+    """The dive of one LP; its master's costs are restored when :meth:`run` ends."""
+
+    def __init__(self, lp: RosterLP, control: SearchControl | None = None) -> None:
+        self.lp = lp
+        self.control = control or lp.control
+        e_count, days, s_count = lp.staff.size
+        self.fixed = np.full((e_count, days), FREE)
+        self.work_penalty = np.zeros((e_count, days, s_count))
+        self.off_penalty = np.zeros((e_count, days))
+        self.steps = 0
+        self.value = math.inf  # the LP's value with the fixings so far
+        self.weights: list[list[float]] = [[1.0] for _ in range(e_count)]  # its solution, before a step
+
+    def run(self, seconds: float, step: float = STEP, enough: float = ENOUGH) -> np.ndarray:
+        """Fix decisions, a ``step`` share of the free ones at a time, until ``enough`` of all are
+        fixed, or the LP does not converge in the time left, or ``seconds`` are up; the fixings
+        (E, D), :data:`FREE` where none."""
+        began = time.monotonic()
+        s_count = self.lp.staff.size[2]
+        before = self.fixed.copy()
+        try:
+            while not self.control.interrupted:
+                held = self.value
+                converged = self._generate(seconds - (time.monotonic() - began))
+                weights = self.lp.master.weights() if converged else []
+                # a step the LP did not confirm in time is dropped, and so is one no column of
+                # some employee keeps: the step before held
+                if not converged or self._breaks(weights):
+                    if self.steps:
+                        self._undo(before, held)
+                    break
+                self.weights = weights
+                if np.count_nonzero(self.fixed != FREE) >= enough * self.fixed.size:
+                    break
+                taken = marginals(self.lp, self.weights)
+                surest, which = taken.max(axis=2), taken.argmax(axis=2)
+                free = np.argwhere(self.fixed == FREE)
+                order = np.argsort(-surest[self.fixed == FREE], kind="stable")
+                chosen = free[order[: math.ceil(step * len(free))]]
+                before = self.fixed.copy()
+                for e, d in chosen:
+                    self._fix(int(e), int(d), -1 if which[e, d] == s_count else int(which[e, d]))
+                for e in np.unique(chosen[:, 0]):
+                    self._price_columns(int(e))
+                self.steps += 1
+        finally:
+            for e in range(len(self.fixed)):
+                for roster, var in self.lp.master.columns[e]:
+                    self.lp.master.solver.Objective().SetCoefficient(var, roster_cost(self.lp.staff, e, roster))
+        return self.fixed.copy()
+
+    def heaviest(self) -> np.ndarray:
+        """Each employee's heaviest column in the LP's last solution with the fixings kept
+        (E, D): a hint."""
+        columns = self.lp.master.columns
+        return np.array([columns[e][int(np.argmax(weights))][0] for e, weights in enumerate(self.weights)])
+
+    def _breaks(self, weights: list[list[float]]) -> bool:
+        """Whether the LP's solution weighs a column that breaks a fixing."""
+        return any(
+            weight > TOLERANCE and self._broken(e, roster) > 0
+            for e, columns in enumerate(self.lp.master.columns)
+            for (roster, _), weight in zip(columns, weights[e], strict=False)
+        )
+
+    def _undo(self, before: np.ndarray, value: float) -> None:
+        """Back to the fixings ``before`` the last step, whose LP was worth ``value``."""
+        self.steps -= 1
+        self.fixed, self.value = before, value
+        self.work_penalty[:] = 0.0
+        self.off_penalty[:] = 0.0
+        for e, d in np.argwhere(before != FREE):
+            self._fix(int(e), int(d), int(before[e, d]))
+
+    def _fix(self, e: int, d: int, shift: int) -> None:
+        self.fixed[e, d] = shift
+        self.work_penalty[e, d] = PENALTY
+        if shift >= 0:
+            self.work_penalty[e, d, shift] = 0.0
+            self.off_penalty[e, d] = PENALTY
+
+    def _broken(self, e: int, roster: np.ndarray) -> int:
+        held = self.fixed[e] != FREE
+        return int(np.count_nonzero(roster[held] != self.fixed[e, held]))
+
+    def _price_columns(self, e: int) -> None:
+        for roster, var in self.lp.master.columns[e]:
+            cost = roster_cost(self.lp.staff, e, roster) + PENALTY * self._broken(e, roster)
+            self.lp.master.solver.Objective().SetCoefficient(var, cost)
+
+    def _generate(self, seconds: float) -> bool:
+        """Columns for every employee at the master's own duals and the fixings' penalties, until
+        none prices out (True) or ``seconds`` are up."""
+        began = time.monotonic()
+        staff, master = self.lp.staff, self.lp.master
+        scratch = Scratch()
+        while (left := seconds - (time.monotonic() - began)) > 0 and not self.control.interrupted:
+            try:
+                self.value = master.solve(left)
+            except MasterFailed:
+                return False
+            duals = master.duals()
+            work, weekend = _prices(staff, duals)
+            _, rosters = self.lp.pricer.price(work + self.work_penalty, staff.off_cost + self.off_penalty, weekend, scratch)
+            added = 0
+            for e, roster in enumerate(rosters):
+                penalty = PENALTY * self._broken(e, roster)
+                if _priced(staff, (work, weekend), e, roster) + penalty - duals["convexity"][e] < -TOLERANCE:
+                    master.add(e, roster)
+                    master.solver.Objective().SetCoefficient(master.columns[e][-1][1], roster_cost(staff, e, roster) + penalty)
+                    added += 1
+            if not added:
+                return True
+        return False
+
+
+def complete(
+    lp: RosterLP,
+    fixed: np.ndarray,
+    hint: np.ndarray,
+    seconds: float,
+    workers: int = 1,
+    seed: int = 1,
+    control: SearchControl | None = None,
+) -> np.ndarray | None:
+    """The roster (E, D) that keeps every rule and every decision of ``fixed`` and costs least,
+    as CP-SAT finds it in ``seconds`` over all employees and days, hinted with ``hint``; None
+    when it finds none."""
+    staff = lp.staff
+    e_count, days, _ = staff.size
+    found, _ = window.replan(staff, hint, np.arange(e_count), 0, days, seconds, workers, seed, control, fixed)
+    return found
+
+
+def dive(
+    lp: RosterLP, seconds: float, workers: int = 1, seed: int = 1, control: SearchControl | None = None
+) -> np.ndarray | None:
+    """A roster (E, D) that keeps every rule, from ``lp`` (its LP generated): decisions fixed
+    (:class:`Fixing`) in all but :data:`COMPLETION_SHARE` of ``seconds``, then completed by
+    CP-SAT in the time left; None when CP-SAT finds none."""
+    began = time.monotonic()
+    fixing = Fixing(lp, control)
+    fixed = fixing.run(seconds * (1 - COMPLETION_SHARE))
+    return complete(lp, fixed, fixing.heaviest(), seconds - (time.monotonic() - began), workers, seed, control)
