@@ -1,13 +1,14 @@
-"""A dive on assignments: the roster LP's decisions of one employee on one day (a shift, or the
+"""A dive on single decisions: the roster LP's decisions of one employee on one day (a shift, or the
 day off) fixed a share at a time, the ones its solution holds most surely first, with columns
 generated again after each step; CP-SAT then completes the roster, every fixed decision kept.
 
 A dive on whole columns (:meth:`colgen.RosterLP.dive`) fixes an employee to one roster of the
-LP's mix; where the LP mixes several for each employee, as on 13 and 15, each such step raises
-the LP by a shift left uncovered. Most single decisions are the same in every column the LP
-mixes, so fixing them costs the LP little: on 13 it stays within 0.2% of its bound with 90% of
-the decisions fixed (docs/curtois.md, "A dive on assignments"). The decisions left are few
-enough for CP-SAT to settle in one model of every employee over the whole horizon.
+LP's mix; where the LP mixes several for each employee, such a step can raise the LP by a
+shift left uncovered (on 15, from 3817 to 4115 with 28 of 45 employees free). Most single
+decisions are the same in every column the LP mixes, so fixing them costs the LP little: on 13
+it stays within 0.2% of its bound with 96% of the decisions fixed (docs/curtois.md, "A dive on
+single decisions"). The decisions left are few enough for CP-SAT to settle in one model of
+every employee over the whole horizon.
 """
 
 from __future__ import annotations
@@ -33,10 +34,8 @@ FREE = -2
 """A decision not fixed, in the (E, D) array of fixings (-1 is the day off, s >= 0 a shift)."""
 STEP = 0.1
 """The share of the free decisions fixed at each step."""
-ENOUGH = 0.9
+ENOUGH = 0.95
 """The share of all decisions fixed before CP-SAT completes the roster."""
-COMPLETION_SHARE = 0.25
-"""The share of :func:`dive`'s time kept for CP-SAT's completion."""
 PENALTY = 1e5
 """What a column pays for each fixed decision it breaks, in the master and in the pricing: far
 above any roster's cost, so that the LP keeps a column for each employee (it stays feasible)
@@ -190,15 +189,3 @@ def complete(
     e_count, days, _ = staff.size
     found, _ = window.replan(staff, hint, np.arange(e_count), 0, days, seconds, workers, seed, control, fixed)
     return found
-
-
-def dive(
-    lp: RosterLP, seconds: float, workers: int = 1, seed: int = 1, control: SearchControl | None = None
-) -> np.ndarray | None:
-    """A roster (E, D) that keeps every rule, from ``lp`` (its LP generated): decisions fixed
-    (:class:`Fixing`) in all but :data:`COMPLETION_SHARE` of ``seconds``, then completed by
-    CP-SAT in the time left; None when CP-SAT finds none."""
-    began = time.monotonic()
-    fixing = Fixing(lp, control)
-    fixed = fixing.run(seconds * (1 - COMPLETION_SHARE))
-    return complete(lp, fixed, fixing.heaviest(), seconds - (time.monotonic() - began), workers, seed, control)
