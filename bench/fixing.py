@@ -1,4 +1,4 @@
-"""The dive on assignments (rotation.benchmarks.fixing) on the Curtois & Qu instances: the roster
+"""The dive on single decisions (rotation.benchmarks.fixing) on the Curtois & Qu instances: the roster
 LP, then decisions fixed a share at a time, then CP-SAT's completion, each phase timed.
 
     python bench/fixing.py FOLDER [--instances 13,15] [--lp-seconds 180] [--seconds 300]

@@ -1,4 +1,4 @@
-"""The dive on assignments (rotation.benchmarks.fixing): decisions fixed from the LP, a roster that
+"""The dive on single decisions (rotation.benchmarks.fixing): decisions fixed from the LP, a roster that
 keeps them, and the master left as it was."""
 
 from __future__ import annotations
