@@ -4,11 +4,10 @@ generated again after each step; CP-SAT then completes the roster, every fixed d
 
 A dive on whole columns (:meth:`colgen.RosterLP.dive`) fixes an employee to one roster of the
 LP's mix; where the LP mixes several for each employee, such a step can raise the LP by a
-shift left uncovered (on 15, from 3817 to 4115 with 28 of 45 employees free). Most single
-decisions are the same in every column the LP mixes, so fixing them costs the LP little: on 13
-it stays within 0.2% of its bound with 96% of the decisions fixed (docs/curtois.md, "A dive on
-single decisions"). The decisions left are few enough for CP-SAT to settle in one model of
-every employee over the whole horizon.
+shift left uncovered. Most single decisions are the same in every column the LP mixes, so
+fixing them costs the LP little, and the decisions left are few enough for CP-SAT to settle in
+one model of every employee over the whole horizon (docs/curtois.md, "A dive on single
+decisions", has the figures).
 """
 
 from __future__ import annotations
@@ -142,10 +141,13 @@ class Fixing:
         held = self.fixed[e] != FREE
         return int(np.count_nonzero(roster[held] != self.fixed[e, held]))
 
+    def _cost(self, e: int, roster: np.ndarray) -> float:
+        """A column's cost in the master with the fixings: its own and the penalties it pays."""
+        return roster_cost(self.lp.staff, e, roster) + PENALTY * self._broken(e, roster)
+
     def _price_columns(self, e: int) -> None:
         for roster, var in self.lp.master.columns[e]:
-            cost = roster_cost(self.lp.staff, e, roster) + PENALTY * self._broken(e, roster)
-            self.lp.master.solver.Objective().SetCoefficient(var, cost)
+            self.lp.master.solver.Objective().SetCoefficient(var, self._cost(e, roster))
 
     def _generate(self, seconds: float) -> bool:
         """Columns for every employee at the master's own duals and the fixings' penalties, until
@@ -166,7 +168,7 @@ class Fixing:
                 penalty = PENALTY * self._broken(e, roster)
                 if _priced(staff, (work, weekend), e, roster) + penalty - duals["convexity"][e] < -TOLERANCE:
                     master.add(e, roster)
-                    master.solver.Objective().SetCoefficient(master.columns[e][-1][1], roster_cost(staff, e, roster) + penalty)
+                    master.solver.Objective().SetCoefficient(master.columns[e][-1][1], self._cost(e, roster))
                     added += 1
             if not added:
                 return True
