@@ -3,13 +3,18 @@ keeps them, and the master left as it was."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from test_colgen import DATA, keeps_rules
 
+from rotation import engine
 from rotation.benchmarks import fixing
-from rotation.benchmarks.colgen import RosterLP, objective, roster_cost, roster_text
-from rotation.benchmarks.curtois import judge, read_instance, read_roster
+from rotation.benchmarks.colgen import RosterLP, keeps_all_counts, objective, roster_cost, roster_text
+from rotation.benchmarks.curtois import judge, read_instance, read_roster, solve
+from rotation.solver.cpsat import SolveOptions
+from rotation.units import SCALE
 
 
 @pytest.mark.parametrize(("number", "optimum"), [(1, 607), (2, 828), (3, 1001)])
@@ -64,3 +69,67 @@ def test_a_fixing_the_rules_forbid_leaves_no_roster() -> None:
     assert lp.staff.min_minutes[0] > 0
     assert fixing.complete(lp, impossible, roster, 20, workers=1, seed=1) is None
     np.testing.assert_array_equal(fixed, dive.fixed)
+
+
+@pytest.fixture
+def decisions(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Instance 3 taken as 12 and 13 are: one model too large for relax steps, searched whole."""
+    monkeypatch.setattr(engine, "RELAX_LIMIT", 0)
+
+
+def test_the_run_starts_a_large_whole_model_from_the_decision_dive(decisions: None) -> None:
+    instance = read_instance(DATA / "Instance3.txt")
+    result = solve(instance, SolveOptions(time_limit=20, workers=1, seed=1), method="colgen")
+    phases = result.phases or {}
+    assert "dive" in phases and "master" not in phases
+    assert result.check is not None and result.check.feasible
+    assert result.objective == result.check.objective
+    assert result.objective is not None and 1001 * SCALE <= result.objective <= phases["dive"] * SCALE
+
+
+def test_without_the_decision_dive_the_master_gives_the_start(decisions: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fixing, "dive", lambda *args, **kwargs: None)
+    instance = read_instance(DATA / "Instance3.txt")
+    result = solve(instance, SolveOptions(time_limit=20, workers=1, seed=1), method="colgen")
+    phases = result.phases or {}
+    assert "dive" not in phases and "master" in phases
+    assert result.check is not None and result.check.feasible and result.objective == result.check.objective
+
+
+def tight_counts(tmp_path: Path) -> Path:
+    """Instance 2 with at most 4 early and 4 late shifts for those who may work both: the
+    pricing keeps one of these counts, the master the other."""
+    text = (DATA / "Instance2.txt").read_text(encoding="ascii").replace("E=14|L=14", "E=4|L=4")
+    path = tmp_path / "Instance2-tight.txt"
+    path.write_text(text, encoding="ascii")
+    return path
+
+
+def test_an_employee_whose_fixings_break_a_count_goes_back_to_her_fixings_before(tmp_path: Path) -> None:
+    instance = read_instance(tight_counts(tmp_path))
+    lp = RosterLP(instance)
+    assert lp.generate(60)
+    dive = fixing.Fixing(lp)
+    fixed = dive.run(60, enough=0.95)
+    # the LP's surest decisions for her, taken from several columns, broke the count in the master
+    assert dive.settled.any() and dive.steps > 0
+    staff, hint = lp.staff, dive.heaviest()
+    held = fixed != fixing.FREE
+    assert (hint[held] == fixed[held]).all() and keeps_all_counts(staff, hint)
+    roster = fixing.complete(lp, fixed, hint, 20, workers=1, seed=1)
+    assert roster is not None and (roster[held] == fixed[held]).all()
+    assert all(keeps_rules(staff, e, list(line)) for e, line in enumerate(roster))
+    assert objective(staff, roster) <= objective(staff, hint)
+
+
+def test_the_dive_returns_the_lp_columns_when_cp_sat_completes_none(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fixing, "complete", lambda *args, **kwargs: None)
+    instance = read_instance(tight_counts(tmp_path))
+    lp = RosterLP(instance)
+    assert lp.generate(60)
+    roster = fixing.dive(lp, 60, workers=1, seed=1)
+    assert roster is not None
+    staff = lp.staff
+    assert all(keeps_rules(staff, e, list(line)) for e, line in enumerate(roster))
+    check = judge(instance, read_roster(instance, roster_text(staff, roster)))
+    assert check.feasible and check.objective == objective(staff, roster) * 100

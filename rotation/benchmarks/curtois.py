@@ -500,7 +500,7 @@ def solve(
     control = control or SearchControl()
     if method != "colgen":
         return solve_whole(instance.problem, options, control, on_progress, strategy=strategy)
-    from rotation.benchmarks import colgen, window
+    from rotation.benchmarks import colgen, fixing, window
 
     budget = options.budget()
     duties = sum(len(slot.eligible) for slot in instance.problem.slots)
@@ -528,17 +528,27 @@ def solve(
     # a dive cut short rounds its last steps from a fractional LP: the LP's time unused is the dive's
     unused = max(0.0, lp_seconds - model.seconds)
     dived = None
+    # one model of every employee searched by CP-SAT, not by relax steps: a dive on single
+    # decisions leaves it few to settle, where a dive on columns would leave a shift uncovered
+    decisions = whole and duties > engine.RELAX_LIMIT
     if rosters and not control.interrupted:
-        diving, began = share(DIVE_SHARE, unused), budget.elapsed()
-        dived = model.dive(diving)
-        unused = max(0.0, diving - (budget.elapsed() - began))
+        if decisions:
+            # its completion settles the roster, which needs no master after it
+            dived = fixing.dive(model, share(DIVE_SHARE + MASTER_SHARE, unused), options.workers, options.seed, control)
+        else:
+            diving, began = share(DIVE_SHARE, unused), budget.elapsed()
+            dived = model.dive(diving)
+            unused = max(0.0, diving - (budget.elapsed() - began))
     lp, staff = model.outcome(), model.staff
     # and what the dive leaves, the master's while it finds better rosters: over few columns
     # it often proves its choice early, and a stalled master would take the search's time
-    patience = share(MASTER_PATIENCE)
-    chosen = colgen.restricted_master(
-        staff, lp, share(MASTER_SHARE, unused), options.workers, options.seed, dived, patience, linear=rosters, control=control
-    )
+    chosen = None
+    if not (decisions and dived is not None):
+        patience = share(MASTER_PATIENCE)
+        seconds = share(MASTER_SHARE, unused)
+        chosen = colgen.restricted_master(
+            staff, lp, seconds, options.workers, options.seed, dived, patience, linear=rosters, control=control
+        )
     # where the start comes from, in the benchmark's points, for bench/curtois.py
     phases: dict[str, float] = {"lp_bound": lp.bound, "lp_s": round(lp.seconds, 1)}
     responding = budget.elapsed()

@@ -25,6 +25,8 @@ from rotation.benchmarks.colgen import (
     Scratch,
     _priced,
     _prices,
+    keeps_all_counts,
+    keeps_counts,
     roster_cost,
 )
 from rotation.solver.cpsat import SearchControl
@@ -35,6 +37,9 @@ STEP = 0.1
 """The share of the free decisions fixed at each step."""
 ENOUGH = 0.95
 """The share of all decisions fixed before CP-SAT completes the roster."""
+COMPLETION_SHARE = 0.2
+"""Of a dive's time (:func:`dive`), what CP-SAT's completion keeps at least: fewer decisions
+fixed leave it more to settle, and some roster must come of it."""
 PENALTY = 1e5
 """What a column pays for each fixed decision it breaks, in the master and in the pricing: far
 above any roster's cost, so that the LP keeps a column for each employee (it stays feasible)
@@ -65,6 +70,7 @@ class Fixing:
         self.fixed = np.full((e_count, days), FREE)
         self.work_penalty = np.zeros((e_count, days, s_count))
         self.off_penalty = np.zeros((e_count, days))
+        self.settled = np.zeros(e_count, dtype=bool)  # employees whose fixings are final
         self.steps = 0
         self.value = math.inf  # the LP's value with the fixings so far
         self.weights: list[list[float]] = [[1.0] for _ in range(e_count)]  # its solution, before a step
@@ -75,14 +81,19 @@ class Fixing:
         (E, D), :data:`FREE` where none."""
         began = time.monotonic()
         s_count = self.lp.staff.size[2]
-        before = self.fixed.copy()
+        before, held = self.fixed.copy(), self.value
         try:
             while not self.control.interrupted:
-                held = self.value
                 converged = self._generate(seconds - (time.monotonic() - began))
+                # an employee with no column that keeps her fixings and counts (the pricing
+                # leaves some counts to the master) goes back to her fixings before the step,
+                # for good; the others' step is confirmed by the LP again
+                if converged and (lost := [e for e, done in enumerate(self.settled) if not done and not self._keeping(e)]):
+                    self._release(lost, before)
+                    continue
                 weights = self.lp.master.weights() if converged else []
-                # a step the LP did not confirm in time is dropped, and so is one no column of
-                # some employee keeps: the step before held
+                # a step the LP did not confirm in time is dropped, and so is one whose LP
+                # weighs a column that breaks a fixing: the step before held
                 if not converged or self._breaks(weights):
                     if self.steps:
                         self._undo(before, held)
@@ -92,10 +103,13 @@ class Fixing:
                     break
                 taken = marginals(self.lp, self.weights)
                 surest, which = taken.max(axis=2), taken.argmax(axis=2)
-                free = np.argwhere(self.fixed == FREE)
-                order = np.argsort(-surest[self.fixed == FREE], kind="stable")
+                open_ = (self.fixed == FREE) & ~self.settled[:, None]
+                free = np.argwhere(open_)
+                if not len(free):
+                    break
+                order = np.argsort(-surest[open_], kind="stable")
                 chosen = free[order[: math.ceil(step * len(free))]]
-                before = self.fixed.copy()
+                before, held = self.fixed.copy(), self.value
                 for e, d in chosen:
                     self._fix(int(e), int(d), -1 if which[e, d] == s_count else int(which[e, d]))
                 for e in np.unique(chosen[:, 0]):
@@ -108,10 +122,35 @@ class Fixing:
         return self.fixed.copy()
 
     def heaviest(self) -> np.ndarray:
-        """Each employee's heaviest column in the LP's last solution with the fixings kept
-        (E, D): a hint."""
+        """Each employee's heaviest column in the LP's last solution among those that keep her
+        fixings and counts, which the dive keeps one of at least (E, D): a roster that keeps
+        every rule and fixing, when the LP converged before the first step."""
         columns = self.lp.master.columns
-        return np.array([columns[e][int(np.argmax(weights))][0] for e, weights in enumerate(self.weights)])
+        lines = []
+        for e, weights in enumerate(self.weights):
+            keeping = self._keeping(e) or range(len(columns[e]))
+            heaviest = max(keeping, key=lambda i: weights[i] if i < len(weights) else 0.0)
+            lines.append(columns[e][heaviest][0])
+        return np.array(lines)
+
+    def _keeping(self, e: int) -> list[int]:
+        """Employee ``e``'s columns that keep her fixings and her counting rules."""
+        return [
+            i
+            for i, (roster, _) in enumerate(self.lp.master.columns[e])
+            if not self._broken(e, roster) and keeps_counts(self.lp.staff, e, roster)
+        ]
+
+    def _release(self, people: list[int], before: np.ndarray) -> None:
+        """``people`` back to their fixings ``before`` the last step, settled."""
+        for e in people:
+            self.fixed[e] = before[e]
+            self.settled[e] = True
+            self.work_penalty[e] = 0.0
+            self.off_penalty[e] = 0.0
+            for d in np.nonzero(before[e] != FREE)[0]:
+                self._fix(e, int(d), int(before[e, d]))
+            self._price_columns(e)
 
     def _breaks(self, weights: list[list[float]]) -> bool:
         """Whether the LP's solution weighs a column that breaks a fixing."""
@@ -173,6 +212,33 @@ class Fixing:
             if not added:
                 return True
         return False
+
+
+def dive(
+    lp: RosterLP,
+    seconds: float,
+    workers: int = 1,
+    seed: int = 1,
+    control: SearchControl | None = None,
+    enough: float = ENOUGH,
+) -> np.ndarray | None:
+    """The roster (E, D) of a dive in ``seconds``: decisions fixed until ``enough`` are, or the
+    time but the completion's (:data:`COMPLETION_SHARE`) is up; then completed by CP-SAT in
+    the time left, from the LP's heaviest columns that keep the fixings and counts: those
+    columns are the roster when CP-SAT finds none in its time. None when the LP fixed nothing
+    (a completion would be CP-SAT's search of the whole model, which follows anyway), or when
+    some employee has no such column."""
+    began = time.monotonic()
+    fixing = Fixing(lp, control)
+    fixed = fixing.run(seconds * (1 - COMPLETION_SHARE), enough=enough)
+    if not fixing.steps:
+        return None
+    hint = fixing.heaviest()
+    left = seconds - (time.monotonic() - began)
+    found = complete(lp, fixed, hint, left, workers, seed, control)
+    if found is None and keeps_all_counts(lp.staff, hint):
+        return hint
+    return found
 
 
 def complete(
