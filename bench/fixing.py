@@ -2,7 +2,8 @@
 LP, then decisions fixed a share at a time, then CP-SAT's completion, each phase timed.
 
     python bench/fixing.py FOLDER [--instances 13,15] [--lp-seconds 180] [--seconds 300]
-                           [--complete-seconds 60] [--enough 0.95] [--step 0.1] [--workers 2] [--seed 1]
+                           [--complete-seconds 60] [--enough 0.95] [--step 0.1] [--whole]
+                           [--workers 2] [--seed 1]
 
 Prints one JSON line per instance: the LP's bound and time, the decisions fixed and the LP's
 value with them, the completed roster's objective as our checker scores it (and whether it
@@ -29,6 +30,7 @@ def main() -> None:
     parser.add_argument("--complete-seconds", type=float, default=60.0)
     parser.add_argument("--enough", type=float, default=0.95)
     parser.add_argument("--step", type=float, default=0.1)
+    parser.add_argument("--whole", action="store_true", help="each step also fixes every decision the LP takes whole")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
@@ -46,7 +48,7 @@ def main() -> None:
         lp_s = time.monotonic() - began
         dive = fixing.Fixing(lp)
         began = time.monotonic()
-        fixed = dive.run(args.seconds, args.step, args.enough)
+        fixed = dive.run(args.seconds, args.step, args.enough, args.whole)
         dive_s = time.monotonic() - began
         began = time.monotonic()
         roster = fixing.complete(lp, fixed, dive.heaviest(), args.complete_seconds, args.workers, args.seed)

@@ -133,3 +133,31 @@ def test_the_dive_returns_the_lp_columns_when_cp_sat_completes_none(tmp_path: Pa
     assert all(keeps_rules(staff, e, list(line)) for e, line in enumerate(roster))
     check = judge(instance, read_roster(instance, roster_text(staff, roster)))
     assert check.feasible and check.objective == objective(staff, roster) * 100
+
+
+def test_with_whole_the_first_step_fixes_every_decision_the_lp_takes_whole() -> None:
+    instance = read_instance(DATA / "Instance3.txt")
+    lp = RosterLP(instance)
+    assert lp.generate(60)
+    taken = fixing.marginals(lp, lp.master.weights())
+    whole = taken.max(axis=2) >= 1 - 1e-6
+    assert 0 < whole.sum() < whole.size
+    before = lp.value
+    dive = fixing.Fixing(lp)
+    fixed = dive.run(60, step=1e-9, enough=whole.mean(), whole=True)
+    assert dive.steps == 1
+    s_count = taken.shape[2] - 1
+    expected = np.where(taken.argmax(axis=2) == s_count, -1, taken.argmax(axis=2))
+    assert (fixed[whole] == expected[whole]).all()
+    # the LP's solution keeps them all: fixing them costs it nothing
+    assert dive.value == pytest.approx(before, abs=1e-6)
+
+
+def test_where_the_lp_has_not_converged_the_run_takes_the_column_dive(decisions: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    generate = RosterLP.generate
+    monkeypatch.setattr(RosterLP, "generate", lambda self, seconds, *args, **kwargs: generate(self, 0.0, *args, **kwargs))
+    instance = read_instance(DATA / "Instance3.txt")
+    result = solve(instance, SolveOptions(time_limit=20, workers=1, seed=1), method="colgen")
+    phases = result.phases or {}
+    assert "master" in phases
+    assert result.check is not None and result.check.feasible and result.objective == result.check.objective

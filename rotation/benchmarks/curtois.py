@@ -477,25 +477,27 @@ def solve(
     on_progress: Callable[[Progress], None] | None = None,
     method: str = "relax",
 ) -> Result:
-    """One model of the whole horizon (never month by month: the benchmark's limits span it),
-    searched by neighbourhoods (``relax``) or by one CP-SAT search (``plain``). ``colgen`` first
-    builds the search's start from the roster LP (:mod:`rotation.benchmarks.colgen`): the LP for
-    up to :data:`LP_SHARE` of the time (:data:`UNCOUNTED_LP_SHARE` where its pricing keeps no
-    counting rule and windows follow), less when the next step needs it; a column keeping every
-    rule for each employee who has none (all the time the master leaves: without it there is no
-    start); a dive (:data:`DIVE_SHARE`, and the LP's time unused) when the pricing keeps the
-    minutes; CP-SAT's choice of one column per employee (:data:`MASTER_SHARE`, and the time the
-    LP and dive leave while it improves), improved one employee at a time until none can
-    improve alone (:data:`RESPONSE_SHARE` at most), and so is the dive's roster: the better
-    starts the search. These phases leave the search :data:`SEARCH_SHARE` at least, and more
-    for a large model (:data:`BUILD_SECONDS`). A model of a long horizon too large for relax
-    steps (:data:`WINDOW_DAYS`), or too large for the time (:data:`WHOLE_SHARE`), is not built:
-    windows re-planned by CP-SAT one at a time (:mod:`rotation.benchmarks.window`), in turn with
-    rounds of best responses, take all the time but the closing pass's. Half the search's relax
-    steps are drawn where the LP puts the roster's cost (:meth:`colgen.RosterLP.focus`). The
-    LP's bound is the result's when stronger. The roster is checked by the independent checker
-    like every roster. Once ``control`` is stopped (Ctrl-C), each phase ends at its next step and
-    the best roster so far is the result."""
+    """One model of the whole horizon (never month by month: the benchmark's limits span it), searched
+    by neighbourhoods (``relax``) or by one CP-SAT search (``plain``). ``colgen`` first builds the
+    search's start from the roster LP (:mod:`rotation.benchmarks.colgen`): the LP for up to
+    :data:`LP_SHARE` of the time (:data:`UNCOUNTED_LP_SHARE` where its pricing keeps no counting
+    rule and windows follow), less when the next step needs it; a column keeping every rule for each
+    employee who has none (all the time the master leaves: without it there is no start); a dive
+    (:data:`DIVE_SHARE`, and the LP's time unused) when the pricing keeps the minutes: on columns,
+    or where the LP converged and one CP-SAT search of a model too large for relax steps follows, on
+    single decisions (:mod:`rotation.benchmarks.fixing`, with the master's share too, in place of
+    the master); CP-SAT's choice of one column per employee (:data:`MASTER_SHARE`, and the time the
+    LP and dive leave while it improves), improved one employee at a time until none can improve
+    alone (:data:`RESPONSE_SHARE` at most), and so is the dive's roster: the better starts the
+    search. These phases leave the search :data:`SEARCH_SHARE` at least, and more for a large model
+    (:data:`BUILD_SECONDS`). A model of a long horizon too large for relax steps
+    (:data:`WINDOW_DAYS`), or too large for the time (:data:`WHOLE_SHARE`), is not built: windows
+    re-planned by CP-SAT one at a time (:mod:`rotation.benchmarks.window`), in turn with rounds of
+    best responses, take all the time but the closing pass's. Half the search's relax steps are
+    drawn where the LP puts the roster's cost (:meth:`colgen.RosterLP.focus`). The LP's bound is the
+    result's when stronger. The roster is checked by the independent checker like every roster. Once
+    ``control`` is stopped (Ctrl-C), each phase ends at its next step and the best roster so far is
+    the result."""
     strategy = replace(BENCHMARK, first_share=1.0) if method == "plain" else BENCHMARK
     control = control or SearchControl()
     if method != "colgen":
@@ -529,8 +531,9 @@ def solve(
     unused = max(0.0, lp_seconds - model.seconds)
     dived = None
     # one model of every employee searched by CP-SAT, not by relax steps: a dive on single
-    # decisions leaves it few to settle, where a dive on columns would leave a shift uncovered
-    decisions = whole and duties > engine.RELAX_LIMIT
+    # decisions leaves it few to settle, where a dive on columns would leave a shift uncovered;
+    # its steps start from the LP's optimum, which an LP cut short has not reached
+    decisions = whole and duties > engine.RELAX_LIMIT and model.converged
     if rosters and not control.interrupted:
         if decisions:
             # its completion settles the roster, which needs no master after it

@@ -75,10 +75,10 @@ class Fixing:
         self.value = math.inf  # the LP's value with the fixings so far
         self.weights: list[list[float]] = [[1.0] for _ in range(e_count)]  # its solution, before a step
 
-    def run(self, seconds: float, step: float = STEP, enough: float = ENOUGH) -> np.ndarray:
-        """Fix decisions, a ``step`` share of the free ones at a time, until ``enough`` of all are
-        fixed, or the LP does not converge in the time left, or ``seconds`` are up; the fixings
-        (E, D), :data:`FREE` where none."""
+    def run(self, seconds: float, step: float = STEP, enough: float = ENOUGH, whole: bool = False) -> np.ndarray:
+        """Fix decisions, a ``step`` share of the free ones at a time (and with ``whole``, every
+        one the LP takes whole), until ``enough`` of all are fixed, or the LP does not converge
+        in the time left, or ``seconds`` are up; the fixings (E, D), :data:`FREE` where none."""
         began = time.monotonic()
         s_count = self.lp.staff.size[2]
         before, held = self.fixed.copy(), self.value
@@ -108,7 +108,10 @@ class Fixing:
                 if not len(free):
                     break
                 order = np.argsort(-surest[open_], kind="stable")
-                chosen = free[order[: math.ceil(step * len(free))]]
+                count = math.ceil(step * len(free))
+                if whole:
+                    count = max(count, int(np.count_nonzero(surest[open_] >= 1 - TOLERANCE)))
+                chosen = free[order[:count]]
                 before, held = self.fixed.copy(), self.value
                 for e, d in chosen:
                     self._fix(int(e), int(d), -1 if which[e, d] == s_count else int(which[e, d]))
@@ -230,7 +233,8 @@ def dive(
     some employee has no such column."""
     began = time.monotonic()
     fixing = Fixing(lp, control)
-    fixed = fixing.run(seconds * (1 - COMPLETION_SHARE), enough=enough)
+    # the decisions the LP takes whole cost it nothing: fixing them too reaches ``enough`` sooner
+    fixed = fixing.run(seconds * (1 - COMPLETION_SHARE), enough=enough, whole=True)
     if not fixing.steps:
         return None
     hint = fixing.heaviest()
