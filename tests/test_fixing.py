@@ -132,7 +132,7 @@ def test_the_dive_returns_the_lp_columns_when_cp_sat_completes_none(tmp_path: Pa
     staff = lp.staff
     assert all(keeps_rules(staff, e, list(line)) for e, line in enumerate(roster))
     check = judge(instance, read_roster(instance, roster_text(staff, roster)))
-    assert check.feasible and check.objective == objective(staff, roster) * 100
+    assert check.feasible and check.objective == objective(staff, roster) * SCALE
 
 
 def test_with_whole_the_first_step_fixes_every_decision_the_lp_takes_whole() -> None:
