@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Iterable
 
 import numpy as np
 
@@ -146,14 +147,19 @@ class Fixing:
 
     def _release(self, people: list[int], before: np.ndarray) -> None:
         """``people`` back to their fixings ``before`` the last step, settled."""
+        self._restore(people, before)
+        for e in people:
+            self.settled[e] = True
+            self._price_columns(e)
+
+    def _restore(self, people: Iterable[int], before: np.ndarray) -> None:
+        """``people``'s fixings, and their penalties, as they were ``before``."""
         for e in people:
             self.fixed[e] = before[e]
-            self.settled[e] = True
             self.work_penalty[e] = 0.0
             self.off_penalty[e] = 0.0
             for d in np.nonzero(before[e] != FREE)[0]:
                 self._fix(e, int(d), int(before[e, d]))
-            self._price_columns(e)
 
     def _breaks(self, weights: list[list[float]]) -> bool:
         """Whether the LP's solution weighs a column that breaks a fixing."""
@@ -166,11 +172,8 @@ class Fixing:
     def _undo(self, before: np.ndarray, value: float) -> None:
         """Back to the fixings ``before`` the last step, whose LP was worth ``value``."""
         self.steps -= 1
-        self.fixed, self.value = before, value
-        self.work_penalty[:] = 0.0
-        self.off_penalty[:] = 0.0
-        for e, d in np.argwhere(before != FREE):
-            self._fix(int(e), int(d), int(before[e, d]))
+        self.value = value
+        self._restore(range(len(self.fixed)), before)
 
     def _fix(self, e: int, d: int, shift: int) -> None:
         self.fixed[e, d] = shift
