@@ -336,9 +336,19 @@ def test_a_model_too_large_for_the_time_is_not_built_and_the_phases_roster_is_th
     monkeypatch.setattr(curtois, "WHOLE_SHARE", 0.0)
     built: list[int] = []
     monkeypatch.setattr(engine, "_search_model", lambda *args, **kwargs: built.append(1))
+    sideways: list[bool] = []
+    responses = colgen.best_responses
+
+    def spy(*args: object, **kwargs: object) -> tuple[np.ndarray, int]:
+        sideways.append(bool(kwargs.get("sideways")))
+        return responses(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(colgen, "best_responses", spy)
     instance = read_instance(DATA / "Instance3.txt")
     result = solve(instance, SolveOptions(time_limit=20, workers=1, seed=1), method="colgen")
     assert not built and result.method == engine._AS_GIVEN
+    # without the model's search after them, best responses take sideways moves too
+    assert sideways and all(sideways)
     assert result.check is not None and result.check.feasible
     assert result.objective == result.check.objective
     assert result.roster is not None
@@ -463,6 +473,29 @@ def test_best_responses_mend_lines_that_break_a_count_whatever_it_costs() -> Non
     assert all(keeps_rules(staff, e, list(line)) for e, line in enumerate(mended))
     verdict = judge(instance, read_roster(instance, roster_text(staff, mended)))
     assert verdict.feasible and verdict.objective == round(objective(staff, mended) * 100)
+
+
+def test_sideways_best_responses_move_lines_that_cost_the_same_and_never_more() -> None:
+    """From a roster no employee alone can improve, best responses with ``sideways`` still move
+    lines: ties among each employee's best lines, broken at random but the same for the same
+    seed. The objective never rises, every rule is kept, and the checker agrees."""
+    instance = read_instance(DATA / "Instance3.txt")
+    lp = RosterLP(instance)
+    assert lp.generate(60)
+    staff, roster = lp.staff, lp.dive(60)
+    assert roster is not None
+    changed = 1
+    while changed:
+        roster, changed = best_responses(staff, roster, 30)
+    side, moved = best_responses(staff, roster, 30, seed=1, sideways=True)
+    assert moved > 0 and not np.array_equal(side, roster)
+    assert objective(staff, side) <= objective(staff, roster)
+    assert all(keeps_rules(staff, e, list(line)) for e, line in enumerate(side))
+    assert colgen.keeps_all_counts(staff, side)
+    verdict = judge(instance, read_roster(instance, roster_text(staff, side)))
+    assert verdict.feasible and verdict.objective == round(objective(staff, side) * 100)
+    again, _ = best_responses(staff, roster, 30, seed=1, sideways=True)
+    assert np.array_equal(again, side)
 
 
 def test_a_stop_during_the_lp_ends_every_phase_and_the_run_keeps_a_checked_roster(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -162,11 +162,14 @@ def test_windows_and_best_responses_take_turns(monkeypatch: pytest.MonkeyPatch) 
     at a floor it meets, neither runs."""
     instance, staff, worse = _worse_start()
     calls: list[tuple[str, float]] = []
+    turns: list[tuple[object, object]] = []
 
     def spy(name: str, real: Callable) -> Callable:
-        def called(first: object, roster: np.ndarray, seconds: float, *args: object) -> object:
+        def called(first: object, roster: np.ndarray, seconds: float, *args: object, **kwargs: object) -> object:
             calls.append((name, seconds))
-            return real(first, roster, seconds, *args)
+            if name == "responses":
+                turns.append((args[1], kwargs.get("sideways")))  # (seed, sideways)
+            return real(first, roster, seconds, *args, **kwargs)
 
         return called
 
@@ -181,6 +184,9 @@ def test_windows_and_best_responses_take_turns(monkeypatch: pytest.MonkeyPatch) 
     assert calls[0][1] == pytest.approx(1.5)
     assert all(after[1] <= before[1] for before, after in itertools.pairwise(calls) if after[0] == "responses")
     assert steps > 0 and objective(staff, better) < objective(staff, worse)
+    # responses take sideways moves, each turn breaking ties its own way
+    seeds = [seed for seed, _ in turns]
+    assert all(sideways is True for _, sideways in turns) and len(set(seeds)) == len(seeds)
     _keeps_rules_and_the_checker_agrees(instance, staff, better)
     calls.clear()
     same, steps = windows_and_responses(staff, better, 4, workers=1, seed=1, floor=objective(staff, better))

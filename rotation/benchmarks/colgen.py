@@ -72,6 +72,10 @@ CLOSE_TO_WHOLE = 0.01
 PENALTY_ROUNDS = 40
 """Rounds of penalties that steer one employee's programme to keep the counting rules it does
 not hold in its state, before CP-SAT takes over (:func:`keeping_roster`)."""
+PLATEAU = 5
+"""Rounds of sideways moves in a row without a gain after which :func:`best_responses` stops."""
+TIE_BREAK = 0.5
+"""What the random tie-break of sideways best responses adds to a line at most, in points."""
 COMPLETION_MARGIN = 1.5
 """How many programmes one employee's completion takes, for its estimate: with the steering
 handed on, one most often, two now and then (:meth:`RosterLP.completion_seconds`)."""
@@ -1153,6 +1157,7 @@ def best_responses(
     workers: int = 1,
     seed: int = 1,
     control: cpsat.SearchControl | None = None,
+    sideways: bool = False,
 ) -> tuple[np.ndarray, int]:
     """``roster`` (E, D) improved one employee at a time: with the others fixed, what her
     working a shift on a day adds to the cover's cost is known exactly (-under while the others
@@ -1160,19 +1165,26 @@ def best_responses(
     (:func:`keeping_roster`), taken when it costs less than hers. Rounds over all employees
     while one improves and ``seconds`` last; the roster and how many lines changed. A line that
     breaks a counting rule (a dive's may: its pricing leaves some to the master) is replaced
-    by her best whatever it costs; every other change lowers the objective. Once ``control``
-    is stopped, no employee is re-planned."""
+    by her best whatever it costs; every other change lowers the objective, or with
+    ``sideways`` keeps it.
+
+    With ``sideways``, a line that costs the same as hers but differs is taken too, ties among
+    her best lines broken at random (``seed``): handing a weekday to another employee often
+    costs nothing, yet frees one who can then complete a weekend. Rounds go on while they
+    make such moves, :data:`PLATEAU` rounds at most without a gain."""
     began = time.monotonic()
     control = control or cpsat.SearchControl()
     roster = roster.copy()
     e_count, days, _ = staff.size
     worked = _worked(staff, roster)
     broken = [not keeps_counts(staff, e, line) for e, line in enumerate(roster)]
-    changed, improved = 0, True
+    changed, improved, moved, flat = 0, True, False, 0
     every_day = np.arange(days)
     steering, scratch = [Steering() for _ in range(e_count)], Scratch()
-    while improved and time.monotonic() - began < seconds:
-        improved = False
+    rng = np.random.default_rng(seed)
+    while (improved or (moved and flat < PLATEAU)) and time.monotonic() - began < seconds:
+        flat = 0 if improved else flat + 1
+        improved = moved = False
         for e in range(e_count):
             left = seconds - (time.monotonic() - began)
             if left <= 0 or control.interrupted:
@@ -1183,16 +1195,21 @@ def best_responses(
             others[every_day[on], mine[on]] -= 1
             work = staff.work_cost[e] + np.where(others < staff.requirement, -staff.under, staff.over)
             steering[e].ease()
-            new = keeping_roster(staff, e, work, 0.0, left / (e_count - e), workers, seed, steering[e], scratch)
+            # costs are whole points: a tie-break of less than one in all her days picks
+            # among her best lines only
+            tie_break = rng.uniform(0.0, TIE_BREAK / days, work.shape) if sideways else 0.0
+            new = keeping_roster(staff, e, work + tie_break, 0.0, left / (e_count - e), workers, seed, steering[e], scratch)
             if new is None:
                 continue
-            if broken[e] or _line_cost(staff, e, work, new) < _line_cost(staff, e, work, mine) - TOLERANCE:
-                broken[e] = False
+            gain = _line_cost(staff, e, work, mine) - _line_cost(staff, e, work, new)
+            tie = sideways and abs(gain) <= TOLERANCE and not np.array_equal(new, mine)
+            if broken[e] or gain > TOLERANCE or tie:
+                improved = improved or broken[e] or gain > TOLERANCE
+                broken[e], moved = False, True
                 roster[e] = new
                 worked = others
                 worked[every_day[new >= 0], new[new >= 0]] += 1
                 changed += 1
-                improved = True
     return roster, changed
 
 

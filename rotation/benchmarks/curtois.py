@@ -557,13 +557,17 @@ def solve(
     responding = budget.elapsed()
     if chosen is not None:
         phases["master"] = chosen[1]
-        improved, _ = colgen.best_responses(staff, chosen[0], share(RESPONSE_SHARE), options.workers, options.seed, control)
+        improved, _ = colgen.best_responses(
+            staff, chosen[0], share(RESPONSE_SHARE), options.workers, options.seed, control, sideways=not whole
+        )
         chosen = improved, colgen.objective(staff, improved)
     if dived is not None:
         # The dive's roster, its lines that break a count mended, may start closer than the
         # master's, whose hint replaces those lines by the nearest columns (docs/curtois.md).
         phases["dive"] = colgen.objective(staff, dived)
-        mended, _ = colgen.best_responses(staff, dived, share(RESPONSE_SHARE), options.workers, options.seed, control)
+        mended, _ = colgen.best_responses(
+            staff, dived, share(RESPONSE_SHARE), options.workers, options.seed, control, sideways=not whole
+        )
         cost = colgen.objective(staff, mended)
         if colgen.keeps_all_counts(staff, mended) and (chosen is None or cost < chosen[1]):
             chosen = mended, cost

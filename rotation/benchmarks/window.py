@@ -291,8 +291,8 @@ def windows_and_responses(
     control: SearchControl | None = None,
 ) -> tuple[np.ndarray, int]:
     """``roster`` (E, D), which keeps every rule, improved for ``seconds`` by stretches of
-    windows (:class:`Windows`), each followed by best responses until no employee improves
-    alone (:func:`colgen.best_responses`), until it costs ``floor``; each stretch goes on with the
+    windows (:class:`Windows`), each followed by best responses, sideways moves taken, until no
+    employee improves alone (:func:`colgen.best_responses`), until it costs ``floor``; each stretch goes on with the
     draws and the window size the one before left. A window moves duties between
     employees over a few days; a best response re-plans one employee over the whole horizon,
     and may trade a weekday for a weekend day months away, which no window holds. Each finds
@@ -303,12 +303,14 @@ def windows_and_responses(
     clock = Budget(seconds)
     control = control or SearchControl()
     windows = Windows(staff, workers, seed, control)
-    stretch = max(STRETCH_SECONDS, responded)
+    stretch, turn = max(STRETCH_SECONDS, responded), 0
     while not clock.expired and objective(staff, roster) > floor and not control.interrupted:
         roster = windows.search(roster, min(stretch, clock.left()), floor)
         if clock.expired or objective(staff, roster) <= floor or control.interrupted:
             break
         began = clock.elapsed()
-        roster, _ = best_responses(staff, roster, min(stretch, clock.left()), workers, seed, control)
+        # sideways moves; each stretch breaks ties its own way
+        turn += 1
+        roster, _ = best_responses(staff, roster, min(stretch, clock.left()), workers, seed + turn, control, sideways=True)
         stretch = max(STRETCH_SECONDS, clock.elapsed() - began)
     return roster, windows.steps
