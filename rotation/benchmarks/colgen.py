@@ -1169,9 +1169,9 @@ def best_responses(
     ``sideways`` keeps it.
 
     With ``sideways``, a line that costs the same as hers but differs is taken too, ties among
-    her best lines broken at random (``seed``): handing a weekday to another employee often
-    costs nothing, yet frees one who can then complete a weekend. Rounds go on while they
-    make such moves, :data:`PLATEAU` rounds at most without a gain."""
+    her best lines broken at random (``seed``): it changes what the others see, and one of them
+    may then improve where none could (docs/curtois.md, "Sideways best responses"). Rounds go
+    on while they make such moves, :data:`PLATEAU` rounds at most without a gain."""
     began = time.monotonic()
     control = control or cpsat.SearchControl()
     roster = roster.copy()
@@ -1195,8 +1195,8 @@ def best_responses(
             others[every_day[on], mine[on]] -= 1
             work = staff.work_cost[e] + np.where(others < staff.requirement, -staff.under, staff.over)
             steering[e].ease()
-            # costs are whole points: a tie-break of less than one in all her days picks
-            # among her best lines only
+            # costs are whole points: a tie-break of under half a point over all her days
+            # picks among her best lines only
             tie_break = rng.uniform(0.0, TIE_BREAK / days, work.shape) if sideways else 0.0
             new = keeping_roster(staff, e, work + tie_break, 0.0, left / (e_count - e), workers, seed, steering[e], scratch)
             if new is None:
