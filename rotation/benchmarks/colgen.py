@@ -1197,8 +1197,8 @@ def best_responses(
             steering[e].ease()
             # costs are whole points: a tie-break of under half a point over all her days
             # picks among her best lines only
-            tie_break = rng.uniform(0.0, TIE_BREAK / days, work.shape) if sideways else 0.0
-            new = keeping_roster(staff, e, work + tie_break, 0.0, left / (e_count - e), workers, seed, steering[e], scratch)
+            priced = work + rng.uniform(0.0, TIE_BREAK / days, work.shape) if sideways else work
+            new = keeping_roster(staff, e, priced, 0.0, left / (e_count - e), workers, seed, steering[e], scratch)
             if new is None:
                 continue
             gain = _line_cost(staff, e, work, mine) - _line_cost(staff, e, work, new)

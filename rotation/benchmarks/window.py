@@ -293,12 +293,12 @@ def windows_and_responses(
     """``roster`` (E, D), which keeps every rule, improved for ``seconds`` by stretches of
     windows (:class:`Windows`), each followed by best responses, sideways moves taken, until no
     employee improves alone (:func:`colgen.best_responses`), until it costs ``floor``; each
-    stretch goes on with the draws and the window size the one before left. A window moves duties between
-    employees over a few days; a best response re-plans one employee over the whole horizon,
-    and may trade a weekday for a weekend day months away, which no window holds. Each finds
-    what the other has left (docs/curtois.md). A stretch of windows lasts as long as the
-    responses before it took (``responded`` for the first), :data:`STRETCH_SECONDS` at least,
-    and responses take no longer than the stretch before them. The roster and how many
+    stretch goes on with the draws and the window size the one before left. A window moves
+    duties between employees over a few days; a best response re-plans one employee over the
+    whole horizon, and may trade a weekday for a weekend day months away, which no window
+    holds. Each finds what the other has left (docs/curtois.md). A stretch of windows lasts as
+    long as the responses before it took (``responded`` for the first), :data:`STRETCH_SECONDS`
+    at least, and responses take no longer than the stretch before them. The roster and how many
     windows were solved; ``control`` stops both (Ctrl-C)."""
     clock = Budget(seconds)
     control = control or SearchControl()
