@@ -494,11 +494,10 @@ def solve(
     (:data:`WINDOW_DAYS`), or too large for the time (:data:`WHOLE_SHARE`), is not built: windows
     re-planned by CP-SAT one at a time (:mod:`rotation.benchmarks.window`), in turn with rounds of
     best responses, take all the time but the closing pass's; there best responses take sideways
-    moves too. Half the search's relax steps are
-    drawn where the LP puts the roster's cost (:meth:`colgen.RosterLP.focus`). The LP's bound is the
-    result's when stronger. The roster is checked by the independent checker like every roster. Once
-    ``control`` is stopped (Ctrl-C), each phase ends at its next step and the best roster so far is
-    the result."""
+    moves too. Half the search's relax steps are drawn where the LP puts the roster's cost
+    (:meth:`colgen.RosterLP.focus`). The LP's bound is the result's when stronger. The roster is
+    checked by the independent checker like every roster. Once ``control`` is stopped (Ctrl-C),
+    each phase ends at its next step and the best roster so far is the result."""
     strategy = replace(BENCHMARK, first_share=1.0) if method == "plain" else BENCHMARK
     control = control or SearchControl()
     if method != "colgen":
